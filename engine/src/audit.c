@@ -1,0 +1,333 @@
+/* audit.c — runs the check sections in the CPU's order and predicts the outcome (design §3.3):
+ * instruction checks (27.1) -> controls and host state (error 7/8, any order: a set) -> guest
+ * state (exit 33; qualifications as a set) -> MSR loading (exit 34, first failing entry). */
+#include "internal.h"
+
+/* ---- helpers shared by the check files ---- */
+
+uint64_t vxa_pa_mask(const vxa_ctx *c)
+{
+    unsigned w = c->p->maxphyaddr;
+    if (vxa_profile_has(c->p, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) w = 32;
+    return w >= 64 ? ~0ull : (1ull << w) - 1;
+}
+
+bool vxa_pa_ok(const vxa_ctx *c, uint64_t pa) { return (pa & ~vxa_pa_mask(c)) == 0; }
+
+uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la)
+{
+    unsigned sh = 64u - (c->p->linear_address_width == 57 ? 57u : 48u);
+    return (uint64_t)((int64_t)(la << sh) >> sh);
+}
+
+bool vxa_canonical(const vxa_ctx *c, uint64_t la) { return vxa_canonical_fix(c, la) == la; }
+
+int vxa_read(const vxa_ctx *c, uint64_t pa, void *buf, uint32_t len)
+{
+    uint8_t *b = buf;
+    if (!c->mem || !c->mem->read) {
+        for (uint32_t i = 0; i < len; i++) b[i] = 0;
+        return 0;
+    }
+    return c->mem->read(c->mem->ctx, pa, buf, len);
+}
+
+uint64_t vxa_read_u64_le(const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | b[i];
+    return v;
+}
+
+vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id)
+{
+    vxa_report *r = c->r;
+    /* A full report counts the violation and hands out the context's scratch record. */
+    vxa_violation *v = r->nviolations < VXA_MAX_VIOLATIONS ? &r->violations[r->nviolations]
+                                                           : &c->scratch;
+    if (r->nviolations < 0xffff) r->nviolations++;
+    v->check = (uint16_t)id;
+    v->nfields = 0;
+    v->nfix = 0;
+    v->bits = 0;
+    v->has_allowed = false;
+    v->must_be_1 = v->may_be_1 = 0;
+    v->qualification = 0;
+    v->index = 0;
+    v->aux = 0;
+    return v;
+}
+
+void vxa_vfield(vxa_violation *v, vxa_field f, uint64_t value)
+{
+    if (v->nfields < VXA_VIOL_FIELDS) {
+        v->field[v->nfields] = (uint16_t)f;
+        v->value[v->nfields++] = value;
+    }
+}
+
+void vxa_vfix(vxa_violation *v, vxa_field f, uint64_t value)
+{
+    for (unsigned i = 0; i < v->nfix; i++)
+        if (v->fix_field[i] == f) { v->fix_value[i] = value; return; }
+    if (v->nfix < VXA_VIOL_FIXES) {
+        v->fix_field[v->nfix] = (uint16_t)f;
+        v->fix_value[v->nfix++] = value;
+    }
+}
+
+void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1)
+{
+    v->has_allowed = true;
+    v->must_be_1 = must_be_1;
+    v->may_be_1 = may_be_1;
+}
+
+void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
+{
+    vxa_report *r = c->r;
+    for (unsigned i = 0; i < r->nundetermined && i < VXA_MAX_UNDETERMINED; i++)
+        if (r->undetermined[i].check == id) return;
+    if (r->nundetermined < VXA_MAX_UNDETERMINED) {
+        r->undetermined[r->nundetermined].check = (uint16_t)id;
+        r->undetermined[r->nundetermined].reason = (uint8_t)why;
+        r->undetermined[r->nundetermined].aux = aux;
+    }
+    if (r->nundetermined < 0xffff) r->nundetermined++;
+}
+
+bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, bool has_fix,
+              uint64_t fix)
+{
+    if (!violated) return false;
+    vxa_violation *v = vxa_fail(c, id);
+    vxa_vfield(v, f, c->v->value[f]);
+    v->bits = bits;
+    if (has_fix) vxa_vfix(v, f, fix);
+    return true;
+}
+
+void vxa_rule_allowed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_word w, vxa_field f,
+                      uint64_t value)
+{
+    uint64_t m1, a1;
+    unsigned missing;
+    if (!vxa_allowed(c->p, w, &m1, &a1, &missing)) {
+        vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(missing));
+        vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(missing));
+        return;
+    }
+    uint64_t fixed = (value & a1) | m1;
+    if (m1 & ~value) {
+        vxa_violation *v = vxa_fail(c, id0);
+        vxa_vfield(v, f, value);
+        v->bits = m1 & ~value;
+        vxa_vallowed(v, m1, a1);
+        vxa_vfix(v, f, fixed);
+    }
+    if (value & ~a1) {
+        vxa_violation *v = vxa_fail(c, id1);
+        vxa_vfield(v, f, value);
+        v->bits = value & ~a1;
+        vxa_vallowed(v, m1, a1);
+        vxa_vfix(v, f, fixed);
+    }
+}
+
+vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result, unsigned code)
+{
+    vxa_violation *v = vxa_fail(c, id);
+    v->aux = VXA_ANSWER(result, code);
+    return v;
+}
+
+void vxa_entry_init(vxa_entry *e)
+{
+    e->instruction = VXA_VMLAUNCH;
+    e->launched = false;
+    e->current_vmcs = true;
+    e->host_ia32e = true;
+    e->mode = VXA_MODE_64BIT;
+    e->vmx_operation = true;
+    e->vmx_non_root = false;
+    e->movss_blocking = false;
+    e->cpl = 0;
+    e->smm = false;
+    e->has_current_vmcs_address = false;
+    e->current_vmcs_address = 0;
+    e->has_vmxon_address = false;
+    e->vmxon_address = 0;
+    e->feature_control = 0x5;
+    e->cr0 = 0x80050033;
+    e->cr4 = 0x2020;
+}
+
+bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b)
+{
+    if (a->result != b->result) return false;
+    if (a->result == VXA_VMFAIL_VALID) {
+        uint32_t ma = 0, mb = 0;
+        for (unsigned i = 0; i < a->nerror; i++) ma |= 1u << (a->error[i] & 31);
+        for (unsigned i = 0; i < b->nerror; i++) mb |= 1u << (b->error[i] & 31);
+        return ma == mb;
+    }
+    if (a->result == VXA_ENTRY_FAILURE) {
+        if (a->exit_reason != b->exit_reason || a->nqual != b->nqual) return false;
+        for (unsigned i = 0; i < a->nqual; i++) {
+            bool found = false;
+            for (unsigned j = 0; j < b->nqual; j++) found |= a->qual[i] == b->qual[j];
+            if (!found) return false;
+        }
+        return true;
+    }
+    if (a->result == VXA_FAULT) return a->vector == b->vector;
+    return true;
+}
+
+/* ---- orchestration ---- */
+
+static void add_qual(vxa_outcome *o, uint32_t q)
+{
+    for (unsigned i = 0; i < o->nqual; i++)
+        if (o->qual[i] == q) return;
+    if (o->nqual < VXA_MAX_SET) {
+        unsigned i = o->nqual++;
+        while (i > 0 && o->qual[i - 1] > q) { o->qual[i] = o->qual[i - 1]; i--; }
+        o->qual[i] = q;
+    }
+}
+
+static void predict(vxa_ctx *c)
+{
+    vxa_report *r = c->r;
+    vxa_outcome *o = &r->outcome;
+    bool first_only = vxa_model_has_quirk(c->model, VXA_Q_FIRST_FAILURE_ONLY);
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    bool ctrl = false, host = false, guest = false, msrload = false;
+    const vxa_violation *first_answer = 0, *first_guest = 0, *first_msr = 0;
+    uint8_t decided = VXA_CLASS_COUNT;
+
+    for (unsigned i = 0; i < n; i++) {
+        const vxa_violation *v = &r->violations[i];
+        switch (vxa_check_get((vxa_check)v->check)->cls) {
+        case VXA_CLASS_VMXON:
+        case VXA_CLASS_INSTRUCTION: if (!first_answer) first_answer = v; break;
+        case VXA_CLASS_CONTROLS: ctrl = true; break;
+        case VXA_CLASS_HOST: host = true; break;
+        case VXA_CLASS_GUEST: guest = true; if (!first_guest) first_guest = v; break;
+        case VXA_CLASS_MSRLOAD: msrload = true; if (!first_msr) first_msr = v; break;
+        default: break;
+        }
+    }
+    o->nerror = 0;
+    o->nqual = 0;
+    o->exit_reason = 0;
+    o->vector = 0;
+    if (first_answer) {
+        o->result = (uint8_t)(first_answer->aux >> 8);
+        unsigned code = (unsigned)(first_answer->aux & 0xff);
+        if (o->result == VXA_VMFAIL_VALID) { o->nerror = 1; o->error[0] = (uint8_t)code; }
+        if (o->result == VXA_FAULT) o->vector = (uint8_t)code;
+        if (o->result == VXA_ENTRY_FAILURE) o->exit_reason = (uint8_t)code;   /* non-root exit */
+        decided = VXA_CLASS_INSTRUCTION;
+    } else if (ctrl || host) {
+        o->result = VXA_VMFAIL_VALID;
+        if (ctrl) o->error[o->nerror++] = 7;
+        if (host && !(ctrl && first_only)) o->error[o->nerror++] = 8;
+        decided = VXA_CLASS_HOST;
+    } else if (guest) {
+        o->result = VXA_ENTRY_FAILURE;
+        o->exit_reason = 33;
+        for (unsigned i = 0; i < n; i++) {
+            const vxa_violation *v = &r->violations[i];
+            if (vxa_check_get((vxa_check)v->check)->cls != VXA_CLASS_GUEST) continue;
+            add_qual(o, v->qualification);
+            if (first_only) break;
+        }
+        (void)first_guest;
+        decided = VXA_CLASS_GUEST;
+    } else if (msrload) {
+        o->result = VXA_ENTRY_FAILURE;
+        o->exit_reason = 34;
+        add_qual(o, first_msr->index);
+        decided = VXA_CLASS_MSRLOAD;
+    } else {
+        o->result = VXA_ENTERED;   /* VMXON: succeeded */
+    }
+    /* The prediction assumes that undetermined rules of the classes reached pass. */
+    r->outcome_assumes_undetermined_pass = false;
+    unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
+    for (unsigned i = 0; i < nu; i++) {
+        uint8_t cls = vxa_check_get((vxa_check)r->undetermined[i].check)->cls;
+        if (cls == VXA_CLASS_ADVISORY) continue;
+        if (cls == VXA_CLASS_CONTROLS) cls = VXA_CLASS_HOST;   /* one class for the answer */
+        if (cls <= decided) r->outcome_assumes_undetermined_pass = true;
+    }
+}
+
+static void vmwrite_errors(vxa_ctx *c)
+{
+    vxa_report *r = c->r;
+    bool ro_writable = has_msr(c, VXA_MSR_MISC) && (msr(c, VXA_MSR_MISC) >> 29 & 1u);  /* A.6 */
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        if (!vxa_is_set(c->v, (vxa_field)f)) continue;
+        unsigned err = 0;
+        if (vxa_field_exists(c->p, (vxa_field)f) == 0) err = 12;
+        else if (vxa_field_get((vxa_field)f)->kind == VXA_KIND_RO && has_msr(c, VXA_MSR_MISC) &&
+                 !ro_writable)
+            err = 13;
+        if (!err) continue;
+        if (r->nvmwrite < VXA_MAX_VMWRITE) {
+            r->vmwrite_field[r->nvmwrite] = (uint16_t)f;
+            r->vmwrite_error[r->nvmwrite] = (uint8_t)err;
+            r->nvmwrite++;
+        }
+    }
+}
+
+int vxa_audit(const vxa_input *in, vxa_report *out)
+{
+    if (!in || !out || !in->profile || !in->vmcs) return -1;
+    vxa_entry defaults;
+    vxa_ctx ctx;
+    vxa_ctx *c = &ctx;
+    if (!in->entry) vxa_entry_init(&defaults);
+    c->p = in->profile;
+    c->v = in->vmcs;
+    c->e = in->entry ? in->entry : &defaults;
+    c->mem = in->memory;
+    c->r = out;
+    c->model = in->model < VXA_MODEL_COUNT ? in->model : VXA_MODEL_SDM;
+    c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
+    c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
+    c->proc2 = proc(c, PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
+    c->proc3 = proc(c, PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
+    c->exit = (uint32_t)FV(c, VM_EXIT_CONTROLS);
+    c->exit2 = exitc(c, EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
+    c->entry = (uint32_t)FV(c, VM_ENTRY_CONTROLS);
+    out->nviolations = 0;
+    out->nundetermined = 0;
+    out->nvmwrite = 0;
+
+    if (c->e->instruction == VXA_VMXON) {
+        vxa_checks_vmxon(c);
+    } else {
+        vmwrite_errors(c);
+        vxa_checks_instruction(c);
+        vxa_checks_exec_controls(c);
+        vxa_checks_exit_controls(c);
+        vxa_checks_entry_controls(c);
+        vxa_checks_host_regs(c);
+        vxa_checks_host_segs(c);
+        vxa_checks_host_addrsize(c);
+        vxa_checks_guest_regs(c);
+        vxa_checks_guest_segs(c);
+        vxa_checks_guest_dtr(c);
+        vxa_checks_guest_rip_rflags(c);
+        vxa_checks_guest_nonreg(c);
+        vxa_checks_guest_pdpte(c);
+        vxa_checks_msr_load(c);
+    }
+    predict(c);
+    return 0;
+}

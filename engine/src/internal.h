@@ -1,0 +1,106 @@
+/* internal.h — what the check files share: the audit context, typed control-word accessors and
+ * the one-line rule helpers.  Freestanding: compiler headers only. */
+#ifndef VMXAUDIT_INTERNAL_H
+#define VMXAUDIT_INTERNAL_H
+
+#include "vmxaudit/vmxaudit.h"
+#include "vmxaudit/vmx_bits.h"
+#include "quirks.h"
+
+/* The audit context.  The effective control words are the layout's values, except that the
+ * secondary/tertiary/secondary-exit words read as 0 when their "activate" bit is 0 (SDM 25.6.2,
+ * 25.7.1: "if ... is 0, the processor operates as if all the ... controls were 0"). */
+typedef struct vxa_ctx {
+    const vxa_profile *p;
+    const vxa_vmcs *v;
+    const vxa_entry *e;
+    const vxa_memory *mem;
+    vxa_report *r;
+    uint8_t model;                /* vxa_model */
+    uint32_t pin, proc, proc2, exit, entry;
+    uint64_t proc3, exit2;
+    vxa_violation scratch;        /* where violations beyond VXA_MAX_VIOLATIONS are written */
+} vxa_ctx;
+
+/* ---- field values ---- */
+#define FV(c, NAME) ((c)->v->value[VXA_F_##NAME])
+
+/* ---- typed control-word accessors (one enum type per word) ---- */
+static inline bool pin(const vxa_ctx *c, vxa_pin_bit b) { return (c->pin >> b) & 1u; }
+static inline bool proc(const vxa_ctx *c, vxa_proc_bit b) { return (c->proc >> b) & 1u; }
+static inline bool proc2(const vxa_ctx *c, vxa_proc2_bit b) { return (c->proc2 >> b) & 1u; }
+static inline bool proc3(const vxa_ctx *c, vxa_proc3_bit b) { return (c->proc3 >> b) & 1u; }
+static inline bool exitc(const vxa_ctx *c, vxa_exit_bit b) { return (c->exit >> b) & 1u; }
+static inline bool exit2(const vxa_ctx *c, vxa_exit2_bit b) { return (c->exit2 >> b) & 1u; }
+static inline bool entry(const vxa_ctx *c, vxa_entry_bit b) { return (c->entry >> b) & 1u; }
+#define BIT(n) (1ull << (n))
+#define PIN_BIT(b) BIT((vxa_pin_bit)(b))
+
+/* ---- capability helpers (profile) ---- */
+/* Is the 1-setting of control bit b allowed?  1 yes, 0 no, -1 MSR not captured. */
+int vxa_can_set(const vxa_profile *p, vxa_word w, unsigned bit);
+static inline uint64_t msr(const vxa_ctx *c, unsigned i) { return c->p->msr[i]; }
+static inline bool has_msr(const vxa_ctx *c, unsigned i) { return vxa_profile_has(c->p, i); }
+
+/* ---- address helpers ---- */
+/* Physical address within MAXPHYADDR (and within 32 bits if IA32_VMX_BASIC[48] = 1). */
+bool vxa_pa_ok(const vxa_ctx *c, uint64_t pa);
+uint64_t vxa_pa_mask(const vxa_ctx *c);            /* the bits an address may have */
+/* Canonical for the profile's linear-address width (48 or 57). */
+bool vxa_canonical(const vxa_ctx *c, uint64_t la);
+uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la);  /* sign-extend from the width */
+
+/* ---- memory ---- */
+/* Reads guest-physical memory; zeroes when no reader.  Returns 0 on success. */
+int vxa_read(const vxa_ctx *c, uint64_t pa, void *buf, uint32_t len);
+uint64_t vxa_read_u64_le(const uint8_t *b);
+
+/* ---- recording results ---- */
+/* Appends a violation of `id` (or counts it when the report is full: then a scratch record is
+ * returned so callers never test for NULL). */
+vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id);
+void vxa_vfield(vxa_violation *v, vxa_field f, uint64_t value);
+void vxa_vfix(vxa_violation *v, vxa_field f, uint64_t value);
+void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1);
+void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux);
+
+/* A rule on one field: when `violated`, record it with the field's value, the offending bits and
+ * (if has_fix) the value the field should get.  Returns `violated`. */
+bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, bool has_fix,
+              uint64_t fix);
+/* The SDM-bullet one-liners.  RULE: with a fix; RULE_NOFIX: without. */
+#define RULE(c, ID, cond, FIELD, bits, fix) \
+    vxa_rule((c), VXA_C_##ID, (cond), VXA_F_##FIELD, (bits), true, (fix))
+#define RULE_NOFIX(c, ID, cond, FIELD, bits) \
+    vxa_rule((c), VXA_C_##ID, (cond), VXA_F_##FIELD, (bits), false, 0)
+
+/* Allowed-settings rule for a control word (SDM 27.2.1.1 first bullets): records ALLOWED0 /
+ * ALLOWED1 violations (with must_be_1/may_be_1 and the fixed value) or undetermined. */
+void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1, vxa_word w,
+                      vxa_field f, uint64_t value);
+
+/* Instruction and VMXON classes: the violation carries the CPU's answer (checked in order). */
+#define VXA_ANSWER(result, code) ((uint64_t)(result) << 8 | (uint64_t)(code))
+vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result, unsigned code);
+
+/* ---- the check sections, in the order the CPU considers them ---- */
+void vxa_checks_vmxon(vxa_ctx *c);              /* Vol. 2 VMXON, Vol. 3C 24.7 */
+void vxa_checks_instruction(vxa_ctx *c);        /* 27.1 */
+void vxa_checks_exec_controls(vxa_ctx *c);      /* 27.2.1.1 */
+void vxa_checks_exit_controls(vxa_ctx *c);      /* 27.2.1.2 */
+void vxa_checks_entry_controls(vxa_ctx *c);     /* 27.2.1.3 */
+void vxa_checks_host_regs(vxa_ctx *c);          /* 27.2.2 */
+void vxa_checks_host_segs(vxa_ctx *c);          /* 27.2.3 */
+void vxa_checks_host_addrsize(vxa_ctx *c);      /* 27.2.4 */
+void vxa_checks_guest_regs(vxa_ctx *c);         /* 27.3.1.1 */
+void vxa_checks_guest_segs(vxa_ctx *c);         /* 27.3.1.2 */
+void vxa_checks_guest_dtr(vxa_ctx *c);          /* 27.3.1.3 */
+void vxa_checks_guest_rip_rflags(vxa_ctx *c);   /* 27.3.1.4 */
+void vxa_checks_guest_nonreg(vxa_ctx *c);       /* 27.3.1.5 */
+void vxa_checks_guest_pdpte(vxa_ctx *c);        /* 27.3.1.6 */
+void vxa_checks_msr_load(vxa_ctx *c);           /* 27.4 */
+
+/* freestanding string helpers */
+int vxa_strcasecmp(const char *a, const char *b);
+
+#endif
