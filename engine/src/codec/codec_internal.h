@@ -1,0 +1,33 @@
+/* codec_internal.h — shared helpers of the JSON codec (hosted). */
+#ifndef VMXAUDIT_CODEC_INTERNAL_H
+#define VMXAUDIT_CODEC_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include "vmxaudit/codec.h"
+
+/* Parse context: the text (for positions), the file name, the error sink. */
+typedef struct jctx {
+    const char *text;
+    size_t len;
+    const char *file;
+    vxa_error *err;
+} jctx;
+
+int jerr(jctx *j, const char *path, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int jsyntax(jctx *j, const char *where);
+cJSON *jparse(jctx *j);
+/* Reads a number value (hex/decimal string or JSON integer <= 2^53). */
+int jnum(jctx *j, const cJSON *item, const char *path, uint64_t *out);
+int jbool(jctx *j, const cJSON *item, const char *path, bool *out);
+/* Fails on a key that appears twice in object o (case-insensitive when ci). */
+int jnodup(jctx *j, const cJSON *o, const char *path, bool ci);
+/* Fails on a key of o not in the NULL-terminated list. */
+int jknown(jctx *j, const cJSON *o, const char *path, const char *const *keys);
+const char *jclosest(const char *name, const char *(*candidate)(unsigned), unsigned n);
+char *jhex(uint64_t v, char *buf);   /* "0x1f" into buf[24] */
+
+int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile *p);
+
+#endif

@@ -1,0 +1,68 @@
+/* corpus.c — finding bundled profiles and layouts: $VMXAUDIT_CORPUS, the source tree, the
+ * installed data directory, in that order. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "codec_internal.h"
+
+#ifndef VXA_SOURCE_CORPUS
+#define VXA_SOURCE_CORPUS ""
+#endif
+#ifndef VXA_DATADIR
+#define VXA_DATADIR "/usr/local/share/vmxaudit"
+#endif
+
+static const char *roots(unsigned i)
+{
+    switch (i) {
+    case 0: return getenv("VMXAUDIT_CORPUS");
+    case 1: return VXA_SOURCE_CORPUS;
+    case 2: return VXA_DATADIR;
+    default: return NULL;
+    }
+}
+
+char *vxa_corpus_find(const char *sub, const char *name)
+{
+    char path[1024];
+    for (unsigned i = 0; i < 3; i++) {
+        const char *r = roots(i);
+        if (!r || !*r) continue;
+        snprintf(path, sizeof path, "%s/%s/%s.json", r, sub, name);
+        if (access(path, R_OK) == 0) return strdup(path);
+    }
+    return NULL;
+}
+
+static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+char **vxa_corpus_list(const char *sub)
+{
+    char path[1024];
+    for (unsigned i = 0; i < 3; i++) {
+        const char *r = roots(i);
+        if (!r || !*r) continue;
+        snprintf(path, sizeof path, "%s/%s", r, sub);
+        DIR *d = opendir(path);
+        if (!d) continue;
+        size_t n = 0, cap = 64;
+        char **list = malloc(cap * sizeof *list);
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t l = strlen(e->d_name);
+            if (l < 6 || strcmp(e->d_name + l - 5, ".json")) continue;
+            if (n + 1 >= cap) list = realloc(list, (cap *= 2) * sizeof *list);
+            list[n] = strndup(e->d_name, l - 5);
+            n++;
+        }
+        closedir(d);
+        qsort(list, n, sizeof *list, cmp);
+        list[n] = NULL;
+        return list;
+    }
+    char **empty = malloc(sizeof *empty);
+    empty[0] = NULL;
+    return empty;
+}

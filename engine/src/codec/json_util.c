@@ -1,0 +1,201 @@
+/* json_util.c — error reporting with positions, strict numbers, duplicate and unknown keys. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "codec_internal.h"
+
+void vxa_error_format(const vxa_error *e, char *buf, size_t size)
+{
+    char pos[32] = "";
+    if (e->line && e->column) snprintf(pos, sizeof pos, ":%d:%d", e->line, e->column);
+    else if (e->line) snprintf(pos, sizeof pos, ":%d", e->line);
+    snprintf(buf, size, "%s%s: %s%s%s", e->file[0] ? e->file : "<input>", pos, e->path,
+             e->path[0] ? ": " : "", e->message);
+}
+
+static void position(jctx *j, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = j->text; p < at && p < j->text + j->len; p++) {
+        if (*p == '\n') { (*line)++; *col = 1; }
+        else (*col)++;
+    }
+}
+
+/* The line where "key" first stands in the text (0 if not found). */
+static int key_line(jctx *j, const char *key)
+{
+    char pat[200];
+    int line, col;
+    if (!key || !j->text) return 0;
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    size_t n = strlen(pat);
+    for (size_t i = 0; i + n <= j->len; i++)
+        if (strncasecmp(j->text + i, pat, n) == 0) {
+            position(j, j->text + i, &line, &col);
+            return line;
+        }
+    return 0;
+}
+
+int jerr(jctx *j, const char *path, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    vxa_error *e = j->err;
+    if (!e) return -1;
+    snprintf(e->file, sizeof e->file, "%s", j->file ? j->file : "");
+    snprintf(e->path, sizeof e->path, "%s", path ? path : "");
+    e->line = key_line(j, key);
+    e->column = 0;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int jsyntax(jctx *j, const char *where)
+{
+    vxa_error *e = j->err;
+    if (!e) return -1;
+    snprintf(e->file, sizeof e->file, "%s", j->file ? j->file : "");
+    e->path[0] = 0;
+    position(j, where, &e->line, &e->column);
+    snprintf(e->message, sizeof e->message, "JSON syntax error%s%.20s%s",
+             where < j->text + j->len ? " near '" : " (unexpected end of input)",
+             where < j->text + j->len ? where : "", where < j->text + j->len ? "'" : "");
+    return -1;
+}
+
+cJSON *jparse(jctx *j)
+{
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(j->text, j->len, &end, 0);
+    if (!doc) {
+        jsyntax(j, end ? end : j->text);
+        return NULL;
+    }
+    return doc;
+}
+
+int vxa_parse_u64(const char *s, uint64_t *out)
+{
+    const char *p = s;
+    int base = 10;
+    if (!s || !*s) return -1;
+    while (isspace((unsigned char)*p)) p++;
+    if (*p == '-' || *p == '+') return -1;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) { base = 16; p += 2; }
+    if (!*p) return -1;
+    for (const char *q = p; *q; q++)
+        if (!(base == 16 ? isxdigit((unsigned char)*q) : isdigit((unsigned char)*q))) return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(p, &end, base);
+    if (errno == ERANGE || *end) return -1;
+    *out = v;
+    return 0;
+}
+
+int jnum(jctx *j, const cJSON *item, const char *path, uint64_t *out)
+{
+    const char *key = item->string;
+    if (cJSON_IsString(item)) {
+        if (vxa_parse_u64(item->valuestring, out) == 0) return 0;
+        return jerr(j, path, key, "'%s' is not a number (hex \"0x...\" or decimal, 0 to 2^64-1)",
+                    item->valuestring);
+    }
+    if (cJSON_IsNumber(item)) {
+        double d = item->valuedouble;
+        if (d < 0) return jerr(j, path, key, "negative number %.0f", d);
+        if (d != (double)(uint64_t)d) return jerr(j, path, key, "%g is not an integer", d);
+        if (d > 9007199254740992.0)
+            return jerr(j, path, key, "JSON number %.0f is beyond 2^53 and loses precision: "
+                                      "write it as a hex string", d);
+        *out = (uint64_t)d;
+        return 0;
+    }
+    return jerr(j, path, key, "expected a number (hex string, decimal string or integer)");
+}
+
+int jbool(jctx *j, const cJSON *item, const char *path, bool *out)
+{
+    if (!cJSON_IsBool(item)) return jerr(j, path, item->string, "expected true or false");
+    *out = cJSON_IsTrue(item);
+    return 0;
+}
+
+int jnodup(jctx *j, const cJSON *o, const char *path, bool ci)
+{
+    for (const cJSON *a = o->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (a->string && b->string &&
+                (ci ? strcasecmp(a->string, b->string) : strcmp(a->string, b->string)) == 0) {
+                char p[160];
+                snprintf(p, sizeof p, "%s%s%s", path, path[0] ? "." : "", b->string);
+                return jerr(j, p, b->string, "duplicate key '%s'", b->string);
+            }
+    return 0;
+}
+
+int jknown(jctx *j, const cJSON *o, const char *path, const char *const *keys)
+{
+    for (const cJSON *a = o->child; a; a = a->next) {
+        bool ok = false;
+        for (const char *const *k = keys; *k; k++) ok |= strcmp(*k, a->string) == 0;
+        if (!ok) {
+            char p[160], list[300] = "";
+            for (const char *const *k = keys; *k; k++) {
+                strncat(list, *k, sizeof list - strlen(list) - 3);
+                if (k[1]) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            snprintf(p, sizeof p, "%s.%s", path, a->string);
+            return jerr(j, p, a->string, "unknown key '%s' (known: %s)", a->string, list);
+        }
+    }
+    return 0;
+}
+
+static unsigned distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned row[128];
+    if (lb >= 127) return 1000;
+    for (size_t k = 0; k <= lb; k++) row[k] = (unsigned)k;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned prev = row[0];
+        row[0] = (unsigned)i;
+        for (size_t k = 1; k <= lb; k++) {
+            unsigned cur = row[k];
+            unsigned cost = toupper((unsigned char)a[i - 1]) != toupper((unsigned char)b[k - 1]);
+            unsigned best = prev + cost;
+            if (row[k] + 1 < best) best = row[k] + 1;
+            if (row[k - 1] + 1 < best) best = row[k - 1] + 1;
+            row[k] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *jclosest(const char *name, const char *(*candidate)(unsigned), unsigned n)
+{
+    const char *best = NULL;
+    unsigned bd = ~0u;
+    for (unsigned i = 0; i < n; i++) {
+        const char *c = candidate(i);
+        if (!c) continue;
+        unsigned d = distance(name, c);
+        if (d < bd) { bd = d; best = c; }
+    }
+    return bd <= strlen(name) / 2 + 1 ? best : NULL;
+}
+
+char *jhex(uint64_t v, char *buf)
+{
+    snprintf(buf, 24, "0x%llx", (unsigned long long)v);
+    return buf;
+}

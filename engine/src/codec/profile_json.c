@@ -1,0 +1,164 @@
+/* profile_json.c — capability profiles in the project's JSON format (design §4.1). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "codec_internal.h"
+
+static const char *msr_candidate(unsigned i) { return vxa_msr_name(i); }
+
+/* An MSR key: hex index ("0x480") or name ("IA32_VMX_BASIC"). */
+static int msr_slot(const char *key, unsigned *slot)
+{
+    uint64_t idx;
+    if (vxa_parse_u64(key, &idx) == 0) {
+        if (idx < 0x480 || idx >= 0x480 + VXA_MSR_COUNT) return -1;
+        *slot = (unsigned)(idx - 0x480);
+        return 0;
+    }
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if (strcasecmp(key, vxa_msr_name(i)) == 0) { *slot = i; return 0; }
+    return -1;
+}
+
+int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile *p)
+{
+    char sub[160];
+    vxa_profile_init(p);
+    if (!cJSON_IsObject(o)) return jerr(j, path, NULL, "a profile must be a JSON object");
+    if (jnodup(j, o, path, false)) return -1;
+    const cJSON *msrs = cJSON_GetObjectItemCaseSensitive(o, "msrs");
+    if (msrs) {
+        snprintf(sub, sizeof sub, "%s%smsrs", path, path[0] ? "." : "");
+        if (!cJSON_IsObject(msrs)) return jerr(j, sub, "msrs", "expected an object of MSR values");
+        for (const cJSON *m = msrs->child; m; m = m->next) {
+            unsigned slot;
+            char mp[200];
+            snprintf(mp, sizeof mp, "%s.%s", sub, m->string);
+            if (msr_slot(m->string, &slot)) {
+                const char *s = jclosest(m->string, msr_candidate, VXA_MSR_COUNT);
+                return jerr(j, mp, m->string, "unknown VMX capability MSR '%s' (0x480-0x493 or a "
+                            "name%s%s)", m->string, s ? "; did you mean " : "", s ? s : "");
+            }
+            if ((p->msr_present >> slot) & 1u)
+                return jerr(j, mp, m->string, "MSR 0x%x given twice", 0x480 + slot);
+            if (jnum(j, m, mp, &p->msr[slot])) return -1;
+            p->msr_present |= 1u << slot;
+        }
+    }
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "maxphyaddr");
+    if (w) {
+        uint64_t v;
+        snprintf(sub, sizeof sub, "%s%smaxphyaddr", path, path[0] ? "." : "");
+        if (jnum(j, w, sub, &v)) return -1;
+        if (v < 32 || v > 52) return jerr(j, sub, "maxphyaddr", "MAXPHYADDR %llu is outside 32..52",
+                                          (unsigned long long)v);
+        p->maxphyaddr = (uint8_t)v;
+        p->maxphyaddr_default = false;
+    }
+    w = cJSON_GetObjectItemCaseSensitive(o, "linear_address_width");
+    if (w) {
+        uint64_t v;
+        snprintf(sub, sizeof sub, "%s%slinear_address_width", path, path[0] ? "." : "");
+        if (jnum(j, w, sub, &v)) return -1;
+        if (v != 48 && v != 57)
+            return jerr(j, sub, "linear_address_width", "linear-address width must be 48 or 57");
+        p->linear_address_width = (uint8_t)v;
+    }
+    const cJSON *cpuid = cJSON_GetObjectItemCaseSensitive(o, "cpuid");
+    if (cpuid) {
+        snprintf(sub, sizeof sub, "%s%scpuid", path, path[0] ? "." : "");
+        if (!cJSON_IsObject(cpuid)) return jerr(j, sub, "cpuid", "expected an object of booleans");
+        if (jnodup(j, cpuid, sub, false)) return -1;
+        for (const cJSON *f = cpuid->child; f; f = f->next) {
+            unsigned bit = VXA_CPUID_COUNT;
+            for (unsigned b = 0; b < VXA_CPUID_COUNT; b++)
+                if (strcmp(f->string, vxa_cpuid_name(b)) == 0) bit = b;
+            if (bit == VXA_CPUID_COUNT) continue;    /* other features: kept, ignored */
+            bool on;
+            char fp[200];
+            snprintf(fp, sizeof fp, "%s.%s", sub, f->string);
+            if (jbool(j, f, fp, &on)) return -1;
+            p->cpuid_known |= 1u << bit;
+            if (on) p->cpuid |= 1u << bit;
+        }
+    }
+    /* IA-32e support: IA32_VMX_BASIC[48] = 0 means 64-bit capable (A.1). */
+    if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
+        p->cpuid_known |= VXA_CPUID_LM;
+        if (!((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) p->cpuid |= VXA_CPUID_LM;
+    }
+    return 0;
+}
+
+int vxa_profile_parse(const char *text, size_t len, const char *filename, vxa_profile *out,
+                      char **name_out, vxa_error *err)
+{
+    jctx j = { text, len, filename, err };
+    cJSON *doc = jparse(&j);
+    if (!doc) return -1;
+    int rc = vxa_profile_from_json(&j, doc, "", out);
+    if (rc == 0 && name_out) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(doc, "name");
+        *name_out = strdup(cJSON_IsString(n) ? n->valuestring : "");
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static char *read_file(const char *path, size_t *len, vxa_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        if (err) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            err->path[0] = 0;
+            err->line = err->column = 0;
+            snprintf(err->message, sizeof err->message, "cannot open: %s", strerror(errno));
+        }
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    for (;;) {
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (n < cap) break;
+        cap *= 2;
+        buf = realloc(buf, cap + 1);
+    }
+    if (f != stdin) fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
+char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
+{
+    return read_file(path, len, err);
+}
+
+int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out, vxa_error *err)
+{
+    char *path = NULL;
+    if (strchr(name_or_path, '/') || strstr(name_or_path, ".json") || strcmp(name_or_path, "-") == 0)
+        path = strdup(name_or_path);
+    else
+        path = vxa_corpus_find("profiles", name_or_path);
+    if (!path) {
+        snprintf(err->file, sizeof err->file, "%s", name_or_path);
+        err->path[0] = 0;
+        err->line = err->column = 0;
+        snprintf(err->message, sizeof err->message,
+                 "no bundled profile of that name (see 'vmxaudit profile list')");
+        return -1;
+    }
+    size_t len;
+    char *text = read_file(path, &len, err);
+    int rc = text ? vxa_profile_parse(text, len, path, out, name_out, err) : -1;
+    free(text);
+    free(path);
+    return rc;
+}
