@@ -1,1 +1,86 @@
-int main(void){return 0;}
+/* main.c — `vmxaudit`: explain why VMLAUNCH/VMRESUME fails.  Subcommand dispatch (design §5). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+bool cli_colour;
+
+const char *col(const char *code)
+{
+    static char buf[8][16];
+    static unsigned i;
+    if (!cli_colour) return "";
+    i = (i + 1) % 8;
+    snprintf(buf[i], sizeof buf[i], "\033[%sm", code);
+    return buf[i];
+}
+
+int cli_input_error(const vxa_error *e)
+{
+    char msg[1200];
+    vxa_error_format(e, msg, sizeof msg);
+    fprintf(stderr, "vmxaudit: %s\n", msg);
+    return EXIT_USAGE;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "vmxaudit %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'vmxaudit %s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
+bool cli_help_requested(int argc, char **argv, const char *help)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(help, stdout);
+            return true;
+        }
+    return false;
+}
+
+static const char usage[] =
+    "usage: vmxaudit COMMAND [ARGS]\n"
+    "\n"
+    "Tells why VMLAUNCH/VMRESUME fails: audits a VMCS layout against every VM-entry rule of the\n"
+    "Intel SDM (Vol. 3C ch. 27) for a CPU's VMX capabilities, and predicts what the CPU reports.\n"
+    "\n"
+    "commands:\n"
+    "  check CASE|-        audit a case (VMCS layout + profile); exit 0 if the entry succeeds\n"
+    "  checks              list the check catalogue (--format text|md|json)\n"
+    "  explain CHECK-ID    the rule behind a check ID\n"
+    "  fields              list the VMCS field catalogue\n"
+    "  profile list        list the bundled CPU capability profiles\n"
+    "  profile show P      decode a profile's VMX capabilities (bundled name or file)\n"
+    "\n"
+    "options: --help (every command), --version\n"
+    "exit status: 0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable,\n"
+    "             4 backend failed\n";
+
+int main(int argc, char **argv)
+{
+    cli_colour = isatty(1) && !getenv("NO_COLOR");
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("vmxaudit %s (API %d; %s)\n", VMXAUDIT_VERSION, VMXAUDIT_API_VERSION, vxa_sdm_edition);
+        return EXIT_OK;
+    }
+    static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
+        { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
+        { "fields", cmd_fields }, { "profile", cmd_profile },
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(argv[1], cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "vmxaudit: unknown command '%s'\n\n%s", argv[1], usage);
+    return EXIT_USAGE;
+}

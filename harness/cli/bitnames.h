@@ -1,0 +1,13 @@
+/* bitnames.h — human names of the bits of VMX control words and registers (SDM 25.6-25.8,
+ * Appendix A), for `profile show` and the text report. */
+#ifndef VMXAUDIT_BITNAMES_H
+#define VMXAUDIT_BITNAMES_H
+#include "vmxaudit/vmxaudit.h"
+
+typedef struct bitname { unsigned bit; const char *name; } bitname;
+/* Names of the word's bits, terminated by {0, NULL}. */
+const bitname *bitnames_of(vxa_word w);
+const char *bitname_of(vxa_word w, unsigned bit);
+/* Names of CR0/CR4/EFER/RFLAGS bits: reg is "CR0", "CR4", "EFER", "RFLAGS". */
+const char *regbit_name(const char *reg, unsigned bit);
+#endif

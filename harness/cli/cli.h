@@ -1,0 +1,37 @@
+/* cli.h — the vmxaudit command's subcommands and shared helpers. */
+#ifndef VMXAUDIT_CLI_H
+#define VMXAUDIT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "vmxaudit/codec.h"
+
+/* Exit status (design §4.3, contract). */
+enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3, EXIT_BACKEND = 4 };
+
+int cmd_fields(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_checks(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+/* Colour only on a terminal (and not with NO_COLOR). */
+extern bool cli_colour;
+const char *col(const char *code);   /* "" unless colouring; codes: "1" bold, "31" red, ... */
+#define C_RESET col("0")
+#define C_BOLD col("1")
+#define C_RED col("31")
+#define C_GREEN col("32")
+#define C_YELLOW col("33")
+#define C_DIM col("2")
+
+/* Prints an input error as "FILE:LINE:COL: PATH: MESSAGE" on stderr; returns EXIT_USAGE. */
+int cli_input_error(const vxa_error *e);
+/* Usage error on stderr; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool cli_help_requested(int argc, char **argv, const char *help);
+/* Names the bits set in mask as "13 (VMXE), 5 (PAE)" for known registers, else "13, 5". */
+void cli_bits(char *buf, size_t n, uint64_t mask);
+const char *cli_undet_text(unsigned reason);
+
+#endif
