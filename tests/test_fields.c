@@ -1,0 +1,104 @@
+/* test_fields.c — the VMCS field catalogue (fields.def) is complete and consistent with the
+ * encoding rules of SDM Appendix B: unique encodings and names, width and kind agree with
+ * encoding bits 14:13 and 11:10, full access type (bit 0 = 0), lookups both ways. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "vmxaudit/vmxaudit.h"
+
+static void encodings_unique_and_consistent(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < VXA_FIELD_COUNT; i++) {
+        const vxa_field_info *a = vxa_field_get((vxa_field)i);
+        assert_non_null(a);
+        assert_int_equal(a->encoding & 1, 0);                       /* full access */
+        assert_int_equal((a->encoding >> 13) & 3, a->width);        /* B: bits 14:13 width */
+        assert_int_equal((a->encoding >> 10) & 3, a->kind);         /* B: bits 11:10 type */
+        assert_int_equal(a->encoding >> 15, 0);
+        assert_int_equal((a->encoding >> 12) & 1, 0);                /* reserved bit 12 */
+        for (unsigned k = i + 1; k < VXA_FIELD_COUNT; k++) {
+            const vxa_field_info *b = vxa_field_get((vxa_field)k);
+            if (a->encoding == b->encoding || strcmp(a->name, b->name) == 0)
+                fail_msg("%s and %s collide", a->name, b->name);
+        }
+    }
+}
+
+static void lookups_both_ways(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < VXA_FIELD_COUNT; i++) {
+        const vxa_field_info *a = vxa_field_get((vxa_field)i);
+        assert_int_equal(vxa_field_by_encoding(a->encoding), i);
+        assert_int_equal(vxa_field_by_name(a->name), i);
+    }
+    assert_int_equal(vxa_field_by_name("guest_cr0"), VXA_F_GUEST_CR0);   /* case-insensitive */
+    assert_int_equal(vxa_field_by_encoding(0x6800), VXA_F_GUEST_CR0);
+    assert_int_equal(vxa_field_by_encoding(0x2801), VXA_F_NONE);         /* high access */
+    assert_int_equal(vxa_field_by_name("NO_SUCH_FIELD"), VXA_F_NONE);
+    assert_null(vxa_field_get(VXA_FIELD_COUNT));
+}
+
+static void well_known_fields_present(void **state)
+{
+    (void)state;
+    /* A sample across every group of Appendix B, including the newest fields. */
+    static const struct { const char *name; uint32_t enc; } want[] = {
+        { "VIRTUAL_PROCESSOR_ID", 0x0 }, { "LAST_PID_POINTER_INDEX", 0x8 },
+        { "GUEST_UINV", 0x814 }, { "HOST_TR_SELECTOR", 0xc0c }, { "EPT_POINTER", 0x201a },
+        { "TERTIARY_VM_EXEC_CONTROL", 0x2034 }, { "PID_POINTER_TABLE", 0x2042 },
+        { "SECONDARY_VM_EXIT_CONTROLS", 0x2044 }, { "GUEST_IA32_PKRS", 0x2818 },
+        { "GUEST_IA32_FRED_CONFIG", 0x281a }, { "HOST_IA32_FRED_SSP3", 0x2c16 },
+        { "NOTIFY_WINDOW", 0x4024 }, { "VMX_PREEMPTION_TIMER_VALUE", 0x482e },
+        { "GUEST_INTR_SSP_TABLE", 0x682c }, { "HOST_INTR_SSP_TABLE", 0x6c1c },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        vxa_field f = vxa_field_by_name(want[i].name);
+        if (f == VXA_F_NONE) fail_msg("missing %s", want[i].name);
+        assert_int_equal(vxa_field_get(f)->encoding, want[i].enc);
+    }
+    assert_true(VXA_FIELD_COUNT >= 190);
+}
+
+static void widths_mask_values(void **state)
+{
+    (void)state;
+    vxa_vmcs v;
+    vxa_vmcs_init(&v);
+    vxa_set(&v, VXA_F_GUEST_CS_SELECTOR, 0x12345);
+    assert_int_equal(vxa_get(&v, VXA_F_GUEST_CS_SELECTOR), 0x2345);
+    assert_true(vxa_is_set(&v, VXA_F_GUEST_CS_SELECTOR));
+    assert_false(vxa_is_set(&v, VXA_F_GUEST_CR0));
+    vxa_unset(&v, VXA_F_GUEST_CS_SELECTOR);
+    assert_false(vxa_is_set(&v, VXA_F_GUEST_CS_SELECTOR));
+}
+
+static void check_catalogue_consistent(void **state)
+{
+    (void)state;
+    for (unsigned c = 0; c < VXA_CHECK_COUNT; c++) {
+        const vxa_check_info *ci = vxa_check_get((vxa_check)c);
+        static const char *const prefix[VXA_CLASS_COUNT] = { "VMXON_", "VM", "CTRL_", "HOST_",
+                                                             "GUEST_", "MSRLOAD_", "ADV_" };
+        if (strncmp(ci->id, prefix[ci->cls], strlen(prefix[ci->cls])))
+            fail_msg("%s: ID prefix does not match class %s", ci->id, vxa_class_name((vxa_class)ci->cls));
+        assert_true(ci->sdm && ci->sdm[0] && ci->rule && ci->rule[0]);
+        assert_int_equal(vxa_check_by_id(ci->id), c);
+        for (unsigned k = c + 1; k < VXA_CHECK_COUNT; k++)
+            if (!strcmp(ci->id, vxa_check_get((vxa_check)k)->id)) fail_msg("duplicate ID %s", ci->id);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(encodings_unique_and_consistent), cmocka_unit_test(lookups_both_ways),
+        cmocka_unit_test(well_known_fields_present), cmocka_unit_test(widths_mask_values),
+        cmocka_unit_test(check_catalogue_consistent),
+    };
+    return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
+}
