@@ -56,6 +56,7 @@ static const char usage[] =
     "  check CASE|-        audit a case (VMCS layout + profile); exit 0 if the entry succeeds\n"
     "  checks              list the check catalogue (--format text|md|json)\n"
     "  explain CHECK-ID    the rule behind a check ID\n"
+    "  repair CASE [-o F]  change the fields that violated rules name until the layout enters\n"
     "  fields              list the VMCS field catalogue\n"
     "  profile list        list the bundled CPU capability profiles\n"
     "  profile show P      decode a profile's VMX capabilities (bundled name or file)\n"
@@ -77,7 +78,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
-        { "fields", cmd_fields }, { "profile", cmd_profile },
+        { "fields", cmd_fields }, { "profile", cmd_profile }, { "repair", cmd_repair },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);

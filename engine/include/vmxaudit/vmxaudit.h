@@ -274,8 +274,21 @@ typedef struct vxa_input {
 /* Runs every rule, fills *out.  Returns 0, or -1 if an argument is NULL. */
 int vxa_audit(const vxa_input *in, vxa_report *out);
 
-/* Does a violation of check c (in the report) count for the predicted outcome? */
+/* Equal outcomes: result, exit reason and vector equal, error and qualification sets equal. */
 bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b);
+
+/* Repair (design §3.6): audit -> apply the fixes -> audit ..., at most max_rounds rounds, until
+ * no VMCS rule is violated.  Only fields that a violated rule names are changed.  *out gets the
+ * repaired layout, *report the last audit.  Returns true when the layout audits clean (no
+ * control, host, guest or MSR-load violation; instruction preconditions are not VMCS state). */
+typedef struct vxa_repair_result {
+    unsigned rounds;
+    bool clean;
+    unsigned nchanged;
+    uint8_t changed[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: field f was changed */
+} vxa_repair_result;
+bool vxa_repair(const vxa_input *in, unsigned max_rounds, vxa_vmcs *out, vxa_report *report,
+                vxa_repair_result *res);
 
 #ifdef __cplusplus
 }

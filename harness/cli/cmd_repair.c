@@ -1,0 +1,96 @@
+/* cmd_repair.c — `vmxaudit repair CASE`: make a layout enter, changing only the fields that the
+ * violated rules name; print what changed and write the repaired case with -o. */
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char help[] =
+    "usage: vmxaudit repair CASE|- [-o OUT] [--format text|json] [--model sdm|bochs-2.7]\n"
+    "                       [--max-rounds N]\n"
+    "Iterates audit -> fix until the layout passes every control, host, guest and MSR-load rule\n"
+    "(at most N rounds, default 32), prints the fields it changed (old -> new) and writes the\n"
+    "repaired case to OUT.  Fields that no violated rule names are never touched.\n"
+    "exit status: 0 repaired (or already clean), 1 not repairable, 2 bad input.\n";
+
+int cmd_repair(int argc, char **argv)
+{
+    const char *path = NULL, *outp = NULL, *format = "text", *model_name = "sdm";
+    unsigned rounds = 32;
+    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
+        else if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
+        else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
+        else if (!strcmp(argv[i], "--max-rounds") && i + 1 < argc) {
+            uint64_t v;
+            if (vxa_parse_u64(argv[++i], &v) || v > 1000) return cli_usage("repair", "bad --max-rounds");
+            rounds = (unsigned)v;
+        } else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("repair", "unknown option '%s'", argv[i]);
+        else if (!path) path = argv[i];
+        else return cli_usage("repair", "unexpected argument '%s'", argv[i]);
+    }
+    if (!path) return cli_usage("repair", "missing CASE");
+    bool json = !strcmp(format, "json");
+    if (!json && strcmp(format, "text")) return cli_usage("repair", "unknown format '%s'", format);
+    vxa_model model = vxa_model_by_name(model_name);
+    if (model == VXA_MODEL_COUNT) return cli_usage("repair", "unknown model '%s'", model_name);
+    vxa_case c;
+    vxa_error e;
+    if (vxa_case_load(path, &c, &e)) { vxa_case_free(&c); return cli_input_error(&e); }
+    static vxa_report r;
+    static vxa_vmcs fixed;
+    vxa_repair_result res;
+    vxa_memory mem = vxa_case_memory(&c);
+    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model };
+    bool ok = vxa_repair(&in, rounds, &fixed, &r, &res);
+    if (json) {
+        printf("{\n  \"repaired\": %s,\n  \"rounds\": %u,\n  \"changed\": {", ok ? "true" : "false", res.rounds);
+        bool first = true;
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            if ((res.changed[f >> 3] >> (f & 7)) & 1u) {
+                printf("%s\n    \"%s\": {\"from\": \"0x%llx\", \"to\": \"0x%llx\"}", first ? "" : ",",
+                       vxa_field_get((vxa_field)f)->name, (unsigned long long)c.vmcs.value[f],
+                       (unsigned long long)fixed.value[f]);
+                first = false;
+            }
+        printf("\n  }\n}\n");
+    } else {
+        printf("%s%s%s after %u round%s; %u field%s changed\n", ok ? C_GREEN : C_RED,
+               ok ? "repaired" : "not repairable", C_RESET, res.rounds, res.rounds == 1 ? "" : "s",
+               res.nchanged, res.nchanged == 1 ? "" : "s");
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            if ((res.changed[f >> 3] >> (f & 7)) & 1u)
+                printf("  %-34s 0x%llx -> 0x%llx\n", vxa_field_get((vxa_field)f)->name,
+                       (unsigned long long)c.vmcs.value[f], (unsigned long long)fixed.value[f]);
+        if (!ok) {
+            unsigned n = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
+            printf("still violated (no fix known):\n");
+            for (unsigned i = 0; i < n; i++)
+                printf("  %s\n", vxa_check_get((vxa_check)r.violations[i].check)->id);
+        }
+        /* Which MSRs the rules would need (incomplete profiles). */
+        uint32_t need = 0;
+        unsigned nu = r.nundetermined < VXA_MAX_UNDETERMINED ? r.nundetermined : VXA_MAX_UNDETERMINED;
+        for (unsigned i = 0; i < nu; i++)
+            if (r.undetermined[i].reason == VXA_UR_MSR_MISSING && r.undetermined[i].aux >= 0x480 &&
+                r.undetermined[i].aux < 0x480 + VXA_MSR_COUNT)
+                need |= 1u << (r.undetermined[i].aux - 0x480);
+        if (need) {
+            printf("%sundetermined: the profile lacks%s", C_YELLOW, C_RESET);
+            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+                if ((need >> i) & 1u) printf(" %s (0x%x)", vxa_msr_name(i), 0x480 + i);
+            printf("; the repaired layout assumes the rules that need them pass\n");
+        }
+    }
+    if (outp) {
+        c.vmcs = fixed;
+        char *s = vxa_case_to_json(&c);
+        FILE *f = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
+        if (!f) { fprintf(stderr, "vmxaudit repair: cannot write %s\n", outp); free(s); vxa_case_free(&c); return EXIT_USAGE; }
+        fprintf(f, "%s\n", s);
+        if (f != stdout) fclose(f);
+        free(s);
+    }
+    vxa_case_free(&c);
+    return ok ? EXIT_OK : EXIT_NEGATIVE;
+}
