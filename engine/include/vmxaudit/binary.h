@@ -1,0 +1,38 @@
+/* binary.h — the compact binary case encoding used by the fuzz targets and the oracle batches
+ * (design §4.2: "the fuzz targets and the oracle batch use compact binary encodings").
+ * Freestanding: decoding needs no libc and points into the caller's buffer.
+ *
+ * Layout (little-endian):
+ *   u8  magic 'V', u8 version 1
+ *   u8  instruction, u8 flags (bit0 launched, bit1 no current VMCS, bit2 32-bit host,
+ *       bit3 MOV-SS blocking, bit4 SMM, bit5 VMX non-root, bit6 outside VMX operation),
+ *   u8  cpl, u8 model, u8 maxphyaddr (0 = default 52), u8 linear-address width (48/57)
+ *   u32 msr_present; then u64 per present MSR (ascending index)
+ *   u32 cpuid, u32 cpuid_known
+ *   u16 nfields; then { u16 encoding, u64 value } per field
+ *   u8  nblobs;  then { u32 address, u16 length, bytes } per blob
+ * Anything after that is ignored; a truncated input decodes as far as it goes. */
+#ifndef VMXAUDIT_BINARY_H
+#define VMXAUDIT_BINARY_H
+
+#include "vmxaudit/vmxaudit.h"
+
+#define VXA_BIN_MAX_BLOBS 8
+typedef struct vxa_bin_blob { uint64_t address; uint32_t length; const uint8_t *data; } vxa_bin_blob;
+typedef struct vxa_bin_case {
+    vxa_profile profile;
+    vxa_vmcs vmcs;
+    vxa_entry entry;
+    uint8_t model;
+    uint8_t nblobs;
+    vxa_bin_blob blob[VXA_BIN_MAX_BLOBS];
+} vxa_bin_case;
+
+/* Decodes; returns the number of bytes consumed, or 0 if the header is invalid. */
+size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *out);
+/* Encodes into buf (size cap); returns the length, or 0 if it does not fit. */
+size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap);
+/* A memory reader over the decoded blobs. */
+vxa_memory vxa_bin_memory(const vxa_bin_case *c);
+
+#endif

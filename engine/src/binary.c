@@ -1,0 +1,126 @@
+/* binary.c — the compact binary case encoding (see vmxaudit/binary.h). */
+#include "vmxaudit/binary.h"
+#include "internal.h"
+
+typedef struct rd { const uint8_t *p; size_t n, i; bool ok; } rd;
+
+static uint64_t get(rd *r, unsigned bytes)
+{
+    uint64_t v = 0;
+    if (r->i + bytes > r->n) { r->ok = false; r->i = r->n; return 0; }
+    for (unsigned k = 0; k < bytes; k++) v |= (uint64_t)r->p[r->i + k] << (8 * k);
+    r->i += bytes;
+    return v;
+}
+
+size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *c)
+{
+    rd r = { buf, len, 0, true };
+    if (get(&r, 1) != 'V' || get(&r, 1) != 1 || !r.ok) return 0;
+    vxa_profile_init(&c->profile);
+    vxa_vmcs_init(&c->vmcs);
+    vxa_entry_init(&c->entry);
+    c->nblobs = 0;
+    vxa_entry *e = &c->entry;
+    e->instruction = (uint8_t)(get(&r, 1) % 3);
+    unsigned fl = (unsigned)get(&r, 1);
+    e->launched = fl & 1;
+    e->current_vmcs = !(fl & 2);
+    e->host_ia32e = !(fl & 4);
+    e->mode = e->host_ia32e ? VXA_MODE_64BIT : VXA_MODE_PROTECTED;
+    e->movss_blocking = (fl >> 3) & 1;
+    e->smm = (fl >> 4) & 1;
+    e->vmx_non_root = (fl >> 5) & 1;
+    e->vmx_operation = !((fl >> 6) & 1);
+    e->cpl = (uint8_t)(get(&r, 1) & 3);
+    c->model = (uint8_t)(get(&r, 1) % VXA_MODEL_COUNT);
+    unsigned mpa = (unsigned)get(&r, 1);
+    if (mpa >= 32 && mpa <= 52) { c->profile.maxphyaddr = (uint8_t)mpa; c->profile.maxphyaddr_default = false; }
+    c->profile.linear_address_width = get(&r, 1) == 57 ? 57 : 48;
+    c->profile.msr_present = (uint32_t)get(&r, 4) & ((1u << VXA_MSR_COUNT) - 1);
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if ((c->profile.msr_present >> i) & 1u) c->profile.msr[i] = get(&r, 8);
+    c->profile.cpuid = (uint32_t)get(&r, 4);
+    c->profile.cpuid_known = (uint32_t)get(&r, 4);
+    unsigned nf = (unsigned)get(&r, 2);
+    for (unsigned k = 0; k < nf && r.ok; k++) {
+        uint32_t enc = (uint32_t)get(&r, 2);
+        uint64_t v = get(&r, 8);
+        vxa_field f = vxa_field_by_encoding(enc);
+        if (r.ok && f != VXA_F_NONE) vxa_set(&c->vmcs, f, v);
+    }
+    unsigned nb = (unsigned)get(&r, 1);
+    for (unsigned k = 0; k < nb && r.ok && c->nblobs < VXA_BIN_MAX_BLOBS; k++) {
+        vxa_bin_blob *b = &c->blob[c->nblobs];
+        b->address = get(&r, 4);
+        b->length = (uint32_t)get(&r, 2);
+        if (!r.ok || r.i + b->length > r.n) break;
+        b->data = r.p + r.i;
+        r.i += b->length;
+        c->nblobs++;
+    }
+    return r.i ? r.i : 1;
+}
+
+typedef struct wr { uint8_t *p; size_t cap, i; bool ok; } wr;
+
+static void put(wr *w, uint64_t v, unsigned bytes)
+{
+    if (w->i + bytes > w->cap) { w->ok = false; return; }
+    for (unsigned k = 0; k < bytes; k++) w->p[w->i++] = (uint8_t)(v >> (8 * k));
+}
+
+size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
+{
+    wr w = { buf, cap, 0, true };
+    const vxa_entry *e = &c->entry;
+    put(&w, 'V', 1);
+    put(&w, 1, 1);
+    put(&w, e->instruction, 1);
+    put(&w, (unsigned)e->launched | (unsigned)!e->current_vmcs << 1 | (unsigned)!e->host_ia32e << 2 |
+                (unsigned)e->movss_blocking << 3 | (unsigned)e->smm << 4 | (unsigned)e->vmx_non_root << 5 |
+                (unsigned)!e->vmx_operation << 6, 1);
+    put(&w, e->cpl, 1);
+    put(&w, c->model, 1);
+    put(&w, c->profile.maxphyaddr_default ? 0 : c->profile.maxphyaddr, 1);
+    put(&w, c->profile.linear_address_width, 1);
+    put(&w, c->profile.msr_present, 4);
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if ((c->profile.msr_present >> i) & 1u) put(&w, c->profile.msr[i], 8);
+    put(&w, c->profile.cpuid, 4);
+    put(&w, c->profile.cpuid_known, 4);
+    unsigned nf = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) nf += vxa_is_set(&c->vmcs, (vxa_field)f);
+    put(&w, nf, 2);
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if (vxa_is_set(&c->vmcs, (vxa_field)f)) {
+            put(&w, vxa_field_get((vxa_field)f)->encoding, 2);
+            put(&w, c->vmcs.value[f], 8);
+        }
+    put(&w, c->nblobs, 1);
+    for (unsigned k = 0; k < c->nblobs; k++) {
+        put(&w, c->blob[k].address, 4);
+        put(&w, c->blob[k].length, 2);
+        for (uint32_t i = 0; i < c->blob[k].length; i++) put(&w, c->blob[k].data[i], 1);
+    }
+    return w.ok ? w.i : 0;
+}
+
+static int bin_read(void *ctx, uint64_t pa, void *buf, uint32_t len)
+{
+    const vxa_bin_case *c = ctx;
+    uint8_t *out = buf;
+    for (uint32_t i = 0; i < len; i++) out[i] = 0;
+    for (unsigned k = 0; k < c->nblobs; k++) {
+        const vxa_bin_blob *b = &c->blob[k];
+        for (uint32_t i = 0; i < len; i++)
+            if (pa + i >= b->address && pa + i < b->address + b->length) out[i] = b->data[pa + i - b->address];
+    }
+    return 0;
+}
+
+vxa_memory vxa_bin_memory(const vxa_bin_case *c)
+{
+    vxa_memory m = { bin_read, (void *)c };
+    return m;
+}
