@@ -99,6 +99,7 @@ void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
 bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, bool has_fix,
               uint64_t fix)
 {
+    if (c->reads) c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
     if (!violated) return false;
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, f, c->v->value[f]);
@@ -298,6 +299,7 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
     c->mem = in->memory;
     c->r = out;
     c->model = in->model < VXA_MODEL_COUNT ? in->model : VXA_MODEL_SDM;
+    c->reads = in->reads;
     c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
     c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
     c->proc2 = proc(c, PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;

@@ -20,10 +20,16 @@ typedef struct vxa_ctx {
     uint32_t pin, proc, proc2, exit, entry;
     uint64_t proc3, exit2;
     vxa_violation scratch;        /* where violations beyond VXA_MAX_VIOLATIONS are written */
+    uint8_t *reads;               /* optional bitmap of the fields the rules read (check --lint) */
 } vxa_ctx;
 
 /* ---- field values ---- */
-#define FV(c, NAME) ((c)->v->value[VXA_F_##NAME])
+static inline uint64_t vxa_fv(const vxa_ctx *c, vxa_field f)
+{
+    if (c->reads) c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
+    return c->v->value[f];
+}
+#define FV(c, NAME) vxa_fv((c), VXA_F_##NAME)
 
 /* ---- typed control-word accessors (one enum type per word) ---- */
 static inline bool pin(const vxa_ctx *c, vxa_pin_bit b) { return (c->pin >> b) & 1u; }

@@ -6,23 +6,25 @@
 
 static const char help[] =
     "usage: vmxaudit check CASE|- [--format text|json] [--model sdm|bochs-2.7] [--profile P]\n"
-    "                      [--quiet]\n"
+    "                      [--quiet] [--lint]\n"
     "Audits the case's VMCS layout against every VM-entry rule for its CPU profile and lists\n"
     "every violated rule with its SDM section, the fields, the offending bits, the allowed values\n"
     "and a fix; then predicts what VMLAUNCH/VMRESUME reports.  --profile overrides the case's\n"
-    "profile (bundled name or file).  --quiet prints only the prediction.\n"
+    "profile (bundled name or file).  --quiet prints only the prediction.  --lint also lists\n"
+    "the fields the rules read that the layout never set (they read as 0).\n"
     "exit status: 0 the entry succeeds, 1 it fails, 2 bad input.\n";
 
 int cmd_check(int argc, char **argv)
 {
     const char *path = NULL, *format = "text", *model_name = "sdm", *profile = NULL;
-    bool quiet = false;
+    bool quiet = false, lint = false;
     if (cli_help_requested(argc, argv, help)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
         else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
+        else if (!strcmp(argv[i], "--lint")) lint = true;
         else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("check", "unknown option '%s'", argv[i]);
         else if (!path) path = argv[i];
         else return cli_usage("check", "unexpected argument '%s'", argv[i]);
@@ -50,7 +52,8 @@ int cmd_check(int argc, char **argv)
     }
     static vxa_report r;
     vxa_memory mem = vxa_case_memory(&c);
-    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model };
+    uint8_t reads[(VXA_FIELD_COUNT + 7) / 8] = { 0 };
+    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model, reads };
     vxa_audit(&in, &r);
     if (!strcmp(format, "json")) {
         char *s = vxa_report_to_json(&r, &c.vmcs);
@@ -58,6 +61,16 @@ int cmd_check(int argc, char **argv)
         free(s);
     } else {
         cli_print_report(stdout, &c, &r, model, NULL, quiet);
+    }
+    if (lint) {   /* on stderr with --format json, so stdout stays one JSON document */
+        FILE *out = strcmp(format, "json") ? stdout : stderr;
+        unsigned n = 0;
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            if ((reads[f >> 3] >> (f & 7)) & 1u && !vxa_is_set(&c.vmcs, (vxa_field)f)) {
+                if (!n++) fprintf(out, "\nlint: fields the rules read that the layout never set (read as 0):\n");
+                fprintf(out, "  %s\n", vxa_field_get((vxa_field)f)->name);
+            }
+        if (!n) fprintf(out, "\nlint: every field the rules read is set\n");
     }
     int rc = r.outcome.result == VXA_ENTERED ? EXIT_OK : EXIT_NEGATIVE;
     vxa_case_free(&c);

@@ -269,6 +269,8 @@ typedef struct vxa_input {
     const vxa_entry *entry;         /* NULL: defaults (vxa_entry_init) */
     const vxa_memory *memory;       /* NULL: all memory reads as zero */
     uint8_t model;                  /* vxa_model */
+    uint8_t *reads;                 /* optional, (VXA_FIELD_COUNT+7)/8 bytes: set to the fields
+                                       the rules read (for `check --lint`); NULL = not tracked */
 } vxa_input;
 
 /* Runs every rule, fills *out.  Returns 0, or -1 if an argument is NULL. */
