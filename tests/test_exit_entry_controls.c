@@ -144,6 +144,11 @@ static void errcode_real_mode_guest(void **state)
     const vxa_violation *v = violation("CTRL_EVENT_ERRCODE_UNEXPECTED");
     assert_non_null(v);
     assert_int_equal(v->fix_value[0], 0x8000030d);
+    /* The fields that made the rule apply come with it. */
+    assert_int_equal(v->nfields, 3);
+    assert_int_equal(v->field[1], VXA_F_SECONDARY_VM_EXEC_CONTROL);
+    assert_int_equal(v->field[2], VXA_F_GUEST_CR0);
+    assert_int_equal(v->value[2], 0x80050032);
     snprintf(buf, sizeof buf, base, "0x00da040000000004", "0x8000030d");
     run(buf);
     assert_null(violation("CTRL_EVENT_ERRCODE_MISSING"));
@@ -180,6 +185,9 @@ static void fred_support_unknown(void **state)
     const vxa_violation *v = violation("CTRL_EVENT_OTHER_VECTOR");
     assert_non_null(v);
     assert_int_equal(v->fix_value[0], 0x80000700);
+    assert_int_equal(v->nfields, 3);
+    assert_int_equal(v->field[1], VXA_F_VM_ENTRY_CONTROLS);
+    assert_int_equal(v->field[2], VXA_F_GUEST_CR4);
     assert_null(violation("CTRL_EVENT_FRED_INSTR_LEN"));
 }
 
@@ -228,6 +236,19 @@ static void msr_area_overflow_and_fixes(void **state)
     assert_null(violation("CTRL_EXIT_MSR_LOAD_END"));
 }
 
+/* "save VMX-preemption timer value" names the pin-based controls it depends on. */
+static void preempt_timer_fields(void **state)
+{
+    (void)state;
+    run("{\"vmcs\": {\"VM_EXIT_CONTROLS\": \"0x73effb\"}}");
+    const vxa_violation *v = violation("CTRL_EXIT_SAVE_PREEMPT_TIMER");
+    assert_non_null(v);
+    assert_int_equal(v->nfields, 2);
+    assert_int_equal(v->field[1], VXA_F_PIN_BASED_VM_EXEC_CONTROL);
+    assert_int_equal(v->bits, 0x400000);
+    assert_int_equal(v->fix_value[0], 0x33effb);
+}
+
 /* Both SMM controls outside SMM: one violation for the bullet, the fix clears both. */
 static void smm_controls(void **state)
 {
@@ -253,6 +274,7 @@ int main(void)
         cmocka_unit_test(fred_support_unknown),
         cmocka_unit_test(not_valid_not_checked),
         cmocka_unit_test(msr_area_overflow_and_fixes),
+        cmocka_unit_test(preempt_timer_fields),
         cmocka_unit_test(smm_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

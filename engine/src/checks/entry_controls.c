@@ -47,13 +47,44 @@ static int cpu_has_fred(const vxa_ctx *c)
     return -1;
 }
 
-/* A rule on the interruption-information field whose outcome the profile cannot decide. */
-static void undet_or_fail(vxa_ctx *c, vxa_check id, int verdict, vxa_undet_reason why,
-                          uint64_t aux, uint64_t bits, bool has_fix, uint64_t fix)
+/* The context a rule on the event-injection fields read besides its own field: the
+ * interruption-information field, and what made the rule apply. */
+enum {
+    CTX_INFO = 1u << 0,     /* VM_ENTRY_INTR_INFO_FIELD */
+    CTX_UG = 1u << 1,       /* SECONDARY_VM_EXEC_CONTROL and GUEST_CR0 ("unrestricted guest") */
+    CTX_FRED = 1u << 2,     /* VM_ENTRY_CONTROLS and GUEST_CR4 (IA-32e mode guest, CR4.FRED) */
+};
+
+/* Records a violation of `id` on field f (offending bits, optional fix) with its context. */
+static void event_fail(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bits, bool has_fix,
+                       uint64_t fix, unsigned ctx)
+{
+    vxa_violation *v = vxa_fail(c, id);
+    vxa_vfield(v, f, c->v->value[f]);
+    v->bits = bits;
+    if ((ctx & CTX_INFO) && f != VXA_F_VM_ENTRY_INTR_INFO_FIELD)
+        vxa_vfield(v, VXA_F_VM_ENTRY_INTR_INFO_FIELD, FV(c, VM_ENTRY_INTR_INFO_FIELD));
+    if (ctx & CTX_UG) {
+        vxa_vfield(v, VXA_F_SECONDARY_VM_EXEC_CONTROL, FV(c, SECONDARY_VM_EXEC_CONTROL));
+        vxa_vfield(v, VXA_F_GUEST_CR0, FV(c, GUEST_CR0));
+    }
+    if (ctx & CTX_FRED) {
+        vxa_vfield(v, VXA_F_VM_ENTRY_CONTROLS, FV(c, VM_ENTRY_CONTROLS));
+        vxa_vfield(v, VXA_F_GUEST_CR4, FV(c, GUEST_CR4));
+    }
+    if (has_fix) vxa_vfix(v, f, fix);
+}
+
+/* A rule whose verdict may be unknown (-1: undetermined for `why`/`aux`), 1 violated, 0 passes. */
+static void event_rule(vxa_ctx *c, vxa_check id, int verdict, vxa_undet_reason why, uint64_t aux,
+                       vxa_field f, uint64_t bits, bool has_fix, uint64_t fix, unsigned ctx)
 {
     if (verdict < 0) vxa_undet(c, id, why, aux);
-    else if (verdict) vxa_rule(c, id, true, VXA_F_VM_ENTRY_INTR_INFO_FIELD, bits, has_fix, fix);
+    else if (verdict) event_fail(c, id, f, bits, has_fix, fix, ctx);
 }
+
+#define INFO VXA_F_VM_ENTRY_INTR_INFO_FIELD
+#define NO_UNDET VXA_UR_MODEL_SPECIFIC, 0   /* placeholder for rules that are always decided */
 
 static void check_event_injection(vxa_ctx *c)
 {
@@ -66,90 +97,91 @@ static void check_event_injection(vxa_ctx *c)
     /* A profile without IA32_VMX_BASIC reads as BASIC = 0 (design 3.2). */
     uint64_t basic = has_msr(c, VXA_MSR_BASIC) ? msr(c, VXA_MSR_BASIC) : 0;
     bool no_errcode_check = (basic & BASIC_NO_ERRCODE_CHECK) != 0;
+    bool nested_ok = (basic & BASIC_NESTED_EXCEPTION) != 0;
     /* The guest will use FRED event delivery: IA-32e mode guest and CR4.FRED = 1 in the CR4
      * field, on a processor that supports FRED (-1: support unknown). */
-    int fred = entry(c, ENTRY_IA32E_MODE_GUEST) && (FV(c, GUEST_CR4) & CR4_FRED) ? cpu_has_fred(c)
-                                                                                  : 0;
+    bool fred_guest = entry(c, ENTRY_IA32E_MODE_GUEST) && (FV(c, GUEST_CR4) & CR4_FRED);
+    int fred = fred_guest ? cpu_has_fred(c) : 0;
+    unsigned fred_ctx = fred_guest ? CTX_FRED : 0;
     uint32_t unknown = 0;
 
     if (!(info & INTR_INFO_VALID)) return;
 
-    /* The interruption type is not reserved: 1 always; 7 (other event) without support for the
-     * 1-setting of the "monitor trap flag" VM-execution control. */
+    /* The interruption type is not reserved: 1 always; 7 (other event) on processors that do not
+     * support the 1-setting of the "monitor trap flag" VM-execution control. */
     if (type == INTR_TYPE_RESERVED) {
-        RULE_NOFIX(c, CTRL_EVENT_TYPE_RESERVED, true, VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_TYPE);
+        event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
     } else if (type == INTR_TYPE_OTHER) {
         uint64_t m1, a1;
         unsigned missing;
         if (!vxa_allowed(c->p, VXA_WORD_PROC, &m1, &a1, &missing))
             vxa_undet(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(missing));
-        else
-            RULE_NOFIX(c, CTRL_EVENT_TYPE_RESERVED, !(a1 & BIT(PROC_MONITOR_TRAP_FLAG)),
-                       VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_TYPE);
+        else if (!(a1 & BIT(PROC_MONITOR_TRAP_FLAG)))
+            event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
     }
 
-    /* The vector is consistent with the interruption type. */
-    RULE(c, CTRL_EVENT_NMI_VECTOR, type == INTR_TYPE_NMI && vec != 2, VM_ENTRY_INTR_INFO_FIELD,
-         INTR_INFO_VECTOR, (info & ~INTR_INFO_VECTOR) | 2u);
-    RULE_NOFIX(c, CTRL_EVENT_HW_EXCEPTION_VECTOR, type == INTR_TYPE_HW_EXCEPTION && vec > 31,
-               VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VECTOR);
-    /* Other event: 0 (pending MTF VM exit); with FRED also 1 (SYSCALL) and 2 (SYSENTER). */
-    if (type == INTR_TYPE_OTHER && vec != 0) {
-        int bad = vec > 2 ? 1 : fred < 0 ? -1 : !fred;
-        undet_or_fail(c, VXA_C_CTRL_EVENT_OTHER_VECTOR, bad, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED,
-                      INTR_INFO_VECTOR, true, info & ~INTR_INFO_VECTOR);
-    }
+    /* The vector is consistent with the interruption type: NMI 2; hardware exception at most 31;
+     * other event 0 (pending MTF VM exit), with FRED also 1 (SYSCALL) and 2 (SYSENTER). */
+    event_rule(c, VXA_C_CTRL_EVENT_NMI_VECTOR, type == INTR_TYPE_NMI && vec != 2, NO_UNDET, INFO,
+               INTR_INFO_VECTOR, true, (info & ~INTR_INFO_VECTOR) | 2u, 0);
+    event_rule(c, VXA_C_CTRL_EVENT_HW_EXCEPTION_VECTOR, type == INTR_TYPE_HW_EXCEPTION && vec > 31,
+               NO_UNDET, INFO, INTR_INFO_VECTOR, false, 0, 0);
+    if (type == INTR_TYPE_OTHER && vec != 0)
+        event_rule(c, VXA_C_CTRL_EVENT_OTHER_VECTOR, vec > 2 ? 1 : fred < 0 ? -1 : !fred,
+                   VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED, INFO, INTR_INFO_VECTOR, true,
+                   info & ~INTR_INFO_VECTOR, fred_ctx);
 
     /* Deliver-error-code (bit 11): 1 if and only if (1) "unrestricted guest" is 0 or CR0.PE is
      * 1 in the guest CR0 field, (2) the type is hardware exception and (3) the vector normally
      * delivers an error code.  If IA32_VMX_BASIC[56] is read as 1, (3) is not checked: a hardware
      * exception may be injected with or without an error code, regardless of vector (A.1). */
-    bool prot = !proc2(c, PROC2_UNRESTRICTED_GUEST) || (FV(c, GUEST_CR0) & CR0_PE);
+    bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
+    bool prot = !ug || (FV(c, GUEST_CR0) & CR0_PE);
     bool hw = type == INTR_TYPE_HW_EXCEPTION;
     int ec = hw ? vector_has_errcode(c, vec, &unknown) : 0;
-    if (deliver) {
-        int bad = !(prot && hw) ? 1 : no_errcode_check ? 0 : ec < 0 ? -1 : !ec;
-        undet_or_fail(c, VXA_C_CTRL_EVENT_ERRCODE_UNEXPECTED, bad, VXA_UR_CPUID_UNKNOWN, unknown,
-                      INTR_INFO_DELIVER_ERRCODE, true, info & ~INTR_INFO_DELIVER_ERRCODE);
-    } else if (prot && hw && !no_errcode_check) {
-        undet_or_fail(c, VXA_C_CTRL_EVENT_ERRCODE_MISSING, ec, VXA_UR_CPUID_UNKNOWN, unknown,
-                      INTR_INFO_DELIVER_ERRCODE, true, info | INTR_INFO_DELIVER_ERRCODE);
-    }
+    unsigned ug_ctx = ug ? CTX_UG : 0;
+    if (deliver)
+        event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_UNEXPECTED,
+                   !(prot && hw) ? 1 : no_errcode_check ? 0 : ec < 0 ? -1 : !ec,
+                   VXA_UR_CPUID_UNKNOWN, unknown, INFO, INTR_INFO_DELIVER_ERRCODE, true,
+                   info & ~INTR_INFO_DELIVER_ERRCODE, ug_ctx);
+    else if (prot && hw && !no_errcode_check)
+        event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_MISSING, ec, VXA_UR_CPUID_UNKNOWN, unknown, INFO,
+                   INTR_INFO_DELIVER_ERRCODE, true, info | INTR_INFO_DELIVER_ERRCODE, ug_ctx);
 
     /* Reserved bits 30:12 are 0; bit 13 (nested exception) is not reserved on processors that
      * enumerate it in IA32_VMX_BASIC[58] (FRED), and then only a hardware exception may set it. */
-    uint64_t rsvd = INTR_INFO_RESERVED & ~((basic & BASIC_NESTED_EXCEPTION) ? INTR_INFO_FRED_NESTED : 0);
-    RULE(c, CTRL_EVENT_INFO_RESERVED, (info & rsvd) != 0, VM_ENTRY_INTR_INFO_FIELD, info & rsvd,
-         info & ~rsvd);
-    RULE(c, CTRL_EVENT_NESTED_EXCEPTION_TYPE,
-         (basic & BASIC_NESTED_EXCEPTION) && (info & INTR_INFO_FRED_NESTED) && !hw,
-         VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_FRED_NESTED, info & ~INTR_INFO_FRED_NESTED);
+    uint64_t rsvd = INTR_INFO_RESERVED & ~(nested_ok ? INTR_INFO_FRED_NESTED : 0);
+    event_rule(c, VXA_C_CTRL_EVENT_INFO_RESERVED, (info & rsvd) != 0, NO_UNDET, INFO, info & rsvd,
+               true, info & ~rsvd, 0);
+    event_rule(c, VXA_C_CTRL_EVENT_NESTED_EXCEPTION_TYPE,
+               nested_ok && (info & INTR_INFO_FRED_NESTED) && !hw, NO_UNDET, INFO,
+               INTR_INFO_FRED_NESTED, true, info & ~INTR_INFO_FRED_NESTED, 0);
 
     /* If deliver-error-code is 1, bits 31:16 of the VM-entry exception error code are 0. */
-    RULE(c, CTRL_EVENT_ERRCODE_RESERVED, deliver && (errcode & 0xffff0000u),
-         VM_ENTRY_EXCEPTION_ERROR_CODE, errcode & 0xffff0000u, errcode & 0xffffu);
+    event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_RESERVED, deliver && (errcode & 0xffff0000u), NO_UNDET,
+               VXA_F_VM_ENTRY_EXCEPTION_ERROR_CODE, errcode & 0xffff0000u, true, errcode & 0xffffu,
+               CTX_INFO);
 
     /* Software interrupt, privileged software exception, software exception: the instruction
      * length is in the range 0-15; 0 only if IA32_VMX_MISC[30] is read as 1. */
     if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
         type == INTR_TYPE_SW_EXCEPTION) {
-        if (len == 0 && !has_msr(c, VXA_MSR_MISC))
-            vxa_undet(c, VXA_C_CTRL_EVENT_INSTR_LEN, VXA_UR_MSR_MISSING,
-                      VXA_MSR_INDEX(VXA_MSR_MISC));
-        else
-            RULE(c, CTRL_EVENT_INSTR_LEN,
-                 len > 15 || (len == 0 && !(msr(c, VXA_MSR_MISC) & MISC_ZERO_LEN_INJECTION)),
-                 VM_ENTRY_INSTRUCTION_LEN, 0, len == 0 ? 1u : 15u);
+        int bad = len > 15 ? 1 : len != 0 ? 0 : !has_msr(c, VXA_MSR_MISC) ? -1
+                : !(msr(c, VXA_MSR_MISC) & MISC_ZERO_LEN_INJECTION);
+        event_rule(c, VXA_C_CTRL_EVENT_INSTR_LEN, bad, VXA_UR_MSR_MISSING,
+                   VXA_MSR_INDEX(VXA_MSR_MISC), VXA_F_VM_ENTRY_INSTRUCTION_LEN, 0, true,
+                   len == 0 ? 1u : 15u, CTX_INFO);
     }
-    /* FRED: other event with vector 1 (SYSCALL) or 2 (SYSENTER) is delivered as the instruction
-     * of that length; the length is at most 15. */
-    if (type == INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15) {
-        if (fred < 0)
-            vxa_undet(c, VXA_C_CTRL_EVENT_FRED_INSTR_LEN, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED);
-        else
-            RULE(c, CTRL_EVENT_FRED_INSTR_LEN, fred, VM_ENTRY_INSTRUCTION_LEN, 0, 15u);
-    }
+    /* FRED: other event with vector 1 (SYSCALL) or 2 (SYSENTER) is delivered as if that
+     * instruction (of this length) had executed; the length is at most 15. */
+    if (type == INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15)
+        event_rule(c, VXA_C_CTRL_EVENT_FRED_INSTR_LEN, fred, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED,
+                   VXA_F_VM_ENTRY_INSTRUCTION_LEN, 0, true, 15u, CTX_INFO | fred_ctx);
 }
+
+#undef INFO
+#undef NO_UNDET
 
 void vxa_checks_entry_controls(vxa_ctx *c)
 {
