@@ -85,6 +85,11 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
 void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1, vxa_word w,
                       vxa_field f, uint64_t value);
 
+/* The MSR-store/-load area rules (27.2.1.2, 27.2.1.3): alignment, width, last byte; in
+ * exit_controls.c. */
+void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_check id_end,
+                       vxa_field f_addr, vxa_field f_count);
+
 /* Instruction and VMXON classes: the violation carries the CPU's answer (checked in order). */
 #define VXA_ANSWER(result, code) ((uint64_t)(result) << 8 | (uint64_t)(code))
 vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result, unsigned code);

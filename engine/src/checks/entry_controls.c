@@ -3,10 +3,6 @@
  * length; format in 25.8.3). */
 #include "../internal.h"
 
-/* Defined in exit_controls.c (the same three rules guard the VM-entry MSR-load area). */
-void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_check id_end,
-                       vxa_field f_addr, vxa_field f_count);
-
 /* IA32_VMX_BASIC[58]: the nested-exception bit (13) of the VM-entry interruption-information
  * field may be 1 (FRED; SDM Appendix A.1, 25.8.3 Table "Format of the VM-Entry
  * Interruption-Information Field").  Not in vmx_bits.h. */

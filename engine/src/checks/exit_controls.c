@@ -7,10 +7,7 @@
  * should not set any bits beyond the physical-address width (the arithmetic uses more bits than
  * the physical-address width); if IA32_VMX_BASIC[48] is read as 1, neither address should set any
  * bits in the range 63:32" (27.2.1.2, 27.2.1.3).  vxa_pa_mask() is the width, BASIC[48]
- * included.  Shared with entry_controls.c. */
-void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_check id_end,
-                       vxa_field f_addr, vxa_field f_count);
-
+ * included.  Shared with entry_controls.c (declared in internal.h). */
 void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_check id_end,
                        vxa_field f_addr, vxa_field f_count)
 {
