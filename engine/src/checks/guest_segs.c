@@ -94,6 +94,38 @@ static bool rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_
     return lm > 0 && rule(c, id, true, f, bits, fix, NOF, NOF);
 }
 
+/* Intel 64: the address in field f must be canonical. */
+static bool canonical(vxa_ctx *c, vxa_check id, bool applies, vxa_field f)
+{
+    uint64_t a = val(c, f), fix = vxa_canonical_fix(c, a);
+    return rule64(c, id, applies && a != fix, f, a ^ fix, fix);
+}
+
+/* Intel 64: bits 63:32 of the address in field f must be 0. */
+static bool high32_zero(vxa_ctx *c, vxa_check id, bool applies, vxa_field f)
+{
+    uint64_t a = val(c, f);
+    return rule64(c, id, applies && (a >> 32), f, a & ~0xffffffffull, a & 0xffffffffull);
+}
+
+/* When the rule applies, the bits `mask` of field f must all be 1 / must all be 0 / the field
+ * must equal `want` (r1: a further field that makes the rule apply). */
+static bool must1(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_t mask)
+{
+    uint64_t x = val(c, f);
+    return rule(c, id, applies && (x & mask) != mask, f, mask & ~x, x | mask, NOF, NOF);
+}
+static bool must0(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_t mask)
+{
+    uint64_t x = val(c, f);
+    return rule(c, id, applies && (x & mask), f, x & mask, x & ~mask, NOF, NOF);
+}
+static bool must_eq(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_t want, vxa_field r1)
+{
+    uint64_t x = val(c, f);
+    return rule(c, id, applies && x != want, f, x ^ want, want, r1, NOF);
+}
+
 /* Bit 15 (G), first bullet: if any bit in the limit field in the range 11:0 is 0, G must be 0.
  * Fix: clear G, unless limit bits 31:20 need G = 1 (then fill in limit bits 11:0). */
 static bool g_limit_11_0(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit, vxa_field arf)
@@ -137,116 +169,128 @@ void vxa_checks_guest_segs(vxa_ctx *c)
     const bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
     const bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
     const bool fred = FV(c, GUEST_CR4) & CR4_FRED;
+    const bool pe = FV(c, GUEST_CR0) & CR0_PE;
     const vxa_field RFL = VXA_F_GUEST_RFLAGS, ENT = VXA_F_VM_ENTRY_CONTROLS,
-                    SEC = VXA_F_SECONDARY_VM_EXEC_CONTROL;
-    const uint64_t tr_sel = FV(c, GUEST_TR_SELECTOR), tr_ar = FV(c, GUEST_TR_AR_BYTES);
-    const uint64_t ldtr_sel = FV(c, GUEST_LDTR_SELECTOR), ldtr_ar = FV(c, GUEST_LDTR_AR_BYTES);
+                    SEC = VXA_F_SECONDARY_VM_EXEC_CONTROL, CS_AR = VXA_F_GUEST_CS_AR_BYTES,
+                    SS_AR = VXA_F_GUEST_SS_AR_BYTES, TR_AR = VXA_F_GUEST_TR_AR_BYTES,
+                    LDTR_AR = VXA_F_GUEST_LDTR_AR_BYTES;
     const uint64_t cs_sel = FV(c, GUEST_CS_SELECTOR), ss_sel = FV(c, GUEST_SS_SELECTOR);
     const uint64_t cs_ar = FV(c, GUEST_CS_AR_BYTES), ss_ar = FV(c, GUEST_SS_AR_BYTES);
-    const bool ldtr_ok = usable(ldtr_ar);
+    const uint64_t tr_ar = FV(c, GUEST_TR_AR_BYTES), ldtr_ar = FV(c, GUEST_LDTR_AR_BYTES);
+    const unsigned cs_type = type_of(cs_ar), ss_dpl = dpl_of(ss_ar);
+    const bool ldtr = usable(ldtr_ar);
     const seg *s;
+#define EACH(first) for (s = segs + (first); s < segs + NSEG; s++)
+#define AR(s) val(c, (s)->ar)
+#define CS_OR_USABLE(s) ((s) == segs + I_CS || usable(AR(s)))
 
     /* ---- Selector fields ---- */
-    rule(c, VXA_C_GUEST_TR_SEL_TI, tr_sel & SEL_TI, VXA_F_GUEST_TR_SELECTOR, SEL_TI, tr_sel & ~SEL_TI, NOF, NOF);
-    rule(c, VXA_C_GUEST_LDTR_SEL_TI, ldtr_ok && (ldtr_sel & SEL_TI), VXA_F_GUEST_LDTR_SELECTOR, SEL_TI, ldtr_sel & ~SEL_TI, NOF, NOF);
-    /* SS: if not virtual-8086 and "unrestricted guest" is 0, SS.RPL = CS.RPL. */
-    rule(c, VXA_C_GUEST_SS_SEL_RPL, !v86 && !ug && (ss_sel & SEL_RPL) != (cs_sel & SEL_RPL), VXA_F_GUEST_SS_SELECTOR,
-         (ss_sel ^ cs_sel) & SEL_RPL, (ss_sel & ~SEL_RPL) | (cs_sel & SEL_RPL), VXA_F_GUEST_CS_SELECTOR, SEC);
+    must0(c, VXA_C_GUEST_TR_SEL_TI, true, VXA_F_GUEST_TR_SELECTOR, SEL_TI);
+    must0(c, VXA_C_GUEST_LDTR_SEL_TI, ldtr, VXA_F_GUEST_LDTR_SELECTOR, SEL_TI);
+    /* SS: if not virtual-8086 and "unrestricted guest" is 0, the RPL must equal CS's RPL. */
+    rule(c, VXA_C_GUEST_SS_SEL_RPL, !v86 && !ug && (ss_sel & SEL_RPL) != (cs_sel & SEL_RPL),
+         VXA_F_GUEST_SS_SELECTOR, (ss_sel ^ cs_sel) & SEL_RPL, (ss_sel & ~SEL_RPL) | (cs_sel & SEL_RPL),
+         VXA_F_GUEST_CS_SELECTOR, SEC);
 
     /* ---- Base-address fields ---- */
-    /* CS, SS, DS, ES, FS, GS: if virtual-8086, base = selector << 4. */
-    for (s = segs; s < segs + NSEG; s++)
-        rule(c, s->base_v86, v86 && val(c, s->base) != val(c, s->sel) << 4, s->base, val(c, s->base) ^ val(c, s->sel) << 4, val(c, s->sel) << 4, s->sel, RFL);
+    /* CS, SS, DS, ES, FS, GS: if virtual-8086, the base must be the selector shifted left 4 bits. */
+    EACH(I_CS) must_eq(c, s->base_v86, v86, s->base, val(c, s->sel) << 4, RFL);
     /* On processors that support Intel 64 architecture: */
-    rule64(c, VXA_C_GUEST_TR_BASE_CANONICAL, !vxa_canonical(c, FV(c, GUEST_TR_BASE)), VXA_F_GUEST_TR_BASE, FV(c, GUEST_TR_BASE) ^ vxa_canonical_fix(c, FV(c, GUEST_TR_BASE)), vxa_canonical_fix(c, FV(c, GUEST_TR_BASE)));
-    rule64(c, VXA_C_GUEST_FS_BASE_CANONICAL, !vxa_canonical(c, FV(c, GUEST_FS_BASE)), VXA_F_GUEST_FS_BASE, FV(c, GUEST_FS_BASE) ^ vxa_canonical_fix(c, FV(c, GUEST_FS_BASE)), vxa_canonical_fix(c, FV(c, GUEST_FS_BASE)));
-    rule64(c, VXA_C_GUEST_GS_BASE_CANONICAL, !vxa_canonical(c, FV(c, GUEST_GS_BASE)), VXA_F_GUEST_GS_BASE, FV(c, GUEST_GS_BASE) ^ vxa_canonical_fix(c, FV(c, GUEST_GS_BASE)), vxa_canonical_fix(c, FV(c, GUEST_GS_BASE)));
-    rule64(c, VXA_C_GUEST_LDTR_BASE_CANONICAL, ldtr_ok && !vxa_canonical(c, FV(c, GUEST_LDTR_BASE)), VXA_F_GUEST_LDTR_BASE, FV(c, GUEST_LDTR_BASE) ^ vxa_canonical_fix(c, FV(c, GUEST_LDTR_BASE)), vxa_canonical_fix(c, FV(c, GUEST_LDTR_BASE)));
-    rule64(c, VXA_C_GUEST_CS_BASE_HIGH, FV(c, GUEST_CS_BASE) >> 32, VXA_F_GUEST_CS_BASE, FV(c, GUEST_CS_BASE) & ~0xffffffffull, FV(c, GUEST_CS_BASE) & 0xffffffffull);
-    rule64(c, VXA_C_GUEST_SS_BASE_HIGH, usable(ss_ar) && FV(c, GUEST_SS_BASE) >> 32, VXA_F_GUEST_SS_BASE, FV(c, GUEST_SS_BASE) & ~0xffffffffull, FV(c, GUEST_SS_BASE) & 0xffffffffull);
-    rule64(c, VXA_C_GUEST_DS_BASE_HIGH, usable(FV(c, GUEST_DS_AR_BYTES)) && FV(c, GUEST_DS_BASE) >> 32, VXA_F_GUEST_DS_BASE, FV(c, GUEST_DS_BASE) & ~0xffffffffull, FV(c, GUEST_DS_BASE) & 0xffffffffull);
-    rule64(c, VXA_C_GUEST_ES_BASE_HIGH, usable(FV(c, GUEST_ES_AR_BYTES)) && FV(c, GUEST_ES_BASE) >> 32, VXA_F_GUEST_ES_BASE, FV(c, GUEST_ES_BASE) & ~0xffffffffull, FV(c, GUEST_ES_BASE) & 0xffffffffull);
+    canonical(c, VXA_C_GUEST_TR_BASE_CANONICAL, true, VXA_F_GUEST_TR_BASE);
+    canonical(c, VXA_C_GUEST_FS_BASE_CANONICAL, true, VXA_F_GUEST_FS_BASE);
+    canonical(c, VXA_C_GUEST_GS_BASE_CANONICAL, true, VXA_F_GUEST_GS_BASE);
+    canonical(c, VXA_C_GUEST_LDTR_BASE_CANONICAL, ldtr, VXA_F_GUEST_LDTR_BASE);
+    high32_zero(c, VXA_C_GUEST_CS_BASE_HIGH, true, VXA_F_GUEST_CS_BASE);
+    high32_zero(c, VXA_C_GUEST_SS_BASE_HIGH, usable(ss_ar), VXA_F_GUEST_SS_BASE);
+    high32_zero(c, VXA_C_GUEST_DS_BASE_HIGH, usable(FV(c, GUEST_DS_AR_BYTES)), VXA_F_GUEST_DS_BASE);
+    high32_zero(c, VXA_C_GUEST_ES_BASE_HIGH, usable(FV(c, GUEST_ES_AR_BYTES)), VXA_F_GUEST_ES_BASE);
 
-    /* ---- Limit fields for CS, SS, DS, ES, FS, GS: if virtual-8086, 0xffff ---- */
-    for (s = segs; s < segs + NSEG; s++)
-        rule(c, s->limit_v86, v86 && val(c, s->limit) != LIMIT_V86, s->limit, val(c, s->limit) ^ LIMIT_V86, LIMIT_V86, RFL, NOF);
+    /* ---- Limit fields for CS, SS, DS, ES, FS, GS: if virtual-8086, 0000FFFFH ---- */
+    EACH(I_CS) must_eq(c, s->limit_v86, v86, s->limit, LIMIT_V86, RFL);
 
     /* ---- Access-rights fields for CS, SS, DS, ES, FS, GS ---- */
     if (v86) {
-        /* Virtual-8086: the field must be 0xf3. */
-        for (s = segs; s < segs + NSEG; s++)
-            rule(c, s->ar_v86, val(c, s->ar) != AR_V86, s->ar, val(c, s->ar) ^ AR_V86, AR_V86, RFL, NOF);
+        /* Virtual-8086: the field must be 000000F3H. */
+        EACH(I_CS) must_eq(c, s->ar_v86, true, s->ar, AR_V86, RFL);
     } else {
-        /* Bits 3:0 (Type).
-         * CS: 9, 11, 13 or 15 (accessed code); also 3 (read/write accessed data) with unrestricted guest. */
-        rule(c, VXA_C_GUEST_CS_AR_TYPE, (type_of(cs_ar) & 9) != 9 && !(ug && type_of(cs_ar) == 3), VXA_F_GUEST_CS_AR_BYTES, AR_TYPE, cs_ar | 9, SEC, NOF);
-        /* SS: if usable, 3 or 7 (read/write accessed data). */
-        rule(c, VXA_C_GUEST_SS_AR_TYPE, usable(ss_ar) && (type_of(ss_ar) | 4) != 7, VXA_F_GUEST_SS_AR_BYTES, AR_TYPE, (ss_ar & ~(AR_TYPE & ~4ull)) | 3, NOF, NOF);
-        /* DS, ES, FS, GS, if usable: accessed; a code segment must be readable. */
-        for (s = segs + I_DS; s < segs + NSEG; s++) {
-            uint64_t ar = val(c, s->ar);
-            rule(c, s->accessed, usable(ar) && !(ar & 1), s->ar, 1, ar | 1, NOF, NOF);
-            rule(c, s->readable, usable(ar) && (ar & 8) && !(ar & 2), s->ar, 2, ar | 2, NOF, NOF);
+        /* Bits 3:0 (Type).  CS: 9, 11, 13 or 15 (accessed code), or 3 (read/write accessed
+         * data) if "unrestricted guest" is 1.  Fix: make it accessed code. */
+        rule(c, VXA_C_GUEST_CS_AR_TYPE, (cs_type & 9) != 9 && !(ug && cs_type == 3), CS_AR, AR_TYPE,
+             cs_ar | 9, SEC, NOF);
+        /* SS, if usable: 3 or 7 (read/write accessed data). */
+        rule(c, VXA_C_GUEST_SS_AR_TYPE, usable(ss_ar) && (type_of(ss_ar) | 4) != 7, SS_AR, AR_TYPE,
+             (ss_ar & ~(uint64_t)0xb) | 3, NOF, NOF);
+        /* DS, ES, FS, GS, if usable: accessed (Type bit 0); a code segment (bit 3) readable (bit 1). */
+        EACH(I_DS) {
+            must1(c, s->accessed, usable(AR(s)), s->ar, 1);
+            must1(c, s->readable, usable(AR(s)) && (AR(s) & 8), s->ar, 2);
         }
-        /* Bit 4 (S): if the register is CS or usable, S = 1. */
-        for (s = segs; s < segs + NSEG; s++)
-            rule(c, s->s, (s == segs + I_CS || usable(val(c, s->ar))) && !(val(c, s->ar) & AR_S), s->ar, AR_S, val(c, s->ar) | AR_S, NOF, NOF);
-        /* Bits 6:5 (DPL).
-         * CS: Type 3 (unrestricted guest) => DPL 0; Type 9/11 (non-conforming) => DPL = SS.DPL;
-         * Type 13/15 (conforming) => DPL <= SS.DPL. */
-        rule(c, VXA_C_GUEST_CS_AR_DPL_TYPE3, type_of(cs_ar) == 3 && dpl_of(cs_ar) != 0, VXA_F_GUEST_CS_AR_BYTES, AR_DPL & cs_ar, with_dpl(cs_ar, 0), NOF, NOF);
-        rule(c, VXA_C_GUEST_CS_AR_DPL_NONCONF, (type_of(cs_ar) == 9 || type_of(cs_ar) == 11) && dpl_of(cs_ar) != dpl_of(ss_ar), VXA_F_GUEST_CS_AR_BYTES, (cs_ar ^ ss_ar) & AR_DPL, with_dpl(cs_ar, dpl_of(ss_ar)), VXA_F_GUEST_SS_AR_BYTES, NOF);
-        rule(c, VXA_C_GUEST_CS_AR_DPL_CONF, (type_of(cs_ar) == 13 || type_of(cs_ar) == 15) && dpl_of(cs_ar) > dpl_of(ss_ar), VXA_F_GUEST_CS_AR_BYTES, cs_ar & AR_DPL, with_dpl(cs_ar, dpl_of(ss_ar)), VXA_F_GUEST_SS_AR_BYTES, NOF);
-        /* SS: with "unrestricted guest" 0, DPL = the selector's RPL; DPL 0 if CS Type is 3 or
-         * CR0.PE is 0; with CR4.FRED = 1, DPL 0 or 3 (FRED has no rings 1 and 2). */
-        rule(c, VXA_C_GUEST_SS_AR_DPL_RPL, !ug && dpl_of(ss_ar) != (ss_sel & SEL_RPL), VXA_F_GUEST_SS_AR_BYTES, ss_ar & AR_DPL, with_dpl(ss_ar, (unsigned)(ss_sel & SEL_RPL)), VXA_F_GUEST_SS_SELECTOR, SEC);
-        rule(c, VXA_C_GUEST_SS_AR_DPL_ZERO, (type_of(cs_ar) == 3 || !(FV(c, GUEST_CR0) & CR0_PE)) && dpl_of(ss_ar) != 0, VXA_F_GUEST_SS_AR_BYTES, ss_ar & AR_DPL, with_dpl(ss_ar, 0), VXA_F_GUEST_CS_AR_BYTES, VXA_F_GUEST_CR0);
-        rule(c, VXA_C_GUEST_SS_AR_DPL_FRED, fred && (dpl_of(ss_ar) == 1 || dpl_of(ss_ar) == 2), VXA_F_GUEST_SS_AR_BYTES, ss_ar & AR_DPL, with_dpl(ss_ar, (cs_ar & AR_L) ? 0 : 3), VXA_F_GUEST_CR4, NOF);
-        /* DS, ES, FS, GS: with "unrestricted guest" 0, if usable and Type 0-11 (data or
-         * non-conforming code), DPL >= the selector's RPL. */
-        for (s = segs + I_DS; s < segs + NSEG; s++) {
-            uint64_t ar = val(c, s->ar), rpl = val(c, s->sel) & SEL_RPL;
-            rule(c, s->dpl_rpl, !ug && usable(ar) && type_of(ar) <= 11 && dpl_of(ar) < rpl, s->ar, ar & AR_DPL, with_dpl(ar, (unsigned)rpl), s->sel, SEC);
+        /* Bit 4 (S): 1 if the register is CS or usable. */
+        EACH(I_CS) must1(c, s->s, CS_OR_USABLE(s), s->ar, AR_S);
+        /* Bits 6:5 (DPL).  CS: Type 3 (unrestricted guest) => DPL 0; Type 9 or 11 (non-conforming
+         * code) => DPL = SS.DPL; Type 13 or 15 (conforming code) => DPL <= SS.DPL. */
+        must0(c, VXA_C_GUEST_CS_AR_DPL_TYPE3, cs_type == 3, CS_AR, AR_DPL);
+        rule(c, VXA_C_GUEST_CS_AR_DPL_NONCONF, (cs_type == 9 || cs_type == 11) && dpl_of(cs_ar) != ss_dpl,
+             CS_AR, (cs_ar ^ ss_ar) & AR_DPL, with_dpl(cs_ar, ss_dpl), SS_AR, NOF);
+        rule(c, VXA_C_GUEST_CS_AR_DPL_CONF, (cs_type == 13 || cs_type == 15) && dpl_of(cs_ar) > ss_dpl,
+             CS_AR, cs_ar & AR_DPL, with_dpl(cs_ar, ss_dpl), SS_AR, NOF);
+        /* SS: DPL = the selector's RPL if "unrestricted guest" is 0; DPL 0 if CS Type is 3 or
+         * CR0.PE is 0; DPL 0 or 3 if CR4.FRED is 1 (FRED has no rings 1 and 2). */
+        rule(c, VXA_C_GUEST_SS_AR_DPL_RPL, !ug && ss_dpl != (ss_sel & SEL_RPL), SS_AR, ss_ar & AR_DPL,
+             with_dpl(ss_ar, (unsigned)(ss_sel & SEL_RPL)), VXA_F_GUEST_SS_SELECTOR, SEC);
+        rule(c, VXA_C_GUEST_SS_AR_DPL_ZERO, (cs_type == 3 || !pe) && ss_dpl != 0, SS_AR, ss_ar & AR_DPL,
+             with_dpl(ss_ar, 0), CS_AR, VXA_F_GUEST_CR0);
+        rule(c, VXA_C_GUEST_SS_AR_DPL_FRED, fred && (ss_dpl == 1 || ss_dpl == 2), SS_AR, ss_ar & AR_DPL,
+             with_dpl(ss_ar, (cs_ar & AR_L) ? 0 : 3), VXA_F_GUEST_CR4, NOF);
+        /* DS, ES, FS, GS: if "unrestricted guest" is 0, the register is usable and its Type is
+         * 0-11 (data or non-conforming code), the DPL cannot be less than the selector's RPL. */
+        EACH(I_DS) {
+            unsigned rpl = (unsigned)(val(c, s->sel) & SEL_RPL);
+            rule(c, s->dpl_rpl, !ug && usable(AR(s)) && type_of(AR(s)) <= 11 && dpl_of(AR(s)) < rpl, s->ar,
+                 AR(s) & AR_DPL, with_dpl(AR(s), rpl), s->sel, SEC);
         }
-        /* Bit 7 (P): if the register is CS or usable, P = 1. */
-        for (s = segs; s < segs + NSEG; s++)
-            rule(c, s->p, (s == segs + I_CS || usable(val(c, s->ar))) && !(val(c, s->ar) & AR_P), s->ar, AR_P, val(c, s->ar) | AR_P, NOF, NOF);
-        /* Bits 11:8 (reserved): if the register is CS or usable, 0. */
-        for (s = segs; s < segs + NSEG; s++)
-            rule(c, s->rsvd_11_8, (s == segs + I_CS || usable(val(c, s->ar))) && (val(c, s->ar) & AR_RSVD_11_8), s->ar, val(c, s->ar) & AR_RSVD_11_8, val(c, s->ar) & ~AR_RSVD_11_8, NOF, NOF);
-        /* Bit 13 (L), FRED: if CR4.FRED = 1 and SS.DPL = 0, CS.L = 1 (ring 0 runs in 64-bit mode).
-         * Fix: set L and clear D/B (L = D = 1 is reserved). */
-        rule(c, VXA_C_GUEST_CS_AR_L_FRED, fred && dpl_of(ss_ar) == 0 && !(cs_ar & AR_L), VXA_F_GUEST_CS_AR_BYTES, AR_L, (cs_ar | AR_L) & ~AR_DB, VXA_F_GUEST_SS_AR_BYTES, VXA_F_GUEST_CR4);
+        /* Bit 7 (P): 1 if the register is CS or usable. */
+        EACH(I_CS) must1(c, s->p, CS_OR_USABLE(s), s->ar, AR_P);
+        /* Bits 11:8 (reserved): 0 if the register is CS or usable. */
+        EACH(I_CS) must0(c, s->rsvd_11_8, CS_OR_USABLE(s), s->ar, AR_RSVD_11_8);
+        /* Bit 13 (L), FRED: if CR4.FRED is 1 and SS.DPL is 0, CS.L must be 1 (ring 0 runs in
+         * 64-bit mode).  Fix: set L and clear D/B (L = D/B = 1 is reserved). */
+        rule(c, VXA_C_GUEST_CS_AR_L_FRED, fred && ss_dpl == 0 && !(cs_ar & AR_L), CS_AR, AR_L,
+             (cs_ar | AR_L) & ~AR_DB, SS_AR, VXA_F_GUEST_CR4);
         /* Bit 14 (D/B): for CS, 0 if the guest will be IA-32e mode and L is 1. */
-        rule(c, VXA_C_GUEST_CS_AR_DB, ia32e && (cs_ar & AR_L) && (cs_ar & AR_DB), VXA_F_GUEST_CS_AR_BYTES, AR_DB, cs_ar & ~AR_DB, ENT, NOF);
-        /* Bit 15 (G): if the register is CS or usable, G agrees with the limit. */
-        for (s = segs; s < segs + NSEG; s++) {
-            bool applies = s == segs + I_CS || usable(val(c, s->ar));
-            g_limit_11_0(c, s->g_11_0, applies, s->limit, s->ar);
-            g_limit_31_20(c, s->g_31_20, applies, s->limit, s->ar);
-        }
-        /* Bits 31:17 (reserved): if the register is CS or usable, 0. */
-        for (s = segs; s < segs + NSEG; s++)
-            rule(c, s->rsvd_31_17, (s == segs + I_CS || usable(val(c, s->ar))) && (val(c, s->ar) & AR_RSVD_31_17), s->ar, val(c, s->ar) & AR_RSVD_31_17, val(c, s->ar) & ~AR_RSVD_31_17, NOF, NOF);
+        rule(c, VXA_C_GUEST_CS_AR_DB, ia32e && (cs_ar & AR_L) && (cs_ar & AR_DB), CS_AR, AR_DB,
+             cs_ar & ~AR_DB, ENT, NOF);
+        /* Bit 15 (G), if the register is CS or usable: G = 0 if any of limit bits 11:0 is 0;
+         * G = 1 if any of limit bits 31:20 is 1. */
+        EACH(I_CS) g_limit_11_0(c, s->g_11_0, CS_OR_USABLE(s), s->limit, s->ar);
+        EACH(I_CS) g_limit_31_20(c, s->g_31_20, CS_OR_USABLE(s), s->limit, s->ar);
+        /* Bits 31:17 (reserved): 0 if the register is CS or usable. */
+        EACH(I_CS) must0(c, s->rsvd_31_17, CS_OR_USABLE(s), s->ar, AR_RSVD_31_17);
     }
 
     /* ---- TR access rights ---- */
-    /* Type: 3 or 11 if the guest will not be IA-32e mode; 11 if it will. */
-    rule(c, VXA_C_GUEST_TR_AR_TYPE, type_of(tr_ar) != 11 && (ia32e || type_of(tr_ar) != 3), VXA_F_GUEST_TR_AR_BYTES, AR_TYPE, tr_type_fix(tr_ar, ia32e), ENT, NOF);
-    rule(c, VXA_C_GUEST_TR_AR_S, tr_ar & AR_S, VXA_F_GUEST_TR_AR_BYTES, AR_S, tr_ar & ~AR_S, NOF, NOF);
-    rule(c, VXA_C_GUEST_TR_AR_P, !(tr_ar & AR_P), VXA_F_GUEST_TR_AR_BYTES, AR_P, tr_ar | AR_P, NOF, NOF);
-    rule(c, VXA_C_GUEST_TR_AR_RSVD_11_8, tr_ar & AR_RSVD_11_8, VXA_F_GUEST_TR_AR_BYTES, tr_ar & AR_RSVD_11_8, tr_ar & ~AR_RSVD_11_8, NOF, NOF);
-    g_limit_11_0(c, VXA_C_GUEST_TR_AR_G_LIMIT_11_0, true, VXA_F_GUEST_TR_LIMIT, VXA_F_GUEST_TR_AR_BYTES);
-    g_limit_31_20(c, VXA_C_GUEST_TR_AR_G_LIMIT_31_20, true, VXA_F_GUEST_TR_LIMIT, VXA_F_GUEST_TR_AR_BYTES);
-    rule(c, VXA_C_GUEST_TR_AR_UNUSABLE, tr_ar & AR_UNUSABLE, VXA_F_GUEST_TR_AR_BYTES, AR_UNUSABLE, tr_ar & ~AR_UNUSABLE, NOF, NOF);
-    rule(c, VXA_C_GUEST_TR_AR_RSVD_31_17, tr_ar & AR_RSVD_31_17, VXA_F_GUEST_TR_AR_BYTES, tr_ar & AR_RSVD_31_17, tr_ar & ~AR_RSVD_31_17, NOF, NOF);
+    /* Type: 3 (busy 16-bit TSS) or 11 (busy 32-bit TSS) if the guest will not be IA-32e mode;
+     * 11 (busy 64-bit TSS) if it will. */
+    rule(c, VXA_C_GUEST_TR_AR_TYPE, type_of(tr_ar) != 11 && (ia32e || type_of(tr_ar) != 3), TR_AR, AR_TYPE,
+         tr_type_fix(tr_ar, ia32e), ENT, NOF);
+    must0(c, VXA_C_GUEST_TR_AR_S, true, TR_AR, AR_S);
+    must1(c, VXA_C_GUEST_TR_AR_P, true, TR_AR, AR_P);
+    must0(c, VXA_C_GUEST_TR_AR_RSVD_11_8, true, TR_AR, AR_RSVD_11_8);
+    g_limit_11_0(c, VXA_C_GUEST_TR_AR_G_LIMIT_11_0, true, VXA_F_GUEST_TR_LIMIT, TR_AR);
+    g_limit_31_20(c, VXA_C_GUEST_TR_AR_G_LIMIT_31_20, true, VXA_F_GUEST_TR_LIMIT, TR_AR);
+    must0(c, VXA_C_GUEST_TR_AR_UNUSABLE, true, TR_AR, AR_UNUSABLE);
+    must0(c, VXA_C_GUEST_TR_AR_RSVD_31_17, true, TR_AR, AR_RSVD_31_17);
 
-    /* ---- LDTR access rights: only if LDTR is usable ---- */
-    rule(c, VXA_C_GUEST_LDTR_AR_TYPE, ldtr_ok && type_of(ldtr_ar) != 2, VXA_F_GUEST_LDTR_AR_BYTES, AR_TYPE, (ldtr_ar & ~AR_TYPE) | 2, NOF, NOF);
-    rule(c, VXA_C_GUEST_LDTR_AR_S, ldtr_ok && (ldtr_ar & AR_S), VXA_F_GUEST_LDTR_AR_BYTES, AR_S, ldtr_ar & ~AR_S, NOF, NOF);
-    rule(c, VXA_C_GUEST_LDTR_AR_P, ldtr_ok && !(ldtr_ar & AR_P), VXA_F_GUEST_LDTR_AR_BYTES, AR_P, ldtr_ar | AR_P, NOF, NOF);
-    rule(c, VXA_C_GUEST_LDTR_AR_RSVD_11_8, ldtr_ok && (ldtr_ar & AR_RSVD_11_8), VXA_F_GUEST_LDTR_AR_BYTES, ldtr_ar & AR_RSVD_11_8, ldtr_ar & ~AR_RSVD_11_8, NOF, NOF);
-    g_limit_11_0(c, VXA_C_GUEST_LDTR_AR_G_LIMIT_11_0, ldtr_ok, VXA_F_GUEST_LDTR_LIMIT, VXA_F_GUEST_LDTR_AR_BYTES);
-    g_limit_31_20(c, VXA_C_GUEST_LDTR_AR_G_LIMIT_31_20, ldtr_ok, VXA_F_GUEST_LDTR_LIMIT, VXA_F_GUEST_LDTR_AR_BYTES);
-    rule(c, VXA_C_GUEST_LDTR_AR_RSVD_31_17, ldtr_ok && (ldtr_ar & AR_RSVD_31_17), VXA_F_GUEST_LDTR_AR_BYTES, ldtr_ar & AR_RSVD_31_17, ldtr_ar & ~AR_RSVD_31_17, NOF, NOF);
+    /* ---- LDTR access rights: checked only if LDTR is usable ---- */
+    rule(c, VXA_C_GUEST_LDTR_AR_TYPE, ldtr && type_of(ldtr_ar) != 2, LDTR_AR, AR_TYPE,
+         (ldtr_ar & ~AR_TYPE) | 2, NOF, NOF);
+    must0(c, VXA_C_GUEST_LDTR_AR_S, ldtr, LDTR_AR, AR_S);
+    must1(c, VXA_C_GUEST_LDTR_AR_P, ldtr, LDTR_AR, AR_P);
+    must0(c, VXA_C_GUEST_LDTR_AR_RSVD_11_8, ldtr, LDTR_AR, AR_RSVD_11_8);
+    g_limit_11_0(c, VXA_C_GUEST_LDTR_AR_G_LIMIT_11_0, ldtr, VXA_F_GUEST_LDTR_LIMIT, LDTR_AR);
+    g_limit_31_20(c, VXA_C_GUEST_LDTR_AR_G_LIMIT_31_20, ldtr, VXA_F_GUEST_LDTR_LIMIT, LDTR_AR);
+    must0(c, VXA_C_GUEST_LDTR_AR_RSVD_31_17, ldtr, LDTR_AR, AR_RSVD_31_17);
+#undef EACH
+#undef AR
+#undef CS_OR_USABLE
 }
