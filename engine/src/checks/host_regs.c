@@ -11,6 +11,7 @@
 #define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)   /* all other bits reserved */
 #define FRED_CONFIG_RSVD ((1ull << 2) | (3ull << 4) | (1ull << 11))
 #define CR3_LAM_BITS ((1ull << 61) | (1ull << 62))  /* CR3.LAM_U57, CR3.LAM_U48 (LAM) */
+#define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
 #define CR0_NOT_CHECKED (CR0_NW | CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
 
 /* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
@@ -139,11 +140,17 @@ void vxa_checks_host_regs(vxa_ctx *c)
         RULE(c, HOST_SSP_ALIGN, (ssp & 3) != 0, HOST_SSP, ssp & 3, ssp & ~3ull);
     }
 
-    /* "load IA32_PERF_GLOBAL_CTRL": the reserved bits depend on the PMU (the number of general
-     * and fixed counters, perf metrics), which a VMX capability profile does not carry.  Zero
-     * has no reserved bit set; any other value is undetermined. */
-    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL) && FV(c, HOST_IA32_PERF_GLOBAL_CTRL) != 0)
-        vxa_undet(c, VXA_C_HOST_PERF_GLOBAL_CTRL_RSVD, VXA_UR_MODEL_SPECIFIC, 0);
+    /* "load IA32_PERF_GLOBAL_CTRL": reserved bits 0.  Which of bits 48:0 are reserved depends
+     * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
+     * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
+     * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
+    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL)) {
+        uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
+        if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
+                  HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,
+                  pgc & ~PERF_GLOBAL_CTRL_RSVD) && pgc != 0)
+            vxa_undet(c, VXA_C_HOST_PERF_GLOBAL_CTRL_RSVD, VXA_UR_MODEL_SPECIFIC, 0);
+    }
 
     /* "load IA32_PAT": each byte 0, 1, 4, 5, 6 or 7.  Fix: the bad bytes get the power-up
      * value of their entry (0x0007040600070406). */
