@@ -1,7 +1,207 @@
-/* host_regs.c — SDM 27.2.2 Checks on host control registers, MSRs and SSP. */
+/* host_regs.c — SDM 27.2.2 "Checks on Host Control Registers, MSRs, and SSP".
+ * Violations are host-state failures: VMfailValid(8). */
 #include "../internal.h"
+
+/* Bits this file names that vmx_bits.h lacks: IA32_S_CET (SDM Vol. 1, CET chapter, "CET MSRs"),
+ * IA32_EFER (Vol. 3A 2.2.1, Figure "IA32_EFER MSR Layout"), IA32_FRED_CONFIG (Vol. 3A, FRED
+ * chapter; FRED specification 346446), CR3 LAM bits (Vol. 3A, "Linear-Address Masking"). */
+#define S_CET_RSVD (0xfull << 6)         /* IA32_S_CET bits 9:6 reserved */
+#define S_CET_SUPPRESS (1ull << 10)      /* IA32_S_CET.SUPPRESS */
+#define S_CET_TRACKER (1ull << 11)       /* IA32_S_CET.TRACKER (WAIT_FOR_ENDBRANCH) */
+#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)   /* all other bits reserved */
+#define FRED_CONFIG_RSVD ((1ull << 2) | (3ull << 4) | (1ull << 11))
+#define CR3_LAM_BITS ((1ull << 61) | (1ull << 62))  /* CR3.LAM_U57, CR3.LAM_U48 (LAM) */
+#define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
+#define CR0_NOT_CHECKED (CR0_NW | CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
+
+/* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
+static int intel64(const vxa_ctx *c)
+{
+    if (!(c->p->cpuid_known & VXA_CPUID_LM)) return -1;
+    return (c->p->cpuid & VXA_CPUID_LM) ? 1 : 0;
+}
+
+/* A rule that applies only "on processors that support Intel 64 architecture". */
+static void rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, uint64_t fix)
+{
+    int i64 = intel64(c);
+    if (!violated || i64 == 0) return;
+    if (i64 < 0) { vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LM); return; }
+    vxa_rule(c, id, true, f, bits, true, fix);
+}
+
+/* CR0/CR4 against the FIXED0/FIXED1 MSRs (24.8, A.7, A.8).  `ignore`: bits never checked. */
+static void fixed_rule(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned i0,
+                       unsigned i1, uint64_t ignore)
+{
+    uint64_t v = c->v->value[f];
+    if (!has_msr(c, i0) || !has_msr(c, i1)) {
+        unsigned miss = has_msr(c, i0) ? i1 : i0;
+        vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(miss));
+        vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(miss));
+        return;
+    }
+    uint64_t f0 = msr(c, i0) & ~ignore, f1 = msr(c, i1) | ignore;
+    uint64_t fix = (v | f0) & f1;
+    if (f0 & ~v) {
+        vxa_violation *x = vxa_fail(c, id0);
+        vxa_vfield(x, f, v);
+        x->bits = f0 & ~v;
+        vxa_vallowed(x, f0, f1);
+        vxa_vfix(x, f, fix);
+    }
+    if (v & ~f1) {
+        vxa_violation *x = vxa_fail(c, id1);
+        vxa_vfield(x, f, v);
+        x->bits = v & ~f1;
+        vxa_vallowed(x, f0, f1);
+        vxa_vfix(x, f, fix);
+    }
+}
+
+/* The bytes of an IA32_PAT value that hold a memory type WRMSR rejects (2, 3, 8..255), as a
+ * mask of 0xff per bad byte. */
+static uint64_t pat_bad_bytes(uint64_t pat)
+{
+    uint64_t bad = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        unsigned t = (unsigned)(pat >> (8 * i)) & 0xffu;
+        if (t == 2 || t == 3 || t > 7) bad |= 0xffull << (8 * i);
+    }
+    return bad;
+}
+
+/* FRED stack pointers: canonical, and aligned (RSPi: 64 bytes; SSPi: 8 bytes). */
+static void fred_pointer(vxa_ctx *c, vxa_check canon, vxa_check align, vxa_field f, uint64_t amask)
+{
+    uint64_t v = c->v->value[f];
+    vxa_rule(c, canon, !vxa_canonical(c, v), f, 0, true, vxa_canonical_fix(c, v));
+    vxa_rule(c, align, (v & amask) != 0, f, v & amask, true, v & ~amask);
+}
 
 void vxa_checks_host_regs(vxa_ctx *c)
 {
-    (void)c;
+    uint64_t cr0 = FV(c, HOST_CR0), cr4 = FV(c, HOST_CR4), cr3 = FV(c, HOST_CR3);
+    bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE);
+
+    /* The CR0 and CR4 fields must not set any bit to a value not supported in VMX operation. */
+    fixed_rule(c, VXA_C_HOST_CR0_FIXED0, VXA_C_HOST_CR0_FIXED1, VXA_F_HOST_CR0, VXA_MSR_CR0_FIXED0,
+               VXA_MSR_CR0_FIXED1, CR0_NOT_CHECKED);
+    fixed_rule(c, VXA_C_HOST_CR4_FIXED0, VXA_C_HOST_CR4_FIXED1, VXA_F_HOST_CR4, VXA_MSR_CR4_FIXED0,
+               VXA_MSR_CR4_FIXED1, 0);
+
+    /* If CR4.CET is 1, CR0.WP must be 1 (unconditional: not only under "load CET state"). */
+    if ((cr4 & CR4_CET) && !(cr0 & CR0_WP)) {
+        vxa_violation *v = vxa_fail(c, VXA_C_HOST_CR4_CET_WP);
+        vxa_vfield(v, VXA_F_HOST_CR4, cr4);
+        vxa_vfield(v, VXA_F_HOST_CR0, cr0);
+        v->bits = CR4_CET;
+        vxa_vfix(v, VXA_F_HOST_CR0, cr0 | CR0_WP);
+    }
+
+    /* CR3: bits 63:52 and bits 51:32 beyond the physical-address width must be 0.  With LAM,
+     * CR3 bits 62:61 (LAM_U57, LAM_U48) are valid CR3 bits and are not reserved. */
+    {
+        unsigned w = c->p->maxphyaddr < 64 ? c->p->maxphyaddr : 63;
+        uint64_t bad = cr3 & ~((1ull << w) - 1) & ~0xffffffffull;
+        uint64_t lam = bad & CR3_LAM_BITS;
+        bool lam_unknown = false;
+        if (lam && (c->p->cpuid_known & VXA_CPUID_LAM)) {
+            if (c->p->cpuid & VXA_CPUID_LAM) bad &= ~lam;
+        } else if (lam) {
+            lam_unknown = true;
+            bad &= ~lam;
+        }
+        rule64(c, VXA_C_HOST_CR3_WIDTH, bad != 0, VXA_F_HOST_CR3, bad, cr3 & ~bad);
+        if (!bad && lam_unknown && intel64(c) != 0)
+            vxa_undet(c, VXA_C_HOST_CR3_WIDTH, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LAM);
+    }
+
+    /* IA32_SYSENTER_ESP and IA32_SYSENTER_EIP canonical (Intel 64 processors). */
+    rule64(c, VXA_C_HOST_SYSENTER_ESP_CANONICAL, !vxa_canonical(c, FV(c, HOST_IA32_SYSENTER_ESP)),
+           VXA_F_HOST_IA32_SYSENTER_ESP, 0, vxa_canonical_fix(c, FV(c, HOST_IA32_SYSENTER_ESP)));
+    rule64(c, VXA_C_HOST_SYSENTER_EIP_CANONICAL, !vxa_canonical(c, FV(c, HOST_IA32_SYSENTER_EIP)),
+           VXA_F_HOST_IA32_SYSENTER_EIP, 0, vxa_canonical_fix(c, FV(c, HOST_IA32_SYSENTER_EIP)));
+
+    /* "load CET state": IA32_S_CET must be a value WRMSR accepts (reserved bits 9:6 clear, not
+     * both SUPPRESS and TRACKER), IA32_S_CET and IA32_INTERRUPT_SSP_TABLE_ADDR canonical, SSP
+     * 4-byte aligned.  (Bits 63:32 with HAS = 0 and SSP canonical with HAS = 1: 27.2.4.) */
+    if (exitc(c, EXIT_LOAD_CET_STATE)) {
+        uint64_t s_cet = FV(c, HOST_S_CET), isst = FV(c, HOST_INTR_SSP_TABLE), ssp = FV(c, HOST_SSP);
+        RULE(c, HOST_S_CET_RSVD, (s_cet & S_CET_RSVD) != 0, HOST_S_CET, s_cet & S_CET_RSVD,
+             s_cet & ~S_CET_RSVD);
+        RULE(c, HOST_S_CET_SUPPRESS_TRACKER,
+             (s_cet & (S_CET_SUPPRESS | S_CET_TRACKER)) == (S_CET_SUPPRESS | S_CET_TRACKER),
+             HOST_S_CET, S_CET_SUPPRESS | S_CET_TRACKER, s_cet & ~S_CET_TRACKER);
+        RULE(c, HOST_S_CET_CANONICAL, !vxa_canonical(c, s_cet), HOST_S_CET, 0,
+             vxa_canonical_fix(c, s_cet));
+        RULE(c, HOST_ISST_CANONICAL, !vxa_canonical(c, isst), HOST_INTR_SSP_TABLE, 0,
+             vxa_canonical_fix(c, isst));
+        RULE(c, HOST_SSP_ALIGN, (ssp & 3) != 0, HOST_SSP, ssp & 3, ssp & ~3ull);
+    }
+
+    /* "load IA32_PERF_GLOBAL_CTRL": reserved bits 0.  Which of bits 48:0 are reserved depends
+     * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
+     * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
+     * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
+    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL)) {
+        uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
+        if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
+                  HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,
+                  pgc & ~PERF_GLOBAL_CTRL_RSVD) && pgc != 0)
+            vxa_undet(c, VXA_C_HOST_PERF_GLOBAL_CTRL_RSVD, VXA_UR_MODEL_SPECIFIC, 0);
+    }
+
+    /* "load IA32_PAT": each byte 0, 1, 4, 5, 6 or 7.  Fix: the bad bytes get the power-up
+     * value of their entry (0x0007040600070406). */
+    if (exitc(c, EXIT_LOAD_PAT)) {
+        uint64_t pat = FV(c, HOST_IA32_PAT), bad = pat_bad_bytes(pat);
+        RULE(c, HOST_PAT_MEMTYPE, bad != 0, HOST_IA32_PAT, bad,
+             (pat & ~bad) | (0x0007040600070406ull & bad));
+    }
+
+    /* "load IA32_EFER": reserved bits 0; LMA and LME each equal "host address-space size". */
+    if (exitc(c, EXIT_LOAD_EFER)) {
+        uint64_t efer = FV(c, HOST_IA32_EFER), want = has ? EFER_LMA | EFER_LME : 0;
+        uint64_t wrong = (efer ^ want) & (EFER_LMA | EFER_LME);
+        RULE(c, HOST_EFER_RSVD, (efer & ~EFER_DEFINED) != 0, HOST_IA32_EFER, efer & ~EFER_DEFINED,
+             efer & EFER_DEFINED);
+        if (wrong) {
+            vxa_violation *v = vxa_fail(c, VXA_C_HOST_EFER_LMA_LME);
+            vxa_vfield(v, VXA_F_HOST_IA32_EFER, efer);
+            vxa_vfield(v, VXA_F_VM_EXIT_CONTROLS, FV(c, VM_EXIT_CONTROLS));
+            v->bits = wrong;
+            vxa_vfix(v, VXA_F_HOST_IA32_EFER, efer ^ wrong);
+        }
+    }
+
+    /* "load PKRS": bits 63:32 of IA32_PKRS must be 0. */
+    if (exitc(c, EXIT_LOAD_PKRS)) {
+        uint64_t pkrs = FV(c, HOST_IA32_PKRS);
+        RULE(c, HOST_PKRS_RSVD, (pkrs >> 32) != 0, HOST_IA32_PKRS, pkrs & ~0xffffffffull,
+             pkrs & 0xffffffffull);
+    }
+
+    /* "load FRED" (secondary VM-exit control 1): IA32_FRED_CONFIG reserved bits and canonical
+     * (its bits 63:12 are the event-handler address); RSP1-3 canonical and 64-byte aligned;
+     * SSP1-3 canonical and 8-byte aligned. */
+    if (exit2(c, EXIT2_LOAD_FRED)) {
+        uint64_t cfg = FV(c, HOST_IA32_FRED_CONFIG);
+        RULE(c, HOST_FRED_CONFIG_RSVD, (cfg & FRED_CONFIG_RSVD) != 0, HOST_IA32_FRED_CONFIG,
+             cfg & FRED_CONFIG_RSVD, cfg & ~FRED_CONFIG_RSVD);
+        RULE(c, HOST_FRED_CONFIG_CANONICAL, !vxa_canonical(c, cfg), HOST_IA32_FRED_CONFIG, 0,
+             vxa_canonical_fix(c, cfg));
+        fred_pointer(c, VXA_C_HOST_FRED_RSP1_CANONICAL, VXA_C_HOST_FRED_RSP1_ALIGN,
+                     VXA_F_HOST_IA32_FRED_RSP1, 0x3f);
+        fred_pointer(c, VXA_C_HOST_FRED_RSP2_CANONICAL, VXA_C_HOST_FRED_RSP2_ALIGN,
+                     VXA_F_HOST_IA32_FRED_RSP2, 0x3f);
+        fred_pointer(c, VXA_C_HOST_FRED_RSP3_CANONICAL, VXA_C_HOST_FRED_RSP3_ALIGN,
+                     VXA_F_HOST_IA32_FRED_RSP3, 0x3f);
+        fred_pointer(c, VXA_C_HOST_FRED_SSP1_CANONICAL, VXA_C_HOST_FRED_SSP1_ALIGN,
+                     VXA_F_HOST_IA32_FRED_SSP1, 0x7);
+        fred_pointer(c, VXA_C_HOST_FRED_SSP2_CANONICAL, VXA_C_HOST_FRED_SSP2_ALIGN,
+                     VXA_F_HOST_IA32_FRED_SSP2, 0x7);
+        fred_pointer(c, VXA_C_HOST_FRED_SSP3_CANONICAL, VXA_C_HOST_FRED_SSP3_ALIGN,
+                     VXA_F_HOST_IA32_FRED_SSP3, 0x7);
+    }
 }
