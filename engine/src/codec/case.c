@@ -141,6 +141,9 @@ static int parse_entry(jctx *j, const cJSON *o, vxa_entry *e)
         else if (!strcmp(k, "cr4")) rc = jnum(j, it, path, &e->cr4);
         if (rc) return -1;
     }
+    /* VMXON is executed outside VMX operation unless the case says otherwise. */
+    if (e->instruction == VXA_VMXON && !cJSON_GetObjectItemCaseSensitive(o, "vmx_operation"))
+        e->vmx_operation = false;
     /* The mode follows host_ia32e unless given. */
     if (!cJSON_GetObjectItemCaseSensitive(o, "mode") && !e->host_ia32e) e->mode = VXA_MODE_PROTECTED;
     return 0;
