@@ -82,7 +82,7 @@ static void cr0_allowed_settings_with_unrestricted_guest(void **s)
     (void)s;
     /* UG: PE/PG leave must_be_1; NW/CD are never checked, so they are in may_be_1. */
     const vxa_report *r = run("{\"msrs\": {\"0x487\": \"0x9ffeffff\"}, \"vmcs\": {"
-                              "\"SECONDARY_VM_EXEC_CONTROL\": \"0x10aa\", \"GUEST_CR0\": \"0xe0050033\"}}");
+                              "\"SECONDARY_VM_EXEC_CONTROL\": \"0x10aa\", \"GUEST_CR0\": \"0xe0050033\", \"HOST_CR0\": \"0x80040033\"}}");
     const vxa_violation *v = violation(r, "GUEST_CR0_FIXED1");
     assert_non_null(v);
     assert_true(v->has_allowed);
