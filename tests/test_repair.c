@@ -84,6 +84,8 @@ static void layouts_on_every_profile(void **state)
         }
         vxa_case_free(&c);
     }
+    vxa_corpus_list_free(layouts);
+    vxa_corpus_list_free(profiles);
     printf("%u layout x profile pairs, %u damage runs, %u failures\n", tried, damage_runs, failures);
     assert_true(tried > 0);
     assert_int_equal(failures, 0);

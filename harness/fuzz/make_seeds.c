@@ -42,6 +42,8 @@ int main(int argc, char **argv)
         vxa_case_free(&c);
         free(lp);
     }
+    vxa_corpus_list_free(layouts);
+    vxa_corpus_list_free(profiles);
     printf("%u seeds\n", n);
     return 0;
 }

@@ -64,8 +64,9 @@ int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out
 /* Where bundled profiles and layouts are searched: $VMXAUDIT_CORPUS, the source tree's corpus/,
  * the installed data directory.  Returns the full path of corpus/<sub>/<name>.json, or NULL. */
 char *vxa_corpus_find(const char *sub, const char *name);
-/* The names of the bundled profiles (sorted, NULL-terminated, malloc'd; free with free()). */
+/* The names of the bundled profiles (sorted, NULL-terminated; free with vxa_corpus_list_free). */
 char **vxa_corpus_list(const char *sub);
+void vxa_corpus_list_free(char **list);
 
 /* Parse a hex ("0x1f"), decimal ("31") string or JSON integer value. */
 int vxa_parse_u64(const char *s, uint64_t *out);

@@ -66,3 +66,10 @@ char **vxa_corpus_list(const char *sub)
     empty[0] = NULL;
     return empty;
 }
+
+void vxa_corpus_list_free(char **list)
+{
+    if (!list) return;
+    for (char **l = list; *l; l++) free(*l);
+    free(list);
+}
