@@ -94,39 +94,38 @@ static int wrmsr_gp(const vxa_ctx *c, const msr_entry *e, uint64_t *bits, uint64
     }
 }
 
-static vxa_violation *entry_fail(vxa_ctx *c, vxa_check id, unsigned i, const msr_entry *e,
-                                 uint64_t addr)
+static vxa_violation *entry_fail(vxa_ctx *c, vxa_check id, unsigned i, const msr_entry *e)
 {
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, VXA_F_VM_ENTRY_MSR_LOAD_COUNT, FV(c, VM_ENTRY_MSR_LOAD_COUNT));
     vxa_vfield(v, VXA_F_VM_ENTRY_MSR_LOAD_ADDR, FV(c, VM_ENTRY_MSR_LOAD_ADDR));
     v->index = i + 1;
     v->aux = e->index;
-    (void)addr;
     return v;
 }
 
 /* The rules of 27.4 on one entry, in the SDM's order.  A failing entry records each rule it
  * breaks (all with the same index). */
-static void check_entry(vxa_ctx *c, unsigned i, const msr_entry *e, uint64_t addr)
+static void check_entry(vxa_ctx *c, unsigned i, const msr_entry *e)
 {
     vxa_violation *v;
     /* IA32_FS_BASE / IA32_GS_BASE */
     if (e->index == MSR_IA32_FS_BASE || e->index == MSR_IA32_GS_BASE)
-        entry_fail(c, VXA_C_MSRLOAD_FS_GS_BASE, i, e, addr);
+        entry_fail(c, VXA_C_MSRLOAD_FS_GS_BASE, i, e);
     /* bits 31:8 = 000008H: x2APIC MSRs */
     if (e->index >> 8 == 0x8u)
-        entry_fail(c, VXA_C_MSRLOAD_X2APIC, i, e, addr);
+        entry_fail(c, VXA_C_MSRLOAD_X2APIC, i, e);
     /* an MSR writable only in SMM, outside SMM */
     if (e->index == MSR_IA32_SMM_MONITOR_CTL && !c->e->smm)
-        entry_fail(c, VXA_C_MSRLOAD_SMM_ONLY, i, e, addr);
-    /* MSRs a processor may refuse to load for model-specific reasons (Vol. 4 Table 2-2 notes on
-     * IA32_BIOS_UPDT_TRIG and IA32_BIOS_SIGN_ID): a warning; whether it loads is undetermined. */
+        entry_fail(c, VXA_C_MSRLOAD_SMM_ONLY, i, e);
+    /* "an MSR that cannot be loaded on VM entries for model-specific reasons" (documented per
+     * model in Vol. 4): 27.4 names none.  The microcode MSRs are the known case (KVM refuses
+     * them): a warning, and whether the value loads is undetermined. */
     bool model_specific = e->index == MSR_IA32_BIOS_UPDT_TRIG || e->index == MSR_IA32_BIOS_SIGN_ID;
-    if (model_specific) entry_fail(c, VXA_C_ADV_MSRLOAD_MODEL_SPECIFIC, i, e, addr);
+    if (model_specific) entry_fail(c, VXA_C_ADV_MSRLOAD_MODEL_SPECIFIC, i, e);
     /* bits 63:32 of the entry (the dword after the index) */
     if (e->reserved) {
-        v = entry_fail(c, VXA_C_MSRLOAD_RESERVED, i, e, addr);
+        v = entry_fail(c, VXA_C_MSRLOAD_RESERVED, i, e);
         v->bits = (uint64_t)e->reserved << 32;
     }
     /* WRMSR of the value would #GP */
@@ -138,7 +137,7 @@ static void check_entry(vxa_ctx *c, unsigned i, const msr_entry *e, uint64_t add
     if (gp < 0) {
         vxa_undet(c, VXA_C_MSRLOAD_VALUE_GP, VXA_UR_MSR_VALUE, e->index);
     } else if (gp) {
-        v = entry_fail(c, VXA_C_MSRLOAD_VALUE_GP, i, e, addr);
+        v = entry_fail(c, VXA_C_MSRLOAD_VALUE_GP, i, e);
         v->bits = bits;
         (void)fix;   /* the fix lies in memory, not in a VMCS field: reported in the message only */
     }
@@ -175,6 +174,6 @@ void vxa_checks_msr_load(vxa_ctx *c)
         e.index = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
         e.reserved = (uint32_t)b[4] | (uint32_t)b[5] << 8 | (uint32_t)b[6] << 16 | (uint32_t)b[7] << 24;
         e.value = vxa_read_u64_le(b + 8);
-        check_entry(c, i, &e, pa);
+        check_entry(c, i, &e);
     }
 }
