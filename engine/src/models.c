@@ -7,7 +7,7 @@ static const char *const model_names[VXA_MODEL_COUNT] = { "sdm", "bochs-2.7" };
 
 static const uint64_t model_quirks[VXA_MODEL_COUNT] = {
     [VXA_MODEL_SDM] = 0,
-    [VXA_MODEL_BOCHS_2_7] = 1ull << VXA_Q_FIRST_FAILURE_ONLY,
+    [VXA_MODEL_BOCHS_2_7] = 1ull << VXA_Q_FIRST_FAILURE_ONLY | 1ull << VXA_Q_NMI_STI_BLOCKING_FAILS,
 };
 
 bool vxa_model_has_quirk(uint8_t model, vxa_quirk q)

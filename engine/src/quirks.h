@@ -11,6 +11,9 @@ typedef enum vxa_quirk {
     /* The implementation stops at the first failing check of a class and reports that one
      * (Bochs: controls before host, guest checks in its own order). */
     VXA_Q_FIRST_FAILURE_ONLY,
+    /* NMI injection with blocking by STI, which the SDM leaves model-specific (27.3.1.5), fails
+     * the entry with exit 33, qualification 0 (Bochs: never qualification 3). */
+    VXA_Q_NMI_STI_BLOCKING_FAILS,
     VXA_Q_COUNT
 } vxa_quirk;
 

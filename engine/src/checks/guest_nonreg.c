@@ -31,7 +31,7 @@ enum { ACT_ACTIVE = 0, ACT_HLT = 1, ACT_SHUTDOWN = 2, ACT_WAIT_SIPI = 3 };
 /* Stand-in for a named quirk (quirks.h is outside this area; to be made VXA_Q_NMI_STI_FAILS):
  * Bochs 2.7 fails an NMI injection under blocking by STI, with qualification 0
  * (reference/bochs-checks.md G_INJ_NMI_BLOCK and §4.7). */
-static bool quirk_nmi_sti_fails(const vxa_ctx *c) { return c->model == VXA_MODEL_BOCHS_2_7; }
+static bool quirk_nmi_sti_fails(const vxa_ctx *c) { return vxa_model_has_quirk(c->model, VXA_Q_NMI_STI_BLOCKING_FAILS); }
 
 static vxa_violation *fail2(vxa_ctx *c, vxa_check id, vxa_field f0, uint64_t v0, vxa_field f1,
                             uint64_t v1)
@@ -262,12 +262,14 @@ static void link_pointer(vxa_ctx *c)
             else if ((hdr & BASIC_REVISION) != (msr(c, VXA_MSR_BASIC) & BASIC_REVISION)) {
                 v = link_fail(c, VXA_C_GUEST_LINK_PTR_REVISION, link, 0);
                 v->aux = hdr;                     /* the header found; the revision is in BASIC */
+                vxa_vfix(v, VXA_F_VMCS_LINK_POINTER, LINK_NONE);   /* no linked VMCS */
             }
             bool shadow = (hdr & SHADOW_VMCS_INDICATOR) != 0;
             if (shadow != proc2(c, PROC2_VMCS_SHADOWING)) {
                 v = link_fail(c, VXA_C_GUEST_LINK_PTR_SHADOW, link, 0);
                 vxa_vfield(v, VXA_F_SECONDARY_VM_EXEC_CONTROL, c->proc2);
                 v->aux = hdr;
+                vxa_vfix(v, VXA_F_VMCS_LINK_POINTER, LINK_NONE);
             }
         }
     }

@@ -53,12 +53,6 @@ static int cpuid_has(const vxa_ctx *c, uint32_t feature)
     return (c->p->cpuid & feature) ? 1 : 0;
 }
 
-/* Bits 63:N identical, N = the linear-address width (one bit looser than canonical). */
-static uint64_t sext_from(uint64_t v, unsigned bit)
-{
-    unsigned sh = 63u - bit;
-    return (uint64_t)((int64_t)(v << sh) >> sh);
-}
 
 /* A "must be canonical" rule on one field. */
 static void canonical_rule(vxa_ctx *c, vxa_check id, vxa_field f)
@@ -258,9 +252,9 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         reserved_rule(c, VXA_C_GUEST_RTIT_CTL_RESERVED, VXA_F_GUEST_IA32_RTIT_CTL, RTIT_RSVD_ALWAYS,
                       ~(RTIT_RSVD_ALWAYS | RTIT_ALWAYS_DEFINED), VXA_UR_MODEL_SPECIFIC, 0);
     /* CET state: IA32_S_CET reserved bits (which depend on the CET features), SUPPRESS with
-     * TRACKER, SSP alignment and width. */
+     * TRACKER.  The SSP rules are in 27.3.1.4 (guest_rip_rflags.c). */
     if (load_cet) {
-        uint64_t s = FV(c, GUEST_S_CET), ssp = FV(c, GUEST_SSP);
+        uint64_t s = FV(c, GUEST_S_CET);
         int ss = cpuid_has(c, VXA_CPUID_CET_SS), ibt = cpuid_has(c, VXA_CPUID_CET_IBT);
         uint64_t rsvd = S_CET_RSVD_ALWAYS | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
         if (!RULE(c, GUEST_S_CET_RESERVED, (s & rsvd) != 0, GUEST_S_CET, s & rsvd, s & ~rsvd)) {
@@ -271,14 +265,6 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
         RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & S_CET_SUPPRESS) && (s & S_CET_TRACKER), GUEST_S_CET,
              S_CET_SUPPRESS | S_CET_TRACKER, s & ~S_CET_SUPPRESS);
-        RULE(c, GUEST_SSP_ALIGN, (ssp & 3) != 0, GUEST_SSP, ssp & 3, ssp & ~3ull);
-        if (ia32e) {
-            uint64_t fix = sext_from(ssp, c->p->linear_address_width == 57 ? 57u : 48u);
-            RULE(c, GUEST_SSP_IA32E_HIGH, fix != ssp, GUEST_SSP, fix ^ ssp, fix);
-        } else {
-            RULE(c, GUEST_SSP_NON_IA32E_HIGH, (ssp >> 32) != 0, GUEST_SSP, ssp & ~0xffffffffull,
-                 ssp & 0xffffffffull);
-        }
     }
     /* IA32_LBR_CTL (architectural LBRs). */
     if (entry(c, ENTRY_LOAD_LBR_CTL))

@@ -66,7 +66,11 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
     if (entry(c, ENTRY_LOAD_CET_STATE)) {
         uint64_t ssp = FV(c, GUEST_SSP);
         RULE(c, GUEST_SSP_ALIGN, ssp & 3, GUEST_SSP, ssp & 3, ssp & ~3ull);
-        RULE(c, GUEST_SSP_LA_WIDTH, !high_bits_identical(c, ssp), GUEST_SSP,
-             ssp ^ vxa_canonical_fix(c, ssp), vxa_canonical_fix(c, ssp));
+        if (entry(c, ENTRY_IA32E_MODE_GUEST))
+            RULE(c, GUEST_SSP_LA_WIDTH, !high_bits_identical(c, ssp), GUEST_SSP,
+                 ssp ^ vxa_canonical_fix(c, ssp), vxa_canonical_fix(c, ssp));
+        else
+            RULE(c, GUEST_SSP_NON_IA32E_HIGH, (ssp >> 32) != 0, GUEST_SSP, ssp & ~0xffffffffull,
+                 ssp & 0xffffffffull);
     }
 }
