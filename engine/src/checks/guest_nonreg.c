@@ -28,10 +28,12 @@ enum { ACT_ACTIVE = 0, ACT_HLT = 1, ACT_SHUTDOWN = 2, ACT_WAIT_SIPI = 3 };
 #define LINK_NONE 0xffffffffffffffffull
 #define SHADOW_VMCS_INDICATOR 0x80000000u
 
-/* Stand-in for a named quirk (quirks.h is outside this area; to be made VXA_Q_NMI_STI_FAILS):
- * Bochs 2.7 fails an NMI injection under blocking by STI, with qualification 0
+/* Bochs 2.7 fails an NMI injection under blocking by STI, with qualification 0
  * (reference/bochs-checks.md G_INJ_NMI_BLOCK and §4.7). */
-static bool quirk_nmi_sti_fails(const vxa_ctx *c) { return vxa_model_has_quirk(c->model, VXA_Q_NMI_STI_BLOCKING_FAILS); }
+static bool quirk_nmi_sti_fails(const vxa_ctx *c)
+{
+    return vxa_model_has_quirk(c->model, VXA_Q_NMI_STI_BLOCKING_FAILS);
+}
 
 static vxa_violation *fail2(vxa_ctx *c, vxa_check id, vxa_field f0, uint64_t v0, vxa_field f1,
                             uint64_t v1)
