@@ -135,6 +135,46 @@ void vxa_rule_allowed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_word w, vxa_
     }
 }
 
+void vxa_rule_fixed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned fixed0,
+                    unsigned fixed1, uint64_t exempt)
+{
+    uint64_t v = c->v->value[f];
+    bool h0 = has_msr(c, fixed0), h1 = has_msr(c, fixed1);
+    uint64_t m1 = h0 ? msr(c, fixed0) & ~exempt : 0;
+    uint64_t a1 = h1 ? msr(c, fixed1) | exempt : ~0ull;
+    uint64_t fix = (v | m1) & a1;
+    if (!h0) vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed0));
+    if (!h1) vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed1));
+    if (m1 & ~v) {
+        vxa_violation *x = vxa_fail(c, id0);
+        vxa_vfield(x, f, v);
+        x->bits = m1 & ~v;
+        vxa_vallowed(x, m1, a1);
+        vxa_vfix(x, f, fix);
+    }
+    if (v & ~a1) {
+        vxa_violation *x = vxa_fail(c, id1);
+        vxa_vfield(x, f, v);
+        x->bits = v & ~a1;
+        vxa_vallowed(x, m1, a1);
+        vxa_vfix(x, f, fix);
+    }
+}
+
+int vxa_intel64(const vxa_ctx *c)
+{
+    int r = vxa_cpuid(c, VXA_CPUID_LM);
+    /* IA32_VMX_BASIC[48] = 1 (32-bit addresses) is never reported by an Intel 64 processor. */
+    if (r < 0 && has_msr(c, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) r = 0;
+    return r;
+}
+
+int vxa_cpuid(const vxa_ctx *c, uint32_t feature)
+{
+    if (!(c->p->cpuid_known & feature)) return -1;
+    return (c->p->cpuid & feature) ? 1 : 0;
+}
+
 vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result, unsigned code)
 {
     vxa_violation *v = vxa_fail(c, id);

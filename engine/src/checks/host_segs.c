@@ -5,11 +5,6 @@
 #define SEL_RPL_TI 7ull   /* selector bits 1:0 (RPL) and bit 2 (TI) */
 
 /* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-static int intel64(const vxa_ctx *c)
-{
-    if (!(c->p->cpuid_known & VXA_CPUID_LM)) return -1;
-    return (c->p->cpuid & VXA_CPUID_LM) ? 1 : 0;
-}
 
 static void sel_rpl_ti(vxa_ctx *c, vxa_check id, vxa_field f)
 {
@@ -21,7 +16,7 @@ static void sel_rpl_ti(vxa_ctx *c, vxa_check id, vxa_field f)
 static void base_canonical(vxa_ctx *c, vxa_check id, vxa_field f)
 {
     uint64_t b = c->v->value[f];
-    int i64 = intel64(c);
+    int i64 = vxa_intel64(c);
     if (vxa_canonical(c, b) || i64 == 0) return;
     if (i64 < 0) { vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LM); return; }
     vxa_rule(c, id, true, f, 0, true, vxa_canonical_fix(c, b));
