@@ -68,7 +68,6 @@ struct run_state {
 
 static void remember(struct run_state *st, const char *line)
 {
-    if (!*line || line[0] == '=' || !strncmp(line, "ALSA lib", 8)) return;
     size_t n = strlen(st->last_words);
     if (n + strlen(line) + 2 > sizeof st->last_words) n = 0;
     snprintf(st->last_words + n, sizeof st->last_words - n, "%s%s", n ? " | " : "", line);
@@ -126,7 +125,8 @@ static void handle_line(struct run_state *st, const char *line, size_t ncases, F
         if (level == 'p') remember(st, msg);
         return;
     }
-    if (strncmp(line, "Next at", 7) && line[0] != '(') remember(st, line);
+    /* Bochs's own complaints ("[      ] bochsrc:8: cpu directive malformed.") and ours */
+    if (line[0] == '[' || !strncmp(line, "vxa-bochs:", 10)) remember(st, line);
 }
 
 static void capture_version(struct vxa_oracle_probe *p, const char *line)
@@ -193,7 +193,8 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
         return VXA_ORACLE_NOT_AVAILABLE;
     }
     if (!st->probe->vmx_on) {
-        snprintf(err, errlen, "no VMX in this CPU model: %s", st->probe->vmx_failure);
+        snprintf(err, errlen, "the payload cannot use VMX on this CPU model: %s",
+                 st->probe->vmx_failure);
         return VXA_ORACLE_NOT_AVAILABLE;
     }
     (void)encoded;
