@@ -33,6 +33,7 @@ struct case_state {
     uint32_t werr_enc[MAX_WERR], werr_err[MAX_WERR];
     unsigned nwerr;
     bool filled[LAYOUT_MAX];
+    uint64_t guest_rip;                 /* GUEST_RIP as written, the case's or the harness's */
     enum { PHASE_SETUP, PHASE_ENTER } phase;
 };
 
@@ -163,18 +164,20 @@ static uint64_t case_value(const struct case_state *s, uint32_t enc)
     return 0;
 }
 
-/* After a VM exit: the arena stays clean only if the guest provably wrote nothing: the harness
- * guest exited on its first instruction (CPUID at vxa_guest_stub, SDM 26.1.2) and no event was
- * injected before it (SDM 27.6).  VM exit itself writes memory only through the MSR-store list
- * (SDM 28.4). */
+/* After a VM exit: what may the guest have written?  Nothing if it exited before completing
+ * its first instruction: an exit on CPUID, HLT or VMCALL (SDM 26.1.2, 26.1.3) with the guest RIP
+ * still where it started, and no event injected before it (SDM 27.6).  Accessed/dirty-flag
+ * updates of the walk that fetched that instruction land in page tables that are themselves case
+ * blobs, already marked.  VM exit writes memory only through the MSR-store list (SDM 28.4).
+ * Anything else may have written anywhere: zero the whole arena before the next case. */
 static void mark_after_exit(const struct case_state *s, uint32_t reason)
 {
     if (reason & 0x80000000u) return;   /* VM-entry failure: no guest ran, nothing was stored */
     uint64_t cnt = vmread_or(VMCS_VM_EXIT_MSR_STORE_COUNT, 0);
     if (cnt) arena_mark(vmread_or(VMCS_VM_EXIT_MSR_STORE_ADDR, 0), cnt * 16);
-    if (reason == 10 && vmread_or(VMCS_GUEST_RIP, 0) == (uint64_t)vxa_guest_stub &&
-        !(case_value(s, VMCS_VM_ENTRY_INTR_INFO_FIELD) & 0x80000000u))
-        return;
+    bool at_start = vmread_or(VMCS_GUEST_RIP, 0) == s->guest_rip;
+    bool injected = case_value(s, VMCS_VM_ENTRY_INTR_INFO_FIELD) & 0x80000000u;
+    if ((reason == 10 || reason == 12 || reason == 18) && at_start && !injected) return;
     arena_mark_all();
 }
 
@@ -262,6 +265,7 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
         for (unsigned i = 0; i < layout_fill.n; i++)
             if (!case_sets(&s, layout_fill.f[i].enc))
                 s.filled[i] = write_field(layout_fill.f[i].enc, layout_fill.f[i].val) < 0;
+    s.guest_rip = vmread_or(VMCS_GUEST_RIP, 0);
     if (c->flags & VXA_CASE_NO_CURRENT_VMCS) {
         vmclear(vmcs);
         current_vmcs = 0;
