@@ -95,6 +95,7 @@ static void handle_line(struct run_state *st, const char *line, size_t ncases, F
     if (line[0] == '@') {
         if (!strncmp(line, "@H ", 3)) {
             vxa_report_probe_line(line, st->probe);
+            if (!strncmp(line, "@H fault", 8)) remember(st, line);   /* the payload died */
             if (!strcmp(line, "@H ready") || !strncmp(line, "@H vmxon fail", 13)) st->ready = true;
         } else if (vxa_report_begin_line(line, &id) && id < ncases) {
             free(st->open_log);
@@ -165,11 +166,9 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
     st->last_words[0] = 0;
     while ((got = bx_session_line(&s, deadline, &line)) == 1) {
         capture_version(st->probe, line);
-        bool was_open = st->open_id >= 0;
         handle_line(st, line, ncases, opt->trace);
         if (st->finished) break;
-        if (line[0] == '@' && st->ready && (was_open || st->open_id >= 0 || line[1] == 'H'))
-            deadline = bx_now() + case_t;
+        if (line[0] == '@' && st->ready) deadline = bx_now() + case_t;   /* progress */
     }
     if (got == -1) {
         bx_session_kill(&s);
@@ -197,8 +196,7 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
                  st->probe->vmx_failure);
         return VXA_ORACLE_NOT_AVAILABLE;
     }
-    (void)encoded;
-    return VXA_ORACLE_OK;
+    return VXA_ORACLE_OK;     /* cases beyond `encoded` stay pending for the next run */
 }
 
 int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,

@@ -26,7 +26,7 @@ static uint8_t vmcs_region[4096] __attribute__((aligned(4096)));
 static struct probe P;
 static uint64_t current_vmcs;           /* 0: none */
 
-#define MAX_WERR 64
+#define MAX_WERR 256              /* more than the writable fields of SDM Appendix B */
 struct case_state {
     const struct vxa_batch_case *c;
     const struct vxa_batch_field *fields;
