@@ -58,7 +58,6 @@ static bool find_in_path(const char *prog)
 struct run_state {
     struct vxa_oracle_result *out;
     bool *done;
-    size_t ndone_before;
     struct vxa_oracle_probe *probe;
     bool ready, finished;
     long open_id;                     /* a case between @B and @R; -1 none */
@@ -73,14 +72,20 @@ static void remember(struct run_state *st, const char *line)
     snprintf(st->last_words + n, sizeof st->last_words - n, "%s%s", n ? " | " : "", line);
 }
 
+/* A case the payload never answered: crashed or timeout, with the log so far (taken over). */
+static void settle(struct vxa_oracle_result *r, enum vxa_oracle_kind kind, const char *detail,
+                   char *log)
+{
+    vxa_oracle_result_free(r);
+    r->kind = kind;
+    r->log = log;
+    r->detail = strdup(detail);
+}
+
 static void close_case(struct run_state *st, enum vxa_oracle_kind kind, const char *detail)
 {
     if (st->open_id < 0) return;
-    struct vxa_oracle_result *r = &st->out[st->open_id];
-    vxa_oracle_result_free(r);
-    r->kind = kind;
-    r->log = st->open_log;
-    if (detail) r->detail = strdup(detail);
+    settle(&st->out[st->open_id], kind, detail, st->open_log);
     st->open_log = NULL;
     st->done[st->open_id] = true;
     st->open_id = -1;
@@ -253,8 +258,8 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
             if (!done[i]) pending[np++] = i;
         if (np == 0 && !first) break;
         struct vxa_oracle_probe again;
-        if (!first) {                     /* keep the first boot's probe */
-            again = *probe;
+        if (!first) {                     /* a restart: keep the first boot's probe */
+            memset(&again, 0, sizeof again);
             st.probe = &again;
         }
         rc = run_once(&opt, &m, bochs, cases, n, pending, np, &st, err, errlen);
@@ -264,8 +269,9 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         size_t left = 0;
         for (size_t i = 0; i < n; i++) left += !done[i];
         if (left == np && np) {           /* no progress: blame the first pending case */
-            close_case(&(struct run_state){ .out = out, .done = done, .open_id = (long)pending[0] },
-                       VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case");
+            settle(&out[pending[0]], VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case",
+                   NULL);
+            done[pending[0]] = true;
         }
     }
     bx_machine_cleanup(&m);
