@@ -95,7 +95,7 @@ _Static_assert(sizeof(struct vxa_batch_blob) == 16, "batch blob layout");
  *   @H <key> <value>...             boot facts: "@H cpuid L S eax ebx ecx edx", "@H msr I V",
  *                                   "@H msr I absent VEC", "@H vmxon ok|fail REASON", "@H ready"
  *   @B <id>                         a case begins (Bochs log lines until @R belong to it)
- *   @R <id> <kind> [key=value]...   a case's result; kinds and keys:
+ *   @R <id> <kind> [key=value]...   a case's result (after an empty line); kinds and keys:
  *        vmfail_invalid | vmfail_valid err=E | exited reason=R qual=Q [intr=I] |
  *        fault vec=V | bad what=TEXT | unsupported what=TEXT
  *        fill=ENC:VAL,...   harness fields written because the case did not set them

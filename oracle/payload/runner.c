@@ -46,7 +46,7 @@ static void report_begin(uint32_t id)
 
 static void report_head(uint32_t id, const char *kind)
 {
-    out_str("@R ");
+    out_str("\n@R ");                   /* own line even if the guest wrote to port 0xE9 */
     out_hex(id);
     out_char(' ');
     out_str(kind);
