@@ -1,0 +1,190 @@
+/* vxa-kvm — the KVM oracle as a standalone program (the lead wires it into
+ * `vmxaudit oracle probe|run --backend kvm`).
+ *
+ *   vxa-kvm probe [OPTIONS]          boot the payload with no batch: it reports CPUID and the
+ *                                    VMX MSRs KVM gives it ("@H" lines); KVM's maximum ("@K")
+ *   vxa-kvm run BATCH [OPTIONS]      run a binary case batch (payload_abi.h), one "@R" per case
+ *
+ * Output: the payload's report lines and the backend's "@K" lines on stdout; errors on stderr.
+ * Exit status (design §4.3): 0 ok, 2 bad input or usage, 3 KVM offers no VMX here, 4 the backend
+ * failed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm_oracle.h"
+#include "vmxaudit/codec.h"
+
+#ifndef VXA_KVM_PAYLOAD_ELF
+#define VXA_KVM_PAYLOAD_ELF "payload.elf"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: vxa-kvm probe [OPTIONS]\n"
+        "       vxa-kvm run BATCH [OPTIONS]\n"
+        "Runs the VMX probe payload on /dev/kvm (nested VMX; needs an Intel host with\n"
+        "kvm_intel nested=1).\n"
+        "  --payload FILE     payload ELF (default $VXA_KVM_PAYLOAD or %s)\n"
+        "  --entry ADDRESS    64-bit entry point (default: ELF symbol vxa_entry64, else long64)\n"
+        "  --profile NAME|PATH  restrict the vCPU's IA32_VMX_* MSRs to this capability profile\n"
+        "  --timeout MS       per-case (and boot) timeout, default 3000\n"
+        "  --force            boot the payload even where KVM offers no VMX (still exits 3)\n"
+        "Exit status: 0 ok, 2 bad input, 3 KVM offers no VMX here, 4 the backend failed.\n",
+        VXA_KVM_PAYLOAD_ELF);
+}
+
+static void print_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 65536, n = 0;
+    unsigned char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        unsigned char *nb = realloc(b, cap * 2);
+        if (!nb) { free(b); b = NULL; break; }
+        b = nb;
+        cap *= 2;
+    }
+    if (f != stdin) fclose(f);
+    *len = n;
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1], *batch_path = NULL, *profile_arg = NULL;
+    const char *payload = getenv("VXA_KVM_PAYLOAD");
+    if (!payload || !*payload) payload = VXA_KVM_PAYLOAD_ELF;
+    unsigned long long entry = 0;
+    unsigned timeout = 0;
+    bool force = false;
+    if (strcmp(cmd, "probe") != 0 && strcmp(cmd, "run") != 0) {
+        fprintf(stderr, "vxa-kvm: unknown command '%s'\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        char *end;
+        if (strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--force") == 0) {
+            force = true;
+        } else if (i + 1 < argc && strcmp(a, "--payload") == 0) {
+            payload = argv[++i];
+        } else if (i + 1 < argc && strcmp(a, "--profile") == 0) {
+            profile_arg = argv[++i];
+        } else if (i + 1 < argc && strcmp(a, "--entry") == 0) {
+            errno = 0;
+            entry = strtoull(argv[++i], &end, 0);
+            if (errno || *end || !entry) {
+                fprintf(stderr, "vxa-kvm: bad --entry '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (i + 1 < argc && strcmp(a, "--timeout") == 0) {
+            errno = 0;
+            unsigned long t = strtoul(argv[++i], &end, 0);
+            if (errno || *end || t == 0 || t > 3600000) {
+                fprintf(stderr, "vxa-kvm: bad --timeout '%s' (milliseconds, 1..3600000)\n", argv[i]);
+                return 2;
+            }
+            timeout = (unsigned)t;
+        } else if (a[0] != '-' && strcmp(cmd, "run") == 0 && !batch_path) {
+            batch_path = a;
+        } else if (strcmp(a, "-") == 0 && strcmp(cmd, "run") == 0 && !batch_path) {
+            batch_path = a;
+        } else {
+            fprintf(stderr, "vxa-kvm: unexpected argument '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (strcmp(cmd, "run") == 0 && !batch_path) {
+        fprintf(stderr, "vxa-kvm: run needs a BATCH file\n");
+        return 2;
+    }
+
+    /* Availability first: where KVM offers no VMX, say so in one line and stop. */
+    struct kvm_oracle_host host;
+    struct kvm_oracle_caps caps;
+    kvm_oracle_host_facts(&host);
+    if (kvm_oracle_probe_caps(&host, &caps) != KVM_ORACLE_OK) {
+        if (!caps.kvm_usable) {
+            fprintf(stderr, "KVM is not available: %s\n", caps.why);
+            return 3;
+        }
+        if (!force) {
+            fprintf(stderr, "KVM offers no VMX to guests: %s\n", caps.why);
+            return 3;
+        }
+    }
+
+    vxa_profile profile;
+    const vxa_profile *pp = NULL;
+    if (profile_arg) {
+        vxa_error perr;
+        char *name = NULL;
+        if (vxa_profile_load(profile_arg, &profile, &name, &perr)) {
+            char msg[1024];
+            vxa_error_format(&perr, msg, sizeof msg);
+            fprintf(stderr, "vxa-kvm: profile %s: %s\n", profile_arg, msg);
+            return 2;
+        }
+        free(name);
+        pp = &profile;
+    }
+
+    size_t blen = 0;
+    void *batch = NULL;
+    if (batch_path) {
+        batch = read_file(batch_path, &blen);
+        if (!batch) {
+            fprintf(stderr, "vxa-kvm: %s: %s\n", batch_path, strerror(errno));
+            return 2;
+        }
+    }
+
+    struct kvm_oracle_image img;
+    char err[512];
+    if (kvm_oracle_image_load(payload, entry, &img, err, sizeof err)) {
+        fprintf(stderr, "vxa-kvm: %s\n", err);
+        free(batch);
+        return 2;
+    }
+    struct kvm_oracle_config cfg = { .image = &img, .profile = pp, .timeout_ms = timeout,
+                                     .force = force, .on_line = print_line };
+    struct kvm_oracle_run_result res;
+    int st = kvm_oracle_run(&cfg, batch, blen, &res);
+    if (st == KVM_ORACLE_UNAVAILABLE || st == KVM_ORACLE_BAD_INPUT)
+        fprintf(stderr, "%s%s\n", st == KVM_ORACLE_BAD_INPUT ? "vxa-kvm: " : "", res.why);
+    else if (st != KVM_ORACLE_OK)
+        fprintf(stderr, "vxa-kvm: the backend failed: %s\n", res.why);
+    if (batch_path && st != KVM_ORACLE_BAD_INPUT) {
+        unsigned n[4] = { 0, 0, 0, 0 };
+        for (unsigned i = 0; i < res.ncases; i++) n[res.cases[i].kind]++;
+        fprintf(stderr, "vxa-kvm: %u cases: %u reported, %u crashed, %u timed out, %u not run; "
+                "%u VM(s)\n", res.ncases, n[0], n[1], n[2], n[3], res.vms);
+    }
+    free(res.cases);
+    free(batch);
+    kvm_oracle_image_free(&img);
+    return st;
+}
