@@ -122,21 +122,6 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    /* Availability first: where KVM offers no VMX, say so in one line and stop. */
-    struct kvm_oracle_host host;
-    struct kvm_oracle_caps caps;
-    kvm_oracle_host_facts(&host);
-    if (kvm_oracle_probe_caps(&host, &caps) != KVM_ORACLE_OK) {
-        if (!caps.kvm_usable) {
-            fprintf(stderr, "KVM is not available: %s\n", caps.why);
-            return 3;
-        }
-        if (!force) {
-            fprintf(stderr, "KVM offers no VMX to guests: %s\n", caps.why);
-            return 3;
-        }
-    }
-
     vxa_profile profile;
     const vxa_profile *pp = NULL;
     if (profile_arg) {
@@ -169,6 +154,26 @@ int main(int argc, char **argv)
         free(batch);
         return 2;
     }
+    /* Inputs are checked first (exit 2); then availability: where KVM offers no VMX, say so in
+     * one line and stop (exit 3). */
+    struct kvm_oracle_host host;
+    struct kvm_oracle_caps caps;
+    kvm_oracle_host_facts(&host);
+    if (kvm_oracle_probe_caps(&host, &caps) != KVM_ORACLE_OK) {
+        if (!caps.kvm_usable) {
+            fprintf(stderr, "KVM is not available: %s\n", caps.why);
+            free(batch);
+            kvm_oracle_image_free(&img);
+            return 3;
+        }
+        if (!force) {
+            fprintf(stderr, "KVM offers no VMX to guests: %s\n", caps.why);
+            free(batch);
+            kvm_oracle_image_free(&img);
+            return 3;
+        }
+    }
+
     struct kvm_oracle_config cfg = { .image = &img, .profile = pp, .timeout_ms = timeout,
                                      .force = force, .on_line = print_line };
     struct kvm_oracle_run_result res;
