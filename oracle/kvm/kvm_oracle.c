@@ -785,6 +785,7 @@ struct runner {
     struct batch_index *bi;
     bool *observed;
     int current;                   /* index of the case in progress ("@B" seen), -1 none */
+    unsigned first;                /* no case before this index is unobserved */
     unsigned reported_this_vm;
     bool began_this_vm;
     char line[4096];
@@ -814,7 +815,9 @@ static void emitf(struct runner *r, const char *f, ...)
 static int find_case(struct runner *r, uint32_t id)
 {
     if (r->current >= 0 && r->bi->id[r->current] == id && !r->observed[r->current]) return r->current;
-    for (unsigned i = 0; i < r->bi->n; i++)
+    /* the payload runs the cases in batch order: search from the first one not yet observed */
+    while (r->first < r->bi->n && r->observed[r->first]) r->first++;
+    for (unsigned i = r->first; i < r->bi->n; i++)
         if (!r->observed[i] && r->bi->id[i] == id) return (int)i;
     return -1;
 }
