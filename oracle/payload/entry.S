@@ -18,6 +18,15 @@ _start:
     xorl    %eax, %eax
     rep stosl
 
+    movl    $0x80000000, %eax           /* long mode (CPUID.80000001H:EDX.LM[29])? */
+    cpuid
+    cmpl    $0x80000001, %eax
+    jb      no_long_mode
+    movl    $0x80000001, %eax
+    cpuid
+    btl     $29, %edx
+    jnc     no_long_mode
+
     movl    $(vxa_pdpt + 3), vxa_pml4   /* PML4[0] -> PDPT, present + writable */
     movl    $(vxa_pd + 3), %eax         /* PDPT[0..3] -> the four page directories */
     movl    $vxa_pdpt, %edi
@@ -50,6 +59,18 @@ _start:
     lgdt    vxa_gdt_ptr
     ljmp    $0x08, $long64
 
+no_long_mode:                           /* report as the 64-bit runner would, then stop */
+    movl    $nolm_msg, %esi
+    movl    $nolm_len, %ecx
+    movw    $VXA_E9_PORT, %dx
+    rep outsb
+    movl    $shutdown_msg, %esi
+    movl    $8, %ecx
+    movw    $0x8900, %dx
+    rep outsb
+4:  hlt
+    jmp     4b
+
     .code64
 long64:
     movl    $0x10, %eax
@@ -64,6 +85,13 @@ long64:
 3:  cli
     hlt
     jmp     3b
+
+    .section .rodata
+nolm_msg:
+    .ascii  "@H vmxon fail no-long-mode\n@E done\n"
+    .set    nolm_len, . - nolm_msg
+shutdown_msg:
+    .ascii  "Shutdown"
 
     .section .data
     .p2align 4

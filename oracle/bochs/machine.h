@@ -1,0 +1,23 @@
+/* machine.h — the files one Bochs machine needs: boot floppy, payload image, batch, bochsrc. */
+#ifndef VXA_BOCHS_MACHINE_H
+#define VXA_BOCHS_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bochs.h"
+
+struct bx_machine {
+    char dir[4096];
+    bool own_dir;                     /* created here: removed by bx_machine_cleanup() */
+};
+
+/* Creates the directory (unless opt->workdir) with floppy.img, payload.bin, bochsrc, cmds. */
+int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt,
+                       const char *cpu_model, char *err, size_t errlen);
+/* (Re)writes batch.bin, which bochsrc places at VXA_BATCH_BASE. */
+int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len, char *err,
+                           size_t errlen);
+void bx_machine_cleanup(struct bx_machine *m);
+
+#endif
