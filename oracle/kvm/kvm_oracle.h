@@ -141,6 +141,38 @@ struct kvm_oracle_run_result {
 int kvm_oracle_run(const struct kvm_oracle_config *cfg, const void *batch, size_t batch_len,
                    struct kvm_oracle_run_result *out);
 
+/* ---- the backend on the shared oracle types (oracle/common/oracle.h), like vxa_bochs_* ---- */
+
+#include <stdio.h>
+#include "oracle.h"
+
+struct vxa_kvm_options {
+    const char *payload;           /* payload ELF; NULL: $VXA_KVM_PAYLOAD, else the build tree's */
+    uint64_t entry64;              /* 0: from the ELF's symbols */
+    const vxa_profile *profile;    /* NULL: KVM's maximum */
+    double case_timeout_s;         /* per case and for the boot; default 3 */
+    bool force;                    /* run where KVM offers no VMX (the payload reports it) */
+    FILE *trace;                   /* if set: every line (payload "@..." and backend "@K") */
+    struct kvm_oracle_host *host;  /* if set: receives the host facts of the observation */
+};
+
+/* Boots the payload without cases: CPUID, the VMX MSRs KVM gives the guest, VMXON.
+ * probe->backend_version gets the host kernel version.  Returns VXA_ORACLE_OK,
+ * VXA_ORACLE_NOT_AVAILABLE ("KVM offers no VMX to guests: ..." in err), VXA_ORACLE_BAD_INPUT
+ * or VXA_ORACLE_FAILED. */
+int vxa_kvm_probe(const struct vxa_kvm_options *opt, struct vxa_oracle_probe *probe,
+                  char *err, size_t errlen);
+
+/* Executes cases[0..n) and fills out[0..n) (each initialised here; free each with
+ * vxa_oracle_result_free()).  Cases the payload cannot produce are "unsupported" without
+ * running; a case that kills or hangs the guest is "crashed"/"timeout" (detail says how) and a
+ * fresh VM continues at the next case; cases the payload never reached are "error" with detail
+ * "not run: ...".  `probe` (may be NULL) receives the probe of the first boot.  Returns as
+ * vxa_kvm_probe(). */
+int vxa_kvm_run(const struct vxa_kvm_options *opt, const struct vxa_oracle_case *cases, size_t n,
+                struct vxa_oracle_result *out, struct vxa_oracle_probe *probe,
+                char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

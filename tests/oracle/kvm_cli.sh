@@ -65,5 +65,20 @@ grep -q '^@R 2 crash what=triple-fault$' "$tmp/out" || fail "run: case 2 not rep
 grep -q '2 cases: 1 reported, 1 crashed, 0 timed out, 0 not run; 1 VM' "$tmp/err" ||
     fail "run: summary: $(cat "$tmp/err")"
 
+# run: text cases (oracle/common/case_text.h), one result line per case as vxa-bochs prints them
+printf 'vmlaunch PIN_BASED_VM_EXEC_CONTROL=0x16\nvmresume launched\n' >"$tmp/cases.txt"
+run run "$tmp/cases.txt" --payload "$payload"
+if [ $vmx = no ]; then
+    [ "$(rc)" = 3 ] || fail "run CASES: exit $(rc), expected 3"
+    [ "$(wc -l <"$tmp/err")" = 1 ] || fail "run CASES: expected one line on stderr"
+    grep -q '^KVM offers no VMX to guests: ' "$tmp/err" || fail "run CASES: no message"
+fi
+run run "$tmp/cases.txt" --force --payload "$fake"
+grep -q '^0 vmfail_invalid$' "$tmp/out" && grep -q '^1 vmfail_invalid$' "$tmp/out" ||
+    fail "run CASES on the stand-in guest: $(cat "$tmp/out")"
+grep -q '^# Linux .* kvm_intel nested=' "$tmp/out" || fail "run CASES: host facts not recorded"
+printf 'vmlaunch NO_SUCH_FIELD=1\n' >"$tmp/bad.txt"
+run run "$tmp/bad.txt" --payload "$payload"; [ "$(rc)" = 2 ] || fail "bad case text: exit $(rc)"
+
 if [ $fails -ne 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "kvm_cli: all passed"

@@ -283,6 +283,69 @@ static void test_profile_plan(void **state)
     assert_non_null(strstr(err, "IA32_VMX_VMFUNC (0x491): KVM does not offer this MSR"));
 }
 
+/* The shared-type API (oracle/common/oracle.h), as the lead's `vmxaudit oracle` will call it. */
+static void test_shared_api_probe(void **state)
+{
+    (void)state;
+    struct kvm_oracle_host h;
+    struct vxa_kvm_options opt = { .payload = VXA_KVM_PAYLOAD_ELF, .force = true, .host = &h,
+                                   .case_timeout_s = 5 };
+    struct vxa_oracle_probe p;
+    char err[512] = "";
+    int st = vxa_kvm_probe(&opt, &p, err, sizeof err);
+    assert_int_equal(st, caps.vmx ? VXA_ORACLE_OK : VXA_ORACLE_NOT_AVAILABLE);
+    assert_true(p.ncpuid >= 3);
+    struct vxa_oracle_cpuid c1;
+    assert_true(vxa_oracle_probe_cpuid(&p, 1, 0, &c1));
+    assert_int_equal((c1.ecx >> 5) & 1, caps.vmx);
+    assert_int_equal(p.vmx_on, caps.vmx);
+    if (!caps.vmx) {
+        assert_string_equal(p.vmx_failure, "no-vmx-in-cpuid");
+        assert_int_equal(p.msr_present, 0);
+        assert_true(strncmp(err, "KVM offers no VMX to guests: ", 29) == 0);
+    }
+    assert_string_equal(p.backend_version, h.kernel);
+    assert_string_equal(h.kernel, host.kernel);
+}
+
+static void test_shared_api_run(void **state)
+{
+    (void)state;
+    struct vxa_oracle_case cases[3];
+    memset(cases, 0, sizeof cases);
+    cases[0].instruction = VXA_ORACLE_VMLAUNCH;
+    cases[1].instruction = VXA_ORACLE_VMLAUNCH;
+    cases[1].smm = true;                              /* the payload cannot run it */
+    cases[2].instruction = VXA_ORACLE_VMRESUME;
+    cases[2].launched = true;
+    struct vxa_oracle_result out[3];
+    struct vxa_kvm_options opt = { .payload = VXA_KVM_FAKE_GUEST, .force = true };
+    char err[512];
+    int st = vxa_kvm_run(&opt, cases, 3, out, NULL, err, sizeof err);
+    assert_int_equal(st, caps.vmx ? VXA_ORACLE_OK : VXA_ORACLE_NOT_AVAILABLE);
+    assert_int_equal(out[0].kind, VXA_ORACLE_VMFAIL_INVALID);
+    assert_int_equal(out[1].kind, VXA_ORACLE_UNSUPPORTED);
+    assert_non_null(out[1].detail);
+    assert_int_equal(out[2].kind, VXA_ORACLE_VMFAIL_INVALID);
+    for (int i = 0; i < 3; i++) vxa_oracle_result_free(&out[i]);
+
+    /* the real payload without VMX reaches no case: each says why */
+    if (caps.vmx) return;
+    opt.payload = VXA_KVM_PAYLOAD_ELF;
+    st = vxa_kvm_run(&opt, cases, 1, out, NULL, err, sizeof err);
+    assert_int_equal(st, VXA_ORACLE_NOT_AVAILABLE);
+    assert_int_equal(out[0].kind, VXA_ORACLE_ERROR);
+    assert_non_null(strstr(out[0].detail, "not run"));
+    vxa_oracle_result_free(&out[0]);
+
+    /* without force: not available, nothing run */
+    opt.force = false;
+    st = vxa_kvm_run(&opt, cases, 1, out, NULL, err, sizeof err);
+    assert_int_equal(st, VXA_ORACLE_NOT_AVAILABLE);
+    assert_true(strncmp(err, "KVM offers no VMX to guests: ", 29) == 0);
+    vxa_oracle_result_free(&out[0]);
+}
+
 int main(void)
 {
     const char *dev = getenv("VXA_KVM_DEVICE");
@@ -306,6 +369,8 @@ int main(void)
         cmocka_unit_test(test_broken_entry_then_next_run),
         cmocka_unit_test(test_bad_batch),
         cmocka_unit_test(test_profile_plan),
+        cmocka_unit_test(test_shared_api_probe),
+        cmocka_unit_test(test_shared_api_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
