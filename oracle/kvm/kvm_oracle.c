@@ -184,12 +184,13 @@ static void read_feature_msrs(int kvm, struct kvm_oracle_caps *caps)
         for (unsigned i = 0; i < l->nmsrs; i++) {
             uint32_t m = l->indices[i];
             if (m < MSR_VMX_BASIC || m >= MSR_VMX_BASIC + VXA_MSR_COUNT) continue;
-            struct { struct kvm_msrs h; struct kvm_msr_entry e; } q;
-            memset(&q, 0, sizeof q);
-            q.h.nmsrs = 1;
-            q.e.index = m;
-            if (ioctl(kvm, KVM_GET_MSRS, &q) == 1) {
-                caps->vmx_msr[m - MSR_VMX_BASIC] = q.e.data;
+            uint64_t q[(sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)) / 8 + 1];
+            memset(q, 0, sizeof q);
+            struct kvm_msrs *h = (struct kvm_msrs *)q;
+            h->nmsrs = 1;
+            h->entries[0].index = m;
+            if (ioctl(kvm, KVM_GET_MSRS, h) == 1) {
+                caps->vmx_msr[m - MSR_VMX_BASIC] = h->entries[0].data;
                 caps->vmx_msr_present |= 1u << (m - MSR_VMX_BASIC);
             }
         }
