@@ -58,7 +58,6 @@ static bool find_in_path(const char *prog)
 struct run_state {
     struct vxa_oracle_result *out;
     bool *done;
-    size_t ndone_before;
     struct vxa_oracle_probe *probe;
     bool ready, finished;
     long open_id;                     /* a case between @B and @R; -1 none */
@@ -73,14 +72,20 @@ static void remember(struct run_state *st, const char *line)
     snprintf(st->last_words + n, sizeof st->last_words - n, "%s%s", n ? " | " : "", line);
 }
 
+/* A case the payload never answered: crashed or timeout, with the log so far (taken over). */
+static void settle(struct vxa_oracle_result *r, enum vxa_oracle_kind kind, const char *detail,
+                   char *log)
+{
+    vxa_oracle_result_free(r);
+    r->kind = kind;
+    r->log = log;
+    r->detail = strdup(detail);
+}
+
 static void close_case(struct run_state *st, enum vxa_oracle_kind kind, const char *detail)
 {
     if (st->open_id < 0) return;
-    struct vxa_oracle_result *r = &st->out[st->open_id];
-    vxa_oracle_result_free(r);
-    r->kind = kind;
-    r->log = st->open_log;
-    if (detail) r->detail = strdup(detail);
+    settle(&st->out[st->open_id], kind, detail, st->open_log);
     st->open_log = NULL;
     st->done[st->open_id] = true;
     st->open_id = -1;
@@ -95,6 +100,7 @@ static void handle_line(struct run_state *st, const char *line, size_t ncases, F
     if (line[0] == '@') {
         if (!strncmp(line, "@H ", 3)) {
             vxa_report_probe_line(line, st->probe);
+            if (!strncmp(line, "@H fault", 8)) remember(st, line);   /* the payload died */
             if (!strcmp(line, "@H ready") || !strncmp(line, "@H vmxon fail", 13)) st->ready = true;
         } else if (vxa_report_begin_line(line, &id) && id < ncases) {
             free(st->open_log);
@@ -143,7 +149,7 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
                     size_t npending, struct run_state *st, char *err, size_t errlen)
 {
     size_t len = 0, encoded = 0;
-    uint8_t *batch = vxa_batch_encode(cases, pending, npending, &len, &encoded);
+    uint8_t *batch = vxa_batch_encode(cases, pending, npending, BX_BATCH_MAX, &len, &encoded);
     if (!batch) {
         snprintf(err, errlen, npending ? "case %zu does not fit in a batch" : "out of memory",
                  npending ? pending[0] : 0);
@@ -165,11 +171,9 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
     st->last_words[0] = 0;
     while ((got = bx_session_line(&s, deadline, &line)) == 1) {
         capture_version(st->probe, line);
-        bool was_open = st->open_id >= 0;
         handle_line(st, line, ncases, opt->trace);
         if (st->finished) break;
-        if (line[0] == '@' && st->ready && (was_open || st->open_id >= 0 || line[1] == 'H'))
-            deadline = bx_now() + case_t;
+        if (line[0] == '@' && st->ready) deadline = bx_now() + case_t;   /* progress */
     }
     if (got == -1) {
         bx_session_kill(&s);
@@ -197,8 +201,7 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
                  st->probe->vmx_failure);
         return VXA_ORACLE_NOT_AVAILABLE;
     }
-    (void)encoded;
-    return VXA_ORACLE_OK;
+    return VXA_ORACLE_OK;     /* cases beyond `encoded` stay pending for the next run */
 }
 
 int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
@@ -225,6 +228,8 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         int unsupported;
         vxa_oracle_result_init(&out[i]);
         const char *why = vxa_case_check(&cases[i], &unsupported);
+        if (!why && vxa_batch_case_size(&cases[i]) > BX_BATCH_MAX - sizeof(struct vxa_batch_header))
+            why = "case larger than a Bochs batch (384 KiB)";
         if (why) {
             out[i].kind = unsupported ? VXA_ORACLE_UNSUPPORTED : VXA_ORACLE_ERROR;
             out[i].detail = strdup(why);
@@ -253,8 +258,8 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
             if (!done[i]) pending[np++] = i;
         if (np == 0 && !first) break;
         struct vxa_oracle_probe again;
-        if (!first) {                     /* keep the first boot's probe */
-            again = *probe;
+        if (!first) {                     /* a restart: keep the first boot's probe */
+            memset(&again, 0, sizeof again);
             st.probe = &again;
         }
         rc = run_once(&opt, &m, bochs, cases, n, pending, np, &st, err, errlen);
@@ -264,8 +269,9 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         size_t left = 0;
         for (size_t i = 0; i < n; i++) left += !done[i];
         if (left == np && np) {           /* no progress: blame the first pending case */
-            close_case(&(struct run_state){ .out = out, .done = done, .open_id = (long)pending[0] },
-                       VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case");
+            settle(&out[pending[0]], VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case",
+                   NULL);
+            done[pending[0]] = true;
         }
     }
     bx_machine_cleanup(&m);

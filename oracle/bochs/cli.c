@@ -1,6 +1,7 @@
 /* cli.c — vxa-bochs: the Bochs oracle from the command line.
  *   vxa-bochs probe --cpu MODEL [--source TEXT]         a capability profile (JSON) on stdout
  *   vxa-bochs run --cpu MODEL [--timeout S] CASES|-     one result line per case
+ *   vxa-bochs bench --cpu MODEL [--batch N,N...]        cases per second, by batch size
  * Common options: --bochs PATH, --trace FILE (all Bochs output), --workdir DIR.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -10,13 +11,16 @@
 #include <string.h>
 #include "bochs.h"
 #include "case_text.h"
+#include "good_layout.h"
 #include "profile_json.h"
+#include "session.h"
 #include "vmxaudit/vmxaudit.h"
 
 static int usage(FILE *f, int rc)
 {
     fputs("usage: vxa-bochs probe --cpu MODEL [--source TEXT] [options]\n"
           "       vxa-bochs run --cpu MODEL [options] CASES|-\n"
+          "       vxa-bochs bench --cpu MODEL [--batch 1,10,100] [options]\n"
           "options: --bochs PATH  --timeout SECONDS (per case, default 5)  --trace FILE\n"
           "         --workdir DIR (keep the machine's files there)\n"
           "CASES: one case per line, e.g.\n"
@@ -76,10 +80,58 @@ static void print_result(size_t i, const struct vxa_oracle_result *r)
     }
 }
 
+/* Batches of the known-good layout: "entered" cases exit on CPUID; "failing" cases clear
+ * RFLAGS bit 1 and so run every guest-state check before the entry fails (exit 33).  Each batch
+ * is one vxa_bochs_run(): Bochs boot included. */
+static int bench(const struct vxa_bochs_options *opt, const char *cpu, const char *sizes)
+{
+    char err[1024];
+    struct vxa_oracle_probe p;
+    int rc = vxa_bochs_probe(opt, cpu, &p, err, sizeof err);
+    static struct vxa_good_layout g[2];
+    if (rc || vxa_good_layout(&p, &g[0]) || vxa_good_layout(&p, &g[1])) {
+        fprintf(stderr, "vxa-bochs: %s\n", rc ? err : "no control MSRs");
+        return rc ? rc : VXA_ORACLE_FAILED;
+    }
+    vxa_good_set(&g[1], 0x6820, 0);                     /* GUEST_RFLAGS: bit 1 clear */
+    printf("model %s, Bochs %s; one Bochs process per batch, boot included\n", cpu,
+           p.backend_version);
+    printf("%8s %10s %12s %12s\n", "batch", "kind", "seconds", "cases/s");
+    for (const char *s = sizes; *s;) {
+        size_t n = strtoul(s, NULL, 10);
+        s += strcspn(s, ",");
+        s += *s == ',';
+        if (!n) continue;
+        for (int k = 0; k < 2; k++) {
+            struct vxa_oracle_case *c = calloc(n, sizeof *c);
+            struct vxa_oracle_result *r = calloc(n, sizeof *r);
+            if (!c || !r) return VXA_ORACLE_FAILED;
+            for (size_t i = 0; i < n; i++) c[i] = g[k].c;
+            double t0 = bx_now();
+            rc = vxa_bochs_run(opt, cpu, c, n, r, NULL, err, sizeof err);
+            double dt = bx_now() - t0;
+            size_t ok = 0;
+            for (size_t i = 0; i < n; i++) {
+                ok += r[i].kind == (k ? VXA_ORACLE_ENTRY_FAILURE : VXA_ORACLE_EXITED);
+                vxa_oracle_result_free(&r[i]);
+            }
+            free(c);
+            free(r);
+            if (rc || ok != n) {
+                fprintf(stderr, "vxa-bochs: bench batch %zu: %s\n", n, rc ? err : "unexpected outcome");
+                return rc ? rc : VXA_ORACLE_FAILED;
+            }
+            printf("%8zu %10s %12.3f %12.1f\n", n, k ? "failing" : "entered", dt, (double)n / dt);
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage(stderr, 2);
     const char *cmd = argv[1], *cpu = NULL, *source = NULL, *input = NULL, *trace = NULL;
+    const char *sizes = "1,10,100";
     struct vxa_bochs_options opt = { 0 };
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout, 0);
     for (int i = 2; i < argc; i++) {
@@ -88,6 +140,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) return usage(stdout, 0);
         else if (!strcmp(a, "--cpu") && v) cpu = v, i++;
         else if (!strcmp(a, "--source") && v) source = v, i++;
+        else if (!strcmp(a, "--batch") && v) sizes = v, i++;
         else if (!strcmp(a, "--bochs") && v) opt.bochs = v, i++;
         else if (!strcmp(a, "--trace") && v) trace = v, i++;
         else if (!strcmp(a, "--workdir") && v) opt.workdir = v, i++;
@@ -95,14 +148,19 @@ int main(int argc, char **argv)
         else if ((a[0] != '-' || !strcmp(a, "-")) && !input) input = a;
         else return usage(stderr, 2);
     }
-    if (!cpu || (strcmp(cmd, "probe") && strcmp(cmd, "run"))) return usage(stderr, 2);
+    if (!cpu || (strcmp(cmd, "probe") && strcmp(cmd, "run") && strcmp(cmd, "bench")))
+        return usage(stderr, 2);
     if (trace && !(opt.trace = fopen(trace, "w"))) {
         perror(trace);
         return 2;
     }
     char err[1024];
     int rc;
-    if (!strcmp(cmd, "probe")) {
+    if (!strcmp(cmd, "bench")) {
+        rc = bench(&opt, cpu, sizes);
+        if (opt.trace) fclose(opt.trace);
+        return rc;
+    } else if (!strcmp(cmd, "probe")) {
         struct vxa_oracle_probe p;
         rc = vxa_bochs_probe(&opt, cpu, &p, err, sizeof err);
         if (rc == 0) {

@@ -1,6 +1,11 @@
 /* machine.c — writes a Bochs machine: a 1.44 MB floppy whose boot sector is the payload's boot
  * stage, the payload and batch placed in RAM by `optramimage` before power-on, and a headless
  * bochsrc for Debian's Bochs 2.7 (term display, port 0xE9 output, log on stderr).
+ *
+ * Bochs 2.7 loads an optramimage with one read() into the host memory of the 128 KiB block that
+ * holds its start address, so bytes past that block land in whichever block the host allocated
+ * next (measured: a 130 KiB batch lost its tail).  Hence every image starts on a 128 KiB
+ * boundary and is at most 128 KiB long: the payload one, the batch in up to three.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -42,6 +47,10 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
         snprintf(err, errlen, "invalid Bochs CPU model name '%s'", cpu_model);
         return VXA_ORACLE_BAD_INPUT;
     }
+    if (vxa_payload_image_size > BX_IMAGE_CHUNK) {
+        snprintf(err, errlen, "payload image larger than %d bytes", BX_IMAGE_CHUNK);
+        return VXA_ORACLE_FAILED;
+    }
     m->own_dir = !opt->workdir;
     if (opt->workdir) {
         snprintf(m->dir, sizeof m->dir, "%s", opt->workdir);
@@ -53,35 +62,11 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
             return VXA_ORACLE_FAILED;
         }
     }
-    char rc[2048];
-    int n = snprintf(rc, sizeof rc,
-        "# vmxaudit Bochs oracle machine (oracle/bochs/machine.c)\n"
-        "megs: %d\n"
-        "romimage: file=%s\n"
-        "vgaromimage: file=%s\n"
-        "floppya: 1_44=floppy.img, status=inserted\n"
-        "boot: floppy\n"
-        "display_library: term\n"
-        "port_e9_hack: enabled=1\n"
-        "speaker: enabled=0\n"
-        "cpu: model=%s, count=1, ips=50000000, ignore_bad_msrs=0, reset_on_triple_fault=0\n"
-        "optramimage1: file=payload.bin, address=0x%x\n"
-        "optramimage2: file=batch.bin, address=0x%x\n"
-        "log: -\n"
-        "debug: action=ignore\n"
-        "info: action=ignore\n"
-        "error: action=report\n"
-        "panic: action=fatal\n",
-        VXA_GUEST_MEGS, opt->bios ? opt->bios : "/usr/share/bochs/BIOS-bochs-latest",
-        opt->vgabios ? opt->vgabios : "/usr/share/vgabios/vgabios.bin", cpu_model,
-        VXA_PAYLOAD_BASE, VXA_BATCH_BASE);
-    if (n < 0 || (size_t)n >= sizeof rc) {
-        snprintf(err, errlen, "BIOS path too long");
-        return VXA_ORACLE_BAD_INPUT;
-    }
+    snprintf(m->model, sizeof m->model, "%s", cpu_model);
+    snprintf(m->bios, sizeof m->bios, "%s", opt->bios ? opt->bios : "/usr/share/bochs/BIOS-bochs-latest");
+    snprintf(m->vgabios, sizeof m->vgabios, "%s", opt->vgabios ? opt->vgabios : "/usr/share/vgabios/vgabios.bin");
     /* The debugger built into Debian's Bochs reads commands from `cmds`: continue. */
-    if (write_file(m->dir, "bochsrc", rc, (size_t)n, 0, err, errlen) ||
-        write_file(m->dir, "cmds", "c\n", 2, 0, err, errlen) ||
+    if (write_file(m->dir, "cmds", "c\n", 2, 0, err, errlen) ||
         write_file(m->dir, "floppy.img", vxa_boot_sector, vxa_boot_sector_size, 1474560, err,
                    errlen) ||
         write_file(m->dir, "payload.bin", vxa_payload_image, vxa_payload_image_size, 0, err,
@@ -93,14 +78,49 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
 int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len, char *err,
                            size_t errlen)
 {
-    return write_file(m->dir, "batch.bin", buf, len, 0, err, errlen) ? VXA_ORACLE_FAILED : 0;
+    char rc[4096], name[32];
+    int n = snprintf(rc, sizeof rc,
+        "# vmxaudit Bochs oracle machine (oracle/bochs/machine.c)\n"
+        "megs: %d\n"
+        "romimage: file=%s\n"
+        "vgaromimage: file=%s\n"
+        "floppya: 1_44=floppy.img, status=inserted\n"
+        "boot: floppy\n"
+        "display_library: term\n"
+        "port_e9_hack: enabled=1\n"
+        "speaker: enabled=0\n"
+        "cpu: model=%s, count=1, ips=50000000, ignore_bad_msrs=0, reset_on_triple_fault=0\n"
+        "log: -\n"
+        "debug: action=ignore\n"
+        "info: action=ignore\n"
+        "error: action=report\n"
+        "panic: action=fatal\n"
+        "optramimage1: file=payload.bin, address=0x%x\n",
+        VXA_GUEST_MEGS, m->bios, m->vgabios, m->model, VXA_PAYLOAD_BASE);
+    if (len > BX_BATCH_MAX) {
+        snprintf(err, errlen, "batch of %zu bytes exceeds %d", len, BX_BATCH_MAX);
+        return VXA_ORACLE_FAILED;
+    }
+    for (size_t off = 0, i = 0; off < len || i == 0; off += BX_IMAGE_CHUNK, i++) {
+        size_t part = len - off < BX_IMAGE_CHUNK ? len - off : BX_IMAGE_CHUNK;
+        snprintf(name, sizeof name, "batch%zu.bin", i);
+        if (write_file(m->dir, name, buf + off, part, 0, err, errlen)) return VXA_ORACLE_FAILED;
+        n += snprintf(rc + n, sizeof rc - (size_t)n, "optramimage%zu: file=%s, address=0x%zx\n",
+                      i + 2, name, (size_t)VXA_BATCH_BASE + off);
+        if (len == 0) break;
+    }
+    if (n < 0 || (size_t)n >= sizeof rc) {
+        snprintf(err, errlen, "BIOS path too long");
+        return VXA_ORACLE_BAD_INPUT;
+    }
+    return write_file(m->dir, "bochsrc", rc, (size_t)n, 0, err, errlen) ? VXA_ORACLE_FAILED : 0;
 }
 
 void bx_machine_cleanup(struct bx_machine *m)
 {
     if (!m->own_dir) return;
     static const char *const files[] = { "bochsrc", "cmds", "floppy.img", "payload.bin",
-                                         "batch.bin" };
+                                         "batch0.bin", "batch1.bin", "batch2.bin" };
     char path[4200];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", m->dir, files[i]);

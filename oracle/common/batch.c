@@ -29,7 +29,7 @@ const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-static size_t case_size(const struct vxa_oracle_case *c)
+size_t vxa_batch_case_size(const struct vxa_oracle_case *c)
 {
     size_t n = sizeof(struct vxa_batch_case) + c->nfields * sizeof(struct vxa_batch_field);
     for (size_t i = 0; i < c->nblobs; i++) n += sizeof(struct vxa_batch_blob) + pad8(c->blobs[i].length);
@@ -37,12 +37,13 @@ static size_t case_size(const struct vxa_oracle_case *c)
 }
 
 uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx, size_t n,
-                          size_t *len, size_t *encoded)
+                          size_t max, size_t *len, size_t *encoded)
 {
     size_t total = sizeof(struct vxa_batch_header), k;
+    if (max > VXA_BATCH_MAX) max = VXA_BATCH_MAX;
     for (k = 0; k < n; k++) {
-        size_t s = case_size(&cases[idx[k]]);
-        if (s > VXA_BATCH_MAX - total || s > 0xffffffffu) break;
+        size_t s = vxa_batch_case_size(&cases[idx[k]]);
+        if (s > max - total || s > 0xffffffffu) break;
         total += s;
     }
     *encoded = k;
@@ -56,7 +57,7 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
     for (size_t j = 0; j < k; j++) {
         const struct vxa_oracle_case *c = &cases[idx[j]];
         struct vxa_batch_case bc = {
-            .size = (uint32_t)case_size(c), .id = (uint32_t)idx[j],
+            .size = (uint32_t)vxa_batch_case_size(c), .id = (uint32_t)idx[j],
             .instruction = c->instruction == VXA_ORACLE_VMRESUME ? VXA_INSN_VMRESUME : VXA_INSN_VMLAUNCH,
             .flags = (uint8_t)((c->launched ? VXA_CASE_LAUNCHED : 0) |
                                (c->no_fill ? VXA_CASE_NO_FILL : 0) |

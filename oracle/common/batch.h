@@ -11,10 +11,13 @@
  * (environment) set *unsupported = 1; malformed cases (memory outside the arena, ...) set 0. */
 const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported);
 
+/* Bytes of one case record in a batch (the batch header adds 16). */
+size_t vxa_batch_case_size(const struct vxa_oracle_case *c);
+
 /* Encodes cases idx[0..n) (ids = the idx values) as a batch.  Stops before the batch would
- * exceed VXA_BATCH_MAX; *encoded says how many went in.  Returns a malloc'ed buffer or NULL
- * (out of memory, or a single case larger than the batch limit when *encoded == 0). */
+ * exceed `max` bytes (at most VXA_BATCH_MAX); *encoded says how many went in.  Returns a
+ * malloc'ed buffer or NULL (out of memory, or a first case larger than `max`). */
 uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx, size_t n,
-                          size_t *len, size_t *encoded);
+                          size_t max, size_t *len, size_t *encoded);
 
 #endif

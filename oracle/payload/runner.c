@@ -19,20 +19,21 @@
 #include "x86.h"
 
 int vxa_vmenter(unsigned how);          /* vmenter.S */
-extern char vxa_vmenter_end[], vxa_guest_stub[];
+extern char vxa_vmenter_end[];
 
 static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
 static uint8_t vmcs_region[4096] __attribute__((aligned(4096)));
 static struct probe P;
 static uint64_t current_vmcs;           /* 0: none */
 
-#define MAX_WERR 64
+#define MAX_WERR 256              /* more than the writable fields of SDM Appendix B */
 struct case_state {
     const struct vxa_batch_case *c;
     const struct vxa_batch_field *fields;
     uint32_t werr_enc[MAX_WERR], werr_err[MAX_WERR];
     unsigned nwerr;
     bool filled[LAYOUT_MAX];
+    uint64_t guest_rip;                 /* GUEST_RIP as written, the case's or the harness's */
     enum { PHASE_SETUP, PHASE_ENTER } phase;
 };
 
@@ -103,11 +104,12 @@ static int64_t write_field(uint32_t enc, uint64_t val)
     return s == 2 ? (int64_t)vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0) : 0;
 }
 
-static bool case_sets(const struct case_state *s, uint32_t enc)
+/* The case's own entry for a field, or NULL. */
+static const struct vxa_batch_field *case_field(const struct case_state *s, uint32_t enc)
 {
     for (unsigned i = 0; i < s->c->nfields; i++)
-        if (s->fields[i].encoding == enc) return true;
-    return false;
+        if (s->fields[i].encoding == enc) return &s->fields[i];
+    return 0;
 }
 
 /* Make the current VMCS launched: one entry with the primer layout, which exits on CPUID
@@ -156,25 +158,21 @@ static void place_blobs(const struct vxa_batch_case *c)
     }
 }
 
-static uint64_t case_value(const struct case_state *s, uint32_t enc)
-{
-    for (unsigned i = 0; i < s->c->nfields; i++)
-        if (s->fields[i].encoding == enc) return s->fields[i].value;
-    return 0;
-}
-
-/* After a VM exit: the arena stays clean only if the guest provably wrote nothing: the harness
- * guest exited on its first instruction (CPUID at vxa_guest_stub, SDM 26.1.2) and no event was
- * injected before it (SDM 27.6).  VM exit itself writes memory only through the MSR-store list
- * (SDM 28.4). */
+/* After a VM exit: what may the guest have written?  Nothing if it exited before completing
+ * its first instruction: an exit on CPUID, HLT or VMCALL (SDM 26.1.2, 26.1.3) with the guest RIP
+ * still where it started, and no event injected before it (SDM 27.6).  Accessed/dirty-flag
+ * updates of the walk that fetched that instruction land in page tables that are themselves case
+ * blobs, already marked.  VM exit writes memory only through the MSR-store list (SDM 28.4).
+ * Anything else may have written anywhere: zero the whole arena before the next case. */
 static void mark_after_exit(const struct case_state *s, uint32_t reason)
 {
     if (reason & 0x80000000u) return;   /* VM-entry failure: no guest ran, nothing was stored */
     uint64_t cnt = vmread_or(VMCS_VM_EXIT_MSR_STORE_COUNT, 0);
     if (cnt) arena_mark(vmread_or(VMCS_VM_EXIT_MSR_STORE_ADDR, 0), cnt * 16);
-    if (reason == 10 && vmread_or(VMCS_GUEST_RIP, 0) == (uint64_t)vxa_guest_stub &&
-        !(case_value(s, VMCS_VM_ENTRY_INTR_INFO_FIELD) & 0x80000000u))
-        return;
+    bool at_start = vmread_or(VMCS_GUEST_RIP, 0) == s->guest_rip;
+    const struct vxa_batch_field *inj = case_field(s, VMCS_VM_ENTRY_INTR_INFO_FIELD);
+    bool injected = inj && (inj->value & 0x80000000u);
+    if ((reason == 10 || reason == 12 || reason == 18) && at_start && !injected) return;
     arena_mark_all();
 }
 
@@ -260,8 +258,9 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
     }
     if (!(c->flags & VXA_CASE_NO_FILL))
         for (unsigned i = 0; i < layout_fill.n; i++)
-            if (!case_sets(&s, layout_fill.f[i].enc))
+            if (!case_field(&s, layout_fill.f[i].enc))
                 s.filled[i] = write_field(layout_fill.f[i].enc, layout_fill.f[i].val) < 0;
+    s.guest_rip = vmread_or(VMCS_GUEST_RIP, 0);
     if (c->flags & VXA_CASE_NO_CURRENT_VMCS) {
         vmclear(vmcs);
         current_vmcs = 0;

@@ -18,6 +18,11 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
 static inline void outsb(uint16_t port, const void *p, uint64_t n)
 {
     __asm__ volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(port) : "memory");

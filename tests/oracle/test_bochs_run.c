@@ -223,6 +223,29 @@ static void host_fault_recovered(void **state)
     free_all(r, 3);
 }
 
+/* 600 cases (~440 KB) need more than one 128 KiB optramimage (oracle/bochs/machine.c) and,
+ * beyond 384 KiB, more than one Bochs boot: every case must still run as given. */
+static void large_batch(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    static struct tcase t;
+    good(&t);
+    struct vxa_oracle_case *c = calloc(N, sizeof *c);
+    struct vxa_oracle_result *r = calloc(N, sizeof *r);
+    assert_non_null(c);
+    assert_non_null(r);
+    for (size_t i = 0; i < N; i++) c[i] = t.g.c;
+    run(c, N, r, 5);
+    for (size_t i = 0; i < N; i++) {
+        if (r[i].kind != VXA_ORACLE_EXITED) fprintf(stderr, "case %zu: %s\n", i, vxa_oracle_kind_name(r[i].kind));
+        assert_int_equal(r[i].kind, VXA_ORACLE_EXITED);
+    }
+    free_all(r, N);
+    free(r);
+    free(c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) model = argv[1];
@@ -231,7 +254,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(section8), cmocka_unit_test(entry_environment),
         cmocka_unit_test(crash_restarts), cmocka_unit_test(hang_times_out),
-        cmocka_unit_test(host_fault_recovered),
+        cmocka_unit_test(host_fault_recovered), cmocka_unit_test(large_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

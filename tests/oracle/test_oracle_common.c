@@ -90,7 +90,7 @@ static void batch_layout(void **state)
         { .instruction = VXA_ORACLE_VMLAUNCH, .movss_blocking = true },
     };
     size_t idx[2] = { 1, 0 }, len, n;
-    uint8_t *buf = vxa_batch_encode(c, idx, 2, &len, &n);
+    uint8_t *buf = vxa_batch_encode(c, idx, 2, 1 << 20, &len, &n);
     assert_non_null(buf);
     assert_int_equal(n, 2);
     struct vxa_batch_header h;
