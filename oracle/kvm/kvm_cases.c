@@ -6,6 +6,7 @@
 
 #include "batch.h"
 #include "kvm_oracle.h"
+#include "payload_abi.h"
 #include "report.h"
 
 #ifndef VXA_KVM_PAYLOAD_ELF
@@ -120,7 +121,7 @@ int vxa_kvm_run(const struct vxa_kvm_options *opt, const struct vxa_oracle_case 
         size_t len = 0, encoded = 0;
         uint8_t *b = NULL;
         if (nrun) {
-            b = vxa_batch_encode(cases, idx + done, nrun - done, &len, &encoded);
+            b = vxa_batch_encode(cases, idx + done, nrun - done, VXA_BATCH_MAX, &len, &encoded);
             if (!b || !encoded) {
                 snprintf(err, errlen, "case %zu does not fit a batch", idx[done]);
                 free(b);
