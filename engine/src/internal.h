@@ -42,6 +42,9 @@ static inline bool entry(const vxa_ctx *c, vxa_entry_bit b) { return (c->entry >
 #define BIT(n) (1ull << (n))
 #define PIN_BIT(b) BIT((vxa_pin_bit)(b))
 
+/* A deviation of the model being predicted (quirks.h). */
+static inline bool quirk(const vxa_ctx *c, vxa_quirk q) { return vxa_model_has_quirk(c->model, q); }
+
 /* ---- capability helpers (profile) ---- */
 /* Is the 1-setting of control bit b allowed?  1 yes, 0 no, -1 MSR not captured. */
 int vxa_can_set(const vxa_profile *p, vxa_word w, unsigned bit);

@@ -92,7 +92,10 @@ static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t inf
         vxa_vfix(v, VXA_F_GUEST_ACTIVITY_STATE, ACT_ACTIVE);
     }
     /* the injected event must not be one the activity state blocks */
-    if (inject && !injection_allowed((unsigned)act, type, vector)) {
+    bool skip = (act == ACT_HLT && quirk(c, VXA_Q_NO_HLT_INJECTION_CHECK)) ||
+                (act == ACT_SHUTDOWN && quirk(c, VXA_Q_SHUTDOWN_INJECTION_BY_VECTOR) &&
+                 (type == INTR_TYPE_NMI || vector == 18));
+    if (inject && !skip && !injection_allowed((unsigned)act, type, vector)) {
         vxa_check id = act == ACT_HLT ? VXA_C_GUEST_ACTIVITY_HLT_INJECTION
                      : act == ACT_SHUTDOWN ? VXA_C_GUEST_ACTIVITY_SHUTDOWN_INJECTION
                                            : VXA_C_GUEST_ACTIVITY_WFS_INJECTION;
@@ -113,8 +116,9 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
     bool ext = inject && type == INTR_TYPE_EXT_INTR, nmi = inject && type == INTR_TYPE_NMI;
     vxa_violation *v;
 
-    RULE(c, GUEST_INTR_RESERVED, intr & INTR_RESERVED, GUEST_INTERRUPTIBILITY_INFO,
-         intr & INTR_RESERVED, intr & ~INTR_RESERVED);
+    uint64_t reserved = INTR_RESERVED | (quirk(c, VXA_Q_INTR_ENCLAVE_BIT_RESERVED) ? INTR_ENCLAVE : 0);
+    RULE(c, GUEST_INTR_RESERVED, intr & reserved, GUEST_INTERRUPTIBILITY_INFO, intr & reserved,
+         intr & ~reserved);
     RULE(c, GUEST_INTR_STI_AND_MOVSS, (intr & (INTR_STI | INTR_MOVSS)) == (INTR_STI | INTR_MOVSS),
          GUEST_INTERRUPTIBILITY_INFO, INTR_STI | INTR_MOVSS, intr & ~INTR_STI);
     if ((intr & INTR_STI) && !(rflags & RFLAGS_IF)) {
@@ -161,7 +165,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
             vxa_undet(c, VXA_C_GUEST_INTR_NMI_STI, VXA_UR_MODEL_SPECIFIC, 3);
         }
     }
-    if (pin(c, PIN_VIRTUAL_NMIS) && nmi && (intr & INTR_NMI)) {
+    if (pin(c, PIN_VIRTUAL_NMIS) && nmi && (intr & INTR_NMI) && !quirk(c, VXA_Q_NO_VNMI_BLOCKED_NMI_CHECK)) {
         v = fail2(c, VXA_C_GUEST_INTR_VNMI_NMI_BLOCKING, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_VM_ENTRY_INTR_INFO_FIELD, info);
         vxa_vfield(v, VXA_F_PIN_BASED_VM_EXEC_CONTROL, c->pin);
@@ -170,7 +174,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
     }
     /* enclave interruption: not with blocking by MOV SS, and only with SGX.  The profile does not
      * carry CPUID SGX: that half is undetermined. */
-    if (intr & INTR_ENCLAVE) {
+    if ((intr & INTR_ENCLAVE) && !quirk(c, VXA_Q_INTR_ENCLAVE_BIT_RESERVED)) {
         if (!RULE(c, GUEST_INTR_ENCLAVE, intr & INTR_MOVSS, GUEST_INTERRUPTIBILITY_INFO, INTR_MOVSS,
                   intr & ~INTR_MOVSS))
             vxa_undet(c, VXA_C_GUEST_INTR_ENCLAVE, VXA_UR_MODEL_SPECIFIC, 0);
@@ -189,12 +193,17 @@ static void pending_debug(vxa_ctx *c, uint64_t act, uint64_t intr)
 {
     uint64_t pde = FV(c, GUEST_PENDING_DBG_EXCEPTIONS);
     uint64_t rflags = FV(c, GUEST_RFLAGS), debugctl = FV(c, GUEST_IA32_DEBUGCTL);
+    uint64_t reserved = PDE_RESERVED;
     vxa_violation *v;
 
-    RULE(c, GUEST_PENDING_DBG_RESERVED, pde & PDE_RESERVED, GUEST_PENDING_DBG_EXCEPTIONS,
-         pde & PDE_RESERVED, pde & ~PDE_RESERVED);
+    if (quirk(c, VXA_Q_PENDING_DBG_32BIT)) {   /* 32 bits read; RTM's bit 16 reserved */
+        pde &= 0xffffffffull;
+        reserved = (PDE_RESERVED & 0xffffffffull) | PDE_RTM;
+    }
+    RULE(c, GUEST_PENDING_DBG_RESERVED, pde & reserved, GUEST_PENDING_DBG_EXCEPTIONS,
+         pde & reserved, pde & ~reserved);
     /* With blocking by STI or MOV SS, or in HLT: BS = 1 iff TF = 1 and BTF = 0. */
-    if ((intr & (INTR_STI | INTR_MOVSS)) || act == ACT_HLT) {
+    if (((intr & (INTR_STI | INTR_MOVSS)) || act == ACT_HLT) && !quirk(c, VXA_Q_NO_PENDING_DBG_BS_CHECK)) {
         bool want_bs = (rflags & RFLAGS_TF) && !(debugctl & DEBUGCTL_BTF);
         if (want_bs && !(pde & PDE_BS)) {
             v = fail2(c, VXA_C_GUEST_PENDING_DBG_BS_SET, VXA_F_GUEST_PENDING_DBG_EXCEPTIONS, pde,
@@ -215,7 +224,7 @@ static void pending_debug(vxa_ctx *c, uint64_t act, uint64_t intr)
     }
     /* RTM: bits 11:0, 15:13, 63:17 = 0, bit 12 = 1, RTM supported (not in the profile), and no
      * blocking by MOV SS. */
-    if (pde & PDE_RTM) {
+    if ((pde & PDE_RTM) && !quirk(c, VXA_Q_PENDING_DBG_32BIT)) {
         uint64_t bad = (pde & PDE_RTM_MUST0) | (~pde & PDE_ENABLED_BP);
         if (!RULE(c, GUEST_PENDING_DBG_RTM, bad, GUEST_PENDING_DBG_EXCEPTIONS, bad,
                   PDE_RTM | PDE_ENABLED_BP))

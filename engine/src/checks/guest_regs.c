@@ -82,12 +82,12 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | CR0_WP);
     }
     /* IA32_DEBUGCTL reserved bits; BLD/uncore-PMI/freeze-in-SMM/RTM_DEBUG are model-specific. */
-    if (load_dbg)
+    if (load_dbg && !quirk(c, VXA_Q_NO_DEBUGCTL_CHECK))
         reserved_rule(c, VXA_C_GUEST_DEBUGCTL_RESERVED, VXA_F_GUEST_IA32_DEBUGCTL,
                       DEBUGCTL_RSVD_ALWAYS, DEBUGCTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
 
     if (vxa_intel64(c) != 0) {   /* unknown: checked */
-        if (ia32e && !(cr0 & CR0_PG)) {
+        if (ia32e && !(cr0 & CR0_PG) && !quirk(c, VXA_Q_NO_IA32E_GUEST_PG_CHECK)) {
             x = vxa_fail(c, VXA_C_GUEST_IA32E_CR0_PG);
             vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
@@ -162,7 +162,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     }
 
     /* IA32_PERF_GLOBAL_CTRL: which counter-enable bits exist is enumerated by CPUID.0AH. */
-    if (entry(c, ENTRY_LOAD_PERF_GLOBAL_CTRL))
+    if (entry(c, ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
         reserved_rule(c, VXA_C_GUEST_PERF_GLOBAL_CTRL_RESERVED, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL,
                       PERF_GLOBAL_RSVD_ALWAYS, ~PERF_GLOBAL_RSVD_ALWAYS, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PAT: every byte a valid memory type (what WRMSR accepts at CPL 0). */

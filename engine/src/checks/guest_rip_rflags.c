@@ -35,7 +35,7 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
             v->bits = rip & ~0xffffffffull;
             vxa_vfix(v, VXA_F_GUEST_RIP, rip & 0xffffffffull);
         }
-    } else {
+    } else if (!quirk(c, VXA_Q_NO_GUEST_RIP_WIDTH_CHECK)) {
         RULE(c, GUEST_RIP_LA_WIDTH, !high_bits_identical(c, rip), GUEST_RIP,
              rip ^ vxa_canonical_fix(c, rip), vxa_canonical_fix(c, rip));
     }

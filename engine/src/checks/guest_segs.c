@@ -228,9 +228,10 @@ void vxa_checks_guest_segs(vxa_ctx *c)
              with_dpl(ss_ar, (cs_ar & SEG_AR_L) ? 0 : 3), VXA_F_GUEST_CR4, NOF);
         /* DS, ES, FS, GS: if "unrestricted guest" is 0, the register is usable and its Type is
          * 0-11 (data or non-conforming code), the DPL cannot be less than the selector's RPL. */
+        unsigned max_type = quirk(c, VXA_Q_DPL_RPL_DATA_TYPES_ONLY) ? 7 : 11;
         EACH(I_DS) {
             unsigned rpl = (unsigned)(val(c, s->sel) & SEL_RPL);
-            rule(c, s->dpl_rpl, !ug && usable(AR(s)) && type_of(AR(s)) <= 11 && dpl_of(AR(s)) < rpl, s->ar,
+            rule(c, s->dpl_rpl, !ug && usable(AR(s)) && type_of(AR(s)) <= max_type && dpl_of(AR(s)) < rpl, s->ar,
                  AR(s) & SEG_AR_DPL, with_dpl(AR(s), rpl), s->sel, SEC);
         }
         /* Bit 7 (P): 1 if the register is CS or usable. */

@@ -105,7 +105,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
      * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
      * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
      * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
-    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL)) {
+    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
         uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
         if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
                   HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,
