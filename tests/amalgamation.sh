@@ -10,9 +10,10 @@
 #  4. the embedding examples (engine/examples) compile freestanding against the amalgamation and
 #     stub kernel APIs: the Linux module with gcc -mcmodel=kernel, the Windows driver with
 #     mingw-w64; each linked (ld -r) with the amalgamation needs nothing but its kernel API.
-# usage: tests/amalgamation.sh SOURCE_DIR AMALGAMATION_DIR LIBVMXAUDIT.a
+# usage: tests/amalgamation.sh SOURCE_DIR AMALGAMATION_DIR LIBVMXAUDIT.a [HOSTED_FLAGS]
+#   HOSTED_FLAGS: what the library was built with that a program linking it needs (-fsanitize=...)
 set -eu
-src=$(cd "$1" && pwd) am=$(cd "$2" && pwd) lib=$3
+src=$(cd "$1" && pwd) am=$(cd "$2" && pwd) lib=$3 hosted=${4:-}
 STACK_BOUND=2048
 # Bounded self-recursion, NAME:DEPTH: vxa_allowed() asks the word that advertises an MSR
 # (VMFUNC -> PROCBASED_CTLS2 -> PROCBASED_CTLS), at most 3 frames deep.
@@ -94,11 +95,11 @@ done
 
 # 3. the freestanding objects in a hosted program, against the library.
 cjson=$(pkg-config --libs libcjson)
-gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$src/engine/include" -c "$src/tests/amalgamation_main.c" \
+gcc -std=c11 -O2 -Wall -Wextra -Werror $hosted -I"$src/engine/include" -c "$src/tests/amalgamation_main.c" \
   -o "$out/main.o"
 for cc in gcc clang; do
   objcopy --prefix-symbols=amalg_ "$out/am-$cc.o" "$out/am-$cc-prefixed.o"
-  gcc -no-pie -o "$out/amalgamation_main" "$out/main.o" "$out/am-$cc-prefixed.o" "$lib" $cjson
+  gcc $hosted -no-pie -o "$out/amalgamation_main" "$out/main.o" "$out/am-$cc-prefixed.o" "$lib" $cjson
   printf 'amalgamation (%s object): ' $cc
   VMXAUDIT_CORPUS=${VMXAUDIT_CORPUS:-$src/corpus} "$out/amalgamation_main"
 done

@@ -3,9 +3,10 @@
 # the headers, the pkg-config file, the CLI, the profiles and the amalgamation in place; a small
 # program built only from the installed pkg-config file (shared, and static with --static) audits
 # the bundled example exactly as the installed CLI does.
-# usage: tests/install.sh BUILD_DIR SOURCE_DIR
+# usage: tests/install.sh BUILD_DIR SOURCE_DIR [HOSTED_FLAGS]
+#   HOSTED_FLAGS: what the library was built with that a program linking it needs (-fsanitize=...)
 set -eu
-build=$1 src=$(cd "$2" && pwd)
+build=$1 src=$(cd "$2" && pwd) hosted=${3:-}
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -29,9 +30,9 @@ esac
 pkg-config --static --libs vmxaudit | grep -q -- -lcjson || { echo "install: --static lacks -lcjson" >&2; exit 1; }
 
 example="$src/corpus/examples/broken-blue-pill.json"
-cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
+cc -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
   -o "$prefix/tiny-shared" $(pkg-config --libs vmxaudit)
-cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
+cc -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
   -o "$prefix/tiny-static" $(pkg-config --static --libs vmxaudit | sed 's/-lvmxaudit/-l:libvmxaudit.a/')
 LD_LIBRARY_PATH="$libdir" ldd "$prefix/tiny-shared" | grep -q "$libdir/libvmxaudit.so.1" ||
   { echo "install: tiny-shared does not load the installed libvmxaudit.so.1" >&2; exit 1; }
