@@ -95,11 +95,12 @@ done
 
 # 3. the freestanding objects in a hosted program, against the library.
 cjson=$(pkg-config --libs libcjson)
-gcc -std=c11 -O2 -Wall -Wextra -Werror $hosted -I"$src/engine/include" -c "$src/tests/amalgamation_main.c" \
+hcc=${HOSTED_CC:-cc}   # the compiler the library was built with (its sanitizer runtime)
+$hcc -std=c11 -O2 -Wall -Wextra -Werror $hosted -I"$src/engine/include" -c "$src/tests/amalgamation_main.c" \
   -o "$out/main.o"
 for cc in gcc clang; do
   objcopy --prefix-symbols=amalg_ "$out/am-$cc.o" "$out/am-$cc-prefixed.o"
-  gcc $hosted -no-pie -o "$out/amalgamation_main" "$out/main.o" "$out/am-$cc-prefixed.o" "$lib" $cjson
+  $hcc $hosted -no-pie -o "$out/amalgamation_main" "$out/main.o" "$out/am-$cc-prefixed.o" "$lib" $cjson
   printf 'amalgamation (%s object): ' $cc
   VMXAUDIT_CORPUS=${VMXAUDIT_CORPUS:-$src/corpus} "$out/amalgamation_main"
 done

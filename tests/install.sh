@@ -30,9 +30,9 @@ esac
 pkg-config --static --libs vmxaudit | grep -q -- -lcjson || { echo "install: --static lacks -lcjson" >&2; exit 1; }
 
 example="$src/corpus/examples/broken-blue-pill.json"
-cc -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
+${HOSTED_CC:-cc} -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
   -o "$prefix/tiny-shared" $(pkg-config --libs vmxaudit)
-cc -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
+${HOSTED_CC:-cc} -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
   -o "$prefix/tiny-static" $(pkg-config --static --libs vmxaudit | sed 's/-lvmxaudit/-l:libvmxaudit.a/')
 LD_LIBRARY_PATH="$libdir" ldd "$prefix/tiny-shared" | grep -q "$libdir/libvmxaudit.so.1" ||
   { echo "install: tiny-shared does not load the installed libvmxaudit.so.1" >&2; exit 1; }
