@@ -6,9 +6,9 @@
  * share/vmxaudit/amalgamation/ after `cmake --install`) next to this file and add
  *     obj-m += vxa_example.o
  *     vxa_example-y := linux_kmod_example.o vmxaudit.o
- * Kbuild already compiles with -ffreestanding-like flags (-nostdinc, -mno-red-zone,
- * -mgeneral-regs-only via -mno-sse/-mno-mmx...): the engine uses no floating point, no libc but
- * memcpy/memset/memmove/memcmp, and under 1.5 KiB of stack (engine/EMBEDDING.md).
+ * Kbuild compiles with -nostdinc, -mno-red-zone, -mcmodel=kernel and without SSE/AVX: the
+ * engine needs no floating point, no libc but memcpy/memset/memmove/memcmp, and under 1.5 KiB
+ * of stack (engine/EMBEDDING.md).
  *
  * Status: compile-checked freestanding by tests/amalgamation.sh against stubs/linux_kernel_stubs.h
  * (prototypes that mimic the kernel API); not built against real kernel headers, since none for
@@ -85,7 +85,7 @@ static const vxa_live_ops kmod_ops = {
     .cpuid = kmod_cpuid, .model = VXA_MODEL_SDM,
 };
 
-/* ~25 KB per CPU: allocated once at module load, never on the 16 KiB kernel stack. */
+/* ~15 KB per CPU: allocated once at module load, never on the 16 KiB kernel stack. */
 struct vxa_percpu { vxa_live_workspace ws; vxa_report report; };
 static struct vxa_percpu *vxa_state;
 

@@ -74,7 +74,7 @@ static const vxa_live_ops drv_ops = {
     drv_vmread, drv_rdmsr, drv_read_phys, drv_cpuid, { 0, 0, 0, 0 }, VXA_MODEL_SDM
 };
 
-/* ~25 KB per processor, nonpaged, allocated at DriverEntry: never on the kernel stack. */
+/* ~15 KB per processor, nonpaged, allocated at DriverEntry: never on the kernel stack. */
 typedef struct vxa_percpu { vxa_live_workspace ws; vxa_report report; } vxa_percpu;
 static vxa_percpu *vxa_state;
 

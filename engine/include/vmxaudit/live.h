@@ -4,8 +4,8 @@
  * global state; builds with -ffreestanding -mno-red-zone -mgeneral-regs-only.
  *
  * The caller supplies the CPU access as callbacks (VMREAD, RDMSR, physical-memory read, CPUID)
- * and the storage (a vxa_live_workspace and a vxa_report, about 25 KB together: allocate them
- * once, statically or per CPU, never on a kernel stack).  The adapter then
+ * and the storage (a vxa_live_workspace, 1.8 KB, and a vxa_report, 13 KB: allocate them once,
+ * statically or per CPU, never on a kernel stack).  The adapter then
  *   1. builds the capability profile from the IA32_VMX_* MSRs that exist on this CPU: 0x480-0x48A
  *      always, the others only where another MSR advertises them (SDM Vol. 3D App. A.3.3, A.3.4,
  *      A.4.2, A.10, A.11; TRUE_* by IA32_VMX_BASIC[55]).  An MSR that is not advertised is never
@@ -21,7 +21,7 @@
  *
  * Worst-case stack use of vxa_live_audit() itself (the callbacks' own frames come on top), as
  * measured by tests/amalgamation.sh from gcc's -fcallgraph-info=su over the whole engine: see
- * engine/EMBEDDING.md (under 1 KiB at -O2 on x86-64).
+ * engine/EMBEDDING.md (about 1 KiB with gcc -O2 on x86-64, 1.5 KiB at -O0).
  *
  * Order after a failed VMLAUNCH/VMRESUME: call vxa_live_observe() first.  It reads the
  * VM-instruction error (or exit reason and qualification) before the audit's VMREADs run: a
@@ -68,7 +68,7 @@ typedef struct vxa_live_ops {
     uint8_t model;                  /* vxa_model whose behaviour is predicted; VXA_MODEL_SDM */
 } vxa_live_ops;
 
-/* The caller-owned storage of one live audit (about 23 KB; one per CPU that audits at the same
+/* The caller-owned storage of one live audit (1.8 KB; one per CPU that audits at the same
  * time).  After the call it holds what was read: the profile, the VMCS as read, and what failed.
  * The engine keeps no pointer into it after returning. */
 typedef struct vxa_live_workspace {
