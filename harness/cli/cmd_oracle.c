@@ -11,7 +11,7 @@
 static const char help[] =
     "usage: vmxaudit oracle probe --backend bochs|kvm [--cpu MODEL]\n"
     "       vmxaudit oracle run --backend bochs|kvm [--cpu MODEL] [--model sdm|bochs-2.7]\n"
-    "                           [--timeout SECONDS] [--verbose] CASE|DIR...\n"
+    "                           [--timeout SECONDS] [--verbose] [--record DIR] CASE|DIR...\n"
     "probe: boots the oracle and prints its CPU's capability profile (JSON) as RDMSR/CPUID read\n"
     "       it inside the oracle.\n"
     "run:   executes the cases (files, or folders of *.json) on the oracle's CPU and prints, per\n"
@@ -21,6 +21,10 @@ static const char help[] =
     "       breaks names them).  The default model is bochs-2.7 for Bochs, sdm for KVM.\n"
     "backends: bochs (Debian's Bochs 2.7; --cpu is its model, default corei7_skylake_x),\n"
     "          kvm (/dev/kvm with nested VMX on an Intel host).\n"
+    "--record DIR: every case whose observation differs from the model's prediction is written\n"
+    "       to DIR as a regression case: the layout as executed, `expect` (the sdm model),\n"
+    "       `expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend,\n"
+    "       CPU, version, outcome, harness fields, the oracle's own words) and `origin`.\n"
     "exit status: 0 all agree, 1 mismatches, 2 bad input, 3 backend not available here,\n"
     "             4 backend failed.\n";
 
@@ -32,6 +36,10 @@ int cmd_oracle(int argc, char **argv)
     return EXIT_UNAVAILABLE;
 }
 #else
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include "bridge.h"
 #include "profile_json.h"
 #ifdef VXA_HAVE_BOCHS
@@ -42,7 +50,7 @@ int cmd_oracle(int argc, char **argv)
 #endif
 
 typedef struct opts {
-    const char *backend, *cpu, *model;
+    const char *backend, *cpu, *model, *record;
     double timeout;
     bool verbose;
 } opts;
@@ -161,6 +169,88 @@ static void collect(const char *path, char ***list, size_t *n)
     (*list)[(*n)++] = strdup(path);
 }
 
+static cJSON *outcome_json(const vxa_outcome *o)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "result", vxa_result_name((vxa_result)o->result));
+    if (o->result == VXA_VMFAIL_VALID && o->nerror) cJSON_AddNumberToObject(j, "error", o->error[0]);
+    if (o->result == VXA_ENTRY_FAILURE) {
+        cJSON_AddNumberToObject(j, "exit_reason", o->exit_reason);
+        if (o->nqual) cJSON_AddNumberToObject(j, "qualification", o->qual[0]);
+    }
+    if (o->result == VXA_FAULT) cJSON_AddNumberToObject(j, "vector", o->vector);
+    return j;
+}
+
+/* Writes the regression case atomically (temporary file + rename) into dir. */
+static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
+                  const vxa_case *orig, const char *path, const vxa_vmcs *executed,
+                  const struct vxa_oracle_result *res, const vxa_outcome *obs)
+{
+    static vxa_report r;
+    vxa_case c = *orig;                       /* shallow: strings and blobs stay the original's */
+    c.vmcs = *executed;
+    c.profile_json = NULL;
+    c.profile_name = (char *)pname;
+    vxa_memory mem = vxa_case_memory(orig);
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) c.expect_by_model[m].present = false;
+    c.expect.present = false;
+    vxa_profile prof;
+    vxa_error e;
+    if (vxa_profile_load(pname, &prof, NULL, &e)) {
+        fprintf(stderr, "vmxaudit oracle run --record: the oracle's profile %s is not bundled\n", pname);
+        return -1;
+    }
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
+        vxa_input in = { &prof, executed, &orig->entry, &mem, (uint8_t)m };
+        vxa_audit(&in, &r);
+        /* sdm: the SDM's answer; a named model: recorded where it predicts the observation. */
+        if (m != VXA_MODEL_SDM && !vxa_observation_matches(&r.outcome, obs)) continue;
+        vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
+        x->present = true;
+        x->outcome = r.outcome;
+        x->nfields = 0;
+        if (m != VXA_MODEL_SDM) {   /* a model predicts one answer: the observed one */
+            x->outcome.nerror = obs->nerror;
+            memcpy(x->outcome.error, obs->error, sizeof obs->error);
+            x->outcome.nqual = obs->nqual;
+            memcpy(x->outcome.qual, obs->qual, sizeof obs->qual);
+        }
+    }
+    char *text = vxa_case_to_json(&c);
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
+    cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
+    cJSON *b = cJSON_AddObjectToObject(ob, o->backend);
+    cJSON_AddStringToObject(b, "backend", o->backend);
+    cJSON_AddStringToObject(b, "cpu", o->cpu ? o->cpu : "host");
+    cJSON_AddStringToObject(b, "version", probe->backend_version);
+    cJSON_AddItemToObject(b, "outcome", outcome_json(obs));
+    cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
+    for (size_t i = 0; i < res->nreplaced; i++) {
+        vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);
+        char v[24];
+        snprintf(v, sizeof v, "0x%llx", (unsigned long long)res->replaced[i].value);
+        if (f != VXA_F_NONE) cJSON_AddStringToObject(rep, vxa_field_get(f)->name, v);
+    }
+    if (res->log) cJSON_AddStringToObject(b, "log", res->log);
+    cJSON *origin = cJSON_AddObjectToObject(doc, "origin");
+    cJSON_AddStringToObject(origin, "campaign", "vmxaudit oracle run");
+    cJSON_AddStringToObject(origin, "parent", path);
+    char *out = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    char final[4096], tmp[4200];
+    snprintf(final, sizeof final, "%s/%s.json", dir, orig->name ? orig->name : "case");
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", final, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = f && fprintf(f, "%s\n", out) > 0 && fclose(f) == 0 && rename(tmp, final) == 0 ? 0 : -1;
+    if (rc) fprintf(stderr, "vmxaudit oracle run --record: cannot write %s: %s\n", final, strerror(errno));
+    free(out);
+    return rc;
+}
+
 static const char *case_name(const item *it)
 {
     return it->c.name ? it->c.name : it->path;
@@ -232,6 +322,9 @@ static int do_run(const opts *o, char **paths, int npaths)
         vxa_input in = { &prof, &executed, &it->c.entry, &mem, (uint8_t)model };
         vxa_audit(&in, &r);
         bool ok = vxa_observation_matches(&r.outcome, &obs);
+        if (!ok && o->record &&
+            record(o, o->record, pname, &probe, &it->c, it->path, &executed, &res[i], &obs))
+            return EXIT_USAGE;
         agree += ok;
         mismatch += !ok;
         vxa_outcome_to_text(&obs, otxt, sizeof otxt);
@@ -274,7 +367,7 @@ int cmd_oracle(int argc, char **argv)
 {
     if (cli_help_requested(argc, argv, help)) return EXIT_OK;
     if (argc < 2) return cli_usage("oracle", "missing 'probe' or 'run'");
-    opts o = { NULL, NULL, NULL, 0, false };
+    opts o = { NULL, NULL, NULL, NULL, 0, false };
     char **rest = calloc((size_t)argc, sizeof *rest);
     int nrest = 0;
     for (int i = 2; i < argc; i++) {
@@ -283,6 +376,7 @@ int cmd_oracle(int argc, char **argv)
         else if (!strcmp(argv[i], "--model") && i + 1 < argc) o.model = argv[++i];
         else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) o.timeout = atof(argv[++i]);
         else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) o.verbose = true;
+        else if (!strcmp(argv[i], "--record") && i + 1 < argc) o.record = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) { free(rest); return cli_usage("oracle", "unknown option '%s'", argv[i]); }
         else rest[nrest++] = argv[i];
     }
