@@ -67,7 +67,10 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    cli_colour = isatty(1) && !getenv("NO_COLOR");
+    /* Colour only on a terminal; NO_COLOR (no-color.org: set and not empty) and TERM=dumb turn
+     * it off. */
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    cli_colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
