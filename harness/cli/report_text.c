@@ -53,7 +53,14 @@ const char *cli_field_bit_name(vxa_field f, unsigned b)
         const char *n = bitname_of(w, b);
         return n ? n : (default1(w) >> b) & 1 ? "reserved, default 1" : "reserved";
     }
-    const char *reg = field_reg(vxa_field_get(f)->name);
+    const char *name = vxa_field_get(f)->name;
+    size_t l = strlen(name);
+    if (l > 9 && !strcmp(name + l - 9, "_AR_BYTES")) {   /* segment access rights, SDM 25.4.1 */
+        static const char *const ar[17] = { "Type", "Type", "Type", "Type", "S", "DPL", "DPL", "P",
+            NULL, NULL, NULL, NULL, "AVL", "L", "D/B", "G", "unusable" };
+        return b < 17 ? ar[b] : NULL;
+    }
+    const char *reg = field_reg(name);
     return reg ? regbit_name(reg, b) : NULL;
 }
 
@@ -103,7 +110,8 @@ static const char *inconsistent_why(const cli_observed *o, const vxa_violation *
            "the layout may not be what the CPU ran";
 }
 
-/* What bit b of the violation's first field must be, from the allowed settings or the fix. */
+/* What bit b of the violation's first field must be, from the allowed settings or the fix;
+ * NULL when the rule is about the bits together (a Type field, a limit). */
 static const char *bit_requirement(const vxa_violation *v, unsigned b)
 {
     uint64_t m = 1ull << b;
@@ -114,7 +122,7 @@ static const char *bit_requirement(const vxa_violation *v, unsigned b)
     for (unsigned k = 0; k < v->nfix; k++)
         if (v->fix_field[k] == v->field[0] && ((v->fix_value[k] ^ v->value[0]) & m))
             return v->fix_value[k] & m ? "must be 1" : "must be 0";
-    return v->value[0] & m ? "is 1" : "is 0";
+    return NULL;
 }
 
 static void print_violation(FILE *out, const vxa_violation *v, const char *note)
@@ -131,7 +139,10 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note)
     if (v->bits && v->nfields) {
         vxa_field f = (vxa_field)v->field[0];
         unsigned nbits = (unsigned)__builtin_popcountll(v->bits);
-        if (nbits <= 8) {
+        bool each = true;   /* every offending bit has its own requirement */
+        for (unsigned b = 0; b < 64; b++)
+            if ((v->bits >> b) & 1 && !bit_requirement(v, b)) each = false;
+        if (nbits <= 8 && each) {
             for (unsigned b = 0; b < 64; b++) {
                 if (!((v->bits >> b) & 1)) continue;
                 const char *bn = cli_field_bit_name(f, b);
@@ -140,7 +151,8 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note)
             }
         } else {
             cli_field_bits(buf, sizeof buf, f, v->bits);
-            fprintf(out, "    offending bits of %s: %s\n", vxa_field_get(f)->name, buf);
+            fprintf(out, "    offending bit%s of %s: %s (= 0x%llx there)\n", nbits > 1 ? "s" : "",
+                    vxa_field_get(f)->name, buf, (unsigned long long)(v->value[0] & v->bits));
         }
     }
     if (v->has_allowed)
