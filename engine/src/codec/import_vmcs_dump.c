@@ -285,7 +285,7 @@ static int parse_pairs(dump *d, const char *ctx, const char *s)
         while (*s == ' ') s++;
         size_t vl = 0;
         while (valchar(s[vl])) vl++;
-        if (!vl || vl >= sizeof val) {
+        if (!vl || vl >= sizeof val || (s[vl] && s[vl] != ' ' && s[vl] != ',' && s[vl] != '(')) {
             snprintf(val, sizeof val, "%.20s", s);
             return bad_value(d, ctx, k, val, "a hex number");
         }
