@@ -16,6 +16,7 @@ int cmd_checks(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_interactive(int argc, char **argv);
 int cmd_profile_import(int argc, char **argv);
 /* `explain error|exit [N]` (explain_numbers.c). */
 int cli_explain_number(const char *kind, const char *num);

@@ -82,7 +82,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
         { "fields", cmd_fields }, { "profile", cmd_profile }, { "repair", cmd_repair },
-        { "import", cmd_import },
+        { "import", cmd_import }, { "interactive", cmd_interactive },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
