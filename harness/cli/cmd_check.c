@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "report_text.h"
 
-static const char help[] =
+const char cli_help_check[] =
     "usage: vmxaudit check CASE|- [--format text|json] [--model sdm|bochs-2.7] [--profile P]\n"
     "                      [--quiet] [--lint] [--observed 7|8|33|34 [--qualification N]]\n"
     "Audits the case's VMCS layout against every VM-entry rule for its CPU profile and lists\n"
@@ -45,7 +45,7 @@ int cmd_check(int argc, char **argv)
     bool quiet = false, lint = false;
     cli_observed obs = { 0 };
     const char *qual = NULL;
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_check)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];

@@ -2,10 +2,10 @@
 #include <string.h>
 #include "cli.h"
 
-static const char help_checks[] =
+const char cli_help_checks[] =
     "usage: vmxaudit checks [--format text|md|json] [--class CLASS]\n"
     "Lists every VM-entry rule the engine checks: stable ID, class, SDM section, rule.\n";
-static const char help_explain[] =
+const char cli_help_explain[] =
     "usage: vmxaudit explain CHECK-ID\n"
     "       vmxaudit explain error [N]\n"
     "       vmxaudit explain exit [N]\n"
@@ -36,7 +36,7 @@ static void json_str(const char *s)
 int cmd_checks(int argc, char **argv)
 {
     const char *format = "text", *cls = NULL;
-    if (cli_help_requested(argc, argv, help_checks)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_checks)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--class") && i + 1 < argc) cls = argv[++i];
@@ -70,7 +70,7 @@ int cmd_checks(int argc, char **argv)
 
 int cmd_explain(int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, help_explain)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_explain)) return EXIT_OK;
     if (argc >= 2 && argc <= 3 && (!strcmp(argv[1], "error") || !strcmp(argv[1], "exit")))
         return cli_explain_number(argv[1], argc == 3 ? argv[2] : NULL);
     if (argc != 2) return cli_usage("explain", "expected one CHECK-ID, 'error N' or 'exit N'");

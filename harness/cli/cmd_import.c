@@ -8,7 +8,7 @@
 
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
 
-static const char help_import[] =
+const char cli_help_import[] =
     "usage: vmxaudit import --format kvm-dmesg|xen FILE|- --profile P [-o OUT] [--name NAME]\n"
     "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
     "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...,\n"
@@ -65,7 +65,7 @@ static int case_profile(vxa_case *c, const char *p)
 int cmd_import(int argc, char **argv)
 {
     const char *format = NULL, *path = NULL, *profile = NULL, *outp = NULL, *name = NULL;
-    if (cli_help_requested(argc, argv, help_import)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_import)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
@@ -193,7 +193,7 @@ int cmd_import(int argc, char **argv)
 
 /* ---- profile import ---- */
 
-static const char help_profile_import[] =
+const char cli_help_profile_import[] =
     "usage: vmxaudit profile import --format windbg|msr-tools|msr-device FILE [--name NAME]\n"
     "                               [--maxphyaddr N] [-o OUT]\n"
     "Builds a capability profile from a dump of the CPU's IA32_VMX_* MSRs (0x480-0x493):\n"
@@ -211,7 +211,7 @@ static const char help_profile_import[] =
 int cmd_profile_import(int argc, char **argv)
 {
     const char *format = NULL, *path = NULL, *outp = NULL, *name = NULL, *maxpa = NULL;
-    if (cli_help_requested(argc, argv, help_profile_import)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_profile_import)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];

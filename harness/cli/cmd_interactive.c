@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "report_text.h"
 
-static const char help[] =
+const char cli_help_interactive[] =
     "usage: vmxaudit interactive [--profile P] [--layout L] [--save FILE] [--model sdm|bochs-2.7]\n"
     "Asks for the CPU (a bundled profile, a profile file, or 'msrs' to type the IA32_VMX_* MSRs),\n"
     "then for each VMCS field the rules need given the answers so far (secondary controls only\n"
@@ -240,7 +240,7 @@ static bool relevant(const vxa_input *in0, vxa_vmcs *work, vxa_field f, uint64_t
 int cmd_interactive(int argc, char **argv)
 {
     const char *profile_arg = NULL, *layout = "linux64", *save = NULL, *model_name = "sdm";
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_interactive)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile_arg = argv[++i];
         else if (!strcmp(argv[i], "--layout") && i + 1 < argc) layout = argv[++i];

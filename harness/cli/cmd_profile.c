@@ -5,7 +5,7 @@
 #include "bitnames.h"
 #include "cli.h"
 
-static const char help[] =
+const char cli_help_profile[] =
     "usage: vmxaudit profile list\n"
     "       vmxaudit profile show NAME|FILE [--format text|json]\n"
     "       vmxaudit profile import --format windbg|msr-tools|msr-device FILE [-o OUT]\n"
@@ -151,7 +151,7 @@ static int show(const char *name, bool json)
 int cmd_profile(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "import")) return cmd_profile_import(argc - 1, argv + 1);
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_profile)) return EXIT_OK;
     if (argc < 2) return cli_usage("profile", "missing 'list' or 'show NAME|FILE'");
     if (!strcmp(argv[1], "list")) {
         char **list = vxa_corpus_list("profiles");

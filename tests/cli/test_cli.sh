@@ -96,4 +96,30 @@ expect explain-exit-bit31 0 'exit reason 33: .*bit 31 set' -- "$vx" explain exit
 expect explain-exit-48 0 'EPT violation' -- "$vx" explain exit 48
 expect explain-exit-35 2 'not a basic exit reason' -- "$vx" explain exit 35
 
+# the man page and the bash completion come from the same help text
+expect man-page 0 '^\.TH VMXAUDIT 1' -- "$vx" help --man
+for c in 'check CASE|' 'explain error' 'import' 'interactive' 'profile import'; do
+  grep -qF "vmxaudit $c" "$tmp/out" && { echo "ok   man-has-$c"; pass=$((pass + 1)); } ||
+    { echo "FAIL man-has-$c"; fail=$((fail + 1)); }
+done
+if command -v groff >/dev/null 2>&1; then
+  expect man-renders 0 'VMXAUDIT\(1\)' -- sh -c "\"$vx\" help --man | groff -man -Tutf8 -ww 2>&1"
+  expect_not man-no-groff-warnings 'warning'
+fi
+expect help-bad 2 'expected --man or --bash-completion' -- "$vx" help --pdf
+if command -v bash >/dev/null 2>&1; then
+  "$vx" help --bash-completion > "$tmp/vmxaudit.bash"
+  mkdir -p "$tmp/bin"; ln -s "$(cd "$(dirname "$vx")" && pwd)/$(basename "$vx")" "$tmp/bin/vmxaudit"
+  complete_words() {   # complete_words WORDS...: what bash completion offers for the last word
+    PATH="$tmp/bin:$PATH" bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vmxaudit; printf "%s\n" "${COMPREPLY[@]}"' "$tmp/vmxaudit.bash" "$@"
+  }
+  expect completion-commands 0 '^interactive$' -- complete_words vmxaudit in
+  expect completion-check-options 0 '^--observed$' -- complete_words vmxaudit check --ob
+  expect completion-check-ids 0 '^VMLAUNCH_CPL$' -- complete_words vmxaudit explain vmlaunch_c
+  expect completion-explain-error 0 '^28$' -- complete_words vmxaudit explain error 2
+  expect completion-profiles 0 '^il-xeon-8180-skylake-sp$' -- complete_words vmxaudit check --profile il-xeon-81
+  expect completion-import-formats 0 '^kvm-dmesg$' -- complete_words vmxaudit import --format k
+  expect completion-profile-import-formats 0 '^msr-tools$' -- complete_words vmxaudit profile import --format msr
+fi
+
 finish
