@@ -4,6 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 bool cli_colour;
 
@@ -71,6 +75,12 @@ const char cli_usage_text[] =
 
 int main(int argc, char **argv)
 {
+#ifdef _WIN32
+    /* LF line ends, as on every other system: JSON, the man page and the completion script are
+     * the same files everywhere, and consoles show LF fine. */
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
+#endif
     /* Colour only on a terminal; NO_COLOR (no-color.org: set and not empty) and TERM=dumb turn
      * it off. */
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
