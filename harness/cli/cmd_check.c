@@ -1,30 +1,67 @@
 /* cmd_check.c — `vmxaudit check CASE|-`: audit a case and predict the CPU's answer. */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "report_text.h"
 
-static const char help[] =
+const char cli_help_check[] =
     "usage: vmxaudit check CASE|- [--format text|json] [--model sdm|bochs-2.7] [--profile P]\n"
-    "                      [--quiet] [--lint]\n"
+    "                      [--quiet] [--lint] [--observed 7|8|33|34 [--qualification N]]\n"
     "Audits the case's VMCS layout against every VM-entry rule for its CPU profile and lists\n"
     "every violated rule with its SDM section, the fields, the offending bits, the allowed values\n"
     "and a fix; then predicts what VMLAUNCH/VMRESUME reports.  --profile overrides the case's\n"
     "profile (bundled name or file).  --quiet prints only the prediction.  --lint also lists\n"
     "the fields the rules read that the layout never set (they read as 0).\n"
+    "Post-mortem: --observed says what the CPU actually reported (VM-instruction error 7 or 8,\n"
+    "or VM-entry failure exit reason 33 or 34, with --qualification the exit qualification);\n"
+    "the violations consistent with it are listed first as the likely culprits, the others\n"
+    "after them with the reason they are not what the CPU reported (JSON: \"consistent\").\n"
     "exit status: 0 the entry succeeds, 1 it fails, 2 bad input.\n";
+
+/* --observed in JSON: an "observed" object and "consistent" on every violation. */
+static char *add_observed(char *json, const vxa_report *r, const cli_observed *obs)
+{
+    cJSON *doc = cJSON_Parse(json);
+    if (!doc) return json;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "result", obs->what < 33 ? "vmfail_valid" : "entry_failure");
+    cJSON_AddNumberToObject(o, obs->what < 33 ? "error" : "exit_reason", obs->what);
+    if (obs->has_qual) cJSON_AddNumberToObject(o, "qualification", obs->qual);
+    cJSON_AddItemToObject(doc, "observed", o);
+    cJSON *vs = cJSON_GetObjectItemCaseSensitive(doc, "violations");
+    unsigned i = 0;
+    for (cJSON *v = vs ? vs->child : NULL; v && i < VXA_MAX_VIOLATIONS; v = v->next, i++)
+        cJSON_AddBoolToObject(v, "consistent", cli_consistent(obs, &r->violations[i]));
+    free(json);
+    json = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    return json;
+}
 
 int cmd_check(int argc, char **argv)
 {
     const char *path = NULL, *format = "text", *model_name = "sdm", *profile = NULL;
     bool quiet = false, lint = false;
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    cli_observed obs = { 0 };
+    const char *qual = NULL;
+    if (cli_help_requested(argc, argv, cli_help_check)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
         else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
         else if (!strcmp(argv[i], "--lint")) lint = true;
+        else if (!strcmp(argv[i], "--observed") && i + 1 < argc) {
+            uint64_t v;
+            if (vxa_parse_u64(argv[++i], &v)) return cli_usage("check", "--observed: '%s' is not a number", argv[i]);
+            v &= 0xffff;   /* an exit reason may be given with bit 31 (0x80000021) */
+            if (v != 7 && v != 8 && v != 33 && v != 34)
+                return cli_usage("check", "--observed %s: give 7 or 8 (VM-instruction error) or 33 or 34 "
+                                 "(VM-entry failure exit reason)", argv[i]);
+            obs.present = true;
+            obs.what = (unsigned)v;
+        } else if (!strcmp(argv[i], "--qualification") && i + 1 < argc) qual = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("check", "unknown option '%s'", argv[i]);
         else if (!path) path = argv[i];
         else return cli_usage("check", "unexpected argument '%s'", argv[i]);
@@ -32,6 +69,15 @@ int cmd_check(int argc, char **argv)
     if (!path) return cli_usage("check", "missing CASE (a case file, or - for stdin)");
     if (strcmp(format, "text") && strcmp(format, "json"))
         return cli_usage("check", "unknown format '%s' (text, json)", format);
+    if (qual) {
+        uint64_t v;
+        if (!obs.present || obs.what < 33)
+            return cli_usage("check", "--qualification needs --observed 33 or 34");
+        if (vxa_parse_u64(qual, &v) || v > 0xffffffffu)
+            return cli_usage("check", "--qualification: '%s' is not a 32-bit number", qual);
+        obs.has_qual = true;
+        obs.qual = (uint32_t)v;
+    }
     vxa_model model = vxa_model_by_name(model_name);
     if (model == VXA_MODEL_COUNT) return cli_usage("check", "unknown model '%s' (sdm, bochs-2.7)", model_name);
 
@@ -57,10 +103,11 @@ int cmd_check(int argc, char **argv)
     vxa_audit(&in, &r);
     if (!strcmp(format, "json")) {
         char *s = vxa_report_to_json(&r, &c.vmcs);
+        if (obs.present) s = add_observed(s, &r, &obs);
         puts(s);
         free(s);
     } else {
-        cli_print_report(stdout, &c, &r, model, NULL, quiet);
+        cli_print_report(stdout, &c, &r, model, &obs, quiet);
     }
     if (lint) {   /* on stderr with --format json, so stdout stays one JSON document */
         FILE *out = strcmp(format, "json") ? stdout : stderr;

@@ -2,13 +2,17 @@
 #include <string.h>
 #include "cli.h"
 
-static const char help_checks[] =
+const char cli_help_checks[] =
     "usage: vmxaudit checks [--format text|md|json] [--class CLASS]\n"
     "Lists every VM-entry rule the engine checks: stable ID, class, SDM section, rule.\n";
-static const char help_explain[] =
+const char cli_help_explain[] =
     "usage: vmxaudit explain CHECK-ID\n"
+    "       vmxaudit explain error [N]\n"
+    "       vmxaudit explain exit [N]\n"
     "Prints the rule behind a check ID: its class, what the CPU reports when it fails, the SDM\n"
-    "section, and the rule.\n";
+    "section, and the rule.  'error N' explains VM-instruction error N (1-28, SDM 31.4) and\n"
+    "'exit N' basic exit reason N (33, 34 and 41 are VM-entry failures; bit 31 may be given);\n"
+    "without N they list them all.\n";
 
 static const char *const class_answer[VXA_CLASS_COUNT] = {
     "VMXON fails (#UD, #GP or VMfailInvalid/VMfailValid)",
@@ -32,7 +36,7 @@ static void json_str(const char *s)
 int cmd_checks(int argc, char **argv)
 {
     const char *format = "text", *cls = NULL;
-    if (cli_help_requested(argc, argv, help_checks)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_checks)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--class") && i + 1 < argc) cls = argv[++i];
@@ -66,8 +70,10 @@ int cmd_checks(int argc, char **argv)
 
 int cmd_explain(int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, help_explain)) return EXIT_OK;
-    if (argc != 2) return cli_usage("explain", "expected one CHECK-ID");
+    if (cli_help_requested(argc, argv, cli_help_explain)) return EXIT_OK;
+    if (argc >= 2 && argc <= 3 && (!strcmp(argv[1], "error") || !strcmp(argv[1], "exit")))
+        return cli_explain_number(argv[1], argc == 3 ? argv[2] : NULL);
+    if (argc != 2) return cli_usage("explain", "expected one CHECK-ID, 'error N' or 'exit N'");
     vxa_check c = vxa_check_by_id(argv[1]);
     if (c == VXA_CHECK_COUNT) {
         fprintf(stderr, "vmxaudit explain: unknown check ID '%s' (see 'vmxaudit checks')\n", argv[1]);

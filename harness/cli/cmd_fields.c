@@ -2,7 +2,7 @@
 #include <string.h>
 #include "cli.h"
 
-static const char help[] =
+const char cli_help_fields[] =
     "usage: vmxaudit fields [--format text|json] [--profile P]\n"
     "Lists every VMCS field: encoding, canonical name, width, kind, and the capability that makes\n"
     "it exist.  With --profile, adds whether the field exists on that CPU (VMWRITE error 12 if not).\n";
@@ -26,7 +26,7 @@ static void gate_text(const vxa_field_info *fi, char *buf, size_t n)
 int cmd_fields(int argc, char **argv)
 {
     const char *format = "text", *pname = NULL;
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_fields)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
         else if (!strcmp(argv[i], "--profile") && i + 1 < argc) pname = argv[++i];

@@ -8,7 +8,7 @@
 #include <time.h>
 #include "cli.h"
 
-static const char help[] =
+const char cli_help_oracle[] =
     "usage: vmxaudit oracle probe --backend bochs|kvm [--cpu MODEL]\n"
     "       vmxaudit oracle run --backend bochs|kvm [--cpu MODEL] [--model sdm|bochs-2.7]\n"
     "                           [--timeout SECONDS] [--verbose] [--record DIR] CASE|DIR...\n"
@@ -31,7 +31,7 @@ static const char help[] =
 #ifndef VXA_HAVE_ORACLES
 int cmd_oracle(int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_oracle)) return EXIT_OK;
     fprintf(stderr, "vmxaudit oracle: this vmxaudit was built without the oracle backends\n");
     return EXIT_UNAVAILABLE;
 }
@@ -365,7 +365,7 @@ static int do_run(const opts *o, char **paths, int npaths)
 
 int cmd_oracle(int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_oracle)) return EXIT_OK;
     if (argc < 2) return cli_usage("oracle", "missing 'probe' or 'run'");
     opts o = { NULL, NULL, NULL, NULL, 0, false };
     char **rest = calloc((size_t)argc, sizeof *rest);

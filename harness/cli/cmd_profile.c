@@ -5,13 +5,15 @@
 #include "bitnames.h"
 #include "cli.h"
 
-static const char help[] =
+const char cli_help_profile[] =
     "usage: vmxaudit profile list\n"
     "       vmxaudit profile show NAME|FILE [--format text|json]\n"
+    "       vmxaudit profile import --format windbg|msr-tools|msr-device FILE [-o OUT]\n"
     "Lists the bundled CPU capability profiles, or decodes one: each VMX control with whether\n"
     "the CPU allows it (yes), forces it (forced: must be 1), or does not support it (no),\n"
     "honouring IA32_VMX_BASIC[55] (TRUE MSRs); then MISC, EPT/VPID, CR0/CR4 fixed bits and the\n"
-    "profile's inconsistencies.\n";
+    "profile's inconsistencies.  'import' builds a profile from an MSR dump (see\n"
+    "'vmxaudit profile import --help').\n";
 
 static const char *const issue_text[] = {
     "allowed-0 setting not allowed as 1", "FIXED0 bit not in FIXED1",
@@ -148,7 +150,8 @@ static int show(const char *name, bool json)
 
 int cmd_profile(int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (argc >= 2 && !strcmp(argv[1], "import")) return cmd_profile_import(argc - 1, argv + 1);
+    if (cli_help_requested(argc, argv, cli_help_profile)) return EXIT_OK;
     if (argc < 2) return cli_usage("profile", "missing 'list' or 'show NAME|FILE'");
     if (!strcmp(argv[1], "list")) {
         char **list = vxa_corpus_list("profiles");
@@ -176,5 +179,5 @@ int cmd_profile(int argc, char **argv)
         if (!name) return cli_usage("profile", "show needs a profile name or file");
         return show(name, json);
     }
-    return cli_usage("profile", "unknown subcommand '%s' (list, show)", argv[1]);
+    return cli_usage("profile", "unknown subcommand '%s' (list, show, import)", argv[1]);
 }

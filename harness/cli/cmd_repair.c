@@ -4,7 +4,7 @@
 #include <string.h>
 #include "cli.h"
 
-static const char help[] =
+const char cli_help_repair[] =
     "usage: vmxaudit repair CASE|- [-o OUT] [--format text|json] [--model sdm|bochs-2.7]\n"
     "                       [--max-rounds N]\n"
     "Iterates audit -> fix until the layout passes every control, host, guest and MSR-load rule\n"
@@ -16,7 +16,7 @@ int cmd_repair(int argc, char **argv)
 {
     const char *path = NULL, *outp = NULL, *format = "text", *model_name = "sdm";
     unsigned rounds = 32;
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_repair)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
         else if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];

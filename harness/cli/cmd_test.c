@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include "cli.h"
 
-static const char help[] =
+const char cli_help_test[] =
     "usage: vmxaudit test [--quiet] CASE|DIR...\n"
     "Replays every case (files, or folders of *.json, recursively) that has an `expect` or an\n"
     "`expect_by_model` against the engine, for every model it records: the predicted outcome\n"
@@ -76,7 +76,7 @@ int cmd_test(int argc, char **argv)
     bool quiet = false;
     char **files = NULL;
     size_t nfiles = 0;
-    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (cli_help_requested(argc, argv, cli_help_test)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
         else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("test", "unknown option '%s'", argv[i]);

@@ -4,6 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 bool cli_colour;
 
@@ -46,7 +50,7 @@ bool cli_help_requested(int argc, char **argv, const char *help)
     return false;
 }
 
-static const char usage[] =
+const char cli_usage_text[] =
     "usage: vmxaudit COMMAND [ARGS]\n"
     "\n"
     "Tells why VMLAUNCH/VMRESUME fails: audits a VMCS layout against every VM-entry rule of the\n"
@@ -55,23 +59,37 @@ static const char usage[] =
     "commands:\n"
     "  check CASE|-        audit a case (VMCS layout + profile); exit 0 if the entry succeeds\n"
     "  checks              list the check catalogue (--format text|md|json)\n"
-    "  explain CHECK-ID    the rule behind a check ID\n"
+    "  explain CHECK-ID    the rule behind a check ID; 'explain error N', 'explain exit N'\n"
     "  repair CASE [-o F]  change the fields that violated rules name until the layout enters\n"
     "  fields              list the VMCS field catalogue\n"
     "  profile list        list the bundled CPU capability profiles\n"
     "  profile show P      decode a profile's VMX capabilities (bundled name or file)\n"
+    "  profile import      a profile from WinDbg/msr-tools rdmsr output or the msr device\n"
+    "  import              a case from KVM's (dmesg) or Xen's VMCS dump\n"
+    "  interactive         the VMCS Auditor: asks for the CPU and the fields that matter\n"
     "  oracle probe|run    real VM entries (Bochs, KVM) compared with the engine\n"
     "  test CASES...       replay cases with expectations (e.g. corpus/regressions)\n"
     "\n"
-    "options: --help (every command), --version\n"
+    "options: --help (every command), --version; 'vmxaudit help --man' prints the man page,\n"
+    "         'vmxaudit help --bash-completion' the bash completion script\n"
     "exit status: 0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable,\n"
     "             4 backend failed\n";
 
 int main(int argc, char **argv)
 {
-    cli_colour = isatty(1) && !getenv("NO_COLOR");
+#ifdef _WIN32
+    /* LF line ends, as on every other system: JSON, the man page and the completion script are
+     * the same files everywhere, and consoles show LF fine. */
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
+#endif
+    /* Colour only on a terminal; NO_COLOR (no-color.org: set and not empty) and TERM=dumb turn
+     * it off. */
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    cli_colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+    if (argc == 3 && !strcmp(argv[1], "help")) return cli_help_generate(argv[2]);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+        fputs(cli_usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
@@ -82,9 +100,10 @@ int main(int argc, char **argv)
         { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
         { "fields", cmd_fields }, { "profile", cmd_profile }, { "repair", cmd_repair },
         { "oracle", cmd_oracle }, { "test", cmd_test },
+        { "import", cmd_import }, { "interactive", cmd_interactive },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "vmxaudit: unknown command '%s'\n\n%s", argv[1], usage);
+    fprintf(stderr, "vmxaudit: unknown command '%s'\n\n%s", argv[1], cli_usage_text);
     return EXIT_USAGE;
 }

@@ -33,31 +33,202 @@ static const char *field_reg(const char *name)
     return NULL;
 }
 
+/* The default1 class of each control word (SDM Appendix A.3-A.5): reserved bits that must be 1
+ * unless the TRUE MSRs allow 0. */
+static uint64_t default1(vxa_word w)
+{
+    switch (w) {
+    case VXA_WORD_PIN: return 0x16;
+    case VXA_WORD_PROC: return 0x0401e172;
+    case VXA_WORD_EXIT: return 0x00036dff;
+    case VXA_WORD_ENTRY: return 0x000011ff;
+    default: return 0;
+    }
+}
+
+const char *cli_field_bit_name(vxa_field f, unsigned b)
+{
+    vxa_word w = field_word(f);
+    if (w != VXA_WORD_NONE) {
+        const char *n = bitname_of(w, b);
+        return n ? n : (default1(w) >> b) & 1 ? "reserved, default 1" : "reserved";
+    }
+    const char *name = vxa_field_get(f)->name;
+    size_t l = strlen(name);
+    if (l > 9 && !strcmp(name + l - 9, "_AR_BYTES")) {   /* segment access rights, SDM 25.4.1 */
+        static const char *const ar[17] = { "Type", "Type", "Type", "Type", "S", "DPL", "DPL", "P",
+            NULL, NULL, NULL, NULL, "AVL", "L", "D/B", "G", "unusable" };
+        return b < 17 ? ar[b] : NULL;
+    }
+    const char *reg = field_reg(name);
+    return reg ? regbit_name(reg, b) : NULL;
+}
+
 void cli_field_bits(char *buf, size_t n, vxa_field f, uint64_t mask)
 {
-    const char *name = vxa_field_get(f)->name;
-    vxa_word w = field_word(f);
-    const char *reg = field_reg(name);
     size_t k = 0;
     buf[0] = 0;
     for (unsigned b = 0; b < 64 && k < n; b++) {
         if (!((mask >> b) & 1)) continue;
-        const char *bn = w != VXA_WORD_NONE ? bitname_of(w, b) : reg ? regbit_name(reg, b) : NULL;
+        const char *bn = cli_field_bit_name(f, b);
         k += (size_t)snprintf(buf + k, n - k, "%s%u%s%s%s", k ? ", " : "", b, bn ? " (" : "",
                               bn ? bn : "", bn ? ")" : "");
     }
 }
 
-static const char *const class_title[VXA_CLASS_COUNT] = {
-    "VMXON preconditions", "instruction preconditions (SDM 27.1)",
-    "VM-execution, VM-exit and VM-entry controls: VM-instruction error 7 (SDM 27.2.1)",
-    "host state: VM-instruction error 8 (SDM 27.2.2-27.2.4)",
-    "guest state: VM-entry failure, exit reason 33 (SDM 27.3.1)",
-    "MSR loading: VM-entry failure, exit reason 34 (SDM 27.4)",
-    "warnings (do not change the outcome)" };
+
+bool cli_consistent(const cli_observed *o, const vxa_violation *v)
+{
+    unsigned cls = vxa_check_get((vxa_check)v->check)->cls;
+    switch (o->what) {
+    case 7: return cls == VXA_CLASS_CONTROLS;
+    case 8: return cls == VXA_CLASS_HOST;
+    case 33: return cls == VXA_CLASS_GUEST && (!o->has_qual || v->qualification == o->qual);
+    case 34: return cls == VXA_CLASS_MSRLOAD && (!o->has_qual || v->index == o->qual);
+    default: return false;
+    }
+}
+
+/* Why a violation the CPU did not report is still listed (SDM 27.2-27.4 order). */
+static const char *inconsistent_why(const cli_observed *o, const vxa_violation *v)
+{
+    unsigned cls = vxa_check_get((vxa_check)v->check)->cls;
+    bool early = o->what == 7 || o->what == 8;
+    if (early && (cls == VXA_CLASS_CONTROLS || cls == VXA_CLASS_HOST))
+        return "a real violation too: the CPU checks controls and host state in any order "
+               "(SDM 27.2) and reported the other one";
+    if (early && cls >= VXA_CLASS_GUEST)
+        return "checked only after the controls and host state pass: fix the culprits first";
+    if (o->what == 33 && cls == VXA_CLASS_GUEST)
+        return "another guest-state rule (different exit qualification): real, but not the one "
+               "the CPU reported";
+    if (o->what == 33 && cls == VXA_CLASS_MSRLOAD)
+        return "MSR loading comes after the guest-state checks (SDM 27.4)";
+    if (o->what == 34 && cls == VXA_CLASS_MSRLOAD)
+        return "a later MSR-load entry: the CPU stops at the first bad one";
+    return "contradicts what the CPU reported (it passed this class of checks): the profile or "
+           "the layout may not be what the CPU ran";
+}
+
+/* What bit b of the violation's first field must be, from the allowed settings or the fix;
+ * NULL when the rule is about the bits together (a Type field, a limit). */
+static const char *bit_requirement(const vxa_violation *v, unsigned b)
+{
+    uint64_t m = 1ull << b;
+    if (v->has_allowed) {
+        if (v->must_be_1 & m) return "must be 1";
+        if (!(v->may_be_1 & m)) return "must be 0";
+    }
+    for (unsigned k = 0; k < v->nfix; k++)
+        if (v->fix_field[k] == v->field[0] && ((v->fix_value[k] ^ v->value[0]) & m))
+            return v->fix_value[k] & m ? "must be 1" : "must be 0";
+    return NULL;
+}
+
+static void print_violation(FILE *out, const vxa_violation *v, const char *note)
+{
+    char buf[600];
+    const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
+    fprintf(out, "  %s%s%s  [SDM %s]\n", ci->cls == VXA_CLASS_ADVISORY ? C_YELLOW : C_RED, ci->id,
+            C_RESET, ci->sdm);
+    if (note) fprintf(out, "    %s(%s)%s\n", C_DIM, note, C_RESET);
+    fprintf(out, "    %s\n", ci->rule);
+    for (unsigned k = 0; k < v->nfields; k++)
+        fprintf(out, "    %s = 0x%llx\n", vxa_field_get((vxa_field)v->field[k])->name,
+                (unsigned long long)v->value[k]);
+    if (v->bits && v->nfields) {
+        vxa_field f = (vxa_field)v->field[0];
+        unsigned nbits = (unsigned)__builtin_popcountll(v->bits);
+        bool each = true;   /* every offending bit has its own requirement */
+        for (unsigned b = 0; b < 64; b++)
+            if ((v->bits >> b) & 1 && !bit_requirement(v, b)) each = false;
+        if (nbits <= 8 && each) {
+            for (unsigned b = 0; b < 64; b++) {
+                if (!((v->bits >> b) & 1)) continue;
+                const char *bn = cli_field_bit_name(f, b);
+                fprintf(out, "    bit %u%s%s%s of %s %s\n", b, bn ? " (" : "", bn ? bn : "",
+                        bn ? ")" : "", vxa_field_get(f)->name, bit_requirement(v, b));
+            }
+        } else {
+            cli_field_bits(buf, sizeof buf, f, v->bits);
+            fprintf(out, "    offending bit%s of %s: %s (= 0x%llx there)\n", nbits > 1 ? "s" : "",
+                    vxa_field_get(f)->name, buf, (unsigned long long)(v->value[0] & v->bits));
+        }
+    }
+    if (v->has_allowed)
+        fprintf(out, "    allowed: must be 1 0x%llx, may be 1 0x%llx\n",
+                (unsigned long long)v->must_be_1, (unsigned long long)v->may_be_1);
+    if (ci->cls == VXA_CLASS_MSRLOAD)
+        fprintf(out, "    MSR-load entry %u: MSR 0x%llx\n", v->index, (unsigned long long)v->aux);
+    if (ci->cls == VXA_CLASS_GUEST && v->qualification)
+        fprintf(out, "    exit qualification %u\n", v->qualification);
+    for (unsigned k = 0; k < v->nfix; k++)
+        fprintf(out, "    %sfix:%s %s = 0x%llx\n", C_GREEN, C_RESET,
+                vxa_field_get((vxa_field)v->fix_field[k])->name, (unsigned long long)v->fix_value[k]);
+}
+
+/* Prints violations i with pick(i) in class order, a heading per class. */
+static void print_group(FILE *out, const vxa_report *r, const cli_observed *obs, int want)
+{
+    static const char *const class_title[VXA_CLASS_COUNT] = {
+        "VMXON preconditions", "instruction preconditions (SDM 27.1)",
+        "VM-execution, VM-exit and VM-entry controls: VM-instruction error 7 (SDM 27.2.1)",
+        "host state: VM-instruction error 8 (SDM 27.2.2-27.2.4)",
+        "guest state: VM-entry failure, exit reason 33 (SDM 27.3.1)",
+        "MSR loading: VM-entry failure, exit reason 34 (SDM 27.4)",
+        "warnings (do not change the outcome)" };
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    int cls = -1;
+    for (unsigned i = 0; i < n; i++) {
+        const vxa_violation *v = &r->violations[i];
+        const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
+        bool adv = ci->cls == VXA_CLASS_ADVISORY;
+        if (want >= 0 && (adv || (int)cli_consistent(obs, v) != want)) continue;
+        if (want < 0 && obs && obs->present && !adv) continue;
+        if (ci->cls != cls) {
+            cls = ci->cls;
+            fprintf(out, "\n%s%s%s\n", C_BOLD, class_title[cls], C_RESET);
+        }
+        print_violation(out, v, want == 0 ? inconsistent_why(obs, v) : NULL);
+    }
+}
+
+/* The smallest change that makes the layout enter (vxa_repair), as lines to paste. */
+static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model)
+{
+    static vxa_vmcs fixed;
+    static vxa_report rr;
+    vxa_repair_result res;
+    vxa_memory mem = vxa_case_memory(c);
+    vxa_input in = { &c->profile, &c->vmcs, &c->entry, &mem, (uint8_t)model, NULL };
+    bool ok = vxa_repair(&in, 32, &fixed, &rr, &res);
+    if (!res.nchanged) return;
+    fprintf(out, "\n%sfix all%s (%s; 'vmxaudit repair CASE -o OUT' writes the repaired case):\n",
+            C_BOLD, C_RESET, ok ? "these VMWRITEs make the layout enter" : "these VMWRITEs fix what has a fix; "
+            "other violations remain");
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if ((res.changed[f >> 3] >> (f & 7)) & 1u) {
+            const vxa_field_info *fi = vxa_field_get((vxa_field)f);
+            char call[64];
+            snprintf(call, sizeof call, "vmwrite(0x%04x, 0x%llx);", fi->encoding,
+                     (unsigned long long)fixed.value[f]);
+            fprintf(out, "  %-34s /* %s, was 0x%llx */\n", call, fi->name, (unsigned long long)c->vmcs.value[f]);
+        }
+}
+
+static void observed_text(const cli_observed *o, char *buf, size_t n)
+{
+    if (o->what == 7 || o->what == 8)
+        snprintf(buf, n, "VMfailValid, VM-instruction error %u (%s)", o->what,
+                 o->what == 7 ? "invalid control field" : "invalid host-state field");
+    else if (o->has_qual)
+        snprintf(buf, n, "VM-entry failure, exit reason %u, qualification %u", o->what, o->qual);
+    else
+        snprintf(buf, n, "VM-entry failure, exit reason %u", o->what);
+}
 
 void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_model model,
-                      const bool *highlight, bool quiet)
+                      const cli_observed *obs, bool quiet)
 {
     char buf[600];
     vxa_outcome_to_text(&r->outcome, buf, sizeof buf);
@@ -73,37 +244,39 @@ void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
     if (r->outcome_assumes_undetermined_pass)
         fprintf(out, "%s(assuming the undetermined rules below pass)%s\n", C_YELLOW, C_RESET);
     unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
-    int cls = -1;
-    for (unsigned i = 0; i < n; i++) {
-        const vxa_violation *v = &r->violations[i];
-        const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
-        if (ci->cls != cls) {
-            cls = ci->cls;
-            fprintf(out, "\n%s%s%s\n", C_BOLD, class_title[cls], C_RESET);
+    if (obs && obs->present) {
+        unsigned ncons = 0, nother = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (vxa_check_get((vxa_check)r->violations[i].check)->cls == VXA_CLASS_ADVISORY) continue;
+            if (cli_consistent(obs, &r->violations[i])) ncons++;
+            else nother++;
         }
-        bool hl = highlight && highlight[i];
-        fprintf(out, "  %s%s%s%s  [SDM %s]%s\n", hl ? "* " : "", ci->cls == VXA_CLASS_ADVISORY ? C_YELLOW : C_RED,
-                ci->id, C_RESET, ci->sdm, hl ? "  <- consistent with what the CPU reported" : "");
-        fprintf(out, "    %s\n", ci->rule);
-        for (unsigned k = 0; k < v->nfields; k++)
-            fprintf(out, "    %s = 0x%llx\n", vxa_field_get((vxa_field)v->field[k])->name,
-                    (unsigned long long)v->value[k]);
-        if (v->bits && v->nfields) {
-            cli_field_bits(buf, sizeof buf, (vxa_field)v->field[0], v->bits);
-            fprintf(out, "    offending bit%s: %s\n", (v->bits & (v->bits - 1)) ? "s" : "", buf);
+        observed_text(obs, buf, sizeof buf);
+        fprintf(out, "observed:   %s%s%s\n", C_BOLD, buf, C_RESET);
+        if (ncons) {
+            fprintf(out, "\n%s%u likely culprit%s: consistent with what the CPU reported%s\n", C_BOLD,
+                    ncons, ncons == 1 ? "" : "s", C_RESET);
+            print_group(out, r, obs, 1);
+        } else {
+            fprintf(out, "\n%sno violation explains what the CPU reported.%s Check that the profile "
+                    "is this CPU's and the layout is what was executed", C_YELLOW, C_RESET);
+            unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
+            unsigned want = obs->what == 7 ? VXA_CLASS_CONTROLS : obs->what == 8 ? VXA_CLASS_HOST
+                          : obs->what == 33 ? VXA_CLASS_GUEST : VXA_CLASS_MSRLOAD;
+            unsigned k = 0;
+            for (unsigned i = 0; i < nu; i++)
+                if (vxa_check_get((vxa_check)r->undetermined[i].check)->cls == want)
+                    fprintf(out, "%s%s", k++ ? ", " : "; the suspects are the undetermined rules of "
+                            "that class: ", vxa_check_get((vxa_check)r->undetermined[i].check)->id);
+            fprintf(out, ".\n");
         }
-        if (v->has_allowed) {
-            fprintf(out, "    allowed: must be 1 0x%llx, may be 1 0x%llx\n",
-                    (unsigned long long)v->must_be_1, (unsigned long long)v->may_be_1);
+        if (nother) {
+            fprintf(out, "\n%s%u other violation%s: not what the CPU reported%s\n", C_BOLD, nother,
+                    nother == 1 ? "" : "s", C_RESET);
+            print_group(out, r, obs, 0);
         }
-        if (ci->cls == VXA_CLASS_MSRLOAD)
-            fprintf(out, "    MSR-load entry %u: MSR 0x%llx\n", v->index, (unsigned long long)v->aux);
-        if (ci->cls == VXA_CLASS_GUEST && v->qualification)
-            fprintf(out, "    exit qualification %u\n", v->qualification);
-        for (unsigned k = 0; k < v->nfix; k++)
-            fprintf(out, "    %sfix:%s %s = 0x%llx\n", C_GREEN, C_RESET,
-                    vxa_field_get((vxa_field)v->fix_field[k])->name, (unsigned long long)v->fix_value[k]);
     }
+    print_group(out, r, obs, -1);
     if (r->nviolations > VXA_MAX_VIOLATIONS)
         fprintf(out, "  ... and %u more violations\n", r->nviolations - VXA_MAX_VIOLATIONS);
     unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
@@ -120,4 +293,5 @@ void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         fprintf(out, "  %s: VM-instruction error %u (%s)\n", vxa_field_get((vxa_field)r->vmwrite_field[i])->name,
                 r->vmwrite_error[i], r->vmwrite_error[i] == 12 ? "the field does not exist on this CPU"
                                                               : "read-only field");
+    if (!ok) print_fix_all(out, c, model);
 }

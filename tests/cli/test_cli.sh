@@ -5,25 +5,7 @@
 set -u
 vx=$1
 src=$2
-export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-# expect NAME STATUS PATTERN -- CMD...   (PATTERN: grep -E on stdout+stderr; empty = any)
-expect() {
-  name=$1 want=$2 pat=$3
-  shift 4
-  "$@" >"$tmp/out" 2>&1
-  got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL $name: exit $got, expected $want"; sed 's/^/  | /' "$tmp/out" | head -20; fail=$((fail + 1)); return
-  fi
-  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then
-    echo "FAIL $name: output lacks /$pat/"; sed 's/^/  | /' "$tmp/out" | head -20; fail=$((fail + 1)); return
-  fi
-  echo "ok   $name"; pass=$((pass + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 expect version 0 'vmxaudit 0\.' -- "$vx" --version
 expect help 0 'usage: vmxaudit COMMAND' -- "$vx" --help
@@ -81,5 +63,74 @@ expect missing-case 2 "missing CASE" -- "$vx" check
 printf '' > "$tmp/empty.json"
 expect empty-file 2 'empty.json:1:1: JSON syntax error' -- "$vx" check "$tmp/empty.json"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+# the report for people: every offending bit named with what it must be, a fix to paste
+bp="$src/corpus/examples/broken-blue-pill.json"
+expect report-bit-named 1 'bit 13 \(VMXE\) of HOST_CR4 must be 1' -- "$vx" check "$bp"
+expect report-default1-named 1 'bit 1 \(reserved, default 1\) of PIN_BASED_VM_EXEC_CONTROL must be 1' -- "$vx" check "$bp"
+expect report-fix-all 1 'vmwrite\(0x6c04, 0x2020\); +/\* HOST_CR4, was 0x20 \*/' -- "$vx" check "$bp"
+expect report-quiet-only-verdict 1 '' -- "$vx" check --quiet "$bp"
+[ "$(wc -l < "$tmp/out")" -eq 1 ] && { echo "ok   report-quiet-one-line"; pass=$((pass + 1)); } ||
+  { echo "FAIL report-quiet-one-line"; fail=$((fail + 1)); }
+expect report-no-colour-in-pipe 1 '' -- env -u NO_COLOR "$vx" check "$bp"
+expect_not report-no-escape-in-pipe "$(printf '\033')"
+
+# post-mortem: what the CPU reported puts the consistent violations first
+expect observed-8 1 '1 likely culprit' -- "$vx" check "$bp" --observed 8
+sed -n '/likely culprit/,/other violation/p' "$tmp/out" > "$tmp/culprits"
+grep -q HOST_CR4_FIXED0 "$tmp/culprits" && ! grep -q CTRL_PIN "$tmp/culprits" &&
+  { echo "ok   observed-8-host-first"; pass=$((pass + 1)); } || { echo "FAIL observed-8-host-first"; fail=$((fail + 1)); }
+expect observed-8-others 1 '2 other violations: not what the CPU reported' -- "$vx" check "$bp" --observed 8
+expect observed-7 1 '2 likely culprits' -- "$vx" check "$bp" --observed 7
+expect observed-33-none 1 'no violation explains what the CPU reported' -- "$vx" check "$bp" --observed 33
+expect observed-33-contradicts 1 'contradicts what the CPU reported' -- "$vx" check "$bp" --observed 0x80000021
+expect observed-json 1 '"consistent":[[:space:]]*true' -- "$vx" check --format json "$bp" --observed 8
+expect observed-json-false 1 '"consistent":[[:space:]]*false' -- "$vx" check --format json "$bp" --observed 8
+expect observed-bad 2 'give 7 or 8' -- "$vx" check "$bp" --observed 9
+expect qualification-needs-33 2 'needs --observed 33 or 34' -- "$vx" check "$bp" --observed 7 --qualification 0
+
+# explain error N (SDM 31.4) and exit N
+n=1
+while [ $n -le 28 ]; do
+  "$vx" explain error $n > "$tmp/out" 2>&1 && grep -q "^VM-instruction error $n: " "$tmp/out" || { echo "FAIL explain-error-$n"; fail=$((fail + 1)); }
+  n=$((n + 1))
+done
+echo "ok   explain-error-1-28"; pass=$((pass + 1))
+expect explain-error-7 0 'invalid control field' -- "$vx" explain error 7
+expect explain-error-26 0 'events blocked by MOV SS' -- "$vx" explain error 26
+expect explain-error-28 0 'INVEPT/INVVPID' -- "$vx" explain error 28
+expect explain-error-29 2 'no VM-instruction error 29' -- "$vx" explain error 29
+expect explain-error-list 0 ' 12  VMREAD/VMWRITE from/to unsupported VMCS component' -- "$vx" explain error
+expect explain-exit-33 0 'invalid guest state' -- "$vx" explain exit 33
+expect explain-exit-34 0 '1-based index' -- "$vx" explain exit 34
+expect explain-exit-41 0 'machine-check' -- "$vx" explain exit 41
+expect explain-exit-bit31 0 'exit reason 33: .*bit 31 set' -- "$vx" explain exit 0x80000021
+expect explain-exit-48 0 'EPT violation' -- "$vx" explain exit 48
+expect explain-exit-35 2 'not a basic exit reason' -- "$vx" explain exit 35
+
+# the man page and the bash completion come from the same help text
+expect man-page 0 '^\.TH VMXAUDIT 1' -- "$vx" help --man
+for c in 'check CASE|' 'explain error' 'import' 'interactive' 'profile import'; do
+  grep -qF "vmxaudit $c" "$tmp/out" && { echo "ok   man-has-$c"; pass=$((pass + 1)); } ||
+    { echo "FAIL man-has-$c"; fail=$((fail + 1)); }
+done
+if command -v groff >/dev/null 2>&1; then
+  expect man-renders 0 'VMXAUDIT\(1\)' -- sh -c "\"$vx\" help --man | groff -man -Tutf8 -ww 2>&1"
+  expect_not man-no-groff-warnings 'warning'
+fi
+expect help-bad 2 'expected --man or --bash-completion' -- "$vx" help --pdf
+if command -v bash >/dev/null 2>&1; then
+  "$vx" help --bash-completion > "$tmp/vmxaudit.bash"
+  mkdir -p "$tmp/bin"; ln -s "$(cd "$(dirname "$vx")" && pwd)/$(basename "$vx")" "$tmp/bin/vmxaudit"
+  complete_words() {   # complete_words WORDS...: what bash completion offers for the last word
+    PATH="$tmp/bin:$PATH" bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vmxaudit; printf "%s\n" "${COMPREPLY[@]}"' "$tmp/vmxaudit.bash" "$@"
+  }
+  expect completion-commands 0 '^interactive$' -- complete_words vmxaudit in
+  expect completion-check-options 0 '^--observed$' -- complete_words vmxaudit check --ob
+  expect completion-check-ids 0 '^VMLAUNCH_CPL$' -- complete_words vmxaudit explain vmlaunch_c
+  expect completion-explain-error 0 '^28$' -- complete_words vmxaudit explain error 2
+  expect completion-profiles 0 '^il-xeon-8180-skylake-sp$' -- complete_words vmxaudit check --profile il-xeon-81
+  expect completion-import-formats 0 '^kvm-dmesg$' -- complete_words vmxaudit import --format k
+  expect completion-profile-import-formats 0 '^msr-tools$' -- complete_words vmxaudit profile import --format msr
+fi
+
+finish

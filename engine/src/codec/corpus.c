@@ -54,7 +54,8 @@ char **vxa_corpus_list(const char *sub)
             size_t l = strlen(e->d_name);
             if (l < 6 || strcmp(e->d_name + l - 5, ".json")) continue;
             if (n + 1 >= cap) list = realloc(list, (cap *= 2) * sizeof *list);
-            list[n] = strndup(e->d_name, l - 5);
+            list[n] = strdup(e->d_name);   /* not strndup: mingw-w64 lacks it */
+            list[n][l - 5] = 0;
             n++;
         }
         closedir(d);

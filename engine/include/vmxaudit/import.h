@@ -1,0 +1,68 @@
+/* import.h — importers of real dumps into profiles and layouts (hosted, like codec.h):
+ * capability MSRs from WinDbg's and msr-tools' `rdmsr` output and from the Linux msr device,
+ * VMCS layouts from KVM's dump_vmcs (dmesg after a failed VM entry) and Xen's VMCS dump.
+ *
+ * Discipline: what the input does not give is never invented.  An MSR the dump lacks stays
+ * "not captured"; a VMCS field the dump lacks stays unset (vxa_is_set() = false) so callers can
+ * report it.  Malformed input fails with the file, the line and what was expected. */
+#ifndef VMXAUDIT_IMPORT_H
+#define VMXAUDIT_IMPORT_H
+
+#include "vmxaudit/codec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- capability MSRs -> profile (only 0x480-0x493 are kept; others are counted) ---- */
+
+typedef struct vxa_msr_import {
+    unsigned ncaptured;      /* VMX capability MSRs read */
+    unsigned nignored;       /* MSRs outside 0x480-0x493 */
+    unsigned ncpus;          /* msr-tools `rdmsr -a`: CPUs per MSR (they must agree) */
+} vxa_msr_import;
+
+/* WinDbg `rdmsr 480` output: "msr[480] = 00da0400`00000004" lines; prompts and blank lines are
+ * skipped. */
+int vxa_import_windbg(const char *text, size_t len, const char *file, vxa_profile *p,
+                      vxa_msr_import *info, vxa_error *err);
+/* msr-tools: either a transcript ("$ rdmsr [-a|-p N|-d|-u|-c|-0|-x|-X] 0x480" followed by the
+ * value line(s)) or "INDEX VALUE" / "INDEX: VALUE" lines, values hex unless the command said
+ * -d/-u.  With -a, every CPU's value must agree. */
+int vxa_import_msrtools(const char *text, size_t len, const char *file, vxa_profile *p,
+                        vxa_msr_import *info, vxa_error *err);
+/* The Linux msr device (/dev/cpu/N/msr): pread of 8 bytes at offset = MSR index; an MSR the read
+ * refuses (EIO: not implemented) or a short read stays not captured.  Any file works the same
+ * way (tests use a regular file).  Returns -1 with *err when the file cannot be opened; on
+ * systems without pread (Windows), always -1. */
+int vxa_import_msr_device(const char *path, vxa_profile *p, vxa_msr_import *info, vxa_error *err);
+
+/* ---- VMCS dumps -> layout ---- */
+
+#define VXA_DUMP_MAX_MSRS 64
+typedef struct vxa_dump_info {
+    unsigned ndumps;           /* dumps in the text: the last one is imported */
+    unsigned line;             /* the line where it starts */
+    unsigned nfields;          /* fields it gave */
+    bool has_exit;             /* the dump records the VM exit (reason, qualification) */
+    uint32_t exit_reason;
+    uint64_t exit_qualification;
+    bool efer_not_vmcs;        /* guest EFER printed as "(effective)"/"(autoload)": not a field */
+    unsigned nmsrs;            /* the VM-entry MSR-load list ("MSR guest autoload") */
+    uint32_t msr_index[VXA_DUMP_MAX_MSRS];
+    uint64_t msr_value[VXA_DUMP_MAX_MSRS];
+} vxa_dump_info;
+
+/* KVM's dump_vmcs() text as the kernel prints it (dmesg: timestamps and "kvm_intel: " prefixes
+ * are stripped): "*** Guest State ***", "*** Host State ***", "*** Control State ***". */
+int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                         vxa_dump_info *info, vxa_error *err);
+/* Xen's vmcs_dump_vcpu() text ("(XEN) " prefixes stripped), both the "sel=, attr=, limit=,
+ * base=" and the column ("sel attr limit base") segment layouts. */
+int vxa_import_xen(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                   vxa_dump_info *info, vxa_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

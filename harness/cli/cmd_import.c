@@ -1,0 +1,291 @@
+/* cmd_import.c — `vmxaudit import` (a hypervisor's VMCS dump -> case) and `vmxaudit profile
+ * import` (capability-MSR dumps -> profile).  What a dump lacks is reported, never made up. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "vmxaudit/import.h"
+
+char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
+
+const char cli_help_import[] =
+    "usage: vmxaudit import --format kvm-dmesg|xen FILE|- --profile P [-o OUT] [--name NAME]\n"
+    "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
+    "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...,\n"
+    "timestamps and prefixes allowed), xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg').\n"
+    "If the text holds several dumps the last one is used.  P is the CPU's profile (a bundled name\n"
+    "or a file, e.g. from 'vmxaudit profile import').  The case goes to OUT (default stdout).\n"
+    "Fields the dump does not print but the rules read are listed on stderr: they are absent\n"
+    "from the case and read as 0 in 'check'.  The dump's VM-exit reason and qualification are\n"
+    "kept in the case under \"import\", and the matching 'check --observed' line is suggested.\n"
+    "exit status: 0 imported, 2 bad input (file, line and what was expected on stderr).\n";
+
+static int write_out(const char *cmd, const char *outp, const char *text)
+{
+    FILE *f = outp && strcmp(outp, "-") ? fopen(outp, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "vmxaudit %s: cannot write %s\n", cmd, outp);
+        return EXIT_USAGE;
+    }
+    fprintf(f, "%s\n", text);
+    if (f != stdout) fclose(f);
+    return EXIT_OK;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+#ifdef _WIN32
+    const char *w = strrchr(path, '\\');
+    if (w && (!b || w > b)) b = w;
+#endif
+    return b ? b + 1 : path;
+}
+
+/* The profile for a case: a bundled name stays a name, a file is inlined. */
+static int case_profile(vxa_case *c, const char *p)
+{
+    vxa_error e;
+    char *pname = NULL;
+    if (vxa_profile_load(p, &c->profile, &pname, &e)) return cli_input_error(&e);
+    bool file = strchr(p, '/') || strstr(p, ".json") || !strcmp(p, "-");
+    if (file) {
+        size_t len;
+        char *text = vxa_read_text_file(p, &len, &e);
+        c->profile_json = text ? cJSON_Parse(text) : NULL;
+        free(text);
+        c->profile_name = pname;
+    } else {
+        free(pname);
+        c->profile_name = strdup(p);
+    }
+    return EXIT_OK;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    const char *format = NULL, *path = NULL, *profile = NULL, *outp = NULL, *name = NULL;
+    if (cli_help_requested(argc, argv, cli_help_import)) return EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
+        else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
+        else if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("import", "unknown option '%s'", argv[i]);
+        else if (!path) path = argv[i];
+        else return cli_usage("import", "unexpected argument '%s'", argv[i]);
+    }
+    if (!format) return cli_usage("import", "missing --format kvm-dmesg|xen");
+    bool kvm = !strcmp(format, "kvm-dmesg"), xen = !strcmp(format, "xen");
+    if (!kvm && !xen) return cli_usage("import", "unknown format '%s' (kvm-dmesg, xen; MSR dumps: "
+                                       "'vmxaudit profile import')", format);
+    if (!path) return cli_usage("import", "missing FILE (the dump, or - for stdin)");
+    if (!profile) return cli_usage("import", "missing --profile P (the dump has no capability MSRs: "
+                                   "a bundled profile's name, or a file from 'vmxaudit profile import')");
+    vxa_case c;
+    vxa_case_init(&c);
+    int rc = case_profile(&c, profile);
+    if (rc) { vxa_case_free(&c); return rc; }
+
+    vxa_error e;
+    size_t len;
+    char *text = vxa_read_text_file(path, &len, &e);
+    if (!text) { vxa_case_free(&c); return cli_input_error(&e); }
+    const char *fname = strcmp(path, "-") ? path : "<stdin>";
+    static vxa_dump_info info;
+    rc = kvm ? vxa_import_kvm_dmesg(text, len, fname, &c.vmcs, &info, &e)
+             : vxa_import_xen(text, len, fname, &c.vmcs, &info, &e);
+    free(text);
+    if (rc) { vxa_case_free(&c); return cli_input_error(&e); }
+
+    /* The VM-entry MSR-load list: its entries are in the dump, its address is not. */
+    if (info.nmsrs) {
+        const uint64_t at = 0x10000;   /* inside the case arena (design §4.2) */
+        c.memory = calloc(1, sizeof *c.memory);
+        c.memory[0].address = at;
+        c.memory[0].length = info.nmsrs * 16;
+        c.memory[0].data = calloc(info.nmsrs, 16);
+        for (unsigned i = 0; i < info.nmsrs; i++)   /* SDM 25.7.2: index, reserved, value */
+            for (unsigned k = 0; k < 8; k++) {
+                c.memory[0].data[16 * i + k] = (uint8_t)(k < 4 ? info.msr_index[i] >> (8 * k) : 0);
+                c.memory[0].data[16 * i + 8 + k] = (uint8_t)(info.msr_value[i] >> (8 * k));
+            }
+        c.nmemory = 1;
+        vxa_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_COUNT, info.nmsrs);
+        if (!vxa_is_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR)) vxa_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR, at);
+        fprintf(stderr, "vmxaudit import: note: %s: the %u-entry VM-entry MSR-load list is placed at "
+                "0x%llx (the dump does not print its address)\n", fname, info.nmsrs, (unsigned long long)at);
+    }
+    if (info.ndumps > 1)
+        fprintf(stderr, "vmxaudit import: note: %s: %u dumps in the text; imported the last one (line %u)\n",
+                fname, info.ndumps, info.line);
+    if (info.efer_not_vmcs)
+        fprintf(stderr, "vmxaudit import: note: %s: the guest EFER is printed as computed by KVM "
+                "(\"effective\"/\"autoload\"): GUEST_IA32_EFER is not loaded on entry and is not imported\n", fname);
+
+    /* Dumps print some fields whatever the CPU has (Xen: VMREAD of a missing field reads 0): a 0
+     * in a field this CPU does not have is dropped, anything else is kept (VMWRITE error 12). */
+    unsigned ndropped = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if (vxa_is_set(&c.vmcs, (vxa_field)f) && !c.vmcs.value[f] &&
+            vxa_field_exists(&c.profile, (vxa_field)f) == 0) {
+            if (!ndropped++) fprintf(stderr, "vmxaudit import: note: %s: printed as 0 but absent on this "
+                                     "CPU, left out:", fname);
+            fprintf(stderr, " %s", vxa_field_get((vxa_field)f)->name);
+            vxa_unset(&c.vmcs, (vxa_field)f);
+        }
+    if (ndropped) fprintf(stderr, "\n");
+
+    /* The fields the rules read that the dump lacks: reported, never invented. */
+    static vxa_report r;
+    uint8_t reads[(VXA_FIELD_COUNT + 7) / 8] = { 0 };
+    vxa_memory mem = vxa_case_memory(&c);
+    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, VXA_MODEL_SDM, reads };
+    vxa_audit(&in, &r);
+    cJSON *missing = cJSON_CreateArray();
+    unsigned nmiss = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if ((reads[f >> 3] >> (f & 7)) & 1u && !vxa_is_set(&c.vmcs, (vxa_field)f)) {
+            const char *fn = vxa_field_get((vxa_field)f)->name;
+            if (!nmiss++) fprintf(stderr, "vmxaudit import: warning: %s: the dump lacks fields the rules "
+                                  "read; they are left out of the case and read as 0 in 'check':\n ", fname);
+            fprintf(stderr, " %s", fn);
+            cJSON_AddItemToArray(missing, cJSON_CreateString(fn));
+        }
+    if (nmiss) fprintf(stderr, "\n");
+
+    cJSON *doc = cJSON_CreateObject(), *imp = cJSON_CreateObject();
+    cJSON_AddStringToObject(imp, "format", format);
+    cJSON_AddStringToObject(imp, "file", base_name(fname));
+    cJSON_AddNumberToObject(imp, "line", info.line);
+    cJSON_AddNumberToObject(imp, "fields", info.nfields);
+    if (info.has_exit) {
+        char b[24];
+        snprintf(b, sizeof b, "0x%x", info.exit_reason);
+        cJSON_AddStringToObject(imp, "exit_reason", b);
+        snprintf(b, sizeof b, "0x%llx", (unsigned long long)info.exit_qualification);
+        cJSON_AddStringToObject(imp, "exit_qualification", b);
+    }
+    cJSON_AddItemToObject(imp, "missing", missing);
+    cJSON_AddItemToObject(doc, "import", imp);
+    c.json = doc;
+    char nm[300];
+    snprintf(nm, sizeof nm, "%s", name ? name : base_name(fname));
+    char *dot = strrchr(nm, '.');
+    if (!name && dot && dot != nm) *dot = 0;
+    c.name = strdup(nm);
+    char *s = vxa_case_to_json(&c);
+    rc = write_out("import", outp, s);
+    free(s);
+    if (!rc && info.has_exit) {
+        unsigned reason = info.exit_reason & 0xffff;
+        bool failed = (info.exit_reason >> 31) & 1;
+        if (failed && (reason == 33 || reason == 34))
+            fprintf(stderr, "vmxaudit import: the dump records a failed VM entry (exit reason 0x%x, "
+                    "qualification %llu): vmxaudit check %s --observed %u --qualification %llu\n",
+                    info.exit_reason, (unsigned long long)info.exit_qualification,
+                    outp && strcmp(outp, "-") ? outp : "CASE", reason,
+                    (unsigned long long)info.exit_qualification);
+    }
+    vxa_case_free(&c);
+    return rc;
+}
+
+/* ---- profile import ---- */
+
+const char cli_help_profile_import[] =
+    "usage: vmxaudit profile import --format windbg|msr-tools|msr-device FILE [--name NAME]\n"
+    "                               [--maxphyaddr N] [-o OUT]\n"
+    "Builds a capability profile from a dump of the CPU's IA32_VMX_* MSRs (0x480-0x493):\n"
+    "  windbg      WinDbg 'rdmsr 480' output: msr[480] = 00da0400`00000004\n"
+    "  msr-tools   a transcript of msr-tools' rdmsr ('$ sudo rdmsr -a 0x480' and its output\n"
+    "              lines; -d/-u decimal understood; with -a the CPUs must agree), or lines\n"
+    "              'INDEX VALUE' such as '0x480 0xda040000000004'\n"
+    "  msr-device  the Linux msr device: FILE defaults to /dev/cpu/0/msr (modprobe msr; root);\n"
+    "              --msr-path FILE reads another (any file read at offset = MSR index)\n"
+    "MSRs the dump lacks stay 'not captured' (rules that need them are undetermined).  MAXPHYADDR\n"
+    "is not an MSR: give it with --maxphyaddr (CPUID 80000008H:EAX[7:0]), else 52 is assumed.\n"
+    "The profile JSON goes to OUT (default stdout); use it with --profile FILE.\n"
+    "exit status: 0 imported, 2 bad input (file, line and what was expected on stderr).\n";
+
+int cmd_profile_import(int argc, char **argv)
+{
+    const char *format = NULL, *path = NULL, *outp = NULL, *name = NULL, *maxpa = NULL;
+    if (cli_help_requested(argc, argv, cli_help_profile_import)) return EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
+        else if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+        else if (!strcmp(argv[i], "--maxphyaddr") && i + 1 < argc) maxpa = argv[++i];
+        else if (!strcmp(argv[i], "--msr-path") && i + 1 < argc) path = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("profile import", "unknown option '%s'", argv[i]);
+        else if (!path) path = argv[i];
+        else return cli_usage("profile import", "unexpected argument '%s'", argv[i]);
+    }
+    if (!format) return cli_usage("profile import", "missing --format windbg|msr-tools|msr-device");
+    bool windbg = !strcmp(format, "windbg"), tools = !strcmp(format, "msr-tools"),
+         dev = !strcmp(format, "msr-device");
+    if (!windbg && !tools && !dev)
+        return cli_usage("profile import", "unknown format '%s' (windbg, msr-tools, msr-device)", format);
+    if (!path && dev) path = "/dev/cpu/0/msr";
+    if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
+    uint64_t mpa = 0;
+    if (maxpa && (vxa_parse_u64(maxpa, &mpa) || mpa < 32 || mpa > 52))
+        return cli_usage("profile import", "--maxphyaddr must be 32..52");
+
+    vxa_profile p;
+    vxa_msr_import info;
+    vxa_error e;
+    const char *fname = strcmp(path, "-") ? path : "<stdin>";
+    int rc;
+    if (dev) {
+        rc = vxa_import_msr_device(path, &p, &info, &e);
+#ifdef _WIN32
+        if (rc) { cli_input_error(&e); return EXIT_UNAVAILABLE; }
+#endif
+    } else {
+        size_t len;
+        char *text = vxa_read_text_file(path, &len, &e);
+        if (!text) return cli_input_error(&e);
+        rc = windbg ? vxa_import_windbg(text, len, fname, &p, &info, &e)
+                    : vxa_import_msrtools(text, len, fname, &p, &info, &e);
+        free(text);
+    }
+    if (rc) return cli_input_error(&e);
+
+    cJSON *o = cJSON_CreateObject();
+    char nm[300];
+    snprintf(nm, sizeof nm, "%s", name ? name : base_name(fname));
+    char *dot = strrchr(nm, '.');
+    if (!name && dot && dot != nm) *dot = 0;
+    cJSON_AddStringToObject(o, "name", nm);
+    char src[600];
+    snprintf(src, sizeof src, "imported by vmxaudit profile import --format %s from %s", format, base_name(fname));
+    cJSON_AddStringToObject(o, "source", src);
+    cJSON *m = cJSON_AddObjectToObject(o, "msrs");
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if (vxa_profile_has(&p, i)) {
+            char k[16], v[24];
+            snprintf(k, sizeof k, "0x%x", 0x480 + i);
+            snprintf(v, sizeof v, "0x%llx", (unsigned long long)p.msr[i]);
+            cJSON_AddStringToObject(m, k, v);
+        }
+    if (mpa) cJSON_AddNumberToObject(o, "maxphyaddr", (double)mpa);
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    rc = write_out("profile import", outp, s);
+    free(s);
+    fprintf(stderr, "vmxaudit profile import: %u of %u VMX capability MSRs captured", info.ncaptured, VXA_MSR_COUNT);
+    if (info.nignored) fprintf(stderr, ", %u other MSR%s ignored", info.nignored, info.nignored == 1 ? "" : "s");
+    if (info.ncpus > 1) fprintf(stderr, ", %u CPUs agree", info.ncpus);
+    fprintf(stderr, "\n");
+    vxa_profile_warning w[32];
+    unsigned nw = vxa_profile_check(&p, w, 32);
+    for (unsigned i = 0; i < nw && i < 32; i++)
+        if (w[i].issue == VXA_PI_ADVERTISED_MISSING || w[i].issue == VXA_PI_NO_BASIC)
+            fprintf(stderr, "vmxaudit profile import: warning: %s (0x%x) %s\n", vxa_msr_name(w[i].msr),
+                    0x480 + w[i].msr, w[i].issue == VXA_PI_NO_BASIC ? "not captured: read as BASIC[55] = 0 "
+                    "(no TRUE MSRs)" : "is advertised by another MSR but not captured");
+    if (!mpa) fprintf(stderr, "vmxaudit profile import: note: no --maxphyaddr: 52 is assumed\n");
+    return rc;
+}

@@ -1,0 +1,424 @@
+/* cmd_interactive.c — `vmxaudit interactive`: the 2018 VMCS Auditor's flow, kept and extended.
+ * It asks for the CPU first (a bundled profile, a file, or the capability MSRs one by one, only
+ * those the MSRs so far advertise), then field after field with a default shown, asking only for
+ * the fields the rules read given the answers so far (the engine reports what its rules read), and
+ * prints each violation as soon as every field it names has been answered.  At the end it prints
+ * the full report and saves everything entered as a case (--save).  Works from a terminal and from
+ * piped input: an empty line takes the default, '.' or end of input takes the defaults of all the
+ * remaining questions. */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "bitnames.h"
+#include "cli.h"
+#include "report_text.h"
+
+const char cli_help_interactive[] =
+    "usage: vmxaudit interactive [--profile P] [--layout L] [--save FILE] [--model sdm|bochs-2.7]\n"
+    "Asks for the CPU (a bundled profile, a profile file, or 'msrs' to type the IA32_VMX_* MSRs),\n"
+    "then for each VMCS field the rules need given the answers so far (secondary controls only\n"
+    "when 'activate secondary controls' is 1, the EPTP only with EPT, ...), in hex, with a default\n"
+    "from the known-good layout L (default linux64) shown in brackets.  Violations are printed as\n"
+    "soon as all their fields are answered.  Answers: a hex value (0x optional), empty = the\n"
+    "default, '?' = help on the field, '.' = the defaults for everything left.  End of input\n"
+    "(Ctrl-D, or the end of a pipe) also takes the defaults.  --save writes the answers as a case\n"
+    "for 'vmxaudit check'.\n"
+    "exit status: 0 the entry succeeds, 1 it fails, 2 bad input or usage.\n";
+
+typedef struct session {
+    bool tty;           /* stdin is a terminal (else answers are echoed for a readable transcript) */
+    bool rest_default;  /* '.' or end of input: take every remaining default */
+} session;
+
+/* Reads one answer; NULL = take the default (empty line, '.', end of input). */
+static const char *ask(session *s, const char *prompt, const char *def, char *buf, size_t n)
+{
+    printf("%s [%s]: ", prompt, def);
+    if (s->rest_default) {
+        printf("%s\n", def);
+        return NULL;
+    }
+    fflush(stdout);
+    if (!fgets(buf, (int)n, stdin)) {
+        s->rest_default = true;
+        printf("%s   (end of input: defaults from here on)\n", def);
+        return NULL;
+    }
+    size_t l = strlen(buf);
+    while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r' || buf[l - 1] == ' ')) buf[--l] = 0;
+    char *p = buf;
+    while (*p == ' ') p++;
+    if (!s->tty) printf("%s\n", *p ? p : def);
+    if (!strcmp(p, ".")) {
+        s->rest_default = true;
+        return NULL;
+    }
+    return *p ? p : NULL;
+}
+
+static int parse_hex(const char *s, uint64_t *v)
+{
+    char b[40];
+    if (strlen(s) > 32) return -1;
+    snprintf(b, sizeof b, "%s%s", (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? "" : "0x", s);
+    return vxa_parse_u64(b, v);
+}
+
+/* ---- the CPU ---- */
+
+/* Which MSR to ask next: the 11 the original asked, then what those advertise (SDM A.1-A.11). */
+static bool msr_relevant(const vxa_profile *p, unsigned i)
+{
+    uint64_t proc = p->msr[VXA_MSR_PROCBASED_CTLS], proc2 = p->msr[VXA_MSR_PROCBASED_CTLS2];
+    bool has_proc = vxa_profile_has(p, VXA_MSR_PROCBASED_CTLS), has2 = vxa_profile_has(p, VXA_MSR_PROCBASED_CTLS2);
+    switch (i) {
+    case VXA_MSR_PROCBASED_CTLS2: return has_proc && (proc >> 63) & 1;
+    case VXA_MSR_EPT_VPID_CAP: return has2 && ((proc2 >> 33) & 1 || (proc2 >> 37) & 1);
+    case VXA_MSR_VMFUNC: return has2 && (proc2 >> 45) & 1;
+    case VXA_MSR_PROCBASED_CTLS3: return has_proc && (proc >> 49) & 1;
+    case VXA_MSR_EXIT_CTLS2: return vxa_profile_has(p, VXA_MSR_EXIT_CTLS) && (p->msr[VXA_MSR_EXIT_CTLS] >> 63) & 1;
+    case VXA_MSR_TRUE_PINBASED_CTLS: case VXA_MSR_TRUE_PROCBASED_CTLS: case VXA_MSR_TRUE_EXIT_CTLS:
+    case VXA_MSR_TRUE_ENTRY_CTLS:
+        return vxa_profile_has(p, VXA_MSR_BASIC) && (p->msr[VXA_MSR_BASIC] >> 55) & 1;
+    default: return true;
+    }
+}
+
+static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
+{
+    static const unsigned order[] = { VXA_MSR_BASIC, VXA_MSR_PINBASED_CTLS, VXA_MSR_PROCBASED_CTLS,
+        VXA_MSR_PROCBASED_CTLS2, VXA_MSR_EXIT_CTLS, VXA_MSR_ENTRY_CTLS, VXA_MSR_MISC,
+        VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1,
+        VXA_MSR_VMCS_ENUM, VXA_MSR_EPT_VPID_CAP, VXA_MSR_VMFUNC, VXA_MSR_PROCBASED_CTLS3,
+        VXA_MSR_EXIT_CTLS2, VXA_MSR_TRUE_PINBASED_CTLS, VXA_MSR_TRUE_PROCBASED_CTLS,
+        VXA_MSR_TRUE_EXIT_CTLS, VXA_MSR_TRUE_ENTRY_CTLS };
+    char buf[256], prompt[96], def[24];
+    vxa_profile_init(p);
+    printf("\n%sCapability MSRs%s (hex; '-' = not captured; defaults: profile %s)\n", C_BOLD, C_RESET,
+           "il-xeon-8180-skylake-sp");
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        unsigned i = order[k];
+        if (!msr_relevant(p, i)) continue;
+        snprintf(prompt, sizeof prompt, "  0x%x %s", 0x480 + i, vxa_msr_name(i));
+        if (vxa_profile_has(defaults, i)) snprintf(def, sizeof def, "0x%llx", (unsigned long long)defaults->msr[i]);
+        else snprintf(def, sizeof def, "-");
+        for (;;) {
+            const char *a = ask(s, prompt, def, buf, sizeof buf);
+            const char *v = a ? a : def;
+            uint64_t x;
+            if (!strcmp(v, "-")) break;
+            if (!strcmp(v, "?")) {
+                printf("    the value of MSR 0x%x (WinDbg: rdmsr %x; Linux: rdmsr 0x%x)\n", 0x480 + i, 0x480 + i, 0x480 + i);
+                continue;
+            }
+            if (parse_hex(v, &x)) { printf("    '%s' is not a hex number\n", v); continue; }
+            p->msr[i] = x;
+            p->msr_present |= 1u << i;
+            break;
+        }
+    }
+    for (;;) {
+        const char *a = ask(s, "  MAXPHYADDR (CPUID 80000008H:EAX[7:0], decimal)", "46", buf, sizeof buf);
+        uint64_t x;
+        if (vxa_parse_u64(a ? a : "46", &x) || x < 32 || x > 52) { printf("    32..52, please\n"); continue; }
+        p->maxphyaddr = (uint8_t)x;
+        p->maxphyaddr_default = false;
+        break;
+    }
+    /* IA-32e support: IA32_VMX_BASIC[48] = 0 means 64-bit capable (A.1). */
+    p->cpuid_known |= VXA_CPUID_LM;
+    if (!vxa_profile_has(p, VXA_MSR_BASIC) || !((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) p->cpuid |= VXA_CPUID_LM;
+    return 0;
+}
+
+/* ---- the fields ---- */
+
+static vxa_word control_word(vxa_field f)
+{
+    switch (f) {
+    case VXA_F_PIN_BASED_VM_EXEC_CONTROL: return VXA_WORD_PIN;
+    case VXA_F_CPU_BASED_VM_EXEC_CONTROL: return VXA_WORD_PROC;
+    case VXA_F_SECONDARY_VM_EXEC_CONTROL: return VXA_WORD_PROC2;
+    case VXA_F_TERTIARY_VM_EXEC_CONTROL: return VXA_WORD_PROC3;
+    case VXA_F_VM_EXIT_CONTROLS: return VXA_WORD_EXIT;
+    case VXA_F_SECONDARY_VM_EXIT_CONTROLS: return VXA_WORD_EXIT2;
+    case VXA_F_VM_ENTRY_CONTROLS: return VXA_WORD_ENTRY;
+    case VXA_F_VM_FUNCTION_CONTROL: return VXA_WORD_VMFUNC;
+    default: return VXA_WORD_NONE;
+    }
+}
+
+/* Question order: the control words (they decide what else matters), the other controls, the
+ * host state, the guest state; VM-exit information fields are never asked (read-only). */
+static unsigned question_order(vxa_field *out)
+{
+    static const vxa_field words[] = { VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_F_CPU_BASED_VM_EXEC_CONTROL,
+        VXA_F_SECONDARY_VM_EXEC_CONTROL, VXA_F_TERTIARY_VM_EXEC_CONTROL, VXA_F_VM_EXIT_CONTROLS,
+        VXA_F_SECONDARY_VM_EXIT_CONTROLS, VXA_F_VM_ENTRY_CONTROLS };
+    unsigned n = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) out[n++] = words[i];
+    static const uint8_t kinds[] = { VXA_KIND_CTRL, VXA_KIND_HOST, VXA_KIND_GUEST };
+    for (size_t k = 0; k < 3; k++)
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+            if (vxa_field_get((vxa_field)f)->kind != kinds[k]) continue;
+            bool dup = false;
+            for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) dup |= words[i] == (vxa_field)f;
+            if (!dup) out[n++] = (vxa_field)f;
+        }
+    return n;
+}
+
+static void field_help(const vxa_profile *p, vxa_field f)
+{
+    const vxa_field_info *fi = vxa_field_get(f);
+    static const char *const widths[] = { "16-bit", "64-bit", "32-bit", "natural-width" };
+    printf("    %s: encoding 0x%x, %s\n", fi->name, fi->encoding, widths[fi->width]);
+    vxa_word w = control_word(f);
+    uint64_t m1, a1;
+    unsigned missing;
+    if (w != VXA_WORD_NONE && vxa_allowed(p, w, &m1, &a1, &missing)) {
+        printf("    must be 1: 0x%llx, may be 1: 0x%llx\n", (unsigned long long)m1, (unsigned long long)a1);
+        for (const bitname *b = bitnames_of(w); b->name; b++)
+            if ((a1 >> b->bit) & 1)
+                printf("      bit %2u  %-40s %s\n", b->bit, b->name, (m1 >> b->bit) & 1 ? "(forced)" : "");
+    }
+}
+
+/* A violation is certain once every field it names has been answered. */
+static bool certain(const vxa_violation *v, const uint8_t *asked)
+{
+    for (unsigned k = 0; k < v->nfields; k++)
+        if (!((asked[v->field[k] >> 3] >> (v->field[k] & 7)) & 1u)) return false;
+    return true;
+}
+
+typedef struct shown { uint16_t check; uint32_t index; } shown;
+
+/* What the audit says, hashed (FNV-1a): the outcome and which rules are violated. */
+static uint64_t signature(const vxa_report *r)
+{
+    uint64_t h = 1469598103934665603ull;
+#define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211ull)
+    MIX(r->outcome.result);
+    MIX(r->outcome.exit_reason);
+    for (unsigned i = 0; i < r->outcome.nerror; i++) MIX(r->outcome.error[i]);
+    for (unsigned i = 0; i < r->outcome.nqual; i++) MIX(r->outcome.qual[i]);
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    for (unsigned i = 0; i < n; i++) { MIX(r->violations[i].check); MIX(r->violations[i].index); }
+    MIX(r->nviolations);
+    unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
+    for (unsigned i = 0; i < nu; i++) MIX(r->undetermined[i].check);
+#undef MIX
+    return h;
+}
+
+/* Is field f relevant given the answers so far: does some other value of it (0, all ones, the
+ * default with bit 0, 15, 31 or 47 flipped: alignment, limits, canonical addresses) change what
+ * the audit says?  This also catches the fields a rule
+ * reads only through another field's condition, and never asks a field no rule looks at. */
+static bool relevant(const vxa_input *in0, vxa_vmcs *work, vxa_field f, uint64_t base_sig)
+{
+    static vxa_report r;
+    uint64_t keep = work->value[f], mask = vxa_field_mask(f);
+    const uint64_t tries[6] = { 0, mask, (keep ^ 1) & mask, (keep ^ 1ull << 15) & mask,
+                                (keep ^ 1ull << 31) & mask, (keep ^ 1ull << 47) & mask };
+    bool rel = false;
+    for (unsigned t = 0; t < 6 && !rel; t++) {
+        if (tries[t] == keep) continue;
+        work->value[f] = tries[t];
+        vxa_input in = *in0;
+        in.reads = NULL;
+        vxa_audit(&in, &r);
+        rel = signature(&r) != base_sig;
+    }
+    work->value[f] = keep;
+    return rel;
+}
+
+int cmd_interactive(int argc, char **argv)
+{
+    const char *profile_arg = NULL, *layout = "linux64", *save = NULL, *model_name = "sdm";
+    if (cli_help_requested(argc, argv, cli_help_interactive)) return EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile_arg = argv[++i];
+        else if (!strcmp(argv[i], "--layout") && i + 1 < argc) layout = argv[++i];
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
+        else return cli_usage("interactive", "unexpected argument '%s'", argv[i]);
+    }
+    vxa_model model = vxa_model_by_name(model_name);
+    if (model == VXA_MODEL_COUNT) return cli_usage("interactive", "unknown model '%s'", model_name);
+    session s = { isatty(0) != 0, false };
+    vxa_error e;
+
+    /* The defaults: a known-good layout. */
+    char *lpath = strchr(layout, '/') || strstr(layout, ".json") ? strdup(layout) : vxa_corpus_find("layouts", layout);
+    if (!lpath) return cli_usage("interactive", "no layout '%s' (bundled: linux64, protected32, realmode-ug)", layout);
+    static vxa_case base;
+    int rc = vxa_case_load(lpath, &base, &e);
+    free(lpath);
+    if (rc) { vxa_case_free(&base); return cli_input_error(&e); }
+
+    printf("%svmxaudit interactive%s: why does VMLAUNCH fail?  Answer in hex; Enter = [default], "
+           "'?' = help, '.' = defaults for the rest.\n", C_BOLD, C_RESET);
+
+    /* 1. The CPU. */
+    static vxa_case c;
+    vxa_case_init(&c);
+    char buf[512];
+    for (;;) {
+        const char *a = profile_arg;
+        if (!a) a = ask(&s, "\nCPU profile: a bundled name, a profile file, or 'msrs' to type the MSRs",
+                        base.profile_name, buf, sizeof buf);
+        if (!a) a = base.profile_name;
+        if (!strcmp(a, "?")) {
+            char **l = vxa_corpus_list("profiles");
+            for (char **q = l; *q; q++) printf("    %s\n", *q);
+            vxa_corpus_list_free(l);
+            continue;
+        }
+        if (!strcmp(a, "msrs")) {
+            ask_msrs(&s, &c.profile, &base.profile);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "name", "interactive");
+            cJSON_AddStringToObject(o, "source", "typed into vmxaudit interactive");
+            cJSON *m = cJSON_AddObjectToObject(o, "msrs");
+            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+                if (vxa_profile_has(&c.profile, i)) {
+                    char k[16], v[24];
+                    snprintf(k, sizeof k, "0x%x", 0x480 + i);
+                    snprintf(v, sizeof v, "0x%llx", (unsigned long long)c.profile.msr[i]);
+                    cJSON_AddStringToObject(m, k, v);
+                }
+            cJSON_AddNumberToObject(o, "maxphyaddr", c.profile.maxphyaddr);
+            c.profile_json = o;
+            c.profile_name = strdup("interactive");
+            break;
+        }
+        char *pname = NULL;
+        if (vxa_profile_load(a, &c.profile, &pname, &e)) {
+            char msg[1200];
+            vxa_error_format(&e, msg, sizeof msg);
+            printf("    %s\n", msg);
+            if (profile_arg || s.rest_default) { vxa_case_free(&base); vxa_case_free(&c); return EXIT_USAGE; }
+            continue;
+        }
+        bool file = strchr(a, '/') || strstr(a, ".json");
+        if (file) {
+            cJSON *o = cJSON_CreateObject();   /* inline it: the saved case stands alone */
+            cJSON *m = cJSON_AddObjectToObject(o, "msrs");
+            cJSON_AddStringToObject(o, "name", pname);
+            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+                if (vxa_profile_has(&c.profile, i)) {
+                    char k[16], v[24];
+                    snprintf(k, sizeof k, "0x%x", 0x480 + i);
+                    snprintf(v, sizeof v, "0x%llx", (unsigned long long)c.profile.msr[i]);
+                    cJSON_AddStringToObject(m, k, v);
+                }
+            if (!c.profile.maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", c.profile.maxphyaddr);
+            c.profile_json = o;
+            c.profile_name = pname;
+        } else {
+            free(pname);
+            c.profile_name = strdup(a);
+        }
+        break;
+    }
+
+    /* 2. The instruction. */
+    for (;;) {
+        const char *a = ask(&s, "\nInstruction (vmlaunch, vmresume)", "vmlaunch", buf, sizeof buf);
+        if (!a || !strcmp(a, "vmlaunch")) { c.entry.instruction = VXA_VMLAUNCH; c.entry.launched = false; break; }
+        if (!strcmp(a, "vmresume")) { c.entry.instruction = VXA_VMRESUME; c.entry.launched = true; break; }
+        printf("    vmlaunch or vmresume\n");
+    }
+
+    /* 3. The fields, only those the rules read given the answers so far. */
+    static vxa_vmcs work;
+    work = base.vmcs;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {   /* fit the default controls to this CPU */
+        vxa_word w = control_word((vxa_field)f);
+        uint64_t m1, a1;
+        unsigned missing;
+        if (w != VXA_WORD_NONE && vxa_allowed(&c.profile, w, &m1, &a1, &missing))
+            work.value[f] = (work.value[f] | m1) & a1;
+    }
+    static vxa_field order[VXA_FIELD_COUNT + 8];
+    unsigned norder = question_order(order);
+    uint8_t asked[(VXA_FIELD_COUNT + 7) / 8] = { 0 };
+    static shown printed[1024];
+    unsigned nprinted = 0, nasked = 0;
+    static vxa_report r;
+    vxa_memory mem = vxa_case_memory(&base);
+    printf("\n%sVMCS fields%s (only those the rules need, given the answers so far)\n", C_BOLD, C_RESET);
+    for (;;) {
+        vxa_input in = { &c.profile, &work, &c.entry, &mem, (uint8_t)model, NULL };
+        vxa_audit(&in, &r);
+        uint64_t sig = signature(&r);
+        /* violations that are certain now, once each */
+        unsigned n = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
+        for (unsigned i = 0; i < n; i++) {
+            const vxa_violation *v = &r.violations[i];
+            if (!v->nfields || !certain(v, asked)) continue;
+            bool seen = false;
+            for (unsigned k = 0; k < nprinted; k++) seen |= printed[k].check == v->check && printed[k].index == v->index;
+            if (seen || nprinted >= sizeof printed / sizeof printed[0]) continue;
+            printed[nprinted++] = (shown){ v->check, v->index };
+            const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
+            printf("    %s!! %s%s [SDM %s] %s\n", C_RED, ci->id, C_RESET, ci->sdm, ci->rule);
+            for (unsigned k = 0; k < v->nfix; k++)
+                printf("       %sfix:%s %s = 0x%llx\n", C_GREEN, C_RESET,
+                       vxa_field_get((vxa_field)v->fix_field[k])->name, (unsigned long long)v->fix_value[k]);
+        }
+        /* the next field, not answered yet, that matters given the answers so far; fields this
+         * CPU does not have are never asked (VMWRITE would fail) */
+        vxa_field next = VXA_F_NONE;
+        for (unsigned k = 0; k < norder && next == VXA_F_NONE; k++) {
+            vxa_field f = order[k];
+            if ((asked[f >> 3] >> (f & 7)) & 1u || vxa_field_exists(&c.profile, f) == 0) continue;
+            if (relevant(&in, &work, f, sig)) next = f;
+        }
+        if (next == VXA_F_NONE) break;
+        const vxa_field_info *fi = vxa_field_get(next);
+        char prompt[80], def[24];
+        snprintf(prompt, sizeof prompt, "  %-34s", fi->name);
+        snprintf(def, sizeof def, "0x%llx", (unsigned long long)work.value[next]);
+        for (;;) {
+            const char *a = ask(&s, prompt, def, buf, sizeof buf);
+            uint64_t v;
+            if (!a) break;
+            if (!strcmp(a, "?")) { field_help(&c.profile, next); continue; }
+            if (parse_hex(a, &v)) { printf("    '%s' is not a hex number\n", a); continue; }
+            if (v & ~vxa_field_mask(next)) { printf("    0x%llx is wider than %s\n", (unsigned long long)v, fi->name); continue; }
+            work.value[next] = v;
+            break;
+        }
+        asked[next >> 3] |= (uint8_t)(1u << (next & 7));
+        vxa_set(&c.vmcs, next, work.value[next]);
+        nasked++;
+    }
+
+    /* 4. The report on what was entered, and the case. */
+    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model, NULL };
+    vxa_audit(&in, &r);
+    c.name = strdup("interactive");
+    printf("\n%u fields asked.\n\n", nasked);
+    cli_print_report(stdout, &c, &r, model, NULL, false);
+    rc = r.outcome.result == VXA_ENTERED ? EXIT_OK : EXIT_NEGATIVE;
+    if (save) {
+        char *js = vxa_case_to_json(&c);
+        FILE *f = fopen(save, "w");
+        if (!f) { fprintf(stderr, "vmxaudit interactive: cannot write %s\n", save); rc = EXIT_USAGE; }
+        else {
+            fprintf(f, "%s\n", js);
+            fclose(f);
+            printf("\nsaved the answers as %s (vmxaudit check %s)\n", save, save);
+        }
+        free(js);
+    }
+    vxa_case_free(&base);
+    vxa_case_free(&c);
+    return rc;
+}

@@ -1,0 +1,97 @@
+#!/bin/sh
+# test_import.sh — importers as a user runs them: the real-format samples in samples/ become
+# profiles and cases that `check` audits; bad dumps fail with file, line and what was expected.
+# usage: test_import.sh VMXAUDIT SOURCE_DIR
+set -u
+vx=$1
+src=$2
+. "$(dirname "$0")/lib.sh"
+s="$src/tests/cli/samples"
+
+msrs() { "$vx" profile show "$1" --format json | grep '"0x4'; }
+
+# --- profiles ---
+expect windbg 0 '17 of 20 VMX capability MSRs captured' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" -o "$tmp/8700k.json"
+expect windbg-vmfunc-missing 0 'IA32_VMX_VMFUNC \(0x491\) is advertised by another MSR but not captured' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" -o "$tmp/8700k.json"
+msrs "$tmp/8700k.json" > "$tmp/a"; msrs il-i7-8700k-coffeelake > "$tmp/b"
+expect windbg-same-msrs 0 '' -- cmp "$tmp/a" "$tmp/b"
+expect windbg-stdout 0 '"0x482":[[:space:]]*"0xfff9fffe0401e172"' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" --name my-8700k
+expect windbg-name 0 '"name":[[:space:]]*"my-8700k"' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" --name my-8700k
+expect msrtools 0 '17 of 20 .*4 CPUs agree' -- "$vx" profile import --format msr-tools "$s/msr-tools-rdmsr-xeon-8180.txt" --maxphyaddr 46 -o "$tmp/8180.json"
+msrs "$tmp/8180.json" > "$tmp/a"; msrs il-xeon-8180-skylake-sp > "$tmp/b"
+expect msrtools-same-msrs 0 '' -- cmp "$tmp/a" "$tmp/b"
+expect msrtools-maxphyaddr 0 'MAXPHYADDR 46' -- "$vx" profile show "$tmp/8180.json"
+expect check-with-imported 0 'VM entry succeeds' -- "$vx" check "$src/corpus/layouts/linux64.json" --profile "$tmp/8180.json"
+printf '$ sudo rdmsr -d 0x480\n61365942969434116\n0x481 0xff00000016\n# a comment\n' > "$tmp/dec.txt"
+expect msrtools-decimal 0 '"0x480":[[:space:]]*"0xda040000000004"' -- "$vx" profile import --format msr-tools "$tmp/dec.txt"
+printf '$ rdmsr -a 0x481\nff00000016\n7f00000016\n' > "$tmp/disagree.txt"
+expect msrtools-cpus-disagree 2 'disagree.txt:3: CPUs disagree on MSR 0x481: 0x7f00000016 here, 0xff00000016 on line 2' -- "$vx" profile import --format msr-tools "$tmp/disagree.txt"
+printf '$ rdmsr -f 7:0 0x480\n4\n' > "$tmp/field.txt"
+expect msrtools-bitfield 2 'field.txt:1: rdmsr -f' -- "$vx" profile import --format msr-tools "$tmp/field.txt"
+printf 'da040000000004\n' > "$tmp/orphan.txt"
+expect msrtools-no-command 2 'orphan.txt:1: expected an rdmsr command line' -- "$vx" profile import --format msr-tools "$tmp/orphan.txt"
+printf '0: kd> rdmsr 480\nmsr[480] = 00da0400`00000004\nmsr[481] = 0000007f 00000016\n' > "$tmp/bad.txt"
+expect windbg-bad-line 2 'bad.txt:3: unexpected text after the value' -- "$vx" profile import --format windbg "$tmp/bad.txt"
+printf 'hello\n' > "$tmp/hello.txt"
+expect windbg-not-windbg 2 "hello.txt:1: expected WinDbg rdmsr output 'msr\[INDEX\] = HIGH\`LOW'" -- "$vx" profile import --format windbg "$tmp/hello.txt"
+printf 'msr[480] = 00da0400`00000004\nmsr[480] = 00da0400`00000005\n' > "$tmp/twice.txt"
+expect windbg-twice 2 'twice.txt:2: MSR 0x480 given twice' -- "$vx" profile import --format windbg "$tmp/twice.txt"
+expect import-bad-format 2 "unknown format 'aida'" -- "$vx" profile import --format aida "$tmp/hello.txt"
+expect import-no-file 2 'nope.txt: cannot open' -- "$vx" profile import --format windbg "$tmp/nope.txt"
+
+# the msr device: pread(8 bytes) at offset = MSR index.  A regular file of 0x494 bytes whose byte
+# at offset i is i & 0xff: MSR 0x480 reads bytes 0x480..0x487, 0x48c the last whole 8 bytes,
+# 0x48d..0x493 are short reads (not captured).
+awk 'BEGIN { for (i = 0; i < 1172; i++) printf "%c", i % 256 }' LC_ALL=C > "$tmp/msr"
+if [ -n "${VXA_WINDOWS:-}" ]; then   # the Windows build: no msr device there, exit 3 and say so
+  expect msr-device-windows 3 'not available on Windows' -- "$vx" profile import --format msr-device --msr-path "$tmp/msr"
+elif [ "$(wc -c < "$tmp/msr")" -eq 1172 ]; then
+  expect msr-device 0 '13 of 20 VMX capability MSRs captured' -- "$vx" profile import --format msr-device --msr-path "$tmp/msr" -o "$tmp/dev.json"
+  expect msr-device-0x480 0 '"0x480":[[:space:]]*"0x8786858483828180"' -- cat "$tmp/dev.json"
+  expect msr-device-0x48c 0 '"0x48c":[[:space:]]*"0x939291908f8e8d8c"' -- cat "$tmp/dev.json"
+  expect_not msr-device-0x48d-not-captured '"0x48d"'
+else
+  echo "FAIL msr-device: could not write the byte file"; fail=$((fail + 1))
+fi
+[ -n "${VXA_WINDOWS:-}" ] ||
+  expect msr-device-missing 2 'cannot open' -- "$vx" profile import --format msr-device --msr-path "$tmp/no-such-msr"
+
+# --- cases from VMCS dumps ---
+k="$s/kvm-dmesg-tr-available-tss.txt"
+expect kvm-import 0 'the dump lacks fields the rules read.*' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
+expect kvm-missing-listed 0 'MSR_BITMAP' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
+expect kvm-observed-hint 0 'check .*kvm.json --observed 33 --qualification 0' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
+expect kvm-case-missing 0 '"missing":' -- cat "$tmp/kvm.json"
+expect kvm-case-fields 0 '"GUEST_TR_AR_BYTES":[[:space:]]*"0x89"' -- cat "$tmp/kvm.json"
+expect kvm-case-sysenter 0 '"GUEST_SYSENTER_EIP":[[:space:]]*"0xffffffff9c201b30"' -- cat "$tmp/kvm.json"
+expect kvm-case-svi-rvi 0 '"GUEST_INTR_STATUS":[[:space:]]*"0x0"' -- cat "$tmp/kvm.json"
+expect kvm-check 1 'GUEST_TR_AR_TYPE' -- "$vx" check "$tmp/kvm.json"
+expect kvm-check-prediction 1 'VM-entry failure: exit reason 33' -- "$vx" check "$tmp/kvm.json"
+expect kvm-check-observed 1 '1 likely culprit' -- "$vx" check "$tmp/kvm.json" --observed 33 --qualification 0
+expect kvm-repair 0 'GUEST_TR_AR_BYTES +0x89 -> 0x8b' -- "$vx" repair "$tmp/kvm.json"
+expect kvm-stdin 0 '"GUEST_CR3"' -- sh -c "\"$vx\" import --format kvm-dmesg - --profile il-xeon-8180-skylake-sp < \"$k\""
+expect kvm-profile-file 0 '"msrs"' -- "$vx" import --format kvm-dmesg "$k" --profile "$tmp/8180.json"
+x="$s/xen-cs-l-and-d.txt"
+expect xen-import 0 'TSC_MULTIPLIER' -- "$vx" import --format xen "$x" --profile il-xeon-8180-skylake-sp -o "$tmp/xen.json"
+expect xen-case-columns 0 '"GUEST_TR_AR_BYTES":[[:space:]]*"0x8b"' -- cat "$tmp/xen.json"
+expect xen-case-host-rip 0 '"HOST_RIP":[[:space:]]*"0xffff82d04029a4e0"' -- cat "$tmp/xen.json"
+expect xen-check 1 'GUEST_CS_AR_DB' -- "$vx" check "$tmp/xen.json"
+expect xen-check-bit 1 'bit 14 \(D/B\) of GUEST_CS_AR_BYTES must be 0' -- "$vx" check "$tmp/xen.json"
+# two dumps in one dmesg: the last is imported
+cat "$x" "$x" > "$tmp/two.txt"
+expect xen-two-dumps 0 '2 dumps in the text; imported the last one \(line 5[0-9]\)' -- "$vx" import --format xen "$tmp/two.txt" --profile il-xeon-8180-skylake-sp
+# bad dumps: file, line, what was expected; exit 2
+expect kvm-no-dump 2 'hello.txt:1: no VMCS dump found' -- "$vx" import --format kvm-dmesg "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
+sed 's/CR3 = 0x000000010a5e8000/CR3 = 0x00000001zz5e8000/' "$k" > "$tmp/badcr3.txt"
+expect kvm-bad-value 2 "badcr3.txt:8: Guest State: 'CR3': expected a hex number, found '0x00000001zz5e8000'" -- "$vx" import --format kvm-dmesg "$tmp/badcr3.txt" --profile il-xeon-8180-skylake-sp
+sed 's/attr=0x00089/attr=0x/' "$k" > "$tmp/badattr.txt"
+expect kvm-bad-attr 2 "badattr.txt:21: Guest State: 'TR: attr': expected a hex number" -- "$vx" import --format kvm-dmesg "$tmp/badattr.txt" --profile il-xeon-8180-skylake-sp
+sed 's/Interruptibility = 00000000/Interruptibility = 1000000000/' "$k" > "$tmp/wide.txt"
+expect kvm-too-wide 2 'wide.txt:[0-9]+: Guest State: value 0x1000000000 .* wider than the field GUEST_INTERRUPTIBILITY_INFO' -- "$vx" import --format kvm-dmesg "$tmp/wide.txt" --profile il-xeon-8180-skylake-sp
+expect import-no-profile 2 'missing --profile' -- "$vx" import --format kvm-dmesg "$k"
+expect import-bad-profile 2 'no bundled profile' -- "$vx" import --format kvm-dmesg "$k" --profile no-such-cpu
+expect import-unknown-format 2 "unknown format 'vbox'" -- "$vx" import --format vbox "$k" --profile il-xeon-8180-skylake-sp
+expect import-help 0 'usage: vmxaudit import' -- "$vx" import --help
+expect profile-import-help 0 'usage: vmxaudit profile import' -- "$vx" profile import --help
+
+finish
