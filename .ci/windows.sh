@@ -23,9 +23,14 @@ cj="$out/cjson"
 if [ ! -f "$cj/prefix/lib/libcjson.a" ]; then
   rm -rf "$cj"; mkdir -p "$cj/apt/lists/partial" "$cj/apt/cache/archives/partial" "$cj/prefix/include/cjson" \
     "$cj/prefix/lib/pkgconfig"
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-  echo "deb-src http://deb.debian.org/debian $codename main" > "$cj/apt/sources.list"
-  apt_opts=(-o Dir::Etc::SourceList="$cj/apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+  # deb-src entries derived from the machine's own apt sources (whatever mirror it uses).
+  mkdir -p "$cj/apt/parts"
+  : > "$cj/apt/sources.list"
+  [ -f /etc/apt/sources.list ] && sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$cj/apt/sources.list"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && sed 's/^Types:.*/Types: deb-src/' "$f" > "$cj/apt/parts/$(basename "$f")"
+  done
+  apt_opts=(-o Dir::Etc::SourceList="$cj/apt/sources.list" -o Dir::Etc::SourceParts="$cj/apt/parts"
             -o Dir::State::Lists="$cj/apt/lists" -o Dir::Cache="$cj/apt/cache" -o APT::Sandbox::User=root)
   apt-get "${apt_opts[@]}" update -qq
   (cd "$cj" && apt-get "${apt_opts[@]}" source -qq cjson)

@@ -238,7 +238,8 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     if (res->log) cJSON_AddStringToObject(b, "log", res->log);
     cJSON *origin = cJSON_AddObjectToObject(doc, "origin");
     cJSON_AddStringToObject(origin, "campaign", "vmxaudit oracle run");
-    cJSON_AddStringToObject(origin, "parent", path);
+    const char *base = strrchr(path, '/');
+    cJSON_AddStringToObject(origin, "parent", base ? base + 1 : path);   /* the case file it came from */
     char *out = cJSON_Print(doc);
     cJSON_Delete(doc);
     char final[4096], tmp[4200];

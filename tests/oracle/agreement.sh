@@ -1,0 +1,22 @@
+#!/bin/sh
+# agreement.sh — issue 5's bar: real VM entries in Bochs 2.7 agree with the engine's bochs-2.7
+# model on the bundled layouts, the examples, the regression corpus and the failing and passing
+# case of every check (tests/checks), each case run as executed (design §6).
+# usage: agreement.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
+set -u
+vx=$1
+tc=$2
+src=$3
+export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/checks"
+"$tc" --export "$tmp/checks" >/dev/null || exit 1
+"$vx" oracle run --backend bochs --cpu corei7_skylake_x --model bochs-2.7 --timeout 1 \
+    "$src/corpus/layouts" "$src/corpus/examples" "$src/corpus/regressions" "$tmp/checks" > "$tmp/out" 2>&1
+rc=$?
+grep -E '^DIFF' -A12 "$tmp/out" | head -80
+tail -n 1 "$tmp/out"
+[ $rc -eq 3 ] && { echo "SKIP: Bochs is not available here"; exit 77; }
+[ $rc -eq 0 ] || exit 1
+grep -q ' 0 differ' "$tmp/out"
