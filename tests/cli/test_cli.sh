@@ -51,6 +51,19 @@ printf '{"profile": "qemu-icelake-server-v1", "vmcs": {}}' > "$tmp/qemu.json"
 expect repair-incomplete 0 'the profile lacks IA32_VMX_BASIC' -- "$vx" repair "$tmp/qemu.json"
 expect lint 1 'lint: fields the rules read that the layout never set' -- "$vx" check --lint "$tmp/zero.json"
 
+# test: replays expectations; oracle: usage errors and the KVM backend without VMX (exit 3)
+expect test-regressions 0 '^[0-9]+ passed, 0 failed$' -- "$vx" test --quiet "$src/corpus/regressions"
+expect test-example 0 '1 passed, 0 failed' -- "$vx" test "$src/corpus/examples/broken-blue-pill.json"
+printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {}, "expect": {"result": "entered"}}' > "$tmp/wrong.json"
+expect test-wrong 1 'FAIL .*predicted VMfailValid' -- "$vx" test "$tmp/wrong.json"
+expect test-missing 2 'missing CASE' -- "$vx" test
+expect oracle-no-backend 2 'missing --backend' -- "$vx" oracle run "$src/corpus/layouts"
+expect oracle-bad-backend 2 "unknown backend 'qemu'" -- "$vx" oracle probe --backend qemu
+expect oracle-no-cases 2 'run needs CASE' -- "$vx" oracle run --backend bochs
+if [ -e /dev/kvm ] && ! grep -qw vmx /proc/cpuinfo; then
+  expect oracle-kvm-no-vmx 3 '^vmxaudit oracle probe: KVM offers no VMX to guests: ' -- "$vx" oracle probe --backend kvm
+fi
+
 # bad input: exit 2, file, position and field named, no crash
 printf '{\n  "profile": "il-xeon-8180-skylake-sp",\n  "vmcs": { "GUEST_CR00": "0x1" }\n}\n' > "$tmp/typo.json"
 expect bad-field 2 'typo.json:3: vmcs.GUEST_CR00: unknown VMCS field .*did you mean GUEST_CR0' -- "$vx" check "$tmp/typo.json"
