@@ -96,3 +96,18 @@ const char *regbit_name(const char *reg, unsigned bit)
     if (!strcmp(reg, "RFLAGS")) return bit < 22 ? rflags[bit] : NULL;
     return NULL;
 }
+
+vxa_word control_word_of(vxa_field f)
+{
+    switch (f) {
+    case VXA_F_PIN_BASED_VM_EXEC_CONTROL: return VXA_WORD_PIN;
+    case VXA_F_CPU_BASED_VM_EXEC_CONTROL: return VXA_WORD_PROC;
+    case VXA_F_SECONDARY_VM_EXEC_CONTROL: return VXA_WORD_PROC2;
+    case VXA_F_TERTIARY_VM_EXEC_CONTROL: return VXA_WORD_PROC3;
+    case VXA_F_VM_EXIT_CONTROLS: return VXA_WORD_EXIT;
+    case VXA_F_SECONDARY_VM_EXIT_CONTROLS: return VXA_WORD_EXIT2;
+    case VXA_F_VM_ENTRY_CONTROLS: return VXA_WORD_ENTRY;
+    case VXA_F_VM_FUNCTION_CONTROL: return VXA_WORD_VMFUNC;
+    default: return VXA_WORD_NONE;
+    }
+}

@@ -8,6 +8,8 @@ typedef struct bitname { unsigned bit; const char *name; } bitname;
 /* Names of the word's bits, terminated by {0, NULL}. */
 const bitname *bitnames_of(vxa_word w);
 const char *bitname_of(vxa_word w, unsigned bit);
+/* The control word a VMCS field holds (VXA_WORD_NONE for other fields). */
+vxa_word control_word_of(vxa_field f);
 /* Names of CR0/CR4/EFER/RFLAGS bits: reg is "CR0", "CR4", "EFER", "RFLAGS". */
 const char *regbit_name(const char *reg, unsigned bit);
 #endif

@@ -44,6 +44,8 @@ int cli_input_error(const vxa_error *e);
 /* Usage error on stderr; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool cli_help_requested(int argc, char **argv, const char *help);
+/* Appends the case files `path` names (a file, or a folder searched for *.json) to *list. */
+void cli_case_files(const char *path, char ***list, size_t *n);
 /* Names the bits set in mask as "13 (VMXE), 5 (PAE)" for known registers, else "13, 5". */
 void cli_bits(char *buf, size_t n, uint64_t mask);
 const char *cli_undet_text(unsigned reason);

@@ -135,20 +135,6 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
 
 /* ---- the fields ---- */
 
-static vxa_word control_word(vxa_field f)
-{
-    switch (f) {
-    case VXA_F_PIN_BASED_VM_EXEC_CONTROL: return VXA_WORD_PIN;
-    case VXA_F_CPU_BASED_VM_EXEC_CONTROL: return VXA_WORD_PROC;
-    case VXA_F_SECONDARY_VM_EXEC_CONTROL: return VXA_WORD_PROC2;
-    case VXA_F_TERTIARY_VM_EXEC_CONTROL: return VXA_WORD_PROC3;
-    case VXA_F_VM_EXIT_CONTROLS: return VXA_WORD_EXIT;
-    case VXA_F_SECONDARY_VM_EXIT_CONTROLS: return VXA_WORD_EXIT2;
-    case VXA_F_VM_ENTRY_CONTROLS: return VXA_WORD_ENTRY;
-    case VXA_F_VM_FUNCTION_CONTROL: return VXA_WORD_VMFUNC;
-    default: return VXA_WORD_NONE;
-    }
-}
 
 /* Question order: the control words (they decide what else matters), the other controls, the
  * host state, the guest state; VM-exit information fields are never asked (read-only). */
@@ -175,7 +161,7 @@ static void field_help(const vxa_profile *p, vxa_field f)
     const vxa_field_info *fi = vxa_field_get(f);
     static const char *const widths[] = { "16-bit", "64-bit", "32-bit", "natural-width" };
     printf("    %s: encoding 0x%x, %s\n", fi->name, fi->encoding, widths[fi->width]);
-    vxa_word w = control_word(f);
+    vxa_word w = control_word_of(f);
     uint64_t m1, a1;
     unsigned missing;
     if (w != VXA_WORD_NONE && vxa_allowed(p, w, &m1, &a1, &missing)) {
@@ -339,7 +325,7 @@ int cmd_interactive(int argc, char **argv)
     static vxa_vmcs work;
     work = base.vmcs;
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {   /* fit the default controls to this CPU */
-        vxa_word w = control_word((vxa_field)f);
+        vxa_word w = control_word_of((vxa_field)f);
         uint64_t m1, a1;
         unsigned missing;
         if (w != VXA_WORD_NONE && vxa_allowed(&c.profile, w, &m1, &a1, &missing))

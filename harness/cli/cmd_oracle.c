@@ -1,10 +1,8 @@
 /* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (design §6).  `probe` prints the
  * oracle CPU's capability profile; `run` executes cases there and compares each observation with
  * the engine's prediction for the layout as executed. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include "cli.h"
 
@@ -142,34 +140,6 @@ typedef struct item {
     vxa_prepared prep;
 } item;
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static void collect(const char *path, char ***list, size_t *n)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        size_t first = *n;
-        while (d && (e = readdir(d))) {
-            size_t l = strlen(e->d_name);
-            if (e->d_name[0] == '.') continue;
-            char p[4096];
-            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-            struct stat s2;
-            if (stat(p, &s2) == 0 && S_ISDIR(s2.st_mode)) { collect(p, list, n); continue; }
-            if (l < 6 || strcmp(e->d_name + l - 5, ".json")) continue;
-            *list = realloc(*list, (*n + 1) * sizeof **list);
-            (*list)[(*n)++] = strdup(p);
-        }
-        if (d) closedir(d);
-        qsort(*list + first, *n - first, sizeof **list, cmp_str);
-        return;
-    }
-    *list = realloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = strdup(path);
-}
-
 static cJSON *outcome_json(const vxa_outcome *o)
 {
     cJSON *j = cJSON_CreateObject();
@@ -262,7 +232,7 @@ static int do_run(const opts *o, char **paths, int npaths)
 {
     char **files = NULL;
     size_t nfiles = 0;
-    for (int i = 0; i < npaths; i++) collect(paths[i], &files, &nfiles);
+    for (int i = 0; i < npaths; i++) cli_case_files(paths[i], &files, &nfiles);
     if (!nfiles) return cli_usage("oracle", "no case files");
     vxa_model model = vxa_model_by_name(o->model);
     if (model == VXA_MODEL_COUNT) return cli_usage("oracle", "unknown model '%s'", o->model);

@@ -16,34 +16,6 @@ const char cli_help_test[] =
     "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed'.\n"
     "exit status: 0 all pass, 1 a case fails, 2 bad input.\n";
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static void collect(const char *path, char ***list, size_t *n)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        size_t first = *n;
-        while (d && (e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            char p[4096];
-            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-            size_t l = strlen(e->d_name);
-            struct stat s2;
-            if (stat(p, &s2) == 0 && S_ISDIR(s2.st_mode)) collect(p, list, n);
-            else if (l > 5 && !strcmp(e->d_name + l - 5, ".json")) {
-                *list = realloc(*list, (*n + 1) * sizeof **list);
-                (*list)[(*n)++] = strdup(p);
-            }
-        }
-        if (d) closedir(d);
-        qsort(*list + first, *n - first, sizeof **list, cmp_str);
-        return;
-    }
-    *list = realloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = strdup(path);
-}
 
 /* NULL if the prediction satisfies the expectation, else why not (in buf). */
 static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, size_t n)
@@ -80,7 +52,7 @@ int cmd_test(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
         else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("test", "unknown option '%s'", argv[i]);
-        else collect(argv[i], &files, &nfiles);
+        else cli_case_files(argv[i], &files, &nfiles);
     }
     if (!nfiles) return cli_usage("test", "missing CASE|DIR");
     unsigned passed = 0, failed = 0, skipped = 0;

@@ -8,21 +8,6 @@
 const char *vxa_undet_text(unsigned reason);
 const char *cli_undet_text(unsigned reason) { return vxa_undet_text(reason); }
 
-/* The word or register a field holds, for naming bits. */
-static vxa_word field_word(vxa_field f)
-{
-    switch (f) {
-    case VXA_F_PIN_BASED_VM_EXEC_CONTROL: return VXA_WORD_PIN;
-    case VXA_F_CPU_BASED_VM_EXEC_CONTROL: return VXA_WORD_PROC;
-    case VXA_F_SECONDARY_VM_EXEC_CONTROL: return VXA_WORD_PROC2;
-    case VXA_F_TERTIARY_VM_EXEC_CONTROL: return VXA_WORD_PROC3;
-    case VXA_F_VM_EXIT_CONTROLS: return VXA_WORD_EXIT;
-    case VXA_F_SECONDARY_VM_EXIT_CONTROLS: return VXA_WORD_EXIT2;
-    case VXA_F_VM_ENTRY_CONTROLS: return VXA_WORD_ENTRY;
-    case VXA_F_VM_FUNCTION_CONTROL: return VXA_WORD_VMFUNC;
-    default: return VXA_WORD_NONE;
-    }
-}
 
 static const char *field_reg(const char *name)
 {
@@ -48,7 +33,7 @@ static uint64_t default1(vxa_word w)
 
 const char *cli_field_bit_name(vxa_field f, unsigned b)
 {
-    vxa_word w = field_word(f);
+    vxa_word w = control_word_of(f);
     if (w != VXA_WORD_NONE) {
         const char *n = bitname_of(w, b);
         return n ? n : (default1(w) >> b) & 1 ? "reserved, default 1" : "reserved";
