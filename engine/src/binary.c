@@ -136,15 +136,19 @@ size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
     return w.ok ? w.i : 0;
 }
 
+/* Blob by blob (later blobs win where they overlap), as the JSON case's reader: an access that
+ * runs past the top of the address space does not wrap around to address 0. */
 static int bin_read(void *ctx, uint64_t pa, void *buf, uint32_t len)
 {
     const vxa_bin_case *c = ctx;
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) out[i] = 0;
+    uint64_t end = pa + len < pa ? ~0ull : pa + len;
     for (unsigned k = 0; k < c->nblobs; k++) {
         const vxa_bin_blob *b = &c->blob[k];
-        for (uint32_t i = 0; i < len; i++)
-            if (pa + i >= b->address && pa + i < b->address + b->length) out[i] = b->data[pa + i - b->address];
+        uint64_t lo = pa > b->address ? pa : b->address;
+        uint64_t bend = b->address + b->length, hi = end < bend ? end : bend;
+        for (uint64_t a = lo; a < hi; a++) out[a - pa] = b->data[a - b->address];
     }
     return 0;
 }
