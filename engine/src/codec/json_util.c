@@ -64,9 +64,12 @@ int jsyntax(jctx *j, const char *where)
     snprintf(e->file, sizeof e->file, "%s", j->file ? j->file : "");
     e->path[0] = 0;
     position(j, where, &e->line, &e->column);
-    snprintf(e->message, sizeof e->message, "JSON syntax error%s%.20s%s",
-             where < j->text + j->len ? " near '" : " (unexpected end of input)",
-             where < j->text + j->len ? where : "", where < j->text + j->len ? "'" : "");
+    /* at most 20 bytes of the context, never past the end (the text need not be terminated) */
+    bool inside = where < j->text + j->len;
+    int left = inside ? (int)(j->text + j->len - where) : 0;
+    snprintf(e->message, sizeof e->message, "JSON syntax error%s%.*s%s",
+             inside ? " near '" : " (unexpected end of input)", left < 20 ? left : 20,
+             inside ? where : "", inside ? "'" : "");
     return -1;
 }
 
