@@ -114,10 +114,11 @@ int jnum(jctx *j, const cJSON *item, const char *path, uint64_t *out)
     if (cJSON_IsNumber(item)) {
         double d = item->valuedouble;
         if (d < 0) return jerr(j, path, key, "negative number %.0f", d);
-        if (d != (double)(uint64_t)d) return jerr(j, path, key, "%g is not an integer", d);
-        if (d > 9007199254740992.0)
+        /* the range first: converting a double beyond 2^64 (or inf, NaN) to an integer is UB */
+        if (!(d <= 9007199254740992.0))
             return jerr(j, path, key, "JSON number %.0f is beyond 2^53 and loses precision: "
                                       "write it as a hex string", d);
+        if (d != (double)(uint64_t)d) return jerr(j, path, key, "%g is not an integer", d);
         *out = (uint64_t)d;
         return 0;
     }
