@@ -2,7 +2,7 @@
  * Invariants: bad input gives an error with a message (never a crash); a profile that parses
  * is written as a JSON profile and read back to the same profile; the sanity check
  * (vxa_profile_check) and the allowed settings of every control word run without crash, and
- * allowed-0 settings the profile reports as contradictory are flagged by the sanity check. */
+ * a control word whose must-be-1 and may-be-1 bits contradict is flagged by the sanity check. */
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -35,7 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vxa_profile_warning w[32];
     unsigned nw = vxa_profile_check(&p, w, 32);
     bool flagged = false;
-    for (unsigned i = 0; i < nw && i < 32; i++) flagged |= w[i].issue == VXA_PI_ALLOWED0_NOT_IN_ALLOWED1;
+    for (unsigned i = 0; i < nw && i < 32; i++)   /* any of the warnings that explain it */
+        flagged |= w[i].issue == VXA_PI_ALLOWED0_NOT_IN_ALLOWED1 || w[i].issue == VXA_PI_DEFAULT1_NOT_SET ||
+                   w[i].issue == VXA_PI_TRUE_DISAGREES || w[i].issue == VXA_PI_NO_BASIC;
     for (unsigned wd = VXA_WORD_PIN; wd <= VXA_WORD_ENTRY; wd++) {
         uint64_t m1, a1;
         unsigned missing;
