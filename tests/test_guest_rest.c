@@ -16,33 +16,14 @@ static vxa_report r;
 /* Builds linux64 + a JSON patch and audits it with the given memory reader (NULL: the case's). */
 static void run(const char *patch, const vxa_memory *mem, uint8_t model)
 {
-    cJSON *p = cJSON_Parse(patch);
-    vxa_case c;
-    char err[400];
-    assert_non_null(p);
-    if (tc_build_case("linux64", p, &c, err, sizeof err)) fail_msg("%s", err);
-    vxa_memory m = mem ? *mem : vxa_case_memory(&c);
-    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &m, model };
-    assert_int_equal(vxa_audit(&in, &r), 0);
-    vxa_case_free(&c);
-    cJSON_Delete(p);
+    tc_audit("linux64", patch, mem, model, &r);
 }
 
-static const vxa_undetermined *undet(vxa_check id)
-{
-    for (unsigned i = 0; i < r.nundetermined && i < VXA_MAX_UNDETERMINED; i++)
-        if (r.undetermined[i].check == id) return &r.undetermined[i];
-    return NULL;
-}
+static const vxa_undetermined *undet(vxa_check id) { return tc_undetermined(&r, vxa_check_get(id)->id); }
 
 static unsigned nviol(void) { return r.nviolations; }
 
-static const vxa_violation *viol(vxa_check id)
-{
-    for (unsigned i = 0; i < r.nviolations && i < VXA_MAX_VIOLATIONS; i++)
-        if (r.violations[i].check == id) return &r.violations[i];
-    return NULL;
-}
+static const vxa_violation *viol(vxa_check id) { return tc_violation(&r, vxa_check_get(id)->id); }
 
 /* NMI injection under blocking by STI: model-specific in the SDM (qualification 3 where a
  * processor requires bit 0 = 0) — undetermined, and the prediction says it assumes a pass. */

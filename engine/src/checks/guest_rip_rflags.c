@@ -2,7 +2,6 @@
  * Guest-state failures: exit reason 33, qualification 0. */
 #include "../internal.h"
 
-#define CS_AR_L BIT(13)                      /* 25.4.1 access rights: L (64-bit code segment) */
 /* RFLAGS reserved bits: 63:22, 15, 5, 3 (Vol. 1 3.4.3). */
 #define RFLAGS_RESERVED (~0ull << 22 | BIT(15) | BIT(5) | BIT(3))
 
@@ -22,7 +21,7 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
     uint64_t rip = FV(c, GUEST_RIP), rflags = FV(c, GUEST_RFLAGS);
     uint64_t intr = FV(c, VM_ENTRY_INTR_INFO_FIELD);
     bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
-    bool cs_l = (FV(c, GUEST_CS_AR_BYTES) & CS_AR_L) != 0;
+    bool cs_l = (FV(c, GUEST_CS_AR_BYTES) & SEG_AR_L) != 0;
     bool inject = (intr & INTR_INFO_VALID) != 0;
     unsigned type = (unsigned)(intr >> INTR_INFO_TYPE_SHIFT) & 7u;
 

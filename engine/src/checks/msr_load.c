@@ -30,10 +30,8 @@
 
 typedef struct msr_entry { uint32_t index, reserved; uint64_t value; } msr_entry;
 
-static bool lm(const vxa_ctx *c)            /* Intel 64 (CPUID.80000001H:EDX.LM); unknown = yes */
-{
-    return !(c->p->cpuid_known & VXA_CPUID_LM) || (c->p->cpuid & VXA_CPUID_LM);
-}
+/* Intel 64 (CPUID.80000001H:EDX.LM); unknown = yes. */
+static bool lm(const vxa_ctx *c) { return vxa_intel64(c) != 0; }
 
 /* Would WRMSR at CPL 0 of e->value to e->index cause #GP, as far as the profile can tell?
  * Returns 1 (#GP: *bits = the offending bits, *fix = a value WRMSR accepts), 0 (accepted) or -1
