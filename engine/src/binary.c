@@ -59,6 +59,21 @@ size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *c)
         r.i += b->length;
         c->nblobs++;
     }
+    if (r.ok && r.i < r.n && r.p[r.i] == 'E') {   /* environment extension */
+        r.i++;
+        unsigned mode = (unsigned)get(&r, 1), xf = (unsigned)get(&r, 1);
+        if (r.ok) e->mode = (uint8_t)(mode % 5);
+        e->feature_control = r.ok ? get(&r, 8) : e->feature_control;
+        e->cr0 = r.ok ? get(&r, 8) : e->cr0;
+        e->cr4 = r.ok ? get(&r, 8) : e->cr4;
+        uint64_t va = get(&r, 8), ca = get(&r, 8);
+        if (r.ok) {
+            e->has_vmxon_address = xf & 1;
+            e->vmxon_address = e->has_vmxon_address ? va : 0;
+            e->has_current_vmcs_address = (xf >> 1) & 1;
+            e->current_vmcs_address = e->has_current_vmcs_address ? ca : 0;
+        }
+    }
     return r.i ? r.i : 1;
 }
 
@@ -103,18 +118,37 @@ size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
         put(&w, c->blob[k].length, 2);
         for (uint32_t i = 0; i < c->blob[k].length; i++) put(&w, c->blob[k].data[i], 1);
     }
+    /* The extension only where the environment differs from what the header implies. */
+    vxa_entry d;
+    vxa_entry_init(&d);
+    if (e->mode != (e->host_ia32e ? VXA_MODE_64BIT : VXA_MODE_PROTECTED) ||
+        e->feature_control != d.feature_control || e->cr0 != d.cr0 || e->cr4 != d.cr4 ||
+        e->has_vmxon_address || e->has_current_vmcs_address) {
+        put(&w, 'E', 1);
+        put(&w, e->mode, 1);
+        put(&w, (unsigned)e->has_vmxon_address | (unsigned)e->has_current_vmcs_address << 1, 1);
+        put(&w, e->feature_control, 8);
+        put(&w, e->cr0, 8);
+        put(&w, e->cr4, 8);
+        put(&w, e->has_vmxon_address ? e->vmxon_address : 0, 8);
+        put(&w, e->has_current_vmcs_address ? e->current_vmcs_address : 0, 8);
+    }
     return w.ok ? w.i : 0;
 }
 
+/* Blob by blob (later blobs win where they overlap), as the JSON case's reader: an access that
+ * runs past the top of the address space does not wrap around to address 0. */
 static int bin_read(void *ctx, uint64_t pa, void *buf, uint32_t len)
 {
     const vxa_bin_case *c = ctx;
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) out[i] = 0;
+    uint64_t end = pa + len < pa ? ~0ull : pa + len;
     for (unsigned k = 0; k < c->nblobs; k++) {
         const vxa_bin_blob *b = &c->blob[k];
-        for (uint32_t i = 0; i < len; i++)
-            if (pa + i >= b->address && pa + i < b->address + b->length) out[i] = b->data[pa + i - b->address];
+        uint64_t lo = pa > b->address ? pa : b->address;
+        uint64_t bend = b->address + b->length, hi = end < bend ? end : bend;
+        for (uint64_t a = lo; a < hi; a++) out[a - pa] = b->data[a - b->address];
     }
     return 0;
 }

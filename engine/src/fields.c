@@ -24,11 +24,16 @@ const vxa_field_info *vxa_field_get(vxa_field f)
     return (unsigned)f < VXA_FIELD_COUNT ? &field_table[f] : 0;
 }
 
+/* Binary search: fields.def lists the fields by ascending encoding (test_binary checks it). */
 vxa_field vxa_field_by_encoding(uint32_t encoding)
 {
-    for (unsigned i = 0; i < VXA_FIELD_COUNT; i++)
-        if (field_table[i].encoding == encoding) return (vxa_field)i;
-    return VXA_F_NONE;
+    unsigned lo = 0, hi = VXA_FIELD_COUNT;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (field_table[mid].encoding < encoding) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < VXA_FIELD_COUNT && field_table[lo].encoding == encoding ? (vxa_field)lo : VXA_F_NONE;
 }
 
 int vxa_strcasecmp(const char *a, const char *b)

@@ -1,7 +1,16 @@
-/* fuzz_common.c — invariants and check coverage shared by the fuzz targets. */
+/* fuzz_common.c — invariants, per-check coverage and case conversion shared by the fuzz targets. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
 #include "fuzz_common.h"
+
+/* libFuzzer reads this section as extra coverage counters (and clears it before each input);
+ * the replay main accumulates them for the coverage report. */
+#if defined(__clang__) && defined(VXA_LIBFUZZER)
+__attribute__((used, section("__libfuzzer_extra_counters")))
+#endif
+uint8_t vxa_check_counters[2 * VXA_CHECK_COUNT];
 
 void fuzz_die(const char *why)
 {
@@ -36,22 +45,190 @@ const char *fuzz_outcome_inconsistent(const vxa_report *r, const vxa_entry *e)
     return o->result == VXA_ENTERED ? NULL : "no violation but the entry fails";
 }
 
-void fuzz_count_checks(const vxa_report *r, uint8_t *counters)
+#ifdef __AFL_COMPILER
+/* AFL++ sees edges, not libFuzzer's counters: one branch per check outcome, so a new outcome is
+ * a new edge. */
+static volatile unsigned afl_sink;
+static void afl_edges(const uint8_t *fail, const uint8_t *pass)
 {
-    bool failed[VXA_CHECK_COUNT] = { 0 };
+#define VXA_CHECK(id, cls, sdm, rule) \
+    if (fail[VXA_C_##id]) afl_sink++;  \
+    if (pass[VXA_C_##id]) afl_sink += 2;
+#include "vmxaudit/checks.def"
+#undef VXA_CHECK
+}
+#endif
+
+static uint8_t group(uint8_t cls) { return cls == VXA_CLASS_CONTROLS ? VXA_CLASS_HOST : cls; }
+
+void fuzz_count_checks(const vxa_report *r, const vxa_entry *e, uint8_t *counters)
+{
+    uint8_t fail[VXA_CHECK_COUNT] = { 0 }, pass[VXA_CHECK_COUNT] = { 0 }, undet[VXA_CHECK_COUNT] = { 0 };
     unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
-    for (unsigned i = 0; i < n; i++) failed[r->violations[i].check] = true;
-    /* The classes the CPU reaches: all up to the first failing class. */
-    uint8_t reached = VXA_CLASS_MSRLOAD;
-    for (unsigned i = 0; i < n; i++) {
-        uint8_t c = vxa_check_get((vxa_check)r->violations[i].check)->cls;
-        if (c == VXA_CLASS_CONTROLS) c = VXA_CLASS_HOST;
-        if (c < reached && c != VXA_CLASS_ADVISORY) reached = c;
-    }
+    for (unsigned i = 0; i < n; i++) fail[r->violations[i].check] = 1;
+    unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
+    for (unsigned i = 0; i < nu; i++) undet[r->undetermined[i].check] = 1;
+    /* the first failing class (controls and host state are one), and the first failing check of
+     * the ordered classes (VMXON, instruction: the first failure is the CPU's answer) */
+    uint8_t first_cls = VXA_CLASS_COUNT;
+    unsigned first_ordered = VXA_CHECK_COUNT;
     for (unsigned c = 0; c < VXA_CHECK_COUNT; c++) {
-        if (failed[c]) { if (counters[2 * c] < 255) counters[2 * c]++; continue; }
+        if (!fail[c]) continue;
         uint8_t cls = vxa_check_get((vxa_check)c)->cls;
-        if (cls == VXA_CLASS_CONTROLS) cls = VXA_CLASS_HOST;
-        if (cls <= reached && counters[2 * c + 1] < 255) counters[2 * c + 1]++;
+        if (cls == VXA_CLASS_ADVISORY) continue;
+        if (group(cls) < first_cls) first_cls = group(cls);
+        if (cls <= VXA_CLASS_INSTRUCTION && c < first_ordered) first_ordered = c;
     }
+    bool vmxon = e->instruction == VXA_VMXON;
+    /* a truncated report does not list every violation: passes are then unknown */
+    bool complete = r->nviolations <= VXA_MAX_VIOLATIONS && r->nundetermined <= VXA_MAX_UNDETERMINED;
+    for (unsigned c = 0; c < VXA_CHECK_COUNT; c++) {
+        if (fail[c]) {
+            if (counters[2 * c] < 255) counters[2 * c]++;
+            continue;
+        }
+        if (undet[c] || !complete) continue;
+        uint8_t cls = vxa_check_get((vxa_check)c)->cls;
+        bool reached;
+        switch (cls) {
+        case VXA_CLASS_VMXON: reached = vmxon && c < first_ordered; break;
+        case VXA_CLASS_INSTRUCTION: reached = !vmxon && c < first_ordered; break;
+        case VXA_CLASS_ADVISORY: reached = !vmxon && first_cls >= VXA_CLASS_HOST; break;
+        default: reached = !vmxon && first_cls >= group(cls); break;
+        }
+        if (reached) {
+            pass[c] = 1;
+            if (counters[2 * c + 1] < 255) counters[2 * c + 1]++;
+        }
+    }
+#ifdef __AFL_COMPILER
+    afl_edges(fail, pass);
+#else
+    (void)pass;
+#endif
+}
+
+/* ---- binary case <-> JSON case ---- */
+
+static cJSON *hex(uint64_t v)
+{
+    char b[24];
+    snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
+    return cJSON_CreateString(b);
+}
+
+void *fuzz_profile_to_json(const vxa_profile *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", "fuzz");
+    cJSON *m = cJSON_AddObjectToObject(o, "msrs");
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if (vxa_profile_has(p, i)) {
+            char k[16];
+            snprintf(k, sizeof k, "0x%x", VXA_MSR_INDEX(i));
+            cJSON_AddItemToObject(m, k, hex(p->msr[i]));
+        }
+    if (!p->maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", p->maxphyaddr);
+    cJSON_AddNumberToObject(o, "linear_address_width", p->linear_address_width);
+    cJSON *cpu = cJSON_AddObjectToObject(o, "cpuid");
+    for (unsigned bit = 0; bit < VXA_CPUID_COUNT; bit++)
+        if ((p->cpuid_known >> bit) & 1u) cJSON_AddBoolToObject(cpu, vxa_cpuid_name(bit), (p->cpuid >> bit) & 1u);
+    return o;
+}
+
+const char *fuzz_profile_diff(const vxa_profile *p, const vxa_profile *q)
+{
+    if (p->msr_present != q->msr_present) return "profile MSR set";
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if (vxa_profile_has(p, i) && p->msr[i] != q->msr[i]) return "profile MSR value";
+    if (p->maxphyaddr != q->maxphyaddr || p->maxphyaddr_default != q->maxphyaddr_default) return "MAXPHYADDR";
+    if (p->linear_address_width != q->linear_address_width) return "linear-address width";
+    if (p->cpuid != q->cpuid || p->cpuid_known != q->cpuid_known) return "CPUID features";
+    return NULL;
+}
+
+int fuzz_bin_to_case(const vxa_bin_case *b, vxa_case *c)
+{
+    vxa_case_init(c);
+    const vxa_profile *p = &b->profile;
+    cJSON *o = fuzz_profile_to_json(p);
+    c->profile_json = o;
+    c->profile_name = strdup("fuzz");
+    c->profile = *p;
+    /* Only the features the format knows are kept, and IA-32e support follows IA32_VMX_BASIC[48]
+     * where the profile does not state it (design §4.1, as the reader does). */
+    c->profile.cpuid &= (1u << VXA_CPUID_COUNT) - 1;
+    c->profile.cpuid_known &= (1u << VXA_CPUID_COUNT) - 1;
+    c->profile.cpuid &= c->profile.cpuid_known;
+    if (!(c->profile.cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
+        c->profile.cpuid_known |= VXA_CPUID_LM;
+        if (!((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) c->profile.cpuid |= VXA_CPUID_LM;
+    }
+    c->vmcs = b->vmcs;
+    c->entry = b->entry;
+    c->memory = calloc(b->nblobs ? b->nblobs : 1, sizeof *c->memory);
+    if (!c->memory) return -1;
+    for (unsigned k = 0; k < b->nblobs; k++) {
+        vxa_blob *d = &c->memory[c->nmemory++];
+        d->address = b->blob[k].address;
+        d->length = b->blob[k].length;
+        d->data = malloc(d->length + 1u);
+        if (!d->data) return -1;
+        if (d->length) memcpy(d->data, b->blob[k].data, d->length);
+    }
+    return 0;
+}
+
+const char *fuzz_case_diff(const vxa_case *a, const vxa_case *b)
+{
+    const char *d = fuzz_profile_diff(&a->profile, &b->profile);
+    if (d) return d;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        if (vxa_is_set(&a->vmcs, (vxa_field)f) != vxa_is_set(&b->vmcs, (vxa_field)f)) return "set of VMCS fields";
+        if (a->vmcs.value[f] != b->vmcs.value[f]) return "VMCS field value";
+    }
+    const vxa_entry *x = &a->entry, *y = &b->entry;
+    if (x->instruction != y->instruction || x->launched != y->launched || x->current_vmcs != y->current_vmcs ||
+        x->host_ia32e != y->host_ia32e || x->mode != y->mode || x->vmx_operation != y->vmx_operation ||
+        x->vmx_non_root != y->vmx_non_root || x->movss_blocking != y->movss_blocking || x->cpl != y->cpl ||
+        x->smm != y->smm)
+        return "entry environment";
+    if (x->has_current_vmcs_address != y->has_current_vmcs_address ||
+        x->current_vmcs_address != y->current_vmcs_address || x->has_vmxon_address != y->has_vmxon_address ||
+        x->vmxon_address != y->vmxon_address || x->feature_control != y->feature_control || x->cr0 != y->cr0 ||
+        x->cr4 != y->cr4)
+        return "entry addresses or VMXON state";
+    if (a->nmemory != b->nmemory) return "number of memory blobs";
+    for (size_t i = 0; i < a->nmemory; i++)
+        if (a->memory[i].address != b->memory[i].address || a->memory[i].length != b->memory[i].length ||
+            (a->memory[i].length && memcmp(a->memory[i].data, b->memory[i].data, a->memory[i].length)))
+            return "memory blob";
+    return NULL;
+}
+
+void fuzz_find_corpus(const char *argv0)
+{
+    if (getenv("VMXAUDIT_CORPUS") || !argv0) return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", argv0);
+    char *slash = strrchr(dir, '/');
+    if (!slash) return;
+    snprintf(slash, sizeof dir - (size_t)(slash - dir), "/vmxaudit-corpus");
+    FILE *f = NULL;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/profiles", dir);
+    if ((f = fopen(probe, "r"))) {
+        fclose(f);
+        setenv("VMXAUDIT_CORPUS", dir, 0);
+    }
+}
+
+bool fuzz_profile_is_path(const uint8_t *data, size_t size)
+{
+    cJSON *doc = cJSON_ParseWithLength((const char *)data, size);
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "profile");
+    bool path = cJSON_IsString(p) && (strchr(p->valuestring, '/') || strstr(p->valuestring, ".json") ||
+                                      !strcmp(p->valuestring, "-"));
+    cJSON_Delete(doc);
+    return path;
 }

@@ -11,6 +11,10 @@
  *   u32 cpuid, u32 cpuid_known
  *   u16 nfields; then { u16 encoding, u64 value } per field
  *   u8  nblobs;  then { u32 address, u16 length, bytes } per blob
+ *   optional environment extension (the VMXON preconditions and the CPU mode):
+ *   u8  'E', u8 mode (vxa_cpu_mode), u8 flags (bit0 vmxon_address given, bit1
+ *       current_vmcs_address given), u64 feature_control, u64 cr0, u64 cr4, u64 vmxon_address,
+ *       u64 current_vmcs_address; absent: the defaults (vxa_entry_init, mode from the host flag).
  * Anything after that is ignored; a truncated input decodes as far as it goes. */
 #ifndef VMXAUDIT_BINARY_H
 #define VMXAUDIT_BINARY_H

@@ -388,7 +388,9 @@ static cJSON *entry_json(const vxa_entry *e)
     cJSON_AddBoolToObject(o, "host_ia32e", e->host_ia32e);
     if (e->mode != (e->host_ia32e ? VXA_MODE_64BIT : VXA_MODE_PROTECTED))
         cJSON_AddStringToObject(o, "mode", mode_names[e->mode % 5]);
-    if (e->vmx_operation != d.vmx_operation) cJSON_AddBoolToObject(o, "vmx_operation", e->vmx_operation);
+    /* always for VMXON: the reader assumes "outside VMX operation" there */
+    if (e->vmx_operation != d.vmx_operation || e->instruction == VXA_VMXON)
+        cJSON_AddBoolToObject(o, "vmx_operation", e->vmx_operation);
     if (e->vmx_non_root) cJSON_AddBoolToObject(o, "vmx_non_root", true);
     cJSON_AddBoolToObject(o, "movss_blocking", e->movss_blocking);
     cJSON_AddNumberToObject(o, "cpl", e->cpl);

@@ -64,9 +64,12 @@ int jsyntax(jctx *j, const char *where)
     snprintf(e->file, sizeof e->file, "%s", j->file ? j->file : "");
     e->path[0] = 0;
     position(j, where, &e->line, &e->column);
-    snprintf(e->message, sizeof e->message, "JSON syntax error%s%.20s%s",
-             where < j->text + j->len ? " near '" : " (unexpected end of input)",
-             where < j->text + j->len ? where : "", where < j->text + j->len ? "'" : "");
+    /* at most 20 bytes of the context, never past the end (the text need not be terminated) */
+    bool inside = where < j->text + j->len;
+    int left = inside ? (int)(j->text + j->len - where) : 0;
+    snprintf(e->message, sizeof e->message, "JSON syntax error%s%.*s%s",
+             inside ? " near '" : " (unexpected end of input)", left < 20 ? left : 20,
+             inside ? where : "", inside ? "'" : "");
     return -1;
 }
 
@@ -111,10 +114,11 @@ int jnum(jctx *j, const cJSON *item, const char *path, uint64_t *out)
     if (cJSON_IsNumber(item)) {
         double d = item->valuedouble;
         if (d < 0) return jerr(j, path, key, "negative number %.0f", d);
-        if (d != (double)(uint64_t)d) return jerr(j, path, key, "%g is not an integer", d);
-        if (d > 9007199254740992.0)
+        /* the range first: converting a double beyond 2^64 (or inf, NaN) to an integer is UB */
+        if (!(d <= 9007199254740992.0))
             return jerr(j, path, key, "JSON number %.0f is beyond 2^53 and loses precision: "
                                       "write it as a hex string", d);
+        if (d != (double)(uint64_t)d) return jerr(j, path, key, "%g is not an integer", d);
         *out = (uint64_t)d;
         return 0;
     }
