@@ -38,7 +38,7 @@ for f in fuzz_common mutator mutator_libfuzzer; do
 done
 libs=$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
-for t in fuzz_audit fuzz_case_json fuzz_profile_json fuzz_repair; do
+for t in fuzz_audit fuzz_case_json fuzz_profile_json fuzz_repair fuzz_import; do
   extra=()
   case $t in fuzz_audit|fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") ;; esac
   $CC $CFLAGS "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/fuzz/$t.c" -o "$work/$t.o"
