@@ -2,8 +2,6 @@
  * Violations are host-state failures: VMfailValid(8). */
 #include "../internal.h"
 
-/* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-
 /* Sign-extension from bit w-1 (canonical form for a w-bit linear address). */
 static uint64_t sext(uint64_t la, unsigned w)
 {

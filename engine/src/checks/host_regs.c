@@ -8,8 +8,6 @@
 #define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
 #define CR0_NOT_CHECKED (CR0_NW | CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
 
-/* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-
 /* A rule that applies only "on processors that support Intel 64 architecture". */
 static void rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, uint64_t fix)
 {

@@ -4,8 +4,6 @@
 
 #define SEL_RPL_TI 7ull   /* selector bits 1:0 (RPL) and bit 2 (TI) */
 
-/* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-
 static void sel_rpl_ti(vxa_ctx *c, vxa_check id, vxa_field f)
 {
     uint64_t s = c->v->value[f];
