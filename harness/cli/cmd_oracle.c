@@ -17,13 +17,17 @@ const char cli_help_oracle[] =
     "       executed (the payload's harness fields replace the case's host RIP/RSP/CR0/CR3/CR4,\n"
     "       host selectors and bases, exception bitmap and guest RIP/CR3, unless a rule the case\n"
     "       breaks names them).  The default model is bochs-2.7 for Bochs, sdm for KVM.\n"
+    "       The payload also audits its live VMCS with the embedded engine right before each\n"
+    "       entry (the in-guest audit); a prediction that differs from the hosted one (outcome\n"
+    "       or violated checks) is shown as IN-GUEST DIFF.\n"
     "backends: bochs (Debian's Bochs 2.7; --cpu is its model, default corei7_skylake_x),\n"
     "          kvm (/dev/kvm with nested VMX on an Intel host).\n"
     "--record DIR: every case whose observation differs from the model's prediction is written\n"
     "       to DIR as a regression case: the layout as executed, `expect` (the sdm model),\n"
     "       `expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend,\n"
     "       CPU, version, outcome, harness fields, the oracle's own words) and `origin`.\n"
-    "exit status: 0 all agree, 1 mismatches, 2 bad input, 3 backend not available here,\n"
+    "exit status: 0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input,\n"
+    "             3 backend not available here,\n"
     "             4 backend failed.\n";
 
 #ifndef VXA_HAVE_ORACLES
@@ -40,6 +44,7 @@ int cmd_oracle(int argc, char **argv)
 #include <unistd.h>
 #include "bochs_messages.h"
 #include "bridge.h"
+#include "prediction.h"
 #include "profile_json.h"
 #ifdef VXA_HAVE_BOCHS
 #include "bochs.h"
@@ -275,7 +280,11 @@ static int do_run(const opts *o, char **paths, int npaths)
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
         return status_of(rc);
     }
-    unsigned agree = 0, mismatch = 0, other = 0, check_diff = 0;
+    unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0;
+    bool engine_ok = probe.engine_checks == VXA_CHECK_COUNT;   /* same catalogue in the payload */
+    if (!engine_ok)
+        fprintf(stderr, "vmxaudit oracle run: the payload's engine has %u checks, this one %u: "
+                "in-guest audits not compared\n", probe.engine_checks, (unsigned)VXA_CHECK_COUNT);
     static vxa_report r;
     static vxa_vmcs executed;
     for (size_t i = 0; i < nfiles; i++) {
@@ -290,7 +299,7 @@ static int do_run(const opts *o, char **paths, int npaths)
             continue;
         }
         vxa_executed_layout(&it->prep, &res[i], &executed);
-        vxa_memory mem = vxa_case_memory(&it->c);
+        vxa_memory mem = vxa_executed_memory(&it->prep);
         vxa_input in = { &prof, &executed, &it->c.entry, &mem, (uint8_t)model };
         vxa_audit(&in, &r);
         bool ok = vxa_observation_matches(&r.outcome, &obs);
@@ -303,6 +312,11 @@ static int do_run(const opts *o, char **paths, int npaths)
                 check_diff++;
             }
         }
+        char lwhy[300];                       /* the in-guest audit against the hosted one */
+        int live = res[i].live.present && engine_ok
+                 ? vxa_prediction_same(&res[i].live, &r, lwhy, sizeof lwhy) : -1;
+        lsame += live == 1;
+        ldiff += live == 0;
         if (!ok && o->record &&
             record(o, o->record, pname, &probe, &it->c, it->path, &executed, &res[i], &obs))
             return EXIT_USAGE;
@@ -311,6 +325,12 @@ static int do_run(const opts *o, char **paths, int npaths)
         vxa_outcome_to_text(&obs, otxt, sizeof otxt);
         vxa_outcome_to_text(&r.outcome, ptxt, sizeof ptxt);
         printf("%s%s%s %s\n", ok ? C_GREEN : C_RED, ok ? "ok  " : "DIFF", C_RESET, case_name(it));
+        if (live == 0) printf("     %sIN-GUEST DIFF%s %s\n", C_RED, C_RESET, lwhy);
+        if (live >= 0 && (live == 0 || o->verbose)) {
+            char ltxt[1200];
+            vxa_prediction_to_text(&res[i].live, ltxt, sizeof ltxt);
+            printf("     in-guest audit: %s\n", ltxt);
+        }
         if (!ok || o->verbose) {
             printf("     %s: %s\n     engine (%s): %s\n", o->backend, otxt, vxa_model_name(model), ptxt);
             if (named) printf("     %s names: %s\n", o->backend, named);
@@ -329,9 +349,10 @@ static int do_run(const opts *o, char **paths, int npaths)
         }
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), "
-           "%u not comparable; %.1f cases/s\n", nfiles, pname, vxa_model_name(model), agree, mismatch,
-           check_diff, other, secs > 0 ? (double)nfiles / secs : 0.0);
+    printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
+           "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", nfiles,
+           pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
+           secs > 0 ? (double)nfiles / secs : 0.0);
     for (size_t i = 0; i < nfiles; i++) {
         vxa_oracle_result_free(&res[i]);
         vxa_prepared_free(&items[i].prep);
@@ -343,7 +364,7 @@ static int do_run(const opts *o, char **paths, int npaths)
     free(cases);
     free(res);
     free(pname);
-    return mismatch ? EXIT_NEGATIVE : EXIT_OK;
+    return mismatch || ldiff ? EXIT_NEGATIVE : EXIT_OK;
 }
 
 int cmd_oracle(int argc, char **argv)

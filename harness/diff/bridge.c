@@ -96,6 +96,9 @@ int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prep
     oc->smm = e->smm;
     oc->cpl = e->cpl;
     oc->vmcs_address = e->has_current_vmcs_address ? e->current_vmcs_address : 0;
+    oc->model = model;                /* the payload's in-guest audit predicts for it too */
+    out->c = c;
+    out->vmcs_revision = (uint32_t)p->msr[VXA_MSR_BASIC] & 0x7fffffffu;
     oc->fields = out->fields;
     oc->nfields = n;
     oc->blobs = out->blobs;
@@ -117,6 +120,29 @@ void vxa_executed_layout(const vxa_prepared *pp, const struct vxa_oracle_result 
         vxa_field f = vxa_field_by_encoding(r->replaced[i].encoding);
         if (f != VXA_F_NONE) vxa_set(out, f, r->replaced[i].value);
     }
+    for (size_t i = 0; i < r->nvmwrite_errors; i++) {
+        vxa_field f = vxa_field_by_encoding(r->vmwrite_errors[i].encoding);
+        if (f != VXA_F_NONE) vxa_unset(out, f);
+    }
+}
+
+static int executed_read(void *ctx, uint64_t pa, void *buf, uint32_t len)
+{
+    const vxa_prepared *pp = ctx;
+    vxa_memory m = vxa_case_memory(pp->c);
+    int rc = m.read(m.ctx, pa, buf, len);
+    uint64_t page = pp->oc.vmcs_address;
+    uint8_t *out = buf;
+    for (uint64_t a = pa; rc == 0 && page && a < pa + len; a++)
+        if (a >= page && a < page + 4096)
+            out[a - pa] = a < page + 4 ? (uint8_t)(pp->vmcs_revision >> 8 * (a - page)) : 0;
+    return rc;
+}
+
+vxa_memory vxa_executed_memory(const vxa_prepared *pp)
+{
+    vxa_memory m = { executed_read, (void *)pp };
+    return m;
 }
 
 bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *o)

@@ -17,6 +17,8 @@ typedef struct vxa_prepared {
     struct vxa_oracle_blob *blobs;
     vxa_vmcs sent;                    /* the case's fields as sent (harness fields dropped) */
     const char *unsupported;          /* non-NULL: the oracle cannot produce this entry */
+    const vxa_case *c;                /* the case (its memory) */
+    uint32_t vmcs_revision;           /* what the payload writes at oc.vmcs_address */
 } vxa_prepared;
 
 /* Prepares case c for an oracle whose CPU is `p`: the harness fields (host CR0/CR3/CR4, RSP, RIP,
@@ -27,8 +29,15 @@ typedef struct vxa_prepared {
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 void vxa_prepared_free(vxa_prepared *pp);
 
-/* The layout as executed: the fields sent plus the harness fields the oracle reports. */
+/* The layout as executed: the fields sent plus the harness fields the oracle reports, less the
+ * fields whose VMWRITE failed (they were never written: they do not exist on the oracle's CPU
+ * or are read-only, SDM 31.4 errors 12/13). */
 void vxa_executed_layout(const vxa_prepared *pp, const struct vxa_oracle_result *r, vxa_vmcs *out);
+
+/* The memory as executed: the case's blobs, then, when the case names its VMCS address, that
+ * page as the payload leaves it before VMPTRLD: zero but the revision identifier in its first
+ * 4 bytes (SDM 25.2; what the CPU keeps in the rest of the region is its own business). */
+vxa_memory vxa_executed_memory(const vxa_prepared *pp);
 
 /* The observed outcome in the engine's terms; false when the oracle observed nothing comparable
  * (crashed, timeout, unsupported, error). */

@@ -149,7 +149,7 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
                     size_t npending, struct run_state *st, char *err, size_t errlen)
 {
     size_t len = 0, encoded = 0;
-    uint8_t *batch = vxa_batch_encode(cases, pending, npending, BX_BATCH_MAX, &len, &encoded);
+    uint8_t *batch = vxa_batch_encode(cases, pending, npending, bx_batch_max(), &len, &encoded);
     if (!batch) {
         snprintf(err, errlen, npending ? "case %zu does not fit in a batch" : "out of memory",
                  npending ? pending[0] : 0);
@@ -228,8 +228,8 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         int unsupported;
         vxa_oracle_result_init(&out[i]);
         const char *why = vxa_case_check(&cases[i], &unsupported);
-        if (!why && vxa_batch_case_size(&cases[i]) > BX_BATCH_MAX - sizeof(struct vxa_batch_header))
-            why = "case larger than a Bochs batch (384 KiB)";
+        if (!why && vxa_batch_case_size(&cases[i]) > bx_batch_max() - sizeof(struct vxa_batch_header))
+            why = "case larger than a Bochs batch (3 x 128 KiB less the payload's share)";
         if (why) {
             out[i].kind = unsupported ? VXA_ORACLE_UNSUPPORTED : VXA_ORACLE_ERROR;
             out[i].detail = strdup(why);

@@ -12,6 +12,7 @@
 #include "bochs.h"
 #include "case_text.h"
 #include "good_layout.h"
+#include "prediction.h"
 #include "profile_json.h"
 #include "session.h"
 #include "vmxaudit/vmxaudit.h"
@@ -20,12 +21,14 @@ static int usage(FILE *f, int rc)
 {
     fputs("usage: vxa-bochs probe --cpu MODEL [--source TEXT] [options]\n"
           "       vxa-bochs run --cpu MODEL [options] CASES|-\n"
-          "       vxa-bochs bench --cpu MODEL [--batch 1,10,100] [options]\n"
+          "       vxa-bochs bench --cpu MODEL [--batch 1,10,100] [--audit sdm|bochs-2.7|none]\n"
+          "                 [options]\n"
           "options: --bochs PATH  --timeout SECONDS (per case, default 5)  --trace FILE\n"
           "         --workdir DIR (keep the machine's files there)\n"
           "CASES: one case per line, e.g.\n"
           "  vmlaunch PIN_BASED_VM_EXEC_CONTROL=0x16 0x4002=0x0401e172 @0x2000=0fa2\n"
-          "  vmresume launched nofill novmcs movss vmcs=0x5000 ...\n", f);
+          "  vmresume launched nofill novmcs movss vmcs=0x5000 model=bochs-2.7 noaudit ...\n"
+          "bench --audit: the model of the payload's in-guest audit (default bochs-2.7), none: off\n", f);
     return rc;
 }
 
@@ -72,6 +75,13 @@ static void print_result(size_t i, const struct vxa_oracle_result *r)
         }
         putchar('\n');
     }
+    if (r->live.present) {
+        char t[1200];
+        vxa_prediction_to_text(&r->live, t, sizeof t);
+        printf("  in-guest audit: %s%s%s\n", t,
+               r->live.agrees < 0 ? "" : r->live.agrees ? " (agrees with the CPU)" : " (DIFFERS from the CPU)",
+               r->live.nread_failed ? " [reads failed]" : "");
+    }
     if (r->log) {
         char *save, *copy = strdup(r->log);
         for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
@@ -83,8 +93,14 @@ static void print_result(size_t i, const struct vxa_oracle_result *r)
 /* Batches of the known-good layout: "entered" cases exit on CPUID; "failing" cases clear
  * RFLAGS bit 1 and so run every guest-state check before the entry fails (exit 33).  Each batch
  * is one vxa_bochs_run(): Bochs boot included. */
-static int bench(const struct vxa_bochs_options *opt, const char *cpu, const char *sizes)
+static int bench(const struct vxa_bochs_options *opt, const char *cpu, const char *sizes,
+                 const char *audit)
 {
+    vxa_model model = strcmp(audit, "none") ? vxa_model_by_name(audit) : VXA_MODEL_SDM;
+    if (model == VXA_MODEL_COUNT) {
+        fprintf(stderr, "vxa-bochs: unknown --audit '%s' (sdm, bochs-2.7, none)\n", audit);
+        return VXA_ORACLE_BAD_INPUT;
+    }
     char err[1024];
     struct vxa_oracle_probe p;
     int rc = vxa_bochs_probe(opt, cpu, &p, err, sizeof err);
@@ -94,8 +110,12 @@ static int bench(const struct vxa_bochs_options *opt, const char *cpu, const cha
         return rc ? rc : VXA_ORACLE_FAILED;
     }
     vxa_good_set(&g[1], 0x6820, 0);                     /* GUEST_RFLAGS: bit 1 clear */
-    printf("model %s, Bochs %s; one Bochs process per batch, boot included\n", cpu,
-           p.backend_version);
+    for (int k = 0; k < 2; k++) {
+        g[k].c.model = (uint8_t)model;
+        g[k].c.no_audit = !strcmp(audit, "none");
+    }
+    printf("model %s, Bochs %s, in-guest audit: %s; one Bochs process per batch, boot included\n",
+           cpu, p.backend_version, audit);
     printf("%8s %10s %12s %12s\n", "batch", "kind", "seconds", "cases/s");
     for (const char *s = sizes; *s;) {
         size_t n = strtoul(s, NULL, 10);
@@ -131,7 +151,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) return usage(stderr, 2);
     const char *cmd = argv[1], *cpu = NULL, *source = NULL, *input = NULL, *trace = NULL;
-    const char *sizes = "1,10,100";
+    const char *sizes = "1,10,100", *audit = "bochs-2.7";
     struct vxa_bochs_options opt = { 0 };
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout, 0);
     for (int i = 2; i < argc; i++) {
@@ -141,6 +161,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--cpu") && v) cpu = v, i++;
         else if (!strcmp(a, "--source") && v) source = v, i++;
         else if (!strcmp(a, "--batch") && v) sizes = v, i++;
+        else if (!strcmp(a, "--audit") && v) audit = v, i++;
         else if (!strcmp(a, "--bochs") && v) opt.bochs = v, i++;
         else if (!strcmp(a, "--trace") && v) trace = v, i++;
         else if (!strcmp(a, "--workdir") && v) opt.workdir = v, i++;
@@ -157,7 +178,7 @@ int main(int argc, char **argv)
     char err[1024];
     int rc;
     if (!strcmp(cmd, "bench")) {
-        rc = bench(&opt, cpu, sizes);
+        rc = bench(&opt, cpu, sizes, audit);
         if (opt.trace) fclose(opt.trace);
         return rc;
     } else if (!strcmp(cmd, "probe")) {

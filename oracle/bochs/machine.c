@@ -5,7 +5,8 @@
  * Bochs 2.7 loads an optramimage with one read() into the host memory of the 128 KiB block that
  * holds its start address, so bytes past that block land in whichever block the host allocated
  * next (measured: a 130 KiB batch lost its tail).  Hence every image starts on a 128 KiB
- * boundary and is at most 128 KiB long: the payload one, the batch in up to three.
+ * boundary and is at most 128 KiB long: the payload in as many as it needs (one today: ~110 KiB
+ * with the embedded engine), the batch in the others (three).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -32,6 +33,20 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     return 0;
 }
 
+unsigned bx_payload_images(void)
+{
+    return (unsigned)((vxa_payload_image_size + BX_IMAGE_CHUNK - 1) / BX_IMAGE_CHUNK);
+}
+
+size_t bx_batch_max(void)
+{
+    unsigned k = bx_payload_images();
+    return k < BX_OPTRAMIMAGES ? (size_t)(BX_OPTRAMIMAGES - k) * BX_IMAGE_CHUNK : 0;
+}
+
+static const char *const payload_files[BX_OPTRAMIMAGES] = { "payload.bin", "payload1.bin",
+                                                            "payload2.bin", "payload3.bin" };
+
 static bool model_name_ok(const char *m)
 {
     if (!*m) return false;
@@ -47,8 +62,9 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
         snprintf(err, errlen, "invalid Bochs CPU model name '%s'", cpu_model);
         return VXA_ORACLE_BAD_INPUT;
     }
-    if (vxa_payload_image_size > BX_IMAGE_CHUNK) {
-        snprintf(err, errlen, "payload image larger than %d bytes", BX_IMAGE_CHUNK);
+    if (bx_batch_max() == 0) {
+        snprintf(err, errlen, "payload image of %zu bytes leaves no optramimage for the batch",
+                 vxa_payload_image_size);
         return VXA_ORACLE_FAILED;
     }
     m->own_dir = !opt->workdir;
@@ -68,10 +84,14 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
     /* The debugger built into Debian's Bochs reads commands from `cmds`: continue. */
     if (write_file(m->dir, "cmds", "c\n", 2, 0, err, errlen) ||
         write_file(m->dir, "floppy.img", vxa_boot_sector, vxa_boot_sector_size, 1474560, err,
-                   errlen) ||
-        write_file(m->dir, "payload.bin", vxa_payload_image, vxa_payload_image_size, 0, err,
                    errlen))
         return VXA_ORACLE_FAILED;
+    for (unsigned i = 0; i < bx_payload_images(); i++) {
+        size_t off = (size_t)i * BX_IMAGE_CHUNK, left = vxa_payload_image_size - off;
+        if (write_file(m->dir, payload_files[i], vxa_payload_image + off,
+                       left < BX_IMAGE_CHUNK ? left : BX_IMAGE_CHUNK, 0, err, errlen))
+            return VXA_ORACLE_FAILED;
+    }
     return VXA_ORACLE_OK;
 }
 
@@ -94,11 +114,14 @@ int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len,
         "debug: action=ignore\n"
         "info: action=ignore\n"
         "error: action=report\n"
-        "panic: action=fatal\n"
-        "optramimage1: file=payload.bin, address=0x%x\n",
-        VXA_GUEST_MEGS, m->bios, m->vgabios, m->model, VXA_PAYLOAD_BASE);
-    if (len > BX_BATCH_MAX) {
-        snprintf(err, errlen, "batch of %zu bytes exceeds %d", len, BX_BATCH_MAX);
+        "panic: action=fatal\n",
+        VXA_GUEST_MEGS, m->bios, m->vgabios, m->model);
+    unsigned k = bx_payload_images();
+    for (unsigned i = 0; i < k; i++)
+        n += snprintf(rc + n, sizeof rc - (size_t)n, "optramimage%u: file=%s, address=0x%zx\n",
+                      i + 1, payload_files[i], (size_t)VXA_PAYLOAD_BASE + (size_t)i * BX_IMAGE_CHUNK);
+    if (len > bx_batch_max()) {
+        snprintf(err, errlen, "batch of %zu bytes exceeds %zu", len, bx_batch_max());
         return VXA_ORACLE_FAILED;
     }
     for (size_t off = 0, i = 0; off < len || i == 0; off += BX_IMAGE_CHUNK, i++) {
@@ -106,7 +129,7 @@ int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len,
         snprintf(name, sizeof name, "batch%zu.bin", i);
         if (write_file(m->dir, name, buf + off, part, 0, err, errlen)) return VXA_ORACLE_FAILED;
         n += snprintf(rc + n, sizeof rc - (size_t)n, "optramimage%zu: file=%s, address=0x%zx\n",
-                      i + 2, name, (size_t)VXA_BATCH_BASE + off);
+                      i + 1 + k, name, (size_t)VXA_BATCH_BASE + off);
         if (len == 0) break;
     }
     if (n < 0 || (size_t)n >= sizeof rc) {
@@ -120,6 +143,7 @@ void bx_machine_cleanup(struct bx_machine *m)
 {
     if (!m->own_dir) return;
     static const char *const files[] = { "bochsrc", "cmds", "floppy.img", "payload.bin",
+                                         "payload1.bin", "payload2.bin", "payload3.bin",
                                          "batch0.bin", "batch1.bin", "batch2.bin" };
     char path[4200];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

@@ -8,7 +8,12 @@
 #include "bochs.h"
 
 #define BX_IMAGE_CHUNK (128 * 1024)   /* Bochs's memory block: one optramimage at most */
-#define BX_BATCH_MAX (3 * BX_IMAGE_CHUNK)  /* optramimage2..4 */
+#define BX_OPTRAMIMAGES 4             /* optramimage1..4 */
+
+/* The payload image takes ceil(size / 128 KiB) optramimages, the batch the others. */
+unsigned bx_payload_images(void);
+/* Bytes of batch one Bochs boot can take: (4 - bx_payload_images()) x 128 KiB. */
+size_t bx_batch_max(void);
 
 struct bx_machine {
     char dir[4096];
@@ -16,11 +21,11 @@ struct bx_machine {
     char model[64], bios[1024], vgabios[1024];
 };
 
-/* Creates the directory (unless opt->workdir) with floppy.img, payload.bin and cmds. */
+/* Creates the directory (unless opt->workdir) with floppy.img, payload*.bin and cmds. */
 int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt,
                        const char *cpu_model, char *err, size_t errlen);
 /* (Re)writes the batch (batch0.bin ...) and the bochsrc that places it at VXA_BATCH_BASE;
- * at most BX_BATCH_MAX bytes. */
+ * at most bx_batch_max() bytes. */
 int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len, char *err,
                            size_t errlen);
 void bx_machine_cleanup(struct bx_machine *m);

@@ -13,6 +13,7 @@ const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
     *unsupported = 0;
     if (c->instruction != VXA_ORACLE_VMLAUNCH && c->instruction != VXA_ORACLE_VMRESUME)
         return "unknown instruction";
+    if (c->model > VXA_BATCH_MODEL_BOCHS_2_7) return "unknown model for the in-guest audit";
     if (c->nfields > 0xffff || c->nblobs > 0xffff) return "too many fields or blobs";
     if (c->nfields && !c->fields) return "fields missing";
     if (c->nblobs && !c->blobs) return "blobs missing";
@@ -62,7 +63,9 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
             .flags = (uint8_t)((c->launched ? VXA_CASE_LAUNCHED : 0) |
                                (c->no_fill ? VXA_CASE_NO_FILL : 0) |
                                (c->no_current_vmcs ? VXA_CASE_NO_CURRENT_VMCS : 0) |
-                               (c->movss_blocking ? VXA_CASE_MOVSS_BLOCKING : 0)),
+                               (c->movss_blocking ? VXA_CASE_MOVSS_BLOCKING : 0) |
+                               (c->no_audit ? VXA_CASE_NO_AUDIT : 0)),
+            .model = c->model,
             .nfields = (uint16_t)c->nfields, .nblobs = (uint16_t)c->nblobs,
             .vmcs_address = c->vmcs_address,
         };

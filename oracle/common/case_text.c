@@ -62,6 +62,7 @@ static int parse_line(char *line, struct vxa_oracle_case *c, char *err, size_t e
             else if (!strcmp(tok, "nofill")) c->no_fill = true;
             else if (!strcmp(tok, "novmcs")) c->no_current_vmcs = true;
             else if (!strcmp(tok, "movss")) c->movss_blocking = true;
+            else if (!strcmp(tok, "noaudit")) c->no_audit = true;
             else {
                 snprintf(err, errlen, "unknown word '%s'", tok);
                 goto fail;
@@ -69,6 +70,15 @@ static int parse_line(char *line, struct vxa_oracle_case *c, char *err, size_t e
             continue;
         }
         *eq++ = 0;
+        if (!strcmp(tok, "model")) {
+            vxa_model m = vxa_model_by_name(eq);
+            if (m == VXA_MODEL_COUNT) {
+                snprintf(err, errlen, "unknown model '%s' (sdm, bochs-2.7)", eq);
+                goto fail;
+            }
+            c->model = (uint8_t)m;
+            continue;
+        }
         if (tok[0] == '@') {
             void *p = realloc(blobs, (nb + 1) * sizeof *blobs);
             uint8_t *data;

@@ -1,7 +1,9 @@
 /* case_text.h — oracle cases as text, one per line (for vxa-bochs and tests):
  *
- *   vmlaunch|vmresume [launched] [nofill] [novmcs] [movss] [vmcs=ADDR] FIELD=VALUE... @ADDR=HEX...
+ *   vmlaunch|vmresume [launched] [nofill] [novmcs] [movss] [vmcs=ADDR] [model=sdm|bochs-2.7]
+ *                     [noaudit] FIELD=VALUE... @ADDR=HEX...
  *
+ * model: what the payload's in-guest audit predicts for (default sdm); noaudit: no in-guest audit.
  * FIELD is a canonical VMCS field name (engine catalogue, case-insensitive) or an encoding
  * ("0x4002"); VALUE and ADDR are hex (0x...) or decimal; @ADDR=HEX places bytes (memory order)
  * at a guest-physical address.  '#' starts a comment; blank lines are skipped.

@@ -17,7 +17,7 @@ const char *vxa_oracle_kind_name(enum vxa_oracle_kind k)
 void vxa_oracle_result_init(struct vxa_oracle_result *r)
 {
     *r = (struct vxa_oracle_result){ .kind = VXA_ORACLE_ERROR, .fault_vector = -1,
-                                     .host_fault_vector = -1 };
+                                     .host_fault_vector = -1, .live.agrees = -1 };
 }
 
 void vxa_oracle_result_free(struct vxa_oracle_result *r)

@@ -43,6 +43,9 @@ struct vxa_oracle_case {
     bool smm;
     uint8_t cpl;
     uint64_t vmcs_address;            /* 0: the oracle's own VMCS region; else a 4K arena page */
+    uint8_t model;                    /* vxa_model the payload's in-guest audit predicts for
+                                         (0 sdm, 1 bochs-2.7) */
+    bool no_audit;                    /* skip the in-guest audit */
     const struct vxa_oracle_field *fields;
     size_t nfields;
     const struct vxa_oracle_blob *blobs;
@@ -66,6 +69,29 @@ struct vxa_oracle_vmwrite_error {
     uint32_t error;                   /* VM-instruction error (12: unsupported field, 13: RO) */
 };
 
+#define VXA_ORACLE_MAX_SET 8          /* = VXA_MAX_SET (vmxaudit.h) */
+#define VXA_ORACLE_MAX_CHECKS 24      /* = VXA_ABI_MAX_CHECKS (payload_abi.h) */
+
+/* The payload's in-guest audit: the embedded engine's prediction for the live VMCS (VMREADs,
+ * RDMSRs, CPUID and memory inside the oracle) right before the instruction; @R keys pr..pok. */
+struct vxa_oracle_prediction {
+    bool present;                     /* the payload audited this case */
+    uint8_t result;                   /* vxa_result: 0 entered, 1 vmfail_invalid, 2 vmfail_valid,
+                                         3 entry_failure, 4 fault */
+    uint8_t nerror, error[VXA_ORACLE_MAX_SET];     /* vmfail_valid: the errors (a set) */
+    uint8_t exit_reason;                           /* entry_failure: basic reason */
+    uint8_t nqual;
+    uint32_t qual[VXA_ORACLE_MAX_SET];             /* entry_failure: qualifications (a set) */
+    uint8_t vector;                                /* fault */
+    uint16_t nviolations;             /* all violations of the in-guest report */
+    uint16_t ncheck;                  /* listed below: min(nviolations, VXA_ORACLE_MAX_CHECKS) */
+    uint16_t check[VXA_ORACLE_MAX_CHECKS];         /* vxa_check indices, in report order */
+    uint16_t nundetermined;
+    bool assumes_undetermined_pass;
+    uint16_t nread_failed;            /* RDMSRs and VMREADs of the live adapter that failed */
+    int agrees;                       /* vxa_live_agrees() with the CPU, in the guest; -1 unknown */
+};
+
 struct vxa_oracle_result {
     enum vxa_oracle_kind kind;
     uint32_t error;                   /* vmfail_valid: the VM-instruction error */
@@ -81,6 +107,7 @@ struct vxa_oracle_result {
     char *detail;                     /* unsupported/error: why; else NULL */
     char *log;                        /* the oracle's own words for this case (Bochs: its log
                                          lines, one per line), or NULL */
+    struct vxa_oracle_prediction live; /* the in-guest audit, where the payload ran one */
 };
 
 /* What the payload learned about the oracle's CPU. */
@@ -95,6 +122,9 @@ struct vxa_oracle_probe {
     bool vmx_on;                      /* VMXON succeeded */
     char vmx_failure[64];             /* else why */
     char backend_version[32];         /* the backend's own version (Bochs: its banner, "2.7") */
+    /* The engine embedded in the payload ("@H engine"): 0 when it did not say.  Check indices
+     * of the in-guest audit mean this catalogue's checks. */
+    uint32_t engine_api, engine_checks, engine_fields;
 };
 
 const char *vxa_oracle_kind_name(enum vxa_oracle_kind k);     /* "vmfail_valid", ... */

@@ -45,6 +45,14 @@ int vxa_report_probe_line(const char *line, struct vxa_oracle_probe *p)
             p->msr[v[0] - 0x480] = v[1];
             p->msr_present |= 1u << (v[0] - 0x480);
         }
+    } else if (!strncmp(s, "engine ", 7)) {
+        for (s += 7; *s; s = skip_word(s)) {
+            const char *val = strchr(s, '=');
+            if (!val++ || !hex(&val, &v[0])) break;
+            if (!strncmp(s, "api=", 4)) p->engine_api = (uint32_t)v[0];
+            else if (!strncmp(s, "checks=", 7)) p->engine_checks = (uint32_t)v[0];
+            else if (!strncmp(s, "fields=", 7)) p->engine_fields = (uint32_t)v[0];
+        }
     } else if (!strncmp(s, "vmxon ok", 8)) {
         p->vmx_on = true;
     } else if (!strncmp(s, "vmxon fail ", 11)) {
@@ -84,9 +92,8 @@ static int pairs(const char *s, uint64_t **out, size_t *n)
     return 0;
 }
 
-static int set_detail(struct vxa_oracle_result *r, const char *s)
+static int set_detail(struct vxa_oracle_result *r, const char *s, size_t n)
 {
-    size_t n = strcspn(s, " ");
     free(r->detail);
     r->detail = malloc(n + 1);
     if (!r->detail) return -1;
@@ -99,7 +106,61 @@ static const struct { const char *name; enum vxa_oracle_kind kind; } kinds[] = {
     { "vmfail_invalid", VXA_ORACLE_VMFAIL_INVALID }, { "vmfail_valid", VXA_ORACLE_VMFAIL_VALID },
     { "exited", VXA_ORACLE_EXITED }, { "fault", VXA_ORACLE_FAULT },
     { "unsupported", VXA_ORACLE_UNSUPPORTED }, { "bad", VXA_ORACLE_ERROR },
+    { "crash", VXA_ORACLE_CRASHED }, { "timeout", VXA_ORACLE_TIMEOUT },   /* host-written */
 };
+
+/* "A,B,C" (hex) -> at most max values; returns how many, -1 if malformed. */
+static int hex_list(const char *s, uint64_t *out, int max)
+{
+    int n = 0;
+    for (;;) {
+        uint64_t v;
+        if (!hex(&s, &v)) return -1;
+        if (n < max) out[n] = v;
+        n++;
+        if (*s != ',') break;
+        s++;
+    }
+    return n < max ? n : max;
+}
+
+/* The in-guest audit's keys (payload_abi.h); 1 if the key was one of them, -1 if malformed. */
+static int prediction_key(const char *k, size_t kl, const char *val, struct vxa_oracle_prediction *p)
+{
+    uint64_t a[VXA_ORACLE_MAX_CHECKS];
+    int n;
+#define PKEY(name) (kl == strlen(name) && !strncmp(k, name, kl))
+    if (PKEY("pe") || PKEY("pq") || PKEY("pc")) {
+        int max = PKEY("pc") ? VXA_ORACLE_MAX_CHECKS : VXA_ORACLE_MAX_SET;
+        if ((n = hex_list(val, a, max)) < 0) return -1;
+        for (int i = 0; i < n; i++) {
+            if (PKEY("pe")) p->error[i] = (uint8_t)a[i];
+            else if (PKEY("pq")) p->qual[i] = (uint32_t)a[i];
+            else p->check[i] = (uint16_t)a[i];
+        }
+        if (PKEY("pe")) p->nerror = (uint8_t)n;
+        else if (PKEY("pq")) p->nqual = (uint8_t)n;
+        else p->ncheck = (uint16_t)n;
+        p->present = true;
+        return 1;
+    }
+    if (!(PKEY("pr") || PKEY("px") || PKEY("pv") || PKEY("pn") || PKEY("pu") || PKEY("pa") ||
+          PKEY("pf") || PKEY("pok")))
+        return 0;
+    const char *t = val;
+    if (!hex(&t, &a[0])) return -1;
+    if (PKEY("pr")) p->result = (uint8_t)a[0];
+    else if (PKEY("px")) p->exit_reason = (uint8_t)a[0];
+    else if (PKEY("pv")) p->vector = (uint8_t)a[0];
+    else if (PKEY("pn")) p->nviolations = (uint16_t)a[0];
+    else if (PKEY("pu")) p->nundetermined = (uint16_t)a[0];
+    else if (PKEY("pa")) p->assumes_undetermined_pass = a[0] != 0;
+    else if (PKEY("pf")) p->nread_failed = (uint16_t)a[0];
+    else p->agrees = a[0] != 0;
+#undef PKEY
+    p->present = true;
+    return 1;
+}
 
 int vxa_report_result_line(const char *line, uint32_t *id, struct vxa_oracle_result *r)
 {
@@ -123,9 +184,18 @@ int vxa_report_result_line(const char *line, uint32_t *id, struct vxa_oracle_res
         size_t n;
 #define KEY(k) (kl == strlen(k) && !strncmp(s, k, kl))
         if (KEY("what")) {
-            if (set_detail(r, val)) return -1;
+            if (set_detail(r, val, strcspn(val, " "))) return -1;
             continue;
         }
+        if (KEY("ms")) {                /* host-written timeout: decimal milliseconds */
+            char d[64];
+            snprintf(d, sizeof d, "no report within %.*s ms", (int)strcspn(val, " "), val);
+            if (set_detail(r, d, strlen(d))) return -1;
+            continue;
+        }
+        int pk = prediction_key(s, kl, val, &r->live);
+        if (pk < 0) return -1;
+        if (pk) continue;
         if (KEY("fill") || KEY("w")) {
             if (pairs(val, &a, &n)) return -1;
             if (KEY("fill")) {

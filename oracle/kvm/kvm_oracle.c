@@ -37,6 +37,8 @@
 #define HR_TSS    0xa6100u
 #define HR_STACK  0xa8000u           /* boot stack top (page 0xa7000) */
 #define HR_END    0xa9000u
+_Static_assert(HR_PML4 == VXA_HOST_REGION_BASE && HR_END == VXA_HOST_REGION_END,
+               "the host region is the one payload_abi.h reserves");
 
 #define SEL_CODE64 0x08
 #define SEL_DATA   0x10
@@ -308,27 +310,20 @@ int kvm_oracle_image_load(const char *path, uint64_t entry64, struct kvm_oracle_
             kvm_oracle_image_free(img);
             return -1;
         }
-        static const char *const entries[] = { "vxa_entry64", "long64" };
         const Elf64_Sym *s;
         if (entry64) {
             img->entry64 = entry64;
             img->entry_symbol = "option";
-        } else {
-            for (unsigned i = 0; i < 2 && !img->entry64; i++)
-                if ((s = elf_symbol(img, entries[i])) && s->st_value) {
-                    img->entry64 = s->st_value;
-                    img->entry_symbol = entries[i];
-                }
+        } else if ((s = elf_symbol(img, "vxa_entry64")) && s->st_value) {
+            img->entry64 = s->st_value;
+            img->entry_symbol = "vxa_entry64";
         }
-        if ((s = elf_symbol(img, "vxa_gdt_ptr"))) img->gdt_ptr = s->st_value;
-        if ((s = elf_symbol(img, "vxa_stack_top"))) img->stack_top = s->st_value;
     } else {
-        img->entry64 = entry64;
-        img->entry_symbol = "option";
+        img->entry64 = entry64 ? entry64 : VXA_PAYLOAD_ENTRY64;   /* flat: the ABI's address */
+        img->entry_symbol = entry64 ? "option" : "abi";
     }
     if (!img->entry64) {
-        fmt(err, errsize, "%s: no 64-bit entry point (%s)", path,
-            img->elf ? "no symbol vxa_entry64 or long64" : "a flat image needs --entry ADDRESS");
+        fmt(err, errsize, "%s: no 64-bit entry point (no symbol vxa_entry64)", path);
         kvm_oracle_image_free(img);
         return -1;
     }
@@ -727,20 +722,8 @@ static int vm_create(struct vm *v, const struct kvm_oracle_config *cfg, const st
     memset(&sr.ldt, 0, sizeof sr.ldt);
     sr.ldt.type = 2;
     sr.ldt.unusable = 1;
-    sr.gdt.base = HR_GDT;
+    sr.gdt.base = HR_GDT;                /* vxa_entry64 loads its own GDT, CR3 and stack */
     sr.gdt.limit = 6 * 8 - 1;
-    if (cfg->image->gdt_ptr && cfg->image->gdt_ptr + 10 <= GUEST_MEM) {
-        /* the payload's own GDT (vxa_gdt_ptr), as entry.S would have loaded it: its TSS slot
-         * (0x20) is filled and loaded by the payload itself */
-        uint16_t lim;
-        uint64_t base;
-        memcpy(&lim, v->mem + cfg->image->gdt_ptr, 2);
-        memcpy(&base, v->mem + cfg->image->gdt_ptr + 2, 8);
-        if (base && base < GUEST_MEM) {
-            sr.gdt.base = base;
-            sr.gdt.limit = lim;
-        }
-    }
     sr.idt.base = 0;
     sr.idt.limit = 0;
     sr.cr0 = 0x80000031ull;              /* PG, NE, ET, PE */
@@ -753,7 +736,7 @@ static int vm_create(struct vm *v, const struct kvm_oracle_config *cfg, const st
     memset(&rg, 0, sizeof rg);
     rg.rflags = 0x2;
     rg.rip = cfg->image->entry64;
-    rg.rsp = cfg->image->stack_top ? cfg->image->stack_top : HR_STACK;
+    rg.rsp = HR_STACK;                   /* unused by the payload; the stand-in guest uses it */
     if (ioctl(v->vcpu, KVM_SET_REGS, &rg) < 0) FAIL("KVM_SET_REGS: %s", strerror(errno));
     return 0;
 #undef FAIL

@@ -76,14 +76,13 @@ struct kvm_oracle_image {
     size_t len;
     bool elf;
     uint64_t entry64;              /* 64-bit entry point; 0: none found */
-    const char *entry_symbol;      /* the symbol it came from, or "option" */
-    uint64_t gdt_ptr;              /* ELF symbol vxa_gdt_ptr (a GDTR image), 0 if none */
-    uint64_t stack_top;            /* ELF symbol vxa_stack_top, 0 if none */
+    const char *entry_symbol;      /* where it came from: "vxa_entry64", "abi" or "option" */
 };
 
-/* Loads an image file.  entry64 = 0 asks for the ELF symbol vxa_entry64 (the payload's documented
- * 64-bit entry) or, failing that, long64 (entry.S's 64-bit continuation); a flat binary needs an
- * explicit entry.  Returns 0, or -1 with a message in err. */
+/* Loads an image file.  entry64 = 0 asks for the payload's 64-bit entry vxa_entry64
+ * (payload_abi.h): the ELF symbol, or VXA_PAYLOAD_ENTRY64 for a flat image.  It is entered
+ * under the host region's page tables and GDT (contract in payload_abi.h).  Returns 0, or -1
+ * with a message in err. */
 int kvm_oracle_image_load(const char *path, uint64_t entry64, struct kvm_oracle_image *img,
                           char *err, size_t errsize);
 void kvm_oracle_image_free(struct kvm_oracle_image *img);

@@ -1,7 +1,11 @@
-/* entry.S — from flat 32-bit protected mode (boot.S) to 64-bit mode, then vxa_main().
- *
- * IA-32e mode activation as in SDM Vol. 3A 10.8.5: CR4.PAE, CR3 = PML4, IA32_EFER.LME, CR0.PG,
- * then a far jump to a 64-bit code segment.  The first 4 GiB are identity-mapped with 2 MiB pages.
+/* entry.S — the payload's two entry points, both ending in vxa_main():
+ *   _start (VXA_PAYLOAD_BASE): flat 32-bit protected mode (boot.S, Bochs); enters IA-32e mode as
+ *     in SDM Vol. 3A 10.8.5 (CR4.PAE, CR3 = PML4, IA32_EFER.LME, CR0.PG, far jump to a 64-bit
+ *     code segment) and continues at vxa_entry64;
+ *   vxa_entry64 (VXA_PAYLOAD_ENTRY64): 64-bit mode at CPL 0 under any identity map and GDT (a KVM
+ *     host starts here; contract in payload_abi.h).  It zeroes .bss (but the page tables, which
+ *     may be the ones in use), rewrites the page tables, loads CR3, GDT, segments and stack.
+ * The first 4 GiB are identity-mapped with 2 MiB pages.
  */
 #include "payload_abi.h"
 
@@ -9,6 +13,65 @@
     .code32
     .globl _start
 _start:
+    jmp     start32
+    .org    VXA_PAYLOAD_ENTRY64 - VXA_PAYLOAD_BASE, 0xcc
+    .code64
+    .globl vxa_entry64
+vxa_entry64:
+    cli
+    cld
+    movl    $__bss_zero, %edi           /* .bss after the page tables */
+    movl    $__bss_end, %ecx
+    subl    %edi, %ecx
+    shrl    $3, %ecx
+    xorl    %eax, %eax
+    rep stosq
+    movl    $vxa_pml4, %edi             /* PML4[0] -> PDPT, present + writable; the rest 0 */
+    movl    $(vxa_pdpt + 3), %eax
+    stosq
+    xorl    %eax, %eax
+    movl    $511, %ecx
+    rep stosq
+    movl    $vxa_pdpt, %edi             /* PDPT[0..3] -> the four page directories; the rest 0 */
+    movl    $(vxa_pd + 3), %eax
+    movl    $4, %ecx
+1:  stosq
+    addq    $0x1000, %rax
+    loop    1b
+    xorl    %eax, %eax
+    movl    $508, %ecx
+    rep stosq
+    movl    $vxa_pd, %edi               /* PDEs: 2 MiB pages (PS), writable, present */
+    movl    $0x83, %eax
+    movl    $2048, %ecx
+2:  stosq
+    addq    $0x200000, %rax
+    loop    2b
+    movq    %cr0, %rax
+    andq    $~0x60000000, %rax          /* caches on: clear CR0.CD, CR0.NW */
+    orq     $0x20, %rax                 /* CR0.NE (VMX requires it) */
+    movq    %rax, %cr0
+    movl    $vxa_pml4, %eax
+    movq    %rax, %cr3
+    lgdt    vxa_gdt_ptr
+    movl    $0x10, %eax
+    movl    %eax, %ds
+    movl    %eax, %es
+    movl    %eax, %ss
+    xorl    %eax, %eax
+    movl    %eax, %fs
+    movl    %eax, %gs
+    movl    $vxa_stack_top, %esp
+    pushq   $0x08                       /* CS = our 64-bit code segment */
+    pushq   $3f
+    lretq
+3:  call    vxa_main
+4:  cli
+    hlt
+    jmp     4b
+
+    .code32
+start32:
     cli
     cld
     movl    $__bss_start, %edi          /* zero .bss (page tables, stacks, VMX regions) */
@@ -57,7 +120,7 @@ _start:
     orl     $0x80000020, %eax           /* CR0.PG, CR0.NE (VMX requires NE) */
     movl    %eax, %cr0
     lgdt    vxa_gdt_ptr
-    ljmp    $0x08, $long64
+    ljmp    $0x08, $vxa_entry64
 
 no_long_mode:                           /* report as the 64-bit runner would, then stop */
     movl    $nolm_msg, %esi
@@ -70,21 +133,6 @@ no_long_mode:                           /* report as the 64-bit runner would, th
     rep outsb
 4:  hlt
     jmp     4b
-
-    .code64
-long64:
-    movl    $0x10, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    xorl    %eax, %eax
-    movl    %eax, %fs
-    movl    %eax, %gs
-    leaq    vxa_stack_top(%rip), %rsp
-    call    vxa_main
-3:  cli
-    hlt
-    jmp     3b
 
     .section .rodata
 nolm_msg:
@@ -108,12 +156,14 @@ vxa_gdt_ptr:
     .word   vxa_gdt_end - vxa_gdt - 1
     .quad   vxa_gdt
 
-    .section .bss
+    .section .bss.pagetables, "aw", @nobits    /* first in .bss: payload.ld */
     .p2align 12
     .globl vxa_pml4, vxa_pdpt, vxa_pd
 vxa_pml4:   .skip 4096
 vxa_pdpt:   .skip 4096
 vxa_pd:     .skip 4 * 4096
+
+    .section .bss
     .p2align 4
 vxa_stack:  .skip 65536
     .globl vxa_stack_top

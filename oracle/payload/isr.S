@@ -100,6 +100,27 @@ vxa_wrmsr_safe:
     incl    %eax
     ret
 
+/* int vxa_vmread_safe(uint64_t encoding, uint64_t *value): 0 (VMsucceed), 1 (VMfailInvalid),
+ * 2 (VMfailValid), or 3 + the vector VMREAD raised (#UD, #GP: SDM Vol. 3C 31.3 "VMREAD"). */
+    .globl vxa_vmread_safe
+vxa_vmread_safe:
+    leaq    1f(%rip), %rax
+    movq    %rax, vxa_catch_rip(%rip)
+    vmread  %rdi, %rax
+    movq    $0, vxa_catch_rip(%rip)     /* MOV leaves RFLAGS as VMREAD set it */
+    jc      2f
+    jz      3f
+    movq    %rax, (%rsi)
+    xorl    %eax, %eax
+    ret
+2:  movl    $1, %eax
+    ret
+3:  movl    $2, %eax
+    ret
+1:  movl    vxa_caught_vector(%rip), %eax
+    addl    $3, %eax
+    ret
+
 /* int vxa_setjmp(struct vxa_jmp *j) / void vxa_longjmp(struct vxa_jmp *j, int v) */
     .globl vxa_setjmp, vxa_longjmp
 vxa_setjmp:

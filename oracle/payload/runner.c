@@ -5,10 +5,13 @@
  *   VMCLEAR, zero the VMCS region, write its revision id, VMPTRLD (SDM 25.11.3);
  *   [launched] enter once with the primer layout, then write 0 to every primer field;
  *   VMWRITE each field of the case, then the harness fields the case did not set;
- *   [no current VMCS] VMCLEAR it; VMLAUNCH/VMRESUME; report one @R line.
+ *   audit the live VMCS with the embedded engine (audit.c) for the case's model;
+ *   [no current VMCS] VMCLEAR it; VMLAUNCH/VMRESUME; read back what the CPU did;
+ *   report one @R line: the observation and the in-guest prediction.
  */
 #include <stdbool.h>
 #include "arena.h"
+#include "audit.h"
 #include "cpu.h"
 #include "layout.h"
 #include "lib.h"
@@ -79,6 +82,7 @@ static void report_tail(const struct case_state *s)
         out_hex(s->werr_err[i]);
         sep = ",";
     }
+    audit_report();
     out_end();
 }
 
@@ -133,6 +137,7 @@ static const char *validate(const struct vxa_batch_case *c, const uint8_t *end)
     const uint8_t *p = (const uint8_t *)c, *rec_end = p + c->size;
     if (c->size < sizeof *c || (c->size & 7) || rec_end > end) return "record-size";
     if (c->instruction > VXA_INSN_VMRESUME) return "instruction";
+    if (audit_check_model(c)) return audit_check_model(c);
     if (c->vmcs_address && ((c->vmcs_address & 0xfff) || !vxa_in_arena(c->vmcs_address, 4096)))
         return "vmcs-address";
     p += sizeof *c + (uint64_t)c->nfields * sizeof(struct vxa_batch_field);
@@ -204,6 +209,7 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
     s.nwerr = 0;
     s.phase = PHASE_SETUP;
     for (unsigned i = 0; i < LAYOUT_MAX; i++) s.filled[i] = false;
+    audit_reset();
 
     if (current_vmcs) vmclear(current_vmcs);   /* write back before the region is reused */
     current_vmcs = 0;
@@ -214,12 +220,15 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
         bool in_insn = vxa_last_fault.rip >= (uint64_t)(uintptr_t)vxa_vmenter &&
                        vxa_last_fault.rip < (uint64_t)vxa_vmenter_end;
         if (s.phase == PHASE_ENTER && in_insn) {
+            audit_after(0, (int)vxa_last_fault.vector);
             report_head(id, "fault");   /* VMLAUNCH/VMRESUME itself faulted */
             report_kv("vec", vxa_last_fault.vector);
         } else if (s.phase == PHASE_ENTER) {
+            audit_after(0, -1);
             report_exit(&s, id);        /* the host faulted after the VM exit */
             report_kv("hostfault", vxa_last_fault.vector);
         } else {
+            audit_reset();
             report_head(id, "bad");
             out_str(" what=setup-fault");
             report_kv("vec", vxa_last_fault.vector);
@@ -261,6 +270,7 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
             if (!case_field(&s, layout_fill.f[i].enc))
                 s.filled[i] = write_field(layout_fill.f[i].enc, layout_fill.f[i].val) < 0;
     s.guest_rip = vmread_or(VMCS_GUEST_RIP, 0);
+    audit_before(c, vmcs, (uint64_t)(uintptr_t)vmxon_region);
     if (c->flags & VXA_CASE_NO_CURRENT_VMCS) {
         vmclear(vmcs);
         current_vmcs = 0;
@@ -270,6 +280,7 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
     int r = vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
                         (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
     vxa_fault_jmp = 0;
+    if (r <= 2) audit_after(r, -1);     /* first: before report_exit's VMREADs */
     if (r == 0) {
         report_exit(&s, id);
     } else if (r == 1) {
@@ -314,6 +325,7 @@ void vxa_main(void)
     if (probe_enable_vmx(&P, vmxon_region) == 0) {
         cpu_save_host_context();        /* CR0/CR4 as VMX operation needs them */
         layout_init(&P);
+        audit_init();
         arena_clean();
         out_str("@H ready");
         out_end();

@@ -31,6 +31,7 @@ static inline void outsb(uint16_t port, const void *p, uint64_t n)
 /* MSR accesses that report a fault instead of dying (isr.S): 0 or 1 + vector. */
 int vxa_rdmsr_safe(uint32_t msr, uint64_t *value);
 int vxa_wrmsr_safe(uint32_t msr, uint64_t value);
+int vxa_vmread_safe(uint64_t encoding, uint64_t *value);   /* 0, 1, 2, or 3 + vector */
 
 #define MSR_IA32_FEATURE_CONTROL 0x3au
 #define MSR_IA32_PAT             0x277u

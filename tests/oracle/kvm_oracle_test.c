@@ -101,6 +101,8 @@ static void test_payload_boots_and_reports_vmx_bit(void **state)
     (void)state;
     struct kvm_oracle_image img;
     load(VXA_KVM_PAYLOAD_ELF, 0, &img);
+    assert_string_equal(img.entry_symbol, "vxa_entry64");   /* at the ABI's fixed address */
+    assert_int_equal(img.entry64, VXA_PAYLOAD_ENTRY64);
     struct lines l = { 0 };
     struct kvm_oracle_config cfg = { .image = &img, .timeout_ms = 5000, .force = true,
                                      .on_line = collect, .ctx = &l };

@@ -10,6 +10,7 @@
 #include "bochs_test.h"
 #include "good_layout.h"
 #include "session.h"
+#include "vmxaudit/vmxaudit.h"
 
 #define F_PIN 0x4000u
 #define F_PROC 0x4002u
@@ -225,6 +226,44 @@ static void host_fault_recovered(void **state)
 
 /* 600 cases (~440 KB) need more than one 128 KiB optramimage (oracle/bochs/machine.c) and,
  * beyond 384 KiB, more than one Bochs boot: every case must still run as given. */
+/* The payload's in-guest audit (the embedded engine on the live VMCS, model bochs-2.7) predicts
+ * what Bochs does, names the violated rule, and stays silent for a case that asks for none. */
+static void in_guest_audit(void **state)
+{
+    (void)state;
+    static struct tcase t[3];
+    for (int i = 0; i < 3; i++) good(&t[i]);
+    vxa_good_set(&t[1].g, F_GUEST_RFLAGS, 0);
+    struct vxa_oracle_case c[] = {
+        { .no_fill = true },                                           /* all-zero VMCS */
+        t[0].g.c, t[1].g.c, t[2].g.c,
+    };
+    for (int i = 0; i < 4; i++) c[i].model = VXA_MODEL_BOCHS_2_7;
+    c[3].no_audit = true;
+    struct vxa_oracle_result r[4];
+    run(c, 4, r, 5);
+    assert_int_equal(probe.engine_checks, VXA_CHECK_COUNT);        /* @H engine */
+    assert_int_equal(probe.engine_fields, VXA_FIELD_COUNT);
+    for (int i = 0; i < 3; i++) {
+        assert_true(r[i].live.present);
+        assert_int_equal(r[i].live.agrees, 1);                     /* vxa_live_agrees in the guest */
+        assert_int_equal(r[i].live.nread_failed, 0);
+    }
+    assert_int_equal(r[0].live.result, VXA_VMFAIL_VALID);
+    assert_int_equal(r[0].live.check[0], VXA_C_CTRL_PIN_ALLOWED0);
+    assert_int_equal(r[1].kind, VXA_ORACLE_EXITED);
+    assert_int_equal(r[1].live.result, VXA_ENTERED);
+    assert_int_equal(r[1].live.nviolations, 0);
+    assert_int_equal(r[2].kind, VXA_ORACLE_ENTRY_FAILURE);
+    assert_int_equal(r[2].live.result, VXA_ENTRY_FAILURE);
+    assert_int_equal(r[2].live.exit_reason, 33);
+    assert_int_equal(r[2].live.nviolations, 1);
+    assert_int_equal(r[2].live.check[0], VXA_C_GUEST_RFLAGS_BIT1);
+    assert_int_equal(r[3].kind, VXA_ORACLE_EXITED);
+    assert_false(r[3].live.present);
+    free_all(r, 4);
+}
+
 static void large_batch(void **state)
 {
     (void)state;
@@ -240,6 +279,7 @@ static void large_batch(void **state)
     for (size_t i = 0; i < N; i++) {
         if (r[i].kind != VXA_ORACLE_EXITED) fprintf(stderr, "case %zu: %s\n", i, vxa_oracle_kind_name(r[i].kind));
         assert_int_equal(r[i].kind, VXA_ORACLE_EXITED);
+        assert_int_equal(r[i].live.agrees, 1);
     }
     free_all(r, N);
     free(r);
@@ -254,7 +294,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(section8), cmocka_unit_test(entry_environment),
         cmocka_unit_test(crash_restarts), cmocka_unit_test(hang_times_out),
-        cmocka_unit_test(host_fault_recovered), cmocka_unit_test(large_batch),
+        cmocka_unit_test(host_fault_recovered), cmocka_unit_test(in_guest_audit),
+        cmocka_unit_test(large_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

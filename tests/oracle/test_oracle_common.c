@@ -1,5 +1,5 @@
 /* test_oracle_common.c — the host-side oracle helpers without any backend: report lines,
- * batch encoding, case checks, the text case form. */
+ * batch encoding, case checks, the text case form, the in-guest prediction. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "case_text.h"
 #include "payload_abi.h"
+#include "prediction.h"
 #include "report.h"
 
 static void result_line_vmfail(void **state)
@@ -61,6 +62,94 @@ static void result_line_exits(void **state)
     assert_int_equal(vxa_report_result_line("@B 3", &id, &r), 0);
 }
 
+/* The in-guest audit's keys and the host-written lines (payload_abi.h). */
+static void result_line_prediction(void **state)
+{
+    (void)state;
+    struct vxa_oracle_result r;
+    uint32_t id;
+    vxa_oracle_result_init(&r);
+    assert_false(r.live.present);
+    assert_int_equal(r.live.agrees, -1);
+    assert_int_equal(vxa_report_result_line("@R 4 exited reason=80000021 qual=0 fill=6c16:1 pr=3 "
+                                            "px=21 pq=0,3 pn=2 pc=10,1a pu=1 pa=1 pf=2 pok=1", &id, &r), 1);
+    assert_int_equal(r.kind, VXA_ORACLE_ENTRY_FAILURE);
+    assert_true(r.live.present);
+    assert_int_equal(r.live.result, 3);
+    assert_int_equal(r.live.exit_reason, 33);
+    assert_int_equal(r.live.nqual, 2);
+    assert_int_equal(r.live.qual[1], 3);
+    assert_int_equal(r.live.nviolations, 2);
+    assert_int_equal(r.live.ncheck, 2);
+    assert_int_equal(r.live.check[0], 0x10);
+    assert_int_equal(r.live.check[1], 0x1a);
+    assert_int_equal(r.live.nundetermined, 1);
+    assert_true(r.live.assumes_undetermined_pass);
+    assert_int_equal(r.live.nread_failed, 2);
+    assert_int_equal(r.live.agrees, 1);
+    assert_int_equal(r.nreplaced, 1);
+    vxa_oracle_result_free(&r);
+    assert_false(r.live.present);
+
+    assert_int_equal(vxa_report_result_line("@R 5 vmfail_valid err=7 pr=2 pe=7,8 pn=0 pu=0 pok=0", &id, &r), 1);
+    assert_int_equal(r.live.nerror, 2);
+    assert_int_equal(r.live.error[1], 8);
+    assert_int_equal(r.live.ncheck, 0);
+    assert_int_equal(r.live.agrees, 0);
+    vxa_oracle_result_free(&r);
+    assert_int_equal(vxa_report_result_line("@R 5 vmfail_valid err=7 pc=1,", &id, &r), -1);
+    vxa_oracle_result_free(&r);
+
+    /* more check indices than the line may carry: the first VXA_ORACLE_MAX_CHECKS are kept */
+    char line[512] = "@R 6 vmfail_valid err=7 pr=2 pe=7 pn=30 pc=0";
+    for (int i = 1; i < 30; i++) snprintf(line + strlen(line), sizeof line - strlen(line), ",%x", i);
+    assert_int_equal(vxa_report_result_line(line, &id, &r), 1);
+    assert_int_equal(r.live.ncheck, VXA_ORACLE_MAX_CHECKS);
+    assert_int_equal(r.live.check[VXA_ORACLE_MAX_CHECKS - 1], VXA_ORACLE_MAX_CHECKS - 1);
+    vxa_oracle_result_free(&r);
+
+    assert_int_equal(vxa_report_result_line("@R 7 crash what=triple-fault", &id, &r), 1);
+    assert_int_equal(r.kind, VXA_ORACLE_CRASHED);
+    assert_string_equal(r.detail, "triple-fault");
+    vxa_oracle_result_free(&r);
+    assert_int_equal(vxa_report_result_line("@R 8 timeout ms=3000", &id, &r), 1);
+    assert_int_equal(r.kind, VXA_ORACLE_TIMEOUT);
+    assert_string_equal(r.detail, "no report within 3000 ms");
+    vxa_oracle_result_free(&r);
+}
+
+/* The prediction against a hosted report: outcome and violated checks. */
+static void prediction_compare(void **state)
+{
+    (void)state;
+    static vxa_report h;
+    memset(&h, 0, sizeof h);
+    h.outcome.result = VXA_VMFAIL_VALID;
+    h.outcome.nerror = 1;
+    h.outcome.error[0] = 7;
+    h.nviolations = 2;
+    h.violations[0].check = 3;
+    h.violations[1].check = 9;
+    struct vxa_oracle_prediction p = { .present = true, .result = VXA_VMFAIL_VALID, .nerror = 1,
+                                       .error = { 7 }, .nviolations = 2, .ncheck = 2,
+                                       .check = { 3, 9 } };
+    char why[256];
+    assert_true(vxa_prediction_same(&p, &h, why, sizeof why));
+    p.check[1] = 10;
+    assert_false(vxa_prediction_same(&p, &h, why, sizeof why));
+    assert_non_null(strstr(why, "violation 2"));
+    p.check[1] = 9;
+    p.nviolations = 3;
+    assert_false(vxa_prediction_same(&p, &h, why, sizeof why));
+    p.nviolations = 2;
+    p.error[0] = 8;
+    assert_false(vxa_prediction_same(&p, &h, why, sizeof why));
+    assert_non_null(strstr(why, "outcome"));
+    p.error[0] = 7;
+    vxa_prediction_to_text(&p, why, sizeof why);
+    assert_non_null(strstr(why, "2 violations: "));
+}
+
 static void probe_lines(void **state)
 {
     (void)state;
@@ -70,6 +159,10 @@ static void probe_lines(void **state)
     assert_int_equal(vxa_report_probe_line("@H msr 492 absent d", &p), 1);
     assert_int_equal(vxa_report_probe_line("@H cpuid 80000008 0 3028 0 0 0", &p), 1);
     assert_int_equal(vxa_report_probe_line("@H vmxon ok", &p), 1);
+    assert_int_equal(vxa_report_probe_line("@H engine api=1 checks=17b fields=c7", &p), 1);
+    assert_int_equal(p.engine_api, 1);
+    assert_int_equal(p.engine_checks, 0x17b);
+    assert_int_equal(p.engine_fields, 0xc7);
     assert_int_equal(vxa_report_probe_line("@R 0 vmfail_invalid", &p), 0);
     assert_int_equal(p.msr_present, 1u << 1);
     assert_int_equal(p.msr[1], 0x7f00000016ull);
@@ -87,7 +180,7 @@ static void batch_layout(void **state)
     struct vxa_oracle_case c[2] = {
         { .instruction = VXA_ORACLE_VMRESUME, .launched = true, .fields = f, .nfields = 2,
           .blobs = &b, .nblobs = 1 },
-        { .instruction = VXA_ORACLE_VMLAUNCH, .movss_blocking = true },
+        { .instruction = VXA_ORACLE_VMLAUNCH, .movss_blocking = true, .model = 1, .no_audit = true },
     };
     size_t idx[2] = { 1, 0 }, len, n;
     uint8_t *buf = vxa_batch_encode(c, idx, 2, 1 << 20, &len, &n);
@@ -102,11 +195,13 @@ static void batch_layout(void **state)
     memcpy(&r0, buf + 16, sizeof r0);
     assert_int_equal(r0.id, 1);
     assert_int_equal(r0.size, 24);
-    assert_int_equal(r0.flags, VXA_CASE_MOVSS_BLOCKING);
+    assert_int_equal(r0.flags, VXA_CASE_MOVSS_BLOCKING | VXA_CASE_NO_AUDIT);
+    assert_int_equal(r0.model, VXA_BATCH_MODEL_BOCHS_2_7);
     memcpy(&r1, buf + 16 + 24, sizeof r1);
     assert_int_equal(r1.id, 0);
     assert_int_equal(r1.instruction, VXA_INSN_VMRESUME);
     assert_int_equal(r1.flags, VXA_CASE_LAUNCHED);
+    assert_int_equal(r1.model, VXA_BATCH_MODEL_SDM);
     assert_int_equal(r1.size, 24 + 2 * 16 + 16 + 8);
     struct vxa_batch_field bf;
     memcpy(&bf, buf + 16 + 24 + 24 + 16, sizeof bf);
@@ -134,13 +229,17 @@ static void case_checks(void **state)
     c.cpl = 0;
     c.vmcs_address = 0x5008;
     assert_non_null(vxa_case_check(&c, &unsupported));
+    c.vmcs_address = 0;
+    c.model = 2;                                             /* no such engine model */
+    assert_non_null(vxa_case_check(&c, &unsupported));
+    assert_int_equal(unsupported, 0);
 }
 
 static void text_cases(void **state)
 {
     (void)state;
     char text[] = "# comment\n\nvmresume launched GUEST_RIP=0x2000 0x4000=22 @0x2000=0fa2\n"
-                  "vmlaunch nofill novmcs movss vmcs=0x5000\n";
+                  "vmlaunch nofill novmcs movss vmcs=0x5000 model=bochs-2.7 noaudit\n";
     FILE *f = fmemopen(text, strlen(text), "r");
     struct vxa_case_list l;
     char err[256];
@@ -157,7 +256,17 @@ static void text_cases(void **state)
     assert_int_equal(l.cases[0].blobs[0].data[1], 0xa2);
     assert_true(l.cases[1].no_fill && l.cases[1].no_current_vmcs && l.cases[1].movss_blocking);
     assert_int_equal(l.cases[1].vmcs_address, 0x5000);
+    assert_int_equal(l.cases[0].model, 0);
+    assert_false(l.cases[0].no_audit);
+    assert_int_equal(l.cases[1].model, 1);
+    assert_true(l.cases[1].no_audit);
     vxa_case_list_free(&l);
+
+    char badmodel[] = "vmlaunch model=kvm\n";
+    f = fmemopen(badmodel, strlen(badmodel), "r");
+    assert_int_equal(vxa_case_text_read(f, &l, err, sizeof err), -1);
+    fclose(f);
+    assert_non_null(strstr(err, "unknown model 'kvm'"));
 
     char bad[] = "vmlaunch GUEST_RIPP=1\n";
     f = fmemopen(bad, strlen(bad), "r");
@@ -170,6 +279,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(result_line_vmfail), cmocka_unit_test(result_line_exits),
+        cmocka_unit_test(result_line_prediction), cmocka_unit_test(prediction_compare),
         cmocka_unit_test(probe_lines), cmocka_unit_test(batch_layout),
         cmocka_unit_test(case_checks), cmocka_unit_test(text_cases),
     };

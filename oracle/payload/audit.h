@@ -1,0 +1,34 @@
+/* audit.h — the in-guest audit: the embedded engine (the vmxaudit amalgamation) audits the live
+ * VMCS through its live adapter right before VMLAUNCH/VMRESUME, reads back what the CPU did,
+ * and appends both to the case's @R line (keys pr, pe, px, pq, pv, pn, pc, pu, pa, pf, pok:
+ * payload_abi.h). */
+#ifndef VXA_AUDIT_H
+#define VXA_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "payload_abi.h"
+
+/* Reports "@H engine api=A checks=N fields=M". */
+void audit_init(void);
+
+/* Checks the case's model byte: NULL, or why the case is bad. */
+const char *audit_check_model(const struct vxa_batch_case *c);
+
+/* Forgets the previous case's prediction (nothing is reported until audit_before runs). */
+void audit_reset(void);
+
+/* Audits the current VMCS (region at vmcs_pa; VMXON region at vmxon_pa) for case c, unless the
+ * case asks for no audit.  Call it with the case's VMCS current, after the VMWRITEs and the
+ * memory placement, before VMCLEAR (no current VMCS) and before the instruction. */
+void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmxon_pa);
+
+/* What the CPU did, right after the instruction and before any other VMREAD: how is
+ * vxa_vmenter()'s result (0 VM exit, 1 VMfailInvalid, 2 VMfailValid); fault_vector >= 0 when the
+ * instruction itself raised an exception (then how is ignored). */
+void audit_after(int how, int fault_vector);
+
+/* Appends the prediction keys to the current @R line (nothing if no audit ran). */
+void audit_report(void);
+
+#endif
