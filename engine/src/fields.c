@@ -40,10 +40,34 @@ int vxa_strcasecmp(const char *a, const char *b)
     }
 }
 
+/* Name lengths, known at compile time: the lookup folds the name to upper case once (canonical
+ * names are upper case) and compares only names of the same length.  (A full case-insensitive
+ * scan was 54 % of the time of parsing a JSON case.) */
+static const uint8_t field_name_len[VXA_FIELD_COUNT] = {
+#define VXA_FIELD(name, enc, width, kind, gate) sizeof #name - 1,
+#include "vmxaudit/fields.def"
+#undef VXA_FIELD
+};
+#define VXA_FIELD(name, enc, width, kind, gate) \
+    _Static_assert(sizeof #name <= 64, "field name longer than vxa_field_by_name's buffer");
+#include "vmxaudit/fields.def"
+#undef VXA_FIELD
+
 vxa_field vxa_field_by_name(const char *name)
 {
-    for (unsigned i = 0; i < VXA_FIELD_COUNT; i++)
-        if (vxa_strcasecmp(field_table[i].name, name) == 0) return (vxa_field)i;
+    char up[64];
+    size_t len = 0;
+    for (; name[len]; len++) {
+        if (len == sizeof up) return VXA_F_NONE;   /* longer than any field name */
+        up[len] = (name[len] >= 'a' && name[len] <= 'z') ? (char)(name[len] - 32) : name[len];
+    }
+    for (unsigned i = 0; i < VXA_FIELD_COUNT; i++) {
+        if (field_name_len[i] != len) continue;
+        const char *n = field_table[i].name;
+        size_t k = 0;
+        while (k < len && n[k] == up[k]) k++;
+        if (k == len) return (vxa_field)i;
+    }
     return VXA_F_NONE;
 }
 
