@@ -1,0 +1,287 @@
+/* bochs.c — the Bochs oracle: batches of cases through one Bochs process at a time; a crash or
+ * hang costs one case, and Bochs restarts at the next (design §6, §9). */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "batch.h"
+#include "bochs.h"
+#include "machine.h"
+#include "payload_abi.h"
+#include "report.h"
+#include "session.h"
+
+/* A Bochs log line: 11-digit tick count, level letter, "[MODULE] message". */
+static const char *log_message(const char *line, char *level)
+{
+    int i = 0;
+    while (i < 11 && isdigit((unsigned char)line[i])) i++;
+    if (i != 11 || !isalpha((unsigned char)line[11]) || line[12] != '[') return NULL;
+    const char *m = strchr(line + 12, ']');
+    if (!m) return NULL;
+    *level = line[11];
+    return m[1] == ' ' ? m + 2 : m + 1;
+}
+
+static int append(char **text, const char *line)
+{
+    size_t a = *text ? strlen(*text) : 0, b = strlen(line);
+    char *t = realloc(*text, a + b + 2);
+    if (!t) return -1;
+    memcpy(t + a, line, b);
+    t[a + b] = '\n';
+    t[a + b + 1] = 0;
+    *text = t;
+    return 0;
+}
+
+static bool find_in_path(const char *prog)
+{
+    if (strchr(prog, '/')) return access(prog, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (!path) path = "/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        char full[4200];
+        snprintf(full, sizeof full, "%.*s/%s", (int)n, path, prog);
+        struct stat st;
+        if (n && stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0) return true;
+        path += n + (path[n] == ':');
+    }
+    return false;
+}
+
+/* What one Bochs process did with a batch. */
+struct run_state {
+    struct vxa_oracle_result *out;
+    bool *done;
+    struct vxa_oracle_probe *probe;
+    bool ready, finished;
+    long open_id;                     /* a case between @B and @R; -1 none */
+    char *open_log;
+    char last_words[512];             /* the last non-report lines: why Bochs stopped */
+};
+
+static void remember(struct run_state *st, const char *line)
+{
+    size_t n = strlen(st->last_words);
+    if (n + strlen(line) + 2 > sizeof st->last_words) n = 0;
+    snprintf(st->last_words + n, sizeof st->last_words - n, "%s%s", n ? " | " : "", line);
+}
+
+/* A case the payload never answered: crashed or timeout, with the log so far (taken over). */
+static void settle(struct vxa_oracle_result *r, enum vxa_oracle_kind kind, const char *detail,
+                   char *log)
+{
+    vxa_oracle_result_free(r);
+    r->kind = kind;
+    r->log = log;
+    r->detail = strdup(detail);
+}
+
+static void close_case(struct run_state *st, enum vxa_oracle_kind kind, const char *detail)
+{
+    if (st->open_id < 0) return;
+    settle(&st->out[st->open_id], kind, detail, st->open_log);
+    st->open_log = NULL;
+    st->done[st->open_id] = true;
+    st->open_id = -1;
+}
+
+static void handle_line(struct run_state *st, const char *line, size_t ncases, FILE *trace)
+{
+    char level;
+    const char *msg;
+    uint32_t id;
+    if (trace) fprintf(trace, "%s\n", line);
+    if (line[0] == '@') {
+        if (!strncmp(line, "@H ", 3)) {
+            vxa_report_probe_line(line, st->probe);
+            if (!strncmp(line, "@H fault", 8)) remember(st, line);   /* the payload died */
+            if (!strcmp(line, "@H ready") || !strncmp(line, "@H vmxon fail", 13)) st->ready = true;
+        } else if (vxa_report_begin_line(line, &id) && id < ncases) {
+            free(st->open_log);
+            st->open_log = NULL;
+            st->open_id = id;
+        } else if (!strncmp(line, "@R ", 3)) {
+            struct vxa_oracle_result r;
+            vxa_oracle_result_init(&r);
+            int ok = vxa_report_result_line(line, &id, &r);
+            if (ok == 1 && id < ncases) {
+                vxa_oracle_result_free(&st->out[id]);
+                st->out[id] = r;
+                st->out[id].log = id == st->open_id ? st->open_log : NULL;
+                if (id == st->open_id) st->open_log = NULL;
+                st->done[id] = true;
+                st->open_id = -1;
+            } else {
+                vxa_oracle_result_free(&r);
+                remember(st, line);
+            }
+        } else if (!strcmp(line, "@E done")) {
+            st->finished = true;
+        }
+        return;
+    }
+    if ((msg = log_message(line, &level))) {
+        if (st->open_id >= 0 && (level == 'e' || level == 'p')) append(&st->open_log, msg);
+        if (level == 'p') remember(st, msg);
+        return;
+    }
+    /* Bochs's own complaints ("[      ] bochsrc:8: cpu directive malformed.") and ours */
+    if (line[0] == '[' || !strncmp(line, "vxa-bochs:", 10)) remember(st, line);
+}
+
+static void capture_version(struct vxa_oracle_probe *p, const char *line)
+{
+    const char *v = strstr(line, "Bochs x86 Emulator ");
+    if (v && !p->backend_version[0])
+        snprintf(p->backend_version, sizeof p->backend_version, "%s", v + 19);
+}
+
+/* One Bochs process over the pending cases, in order.  Returns VXA_ORACLE_OK when the run
+ * made progress (or finished), else a backend status with `err` set. */
+static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, const char *bochs,
+                    const struct vxa_oracle_case *cases, size_t ncases, const size_t *pending,
+                    size_t npending, struct run_state *st, char *err, size_t errlen)
+{
+    size_t len = 0, encoded = 0;
+    uint8_t *batch = vxa_batch_encode(cases, pending, npending, BX_BATCH_MAX, &len, &encoded);
+    if (!batch) {
+        snprintf(err, errlen, npending ? "case %zu does not fit in a batch" : "out of memory",
+                 npending ? pending[0] : 0);
+        return VXA_ORACLE_FAILED;
+    }
+    int rc = bx_machine_write_batch(m, batch, len, err, errlen);
+    free(batch);
+    if (rc) return rc;
+
+    struct bx_session s;
+    if (bx_session_start(&s, bochs, m->dir, err, errlen)) return VXA_ORACLE_FAILED;
+    double boot_t = opt->boot_timeout_s > 0 ? opt->boot_timeout_s : 30;
+    double case_t = opt->case_timeout_s > 0 ? opt->case_timeout_s : 5;
+    double deadline = bx_now() + boot_t;
+    const char *line;
+    int got;
+    st->ready = st->finished = false;
+    st->open_id = -1;
+    st->last_words[0] = 0;
+    while ((got = bx_session_line(&s, deadline, &line)) == 1) {
+        capture_version(st->probe, line);
+        handle_line(st, line, ncases, opt->trace);
+        if (st->finished) break;
+        if (line[0] == '@' && st->ready) deadline = bx_now() + case_t;   /* progress */
+    }
+    if (got == -1) {
+        bx_session_kill(&s);
+        if (st->open_id >= 0) {
+            close_case(st, VXA_ORACLE_TIMEOUT, "no answer in time: Bochs was killed");
+        } else if (!st->ready) {
+            bx_session_finish(&s, bx_now() + 5);
+            snprintf(err, errlen, "Bochs did not boot the payload within %.0f s%s%s", boot_t,
+                     st->last_words[0] ? ": " : "", st->last_words);
+            return VXA_ORACLE_FAILED;
+        }
+    } else if (got == 0 && st->open_id >= 0) {
+        close_case(st, VXA_ORACLE_CRASHED, "Bochs stopped during this case");
+    }
+    bx_session_finish(&s, bx_now() + 5);
+    free(st->open_log);
+    st->open_log = NULL;
+    if (!st->ready) {
+        snprintf(err, errlen, "Bochs stopped before the payload ran%s%s",
+                 st->last_words[0] ? ": " : "", st->last_words);
+        return VXA_ORACLE_NOT_AVAILABLE;
+    }
+    if (!st->probe->vmx_on) {
+        snprintf(err, errlen, "the payload cannot use VMX on this CPU model: %s",
+                 st->probe->vmx_failure);
+        return VXA_ORACLE_NOT_AVAILABLE;
+    }
+    return VXA_ORACLE_OK;     /* cases beyond `encoded` stay pending for the next run */
+}
+
+int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
+                  const struct vxa_oracle_case *cases, size_t n, struct vxa_oracle_result *out,
+                  struct vxa_oracle_probe *probe_out, char *err, size_t errlen)
+{
+    struct vxa_bochs_options opt = opt_in ? *opt_in : (struct vxa_bochs_options){ 0 };
+    const char *bochs = opt.bochs ? opt.bochs : getenv("VXA_BOCHS");
+    if (!bochs || !*bochs) bochs = "bochs";
+    struct vxa_oracle_probe probe_local;
+    struct vxa_oracle_probe *probe = probe_out ? probe_out : &probe_local;
+    memset(probe, 0, sizeof *probe);
+    err[0] = 0;
+
+    size_t *pending = calloc(n + 1, sizeof *pending);
+    bool *done = calloc(n + 1, sizeof *done);
+    if (!pending || !done) {
+        free(pending);
+        free(done);
+        snprintf(err, errlen, "out of memory");
+        return VXA_ORACLE_FAILED;
+    }
+    for (size_t i = 0; i < n; i++) {      /* cases the payload cannot run are answered here */
+        int unsupported;
+        vxa_oracle_result_init(&out[i]);
+        const char *why = vxa_case_check(&cases[i], &unsupported);
+        if (!why && vxa_batch_case_size(&cases[i]) > BX_BATCH_MAX - sizeof(struct vxa_batch_header))
+            why = "case larger than a Bochs batch (384 KiB)";
+        if (why) {
+            out[i].kind = unsupported ? VXA_ORACLE_UNSUPPORTED : VXA_ORACLE_ERROR;
+            out[i].detail = strdup(why);
+            done[i] = true;
+        }
+    }
+    if (!find_in_path(bochs)) {
+        snprintf(err, errlen, "Bochs not found ('%s'): install bochs bochs-term bochsbios vgabios",
+                 bochs);
+        free(pending);
+        free(done);
+        return VXA_ORACLE_NOT_AVAILABLE;
+    }
+    struct bx_machine m;
+    int rc = bx_machine_prepare(&m, &opt, cpu_model, err, errlen);
+    if (rc) {
+        free(pending);
+        free(done);
+        return rc;
+    }
+    struct run_state st = { .out = out, .done = done, .probe = probe, .open_id = -1 };
+    bool first = true;
+    for (;;) {
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!done[i]) pending[np++] = i;
+        if (np == 0 && !first) break;
+        struct vxa_oracle_probe again;
+        if (!first) {                     /* a restart: keep the first boot's probe */
+            memset(&again, 0, sizeof again);
+            st.probe = &again;
+        }
+        rc = run_once(&opt, &m, bochs, cases, n, pending, np, &st, err, errlen);
+        st.probe = probe;
+        first = false;
+        if (rc) break;
+        size_t left = 0;
+        for (size_t i = 0; i < n; i++) left += !done[i];
+        if (left == np && np) {           /* no progress: blame the first pending case */
+            settle(&out[pending[0]], VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case",
+                   NULL);
+            done[pending[0]] = true;
+        }
+    }
+    bx_machine_cleanup(&m);
+    free(pending);
+    free(done);
+    return rc;
+}
+
+int vxa_bochs_probe(const struct vxa_bochs_options *opt, const char *cpu_model,
+                    struct vxa_oracle_probe *probe, char *err, size_t errlen)
+{
+    return vxa_bochs_run(opt, cpu_model, NULL, 0, NULL, probe, err, errlen);
+}

@@ -1,0 +1,37 @@
+/* bochs.h — the Bochs oracle backend: runs the VMX probe payload inside Debian's Bochs 2.7
+ * (design §6).  Types in oracle/common/oracle.h; the formats in oracle/common/payload_abi.h and
+ * oracle/bochs/README.md.
+ */
+#ifndef VXA_BOCHS_H
+#define VXA_BOCHS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "oracle.h"
+
+struct vxa_bochs_options {
+    const char *bochs;            /* executable; default $VXA_BOCHS or "bochs" from PATH */
+    const char *bios;             /* default /usr/share/bochs/BIOS-bochs-latest */
+    const char *vgabios;          /* default /usr/share/vgabios/vgabios.bin */
+    const char *workdir;          /* where the image, rc and batch go; default a fresh
+                                     directory under $TMPDIR (or /tmp), removed afterwards */
+    double boot_timeout_s;        /* power-on to "@H ready"; default 30 */
+    double case_timeout_s;        /* one case, from "@B" to "@R"; default 5 */
+    FILE *trace;                  /* if set: every line Bochs prints is copied here */
+};
+
+/* Boots the payload without cases: VMX capability MSRs, CPUID, VMXON.  Returns VXA_ORACLE_OK,
+ * VXA_ORACLE_NOT_AVAILABLE (no Bochs, unknown CPU model, no VMX in the model) or
+ * VXA_ORACLE_FAILED; `err` then says why. */
+int vxa_bochs_probe(const struct vxa_bochs_options *opt, const char *cpu_model,
+                    struct vxa_oracle_probe *probe, char *err, size_t errlen);
+
+/* Executes cases[0..n) and fills out[0..n) (each initialised here; free each with
+ * vxa_oracle_result_free()).  Cases run in batches in one Bochs process; a case that kills or
+ * hangs Bochs is recorded as crashed or timeout and Bochs restarts at the next case.  `probe`
+ * (may be NULL) receives the probe of the first boot.  Returns as vxa_bochs_probe(). */
+int vxa_bochs_run(const struct vxa_bochs_options *opt, const char *cpu_model,
+                  const struct vxa_oracle_case *cases, size_t n, struct vxa_oracle_result *out,
+                  struct vxa_oracle_probe *probe, char *err, size_t errlen);
+
+#endif

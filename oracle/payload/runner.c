@@ -1,0 +1,325 @@
+/* runner.c — the 64-bit runner: probe, enable VMX, then run every case of the batch.
+ *
+ * Per case (payload_abi.h has the record format):
+ *   zero what the previous case may have written; copy the case's memory blobs;
+ *   VMCLEAR, zero the VMCS region, write its revision id, VMPTRLD (SDM 25.11.3);
+ *   [launched] enter once with the primer layout, then write 0 to every primer field;
+ *   VMWRITE each field of the case, then the harness fields the case did not set;
+ *   [no current VMCS] VMCLEAR it; VMLAUNCH/VMRESUME; report one @R line.
+ */
+#include <stdbool.h>
+#include "arena.h"
+#include "cpu.h"
+#include "layout.h"
+#include "lib.h"
+#include "out.h"
+#include "payload_abi.h"
+#include "probe.h"
+#include "vmcs.h"
+#include "x86.h"
+
+int vxa_vmenter(unsigned how);          /* vmenter.S */
+extern char vxa_vmenter_end[];
+
+static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
+static uint8_t vmcs_region[4096] __attribute__((aligned(4096)));
+static struct probe P;
+static uint64_t current_vmcs;           /* 0: none */
+
+#define MAX_WERR 256              /* more than the writable fields of SDM Appendix B */
+struct case_state {
+    const struct vxa_batch_case *c;
+    const struct vxa_batch_field *fields;
+    uint32_t werr_enc[MAX_WERR], werr_err[MAX_WERR];
+    unsigned nwerr;
+    bool filled[LAYOUT_MAX];
+    uint64_t guest_rip;                 /* GUEST_RIP as written, the case's or the harness's */
+    enum { PHASE_SETUP, PHASE_ENTER } phase;
+};
+
+static void report_begin(uint32_t id)
+{
+    out_str("@B ");
+    out_hex(id);
+    out_end();
+}
+
+static void report_head(uint32_t id, const char *kind)
+{
+    out_str("\n@R ");                   /* own line even if the guest wrote to port 0xE9 */
+    out_hex(id);
+    out_char(' ');
+    out_str(kind);
+}
+
+static void report_kv(const char *k, uint64_t v)
+{
+    out_char(' ');
+    out_str(k);
+    out_char('=');
+    out_hex(v);
+}
+
+static void report_tail(const struct case_state *s)
+{
+    const char *sep = " fill=";
+    for (unsigned i = 0; i < layout_fill.n; i++) {
+        if (!s->filled[i]) continue;
+        out_str(sep);
+        out_hex(layout_fill.f[i].enc);
+        out_char(':');
+        out_hex(layout_fill.f[i].val);
+        sep = ",";
+    }
+    sep = " w=";
+    for (unsigned i = 0; i < s->nwerr; i++) {
+        out_str(sep);
+        out_hex(s->werr_enc[i]);
+        out_char(':');
+        out_hex(s->werr_err[i]);
+        sep = ",";
+    }
+    out_end();
+}
+
+static void report_what(uint32_t id, const char *kind, const char *what)
+{
+    report_head(id, kind);
+    out_str(" what=");
+    out_str(what);
+    out_end();
+}
+
+static uint64_t vmread_or(uint32_t enc, uint64_t dflt)
+{
+    uint64_t v;
+    return vmread(enc, &v) ? dflt : v;
+}
+
+/* VMWRITE; on VMfailValid the VM-instruction error, on VMfailInvalid 0.  Returns -1 on success. */
+static int64_t write_field(uint32_t enc, uint64_t val)
+{
+    int s = vmwrite(enc, val);
+    if (s == 0) return -1;
+    return s == 2 ? (int64_t)vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0) : 0;
+}
+
+/* The case's own entry for a field, or NULL. */
+static const struct vxa_batch_field *case_field(const struct case_state *s, uint32_t enc)
+{
+    for (unsigned i = 0; i < s->c->nfields; i++)
+        if (s->fields[i].encoding == enc) return &s->fields[i];
+    return 0;
+}
+
+/* Make the current VMCS launched: one entry with the primer layout, which exits on CPUID
+ * (reason 10, SDM Appendix C), then every primer field back to 0 so that the case's layout
+ * starts from the same all-zero VMCS as an unprimed case. */
+static const char *prime(void)
+{
+    for (unsigned i = 0; i < layout_primer.n; i++)
+        if (vmwrite(layout_primer.f[i].enc, layout_primer.f[i].val)) return "prime-vmwrite";
+    int r = vxa_vmenter(0);
+    if (r == 1) return "prime-vmfailinvalid";
+    if (r == 2) return "prime-vmfailvalid";
+    if (r != 0 || vmread_or(VMCS_VM_EXIT_REASON, ~0ull) != 10) return "prime-exit";
+    for (unsigned i = 0; i < layout_primer.n; i++)
+        if (vmwrite(layout_primer.f[i].enc, 0)) return "prime-reset";
+    return 0;
+}
+
+static const char *validate(const struct vxa_batch_case *c, const uint8_t *end)
+{
+    const uint8_t *p = (const uint8_t *)c, *rec_end = p + c->size;
+    if (c->size < sizeof *c || (c->size & 7) || rec_end > end) return "record-size";
+    if (c->instruction > VXA_INSN_VMRESUME) return "instruction";
+    if (c->vmcs_address && ((c->vmcs_address & 0xfff) || !vxa_in_arena(c->vmcs_address, 4096)))
+        return "vmcs-address";
+    p += sizeof *c + (uint64_t)c->nfields * sizeof(struct vxa_batch_field);
+    if (p > rec_end) return "fields";
+    for (unsigned i = 0; i < c->nblobs; i++) {
+        const struct vxa_batch_blob *b = (const void *)p;
+        if (p + sizeof *b > rec_end) return "blob-header";
+        p += sizeof *b + ((b->length + 7ull) & ~7ull);
+        if (p > rec_end) return "blob-data";
+        if (!vxa_in_arena(b->address, b->length)) return "blob-outside-arena";
+    }
+    return 0;
+}
+
+static void place_blobs(const struct vxa_batch_case *c)
+{
+    const uint8_t *p = (const uint8_t *)c + sizeof *c + c->nfields * sizeof(struct vxa_batch_field);
+    for (unsigned i = 0; i < c->nblobs; i++) {
+        const struct vxa_batch_blob *b = (const void *)p;
+        memcpy((void *)(uintptr_t)b->address, b + 1, b->length);
+        arena_mark(b->address, b->length);
+        p += sizeof *b + ((b->length + 7ull) & ~7ull);
+    }
+}
+
+/* After a VM exit: what may the guest have written?  Nothing if it exited before completing
+ * its first instruction: an exit on CPUID, HLT or VMCALL (SDM 26.1.2, 26.1.3) with the guest RIP
+ * still where it started, and no event injected before it (SDM 27.6).  Accessed/dirty-flag
+ * updates of the walk that fetched that instruction land in page tables that are themselves case
+ * blobs, already marked.  VM exit writes memory only through the MSR-store list (SDM 28.4).
+ * Anything else may have written anywhere: zero the whole arena before the next case. */
+static void mark_after_exit(const struct case_state *s, uint32_t reason)
+{
+    if (reason & 0x80000000u) return;   /* VM-entry failure: no guest ran, nothing was stored */
+    uint64_t cnt = vmread_or(VMCS_VM_EXIT_MSR_STORE_COUNT, 0);
+    if (cnt) arena_mark(vmread_or(VMCS_VM_EXIT_MSR_STORE_ADDR, 0), cnt * 16);
+    bool at_start = vmread_or(VMCS_GUEST_RIP, 0) == s->guest_rip;
+    const struct vxa_batch_field *inj = case_field(s, VMCS_VM_ENTRY_INTR_INFO_FIELD);
+    bool injected = inj && (inj->value & 0x80000000u);
+    if ((reason == 10 || reason == 12 || reason == 18) && at_start && !injected) return;
+    arena_mark_all();
+}
+
+static void report_exit(const struct case_state *s, uint32_t id)
+{
+    uint32_t reason = (uint32_t)vmread_or(VMCS_VM_EXIT_REASON, ~0ull);
+    report_head(id, "exited");
+    report_kv("reason", reason);
+    report_kv("qual", vmread_or(VMCS_EXIT_QUALIFICATION, 0));
+    if ((reason & 0xffff) == 0)         /* exception or NMI: which one (SDM 28.2.2) */
+        report_kv("intr", vmread_or(VMCS_VM_EXIT_INTR_INFO, 0));
+    mark_after_exit(s, reason);
+}
+
+static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
+{
+    static struct case_state s;         /* static: survives the longjmp of a fault */
+    static struct vxa_jmp jmp;
+    uint32_t id = c->id;
+
+    report_begin(id);
+    const char *bad = validate(c, end);
+    if (bad) {
+        report_what(id, "bad", bad);
+        return;
+    }
+    s.c = c;
+    s.fields = (const struct vxa_batch_field *)(c + 1);
+    s.nwerr = 0;
+    s.phase = PHASE_SETUP;
+    for (unsigned i = 0; i < LAYOUT_MAX; i++) s.filled[i] = false;
+
+    if (current_vmcs) vmclear(current_vmcs);   /* write back before the region is reused */
+    current_vmcs = 0;
+    arena_clean();
+
+    if (vxa_setjmp(&jmp)) {             /* an exception: cpu.c reloaded our context */
+        arena_mark_all();
+        bool in_insn = vxa_last_fault.rip >= (uint64_t)(uintptr_t)vxa_vmenter &&
+                       vxa_last_fault.rip < (uint64_t)vxa_vmenter_end;
+        if (s.phase == PHASE_ENTER && in_insn) {
+            report_head(id, "fault");   /* VMLAUNCH/VMRESUME itself faulted */
+            report_kv("vec", vxa_last_fault.vector);
+        } else if (s.phase == PHASE_ENTER) {
+            report_exit(&s, id);        /* the host faulted after the VM exit */
+            report_kv("hostfault", vxa_last_fault.vector);
+        } else {
+            report_head(id, "bad");
+            out_str(" what=setup-fault");
+            report_kv("vec", vxa_last_fault.vector);
+        }
+        report_tail(&s);
+        return;
+    }
+    vxa_fault_jmp = &jmp;
+
+    place_blobs(c);
+    uint64_t vmcs = c->vmcs_address ? c->vmcs_address : (uint64_t)vmcs_region;
+    memset((void *)(uintptr_t)vmcs, 0, 4096);
+    arena_mark(vmcs, 4096);
+    *(uint32_t *)(uintptr_t)vmcs = (uint32_t)P.msr[0] & 0x7fffffffu;
+    if (vmclear(vmcs) || vmptrld(vmcs)) {
+        vxa_fault_jmp = 0;
+        report_what(id, "unsupported", "vmptrld");
+        return;
+    }
+    current_vmcs = vmcs;
+
+    if (c->flags & VXA_CASE_LAUNCHED) {
+        const char *why = prime();
+        if (why) {
+            vxa_fault_jmp = 0;
+            report_what(id, "unsupported", why);
+            return;
+        }
+    }
+    for (unsigned i = 0; i < c->nfields; i++) {
+        int64_t e = write_field(s.fields[i].encoding, s.fields[i].value);
+        if (e >= 0 && s.nwerr < MAX_WERR) {
+            s.werr_enc[s.nwerr] = s.fields[i].encoding;
+            s.werr_err[s.nwerr++] = (uint32_t)e;
+        }
+    }
+    if (!(c->flags & VXA_CASE_NO_FILL))
+        for (unsigned i = 0; i < layout_fill.n; i++)
+            if (!case_field(&s, layout_fill.f[i].enc))
+                s.filled[i] = write_field(layout_fill.f[i].enc, layout_fill.f[i].val) < 0;
+    s.guest_rip = vmread_or(VMCS_GUEST_RIP, 0);
+    if (c->flags & VXA_CASE_NO_CURRENT_VMCS) {
+        vmclear(vmcs);
+        current_vmcs = 0;
+    }
+
+    s.phase = PHASE_ENTER;
+    int r = vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
+                        (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
+    vxa_fault_jmp = 0;
+    if (r == 0) {
+        report_exit(&s, id);
+    } else if (r == 1) {
+        report_head(id, "vmfail_invalid");
+    } else if (r == 2) {
+        report_head(id, "vmfail_valid");
+        report_kv("err", vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0));
+    } else {
+        report_head(id, "bad");
+        out_str(" what=no-vmfail-flags");
+    }
+    report_tail(&s);
+}
+
+static void run_batch(const struct vxa_batch_header *h)
+{
+    if (h->magic != VXA_BATCH_MAGIC) return;           /* no batch: a probe-only run */
+    if (h->size < sizeof *h || h->size > VXA_BATCH_MAX) {
+        out_str("@H batch bad-size");
+        out_end();
+        return;
+    }
+    const uint8_t *end = (const uint8_t *)h + h->size;
+    const uint8_t *p = (const uint8_t *)(h + 1);
+    for (uint32_t i = 0; i < h->count; i++) {
+        const struct vxa_batch_case *c = (const void *)p;
+        if (p + sizeof *c > end || c->size < sizeof *c) {
+            out_str("@H batch truncated");
+            out_end();
+            return;
+        }
+        run_case(c, end);
+        p += c->size;
+    }
+}
+
+void vxa_main(void);
+void vxa_main(void)
+{
+    cpu_init();
+    probe_run(&P);
+    if (probe_enable_vmx(&P, vmxon_region) == 0) {
+        cpu_save_host_context();        /* CR0/CR4 as VMX operation needs them */
+        layout_init(&P);
+        arena_clean();
+        out_str("@H ready");
+        out_end();
+        run_batch((const struct vxa_batch_header *)(uintptr_t)VXA_BATCH_BASE);
+    }
+    out_str("@E done");
+    out_end();
+    vxa_shutdown();
+}
