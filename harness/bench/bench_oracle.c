@@ -116,7 +116,7 @@ static void executed_layout(const struct vxa_oracle_case *c, const struct vxa_or
 static void bochs(const vxa_bench_options *o)
 {
     const char *model = o->bochs_model;
-    char name[96], note[256];
+    char name[96], note[1024];
     struct vxa_bochs_options bopt = { 0 };
     struct vxa_oracle_probe pr;
     char err[512];
