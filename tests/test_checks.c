@@ -190,16 +190,54 @@ static int coverage(void)
     return missing ? 1 : 0;
 }
 
+/* --export DIR: writes every fail/pass case as a case file (for oracle runs). */
+static int export_cases(const char *out)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < nentries; i++) {
+        const cJSON *j = entries[i].j;
+        const char *id = cJSON_GetObjectItemCaseSensitive(j, "check")->valuestring;
+        const cJSON *lay = cJSON_GetObjectItemCaseSensitive(j, "layout");
+        static const char *const kinds[] = { "fail", "pass" };
+        for (int k = 0; k < 2; k++) {
+            const cJSON *patch = cJSON_GetObjectItemCaseSensitive(j, kinds[k]);
+            if (!patch) continue;
+            vxa_case c;
+            char err[600], path[1024], name[300];
+            if (tc_build_case(cJSON_IsString(lay) ? lay->valuestring : "linux64", patch, &c, err, sizeof err)) {
+                fprintf(stderr, "%s: %s\n", entries[i].name, err);
+                return 2;
+            }
+            snprintf(name, sizeof name, "%s-%s-%zu", id, kinds[k], i);
+            free(c.name);
+            c.name = strdup(name);
+            char *text = vxa_case_to_json(&c);
+            snprintf(path, sizeof path, "%s/%s.json", out, name);
+            FILE *f = fopen(path, "w");
+            if (!f) { fprintf(stderr, "cannot write %s\n", path); return 2; }
+            fprintf(f, "%s\n", text);
+            fclose(f);
+            free(text);
+            vxa_case_free(&c);
+            n++;
+        }
+    }
+    printf("%u cases written to %s\n", n, out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    const char *dir = TESTS_DIR "/checks";
+    const char *dir = TESTS_DIR "/checks", *export_dir = NULL;
     bool cov = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--coverage")) cov = true;
+        else if (!strcmp(argv[i], "--export") && i + 1 < argc) export_dir = argv[++i];
         else dir = argv[i];
     }
     load_dir(dir);
     if (cov) return coverage();
+    if (export_dir) return export_cases(export_dir);
     struct CMUnitTest *t = calloc(nentries + 1, sizeof *t);
     for (size_t i = 0; i < nentries; i++) {
         t[i].name = entries[i].name;

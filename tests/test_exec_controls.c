@@ -16,46 +16,18 @@ static vxa_report rep;
 /* Builds linux64 + patch (JSON text) and audits it with the case's memory, or with `mem`. */
 static void run(const char *patch, const vxa_memory *mem)
 {
-    char err[600];
-    vxa_case c;
-    cJSON *p = cJSON_Parse(patch);
-    assert_non_null(p);
-    if (tc_build_case("linux64", p, &c, err, sizeof err)) fail_msg("%s", err);
-    cJSON_Delete(p);
-    vxa_memory m = vxa_case_memory(&c);
-    vxa_input in = { &c.profile, &c.vmcs, &c.entry, mem ? mem : &m, VXA_MODEL_SDM };
-    assert_int_equal(vxa_audit(&in, &rep), 0);
-    vxa_case_free(&c);
+    tc_audit("linux64", patch, mem, VXA_MODEL_SDM, &rep);
 }
 
-static const vxa_violation *viol(vxa_check id)
-{
-    for (unsigned i = 0; i < rep.nviolations && i < VXA_MAX_VIOLATIONS; i++)
-        if (rep.violations[i].check == id) return &rep.violations[i];
-    return NULL;
-}
+static const vxa_violation *viol(vxa_check id) { return tc_violation(&rep, vxa_check_get(id)->id); }
 
-static const vxa_undetermined *undet(vxa_check id)
-{
-    for (unsigned i = 0; i < rep.nundetermined && i < VXA_MAX_UNDETERMINED; i++)
-        if (rep.undetermined[i].check == id) return &rep.undetermined[i];
-    return NULL;
-}
+static const vxa_undetermined *undet(vxa_check id) { return tc_undetermined(&rep, vxa_check_get(id)->id); }
 
-static uint64_t fix_of(const vxa_violation *v, vxa_field f)
-{
-    for (unsigned i = 0; i < v->nfix; i++)
-        if (v->fix_field[i] == f) return v->fix_value[i];
-    fail_msg("no fix for field %u", (unsigned)f);
-    return 0;
-}
+static uint64_t fix_of(const vxa_violation *v, vxa_field f) { return tc_fix_of(v, f); }
 
 static void assert_undet(vxa_check id, vxa_undet_reason why, uint64_t aux)
 {
-    const vxa_undetermined *u = undet(id);
-    if (!u) fail_msg("%s not undetermined", vxa_check_get(id)->id);
-    assert_int_equal(u->reason, why);
-    assert_int_equal(u->aux, aux);
+    tc_assert_undetermined(&rep, vxa_check_get(id)->id, why, aux);
 }
 
 #define TERT "\"0x482\": \"0xfffbfffe0401e172\", \"0x48e\": \"0xfffbfffe04006172\""

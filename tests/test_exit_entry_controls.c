@@ -13,35 +13,11 @@
 static vxa_report r;
 
 /* Audits linux64 patched with the JSON text `patch`. */
-static void run(const char *patch)
-{
-    char err[600];
-    vxa_case c;
-    cJSON *p = cJSON_Parse(patch);
-    assert_non_null(p);
-    if (tc_build_case("linux64", p, &c, err, sizeof err)) fail_msg("%s", err);
-    cJSON_Delete(p);
-    vxa_memory m = vxa_case_memory(&c);
-    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &m, VXA_MODEL_SDM };
-    assert_int_equal(vxa_audit(&in, &r), 0);
-    vxa_case_free(&c);
-}
+static void run(const char *patch) { tc_audit("linux64", patch, NULL, VXA_MODEL_SDM, &r); }
 
-static const vxa_violation *violation(const char *id)
-{
-    vxa_check k = vxa_check_by_id(id);
-    for (unsigned i = 0; i < r.nviolations && i < VXA_MAX_VIOLATIONS; i++)
-        if (r.violations[i].check == k) return &r.violations[i];
-    return NULL;
-}
+static const vxa_violation *violation(const char *id) { return tc_violation(&r, id); }
 
-static const vxa_undetermined *undetermined(const char *id)
-{
-    vxa_check k = vxa_check_by_id(id);
-    for (unsigned i = 0; i < r.nundetermined && i < VXA_MAX_UNDETERMINED; i++)
-        if (r.undetermined[i].check == k) return &r.undetermined[i];
-    return NULL;
-}
+static const vxa_undetermined *undetermined(const char *id) { return tc_undetermined(&r, id); }
 
 static unsigned ctrl_violations(void)
 {
@@ -53,11 +29,7 @@ static unsigned ctrl_violations(void)
 
 static void expect_undet(const char *id, unsigned reason, uint64_t aux)
 {
-    const vxa_undetermined *u = undetermined(id);
-    if (!u) fail_msg("%s is not undetermined", id);
-    assert_int_equal(u->reason, reason);
-    assert_int_equal(u->aux, aux);
-    assert_null(violation(id));
+    tc_assert_undetermined(&r, id, reason, aux);
 }
 
 /* The baseline layout audits clean and decides every rule of these sections. */

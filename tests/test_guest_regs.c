@@ -16,46 +16,16 @@ static vxa_report rep;
 /* Audits linux64 with a JSON patch (check_cases.h format). */
 static const vxa_report *run(const char *patch_json)
 {
-    cJSON *patch = cJSON_Parse(patch_json);
-    vxa_case c;
-    char err[600];
-    assert_non_null(patch);
-    if (tc_build_case("linux64", patch, &c, err, sizeof err)) fail_msg("%s", err);
-    cJSON_Delete(patch);
-    vxa_memory m = vxa_case_memory(&c);
-    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &m, VXA_MODEL_SDM };
-    assert_int_equal(vxa_audit(&in, &rep), 0);
-    vxa_case_free(&c);
+    tc_audit("linux64", patch_json, NULL, VXA_MODEL_SDM, &rep);
     return &rep;
 }
 
-static const vxa_violation *violation(const vxa_report *r, const char *id)
-{
-    vxa_check c = vxa_check_by_id(id);
-    assert_int_not_equal(c, VXA_CHECK_COUNT);
-    for (unsigned i = 0; i < r->nviolations && i < VXA_MAX_VIOLATIONS; i++)
-        if (r->violations[i].check == c) return &r->violations[i];
-    return NULL;
-}
+#define violation tc_violation
 
-static const vxa_undetermined *undetermined(const vxa_report *r, const char *id)
-{
-    vxa_check c = vxa_check_by_id(id);
-    assert_int_not_equal(c, VXA_CHECK_COUNT);
-    for (unsigned i = 0; i < r->nundetermined && i < VXA_MAX_UNDETERMINED; i++)
-        if (r->undetermined[i].check == c) return &r->undetermined[i];
-    return NULL;
-}
+#define undetermined tc_undetermined
 
 /* The rule is undetermined with this reason (and aux), and not reported as violated. */
-static void assert_undet(const vxa_report *r, const char *id, vxa_undet_reason why, uint64_t aux)
-{
-    const vxa_undetermined *u = undetermined(r, id);
-    if (!u) fail_msg("%s is not undetermined", id);
-    assert_int_equal(u->reason, why);
-    assert_int_equal(u->aux, aux);
-    if (violation(r, id)) fail_msg("%s is both undetermined and violated", id);
-}
+#define assert_undet tc_assert_undetermined
 
 static void assert_decided(const vxa_report *r, const char *id)
 {

@@ -15,52 +15,15 @@
 static vxa_report rep;
 
 /* Audits layout + patch (JSON text) under the SDM model. */
-static void audit(const char *layout, const char *patch)
-{
-    char err[600];
-    cJSON *p = cJSON_Parse(patch);
-    assert_non_null(p);
-    vxa_case c;
-    if (tc_build_case(layout, p, &c, err, sizeof err)) fail_msg("%s", err);
-    cJSON_Delete(p);
-    vxa_memory m = vxa_case_memory(&c);
-    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &m, VXA_MODEL_SDM };
-    assert_int_equal(vxa_audit(&in, &rep), 0);
-    vxa_case_free(&c);
-}
+static void audit(const char *layout, const char *patch) { tc_audit(layout, patch, NULL, VXA_MODEL_SDM, &rep); }
 
-static const vxa_violation *violation(const char *id)
-{
-    vxa_check k = vxa_check_by_id(id);
-    assert_int_not_equal(k, VXA_CHECK_COUNT);
-    for (unsigned i = 0; i < rep.nviolations && i < VXA_MAX_VIOLATIONS; i++)
-        if (rep.violations[i].check == k) return &rep.violations[i];
-    return NULL;
-}
+static const vxa_violation *violation(const char *id) { return tc_violation(&rep, id); }
 
-static const vxa_undetermined *undetermined(const char *id)
-{
-    vxa_check k = vxa_check_by_id(id);
-    for (unsigned i = 0; i < rep.nundetermined && i < VXA_MAX_UNDETERMINED; i++)
-        if (rep.undetermined[i].check == k) return &rep.undetermined[i];
-    return NULL;
-}
+static const vxa_undetermined *undetermined(const char *id) { return tc_undetermined(&rep, id); }
 
-static bool names(const vxa_violation *v, const char *field, uint64_t value)
-{
-    vxa_field f = vxa_field_by_name(field);
-    for (unsigned i = 0; i < v->nfields; i++)
-        if (v->field[i] == f) return v->value[i] == value;
-    return false;
-}
+#define names tc_names
 
-static bool fixes(const vxa_violation *v, const char *field, uint64_t value)
-{
-    vxa_field f = vxa_field_by_name(field);
-    for (unsigned i = 0; i < v->nfix; i++)
-        if (v->fix_field[i] == f) return v->fix_value[i] == value;
-    return false;
-}
+#define fixes tc_fixes
 
 /* Without IA32_VMX_BASIC and without a "lm" CPUID statement, the profile does not say whether the
  * CPU supports Intel 64 architecture: a base that would break a 64-bit rule is undetermined. */

@@ -91,8 +91,46 @@ static void layouts_on_every_profile(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* Issue 4's bar: an all-zero VMCS (nothing set) on every complete profile repairs to a layout
+ * that audits clean; only fields that violated rules named are changed. */
+static void all_zero_vmcs_on_every_complete_profile(void **state)
+{
+    (void)state;
+    char **profiles = vxa_corpus_list("profiles");
+    static vxa_report r;
+    static vxa_vmcs zero, fixed;
+    vxa_entry e;
+    unsigned tried = 0, failures = 0;
+    vxa_vmcs_init(&zero);
+    vxa_entry_init(&e);
+    for (char **p = profiles; *p; p++) {
+        vxa_profile prof;
+        vxa_error err;
+        assert_int_equal(vxa_profile_load(*p, &prof, NULL, &err), 0);
+        if (!complete(&prof)) continue;
+        tried++;
+        vxa_input in = { &prof, &zero, &e, NULL, VXA_MODEL_SDM };
+        vxa_repair_result res;
+        if (!vxa_repair(&in, 64, &fixed, &r, &res)) {
+            printf("all-zero VMCS on %s: not repairable:%s\n", *p, violations(&r));
+            failures++;
+            continue;
+        }
+        /* The repaired layout audits clean on its own. */
+        in.vmcs = &fixed;
+        vxa_audit(&in, &r);
+        assert_int_equal(r.outcome.result, VXA_ENTERED);
+        assert_true(res.nchanged > 0);
+    }
+    vxa_corpus_list_free(profiles);
+    printf("all-zero VMCS: %u complete profiles, %u not repairable\n", tried, failures);
+    assert_true(tried > 0);
+    assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(layouts_on_every_profile) };
+    const struct CMUnitTest tests[] = { cmocka_unit_test(layouts_on_every_profile),
+                                        cmocka_unit_test(all_zero_vmcs_on_every_complete_profile) };
     return cmocka_run_group_tests_name("repair", tests, NULL, NULL);
 }

@@ -108,6 +108,28 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
     return true;
 }
 
+/* Records the two halves of an allowed-settings rule on `value`: id0 when a bit of must_be_1 is
+ * 0, id1 when a bit outside may_be_1 is 1; both with the allowed values and one fix. */
+static void allowed_halves(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, uint64_t value,
+                           uint64_t m1, uint64_t a1)
+{
+    uint64_t fix = (value & a1) | m1;
+    if (m1 & ~value) {
+        vxa_violation *v = vxa_fail(c, id0);
+        vxa_vfield(v, f, value);
+        v->bits = m1 & ~value;
+        vxa_vallowed(v, m1, a1);
+        vxa_vfix(v, f, fix);
+    }
+    if (value & ~a1) {
+        vxa_violation *v = vxa_fail(c, id1);
+        vxa_vfield(v, f, value);
+        v->bits = value & ~a1;
+        vxa_vallowed(v, m1, a1);
+        vxa_vfix(v, f, fix);
+    }
+}
+
 void vxa_rule_allowed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_word w, vxa_field f,
                       uint64_t value)
 {
@@ -118,21 +140,31 @@ void vxa_rule_allowed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_word w, vxa_
         vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(missing));
         return;
     }
-    uint64_t fixed = (value & a1) | m1;
-    if (m1 & ~value) {
-        vxa_violation *v = vxa_fail(c, id0);
-        vxa_vfield(v, f, value);
-        v->bits = m1 & ~value;
-        vxa_vallowed(v, m1, a1);
-        vxa_vfix(v, f, fixed);
-    }
-    if (value & ~a1) {
-        vxa_violation *v = vxa_fail(c, id1);
-        vxa_vfield(v, f, value);
-        v->bits = value & ~a1;
-        vxa_vallowed(v, m1, a1);
-        vxa_vfix(v, f, fixed);
-    }
+    allowed_halves(c, id0, id1, f, value, m1, a1);
+}
+
+void vxa_rule_fixed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned fixed0,
+                    unsigned fixed1, uint64_t exempt)
+{
+    bool h0 = has_msr(c, fixed0), h1 = has_msr(c, fixed1);
+    if (!h0) vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed0));
+    if (!h1) vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed1));
+    allowed_halves(c, id0, id1, f, c->v->value[f], h0 ? msr(c, fixed0) & ~exempt : 0,
+                   h1 ? msr(c, fixed1) | exempt : ~0ull);
+}
+
+int vxa_intel64(const vxa_ctx *c)
+{
+    int r = vxa_cpuid(c, VXA_CPUID_LM);
+    /* IA32_VMX_BASIC[48] = 1 (32-bit addresses) is never reported by an Intel 64 processor. */
+    if (r < 0 && has_msr(c, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) r = 0;
+    return r;
+}
+
+int vxa_cpuid(const vxa_ctx *c, uint32_t feature)
+{
+    if (!(c->p->cpuid_known & feature)) return -1;
+    return (c->p->cpuid & feature) ? 1 : 0;
 }
 
 vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result, unsigned code)

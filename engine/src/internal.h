@@ -42,11 +42,21 @@ static inline bool entry(const vxa_ctx *c, vxa_entry_bit b) { return (c->entry >
 #define BIT(n) (1ull << (n))
 #define PIN_BIT(b) BIT((vxa_pin_bit)(b))
 
+/* A deviation of the model being predicted (quirks.h). */
+static inline bool quirk(const vxa_ctx *c, vxa_quirk q) { return vxa_model_has_quirk(c->model, q); }
+
 /* ---- capability helpers (profile) ---- */
 /* Is the 1-setting of control bit b allowed?  1 yes, 0 no, -1 MSR not captured. */
 int vxa_can_set(const vxa_profile *p, vxa_word w, unsigned bit);
 static inline uint64_t msr(const vxa_ctx *c, unsigned i) { return c->p->msr[i]; }
 static inline bool has_msr(const vxa_ctx *c, unsigned i) { return vxa_profile_has(c->p, i); }
+
+/* Does the CPU support Intel 64 (CPUID.80000001H:EDX.LM)?  1 yes, 0 no, -1 the profile does not
+ * say (the codec derives it from IA32_VMX_BASIC[48] when the profile states no cpuid.lm; a
+ * profile without either reads as unknown). */
+int vxa_intel64(const vxa_ctx *c);
+/* A CPUID feature (VXA_CPUID_*): 1 present, 0 absent, -1 the profile does not say. */
+int vxa_cpuid(const vxa_ctx *c, uint32_t feature);
 
 /* ---- address helpers ---- */
 /* Physical address within MAXPHYADDR (and within 32 bits if IA32_VMX_BASIC[48] = 1). */
@@ -84,6 +94,12 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
  * ALLOWED1 violations (with must_be_1/may_be_1 and the fixed value) or undetermined. */
 void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1, vxa_word w,
                       vxa_field f, uint64_t value);
+
+/* CR0/CR4 against IA32_VMX_CRx_FIXED0/FIXED1 (SDM 24.8, Appendix A.7-A.8): records id0 (a bit
+ * fixed to 1 is 0) and id1 (a bit fixed to 0 is 1) with must_be_1/may_be_1 and a fix; `exempt`
+ * bits are not checked.  A missing MSR makes its half undetermined. */
+void vxa_rule_fixed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned fixed0,
+                    unsigned fixed1, uint64_t exempt);
 
 /* The MSR-store/-load area rules (27.2.1.2, 27.2.1.3): alignment, width, last byte; in
  * exit_controls.c. */

@@ -15,6 +15,8 @@ int cmd_check(int argc, char **argv);
 int cmd_checks(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
+int cmd_oracle(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 /* Colour only on a terminal (and not with NO_COLOR). */
 extern bool cli_colour;

@@ -60,6 +60,8 @@ static const char usage[] =
     "  fields              list the VMCS field catalogue\n"
     "  profile list        list the bundled CPU capability profiles\n"
     "  profile show P      decode a profile's VMX capabilities (bundled name or file)\n"
+    "  oracle probe|run    real VM entries (Bochs, KVM) compared with the engine\n"
+    "  test CASES...       replay cases with expectations (e.g. corpus/regressions)\n"
     "\n"
     "options: --help (every command), --version\n"
     "exit status: 0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable,\n"
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
         { "fields", cmd_fields }, { "profile", cmd_profile }, { "repair", cmd_repair },
+        { "oracle", cmd_oracle }, { "test", cmd_test },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);

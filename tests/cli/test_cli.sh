@@ -58,6 +58,17 @@ expect check-quiet 1 '^VMfailValid' -- "$vx" check --quiet "$src/corpus/examples
 expect check-stdin 0 'succeeds' -- sh -c "\"$vx\" check - < \"$src/corpus/layouts/linux64.json\""
 expect check-profile-override 0 'profile il-i9-12900k-alderlake' -- "$vx" check --profile il-i9-12900k-alderlake "$src/corpus/layouts/linux64.json"
 
+# repair: an all-zero VMCS on a complete profile enters after repair; -o writes a case that
+# check accepts; an incomplete profile names the MSRs the rules would need; --lint
+printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {}}' > "$tmp/zero.json"
+expect repair-zero 0 'repaired after [0-9]+ rounds' -- "$vx" repair "$tmp/zero.json" -o "$tmp/zero-fixed.json"
+expect repair-output-checks 0 'VM entry succeeds' -- "$vx" check "$tmp/zero-fixed.json"
+expect repair-json 0 '"repaired": true' -- "$vx" repair --format json "$tmp/zero.json"
+expect repair-example 0 'HOST_CR4 +0x20 -> 0x2020' -- "$vx" repair "$src/corpus/examples/broken-blue-pill.json"
+printf '{"profile": "qemu-icelake-server-v1", "vmcs": {}}' > "$tmp/qemu.json"
+expect repair-incomplete 0 'the profile lacks IA32_VMX_BASIC' -- "$vx" repair "$tmp/qemu.json"
+expect lint 1 'lint: fields the rules read that the layout never set' -- "$vx" check --lint "$tmp/zero.json"
+
 # bad input: exit 2, file, position and field named, no crash
 printf '{\n  "profile": "il-xeon-8180-skylake-sp",\n  "vmcs": { "GUEST_CR00": "0x1" }\n}\n' > "$tmp/typo.json"
 expect bad-field 2 'typo.json:3: vmcs.GUEST_CR00: unknown VMCS field .*did you mean GUEST_CR0' -- "$vx" check "$tmp/typo.json"

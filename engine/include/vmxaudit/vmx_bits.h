@@ -90,16 +90,34 @@ typedef enum vxa_vmfunc_bit { VMFUNC_EPTP_SWITCHING = 0 } vxa_vmfunc_bit;
 #define CR4_PKS (1ull << 24)
 #define CR4_LAM_SUP (1ull << 28)
 #define CR4_FRED (1ull << 32)
+#define CR3_LAM_BITS (3ull << 61)          /* LAM_U57 (61), LAM_U48 (62): Vol. 3A 4.5 (LAM) */
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
+#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)   /* all other bits reserved */
 #define RFLAGS_CF (1ull << 0)
 #define RFLAGS_FIXED1 (1ull << 1)
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
 #define RFLAGS_IOPL (3ull << 12)
 #define RFLAGS_VM (1ull << 17)
+
+/* IA32_S_CET (Vol. 1 ch. 18 CET) and IA32_FRED_CONFIG (FRED spec) */
+#define S_CET_RSVD (0xfull << 6)           /* bits 9:6 reserved */
+#define S_CET_SUPPRESS (1ull << 10)
+#define S_CET_TRACKER (1ull << 11)         /* WAIT_FOR_ENDBRANCH */
+#define FRED_CONFIG_RSVD ((1ull << 2) | (3ull << 4) | (1ull << 11))
+
+/* Segment access rights as the VMCS holds them (25.4.1, Table 25-2) */
+#define SEG_AR_TYPE 0xfull
+#define SEG_AR_S (1ull << 4)
+#define SEG_AR_DPL (3ull << 5)
+#define SEG_AR_P (1ull << 7)
+#define SEG_AR_L (1ull << 13)
+#define SEG_AR_DB (1ull << 14)
+#define SEG_AR_G (1ull << 15)
+#define SEG_AR_UNUSABLE (1ull << 16)
 
 /* IA32_VMX_BASIC bits (Appendix A.1) */
 #define BASIC_32BIT_ADDR (1ull << 48)

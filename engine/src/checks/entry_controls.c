@@ -107,7 +107,7 @@ static void check_event_injection(vxa_ctx *c)
      * support the 1-setting of the "monitor trap flag" VM-execution control. */
     if (type == INTR_TYPE_RESERVED) {
         event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
-    } else if (type == INTR_TYPE_OTHER) {
+    } else if (type == INTR_TYPE_OTHER && !quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS)) {
         uint64_t m1, a1;
         unsigned missing;
         if (!vxa_allowed(c->p, VXA_WORD_PROC, &m1, &a1, &missing))
@@ -122,7 +122,7 @@ static void check_event_injection(vxa_ctx *c)
                INTR_INFO_VECTOR, true, (info & ~INTR_INFO_VECTOR) | 2u, 0);
     event_rule(c, VXA_C_CTRL_EVENT_HW_EXCEPTION_VECTOR, type == INTR_TYPE_HW_EXCEPTION && vec > 31,
                NO_UNDET, INFO, INTR_INFO_VECTOR, false, 0, 0);
-    if (type == INTR_TYPE_OTHER && vec != 0)
+    if (type == INTR_TYPE_OTHER && vec != 0 && !quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS))
         event_rule(c, VXA_C_CTRL_EVENT_OTHER_VECTOR, vec > 2 ? 1 : fred < 0 ? -1 : !fred,
                    VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED, INFO, INTR_INFO_VECTOR, true,
                    info & ~INTR_INFO_VECTOR, fred_ctx);
@@ -171,7 +171,8 @@ static void check_event_injection(vxa_ctx *c)
     }
     /* FRED: other event with vector 1 (SYSCALL) or 2 (SYSENTER) is delivered as if that
      * instruction (of this length) had executed; the length is at most 15. */
-    if (type == INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15)
+    if (type == INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15 &&
+        !quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS))
         event_rule(c, VXA_C_CTRL_EVENT_FRED_INSTR_LEN, fred, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED,
                    VXA_F_VM_ENTRY_INSTRUCTION_LEN, 0, true, 15u, CTX_INFO | fred_ctx);
 }
@@ -193,8 +194,9 @@ void vxa_checks_entry_controls(vxa_ctx *c)
     /* If the processor is not in SMM, "entry to SMM" and "deactivate dual-monitor treatment"
      * must be 0; the two cannot both be 1. */
     uint64_t smm_bits = BIT(ENTRY_TO_SMM) | BIT(ENTRY_DEACT_DUAL_MONITOR);
-    RULE(c, CTRL_ENTRY_SMM_OUTSIDE_SMM, !c->e->smm && (c->entry & smm_bits), VM_ENTRY_CONTROLS,
-         c->entry & smm_bits, c->entry & ~smm_bits);
+    uint64_t outside = quirk(c, VXA_Q_ENTRY_TO_SMM_NOT_CHECKED) ? BIT(ENTRY_DEACT_DUAL_MONITOR) : smm_bits;
+    RULE(c, CTRL_ENTRY_SMM_OUTSIDE_SMM, !c->e->smm && (c->entry & outside), VM_ENTRY_CONTROLS,
+         c->entry & outside, c->entry & ~outside);
     RULE(c, CTRL_ENTRY_SMM_AND_DEACTIVATE, (c->entry & smm_bits) == smm_bits, VM_ENTRY_CONTROLS,
          smm_bits, c->entry & ~BIT(ENTRY_DEACT_DUAL_MONITOR));
 }

@@ -360,4 +360,8 @@ void vxa_checks_exec_controls(vxa_ctx *c)
     if (proc3(c, PROC3_IPI_VIRT))
         addr_rules(c, VXA_C_CTRL_PID_TABLE_ALIGN, VXA_C_CTRL_PID_TABLE_WIDTH,
                    VXA_F_PID_POINTER_TABLE, 0x7);
+    /* Model-only (VXA_Q_TSC_MULTIPLIER_NONZERO): Bochs fails "use TSC scaling" with multiplier 0. */
+    if (quirk(c, VXA_Q_TSC_MULTIPLIER_NONZERO) && proc2(c, PROC2_TSC_SCALING))
+        RULE(c, CTRL_TSC_MULTIPLIER_ZERO, FV(c, TSC_MULTIPLIER) == 0, TSC_MULTIPLIER, 0,
+             0x0001000000000000ull);   /* 1.0 in the multiplier's 16.48 fixed point */
 }

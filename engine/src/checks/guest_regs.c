@@ -5,15 +5,9 @@
 
 /* Register bits this section needs that vmx_bits.h does not name (SDM Vol. 3A 2.5, 2.2.x;
  * Vol. 1 17 "CET"; FRED spec).  Kept local so the shared header stays untouched. */
-#define CR3_LAM_BITS (3ull << 61)          /* LAM_U57 (61), LAM_U48 (62): Vol. 3A 4.5/LAM */
 #define S_CET_SHSTK_BITS 0x3ull            /* SH_STK_EN, WR_SHSTK_EN */
-#define S_CET_RSVD_ALWAYS (0xfull << 6)    /* bits 9:6 */
 #define S_CET_IBT_BITS ((0xfull << 2) | ~0x3ffull)  /* ENDBR_EN..SUPPRESS_DIS, SUPPRESS, TRACKER, bitmap */
-#define S_CET_SUPPRESS (1ull << 10)
-#define S_CET_TRACKER (1ull << 11)
-#define FRED_CONFIG_RSVD ((1ull << 2) | (3ull << 4) | (1ull << 11))
 #define BNDCFGS_RSVD (0x3ffull << 2)       /* bits 11:2 */
-#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 /* IA32_DEBUGCTL (Vol. 3B 18.4.1, Figure 18-3): LBR 0, BTF 1, TR 6, BTS 7, BTINT 8,
  * BTS_OFF_OS 9, BTS_OFF_USR 10, FREEZE_LBRS_ON_PMI 11, FREEZE_PERFMON_ON_PMI 12 exist on every
@@ -41,24 +35,8 @@
 
 /* "The following checks are performed on processors that support Intel 64 architecture":
  * skipped only where the profile states the CPU lacks it (IA32_VMX_BASIC[48] = 1). */
-static bool intel64(const vxa_ctx *c)
-{
-    return !((c->p->cpuid_known & VXA_CPUID_LM) && !(c->p->cpuid & VXA_CPUID_LM));
-}
 
-/* 1 feature present, 0 absent, -1 the profile does not say. */
-static int cpuid_has(const vxa_ctx *c, uint32_t feature)
-{
-    if (!(c->p->cpuid_known & feature)) return -1;
-    return (c->p->cpuid & feature) ? 1 : 0;
-}
 
-/* Bits 63:N identical, N = the linear-address width (one bit looser than canonical). */
-static uint64_t sext_from(uint64_t v, unsigned bit)
-{
-    unsigned sh = 63u - bit;
-    return (uint64_t)((int64_t)(v << sh) >> sh);
-}
 
 /* A "must be canonical" rule on one field. */
 static void canonical_rule(vxa_ctx *c, vxa_check id, vxa_field f)
@@ -78,32 +56,6 @@ static void reserved_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t always
     if (v & model) vxa_undet(c, id, why, aux);
 }
 
-/* CR0/CR4 against IA32_VMX_CRx_FIXED0/FIXED1 (SDM 24.8 / Appendix A.7-A.8); `exempt` bits are
- * not checked.  A missing MSR makes its half of the rule undetermined. */
-static void fixed_rule(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned fixed0,
-                       unsigned fixed1, uint64_t exempt)
-{
-    uint64_t v = c->v->value[f];
-    bool h0 = has_msr(c, fixed0), h1 = has_msr(c, fixed1);
-    uint64_t m1 = h0 ? msr(c, fixed0) & ~exempt : 0;
-    uint64_t a1 = h1 ? msr(c, fixed1) | exempt : ~0ull;
-    if (!h0) vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed0));
-    if (!h1) vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed1));
-    if (m1 & ~v) {
-        vxa_violation *x = vxa_fail(c, id0);
-        vxa_vfield(x, f, v);
-        x->bits = m1 & ~v;
-        vxa_vallowed(x, m1, a1);
-        vxa_vfix(x, f, v | m1);
-    }
-    if (v & ~a1) {
-        vxa_violation *x = vxa_fail(c, id1);
-        vxa_vfield(x, f, v);
-        x->bits = v & ~a1;
-        vxa_vallowed(x, m1, a1);
-        vxa_vfix(x, f, v & a1);
-    }
-}
 
 void vxa_checks_guest_regs(vxa_ctx *c)
 {
@@ -117,10 +69,10 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     /* CR0 vs FIXED0/FIXED1.  Exceptions: PE and PG are not checked with "unrestricted guest"
      * (which reads as 0 unless the secondary controls are activated); NW and CD are never
      * checked, VM entry does not change them (27.3.2.1). */
-    fixed_rule(c, VXA_C_GUEST_CR0_FIXED0, VXA_C_GUEST_CR0_FIXED1, VXA_F_GUEST_CR0,
+    vxa_rule_fixed(c, VXA_C_GUEST_CR0_FIXED0, VXA_C_GUEST_CR0_FIXED1, VXA_F_GUEST_CR0,
                VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, CR0_NW | CR0_CD | (ug ? CR0_PE | CR0_PG : 0));
     RULE(c, GUEST_CR0_PG_PE, (cr0 & CR0_PG) && !(cr0 & CR0_PE), GUEST_CR0, CR0_PE, cr0 | CR0_PE);
-    fixed_rule(c, VXA_C_GUEST_CR4_FIXED0, VXA_C_GUEST_CR4_FIXED1, VXA_F_GUEST_CR4,
+    vxa_rule_fixed(c, VXA_C_GUEST_CR4_FIXED0, VXA_C_GUEST_CR4_FIXED1, VXA_F_GUEST_CR4,
                VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, 0);
     if ((cr4 & CR4_CET) && !(cr0 & CR0_WP)) {
         x = vxa_fail(c, VXA_C_GUEST_CR4_CET_CR0_WP);
@@ -130,12 +82,12 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | CR0_WP);
     }
     /* IA32_DEBUGCTL reserved bits; BLD/uncore-PMI/freeze-in-SMM/RTM_DEBUG are model-specific. */
-    if (load_dbg)
+    if (load_dbg && !quirk(c, VXA_Q_NO_DEBUGCTL_CHECK))
         reserved_rule(c, VXA_C_GUEST_DEBUGCTL_RESERVED, VXA_F_GUEST_IA32_DEBUGCTL,
                       DEBUGCTL_RSVD_ALWAYS, DEBUGCTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
 
-    if (intel64(c)) {
-        if (ia32e && !(cr0 & CR0_PG)) {
+    if (vxa_intel64(c) != 0) {   /* unknown: checked */
+        if (ia32e && !(cr0 & CR0_PG) && !quirk(c, VXA_Q_NO_IA32E_GUEST_PG_CHECK)) {
             x = vxa_fail(c, VXA_C_GUEST_IA32E_CR0_PG);
             vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
@@ -168,7 +120,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         {
             unsigned w = c->p->maxphyaddr < 52 ? c->p->maxphyaddr : 52;
             uint64_t bad = cr3 & ~((1ull << w) - 1);
-            int lam = cpuid_has(c, VXA_CPUID_LAM);
+            int lam = vxa_cpuid(c, VXA_CPUID_LAM);
             if (lam != 0) bad &= ~CR3_LAM_BITS;
             if (!RULE(c, GUEST_CR3_WIDTH, bad != 0, GUEST_CR3, bad, cr3 & ~bad) &&
                 lam < 0 && (cr3 & CR3_LAM_BITS))
@@ -210,7 +162,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     }
 
     /* IA32_PERF_GLOBAL_CTRL: which counter-enable bits exist is enumerated by CPUID.0AH. */
-    if (entry(c, ENTRY_LOAD_PERF_GLOBAL_CTRL))
+    if (entry(c, ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
         reserved_rule(c, VXA_C_GUEST_PERF_GLOBAL_CTRL_RESERVED, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL,
                       PERF_GLOBAL_RSVD_ALWAYS, ~PERF_GLOBAL_RSVD_ALWAYS, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PAT: every byte a valid memory type (what WRMSR accepts at CPL 0). */
@@ -258,11 +210,11 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         reserved_rule(c, VXA_C_GUEST_RTIT_CTL_RESERVED, VXA_F_GUEST_IA32_RTIT_CTL, RTIT_RSVD_ALWAYS,
                       ~(RTIT_RSVD_ALWAYS | RTIT_ALWAYS_DEFINED), VXA_UR_MODEL_SPECIFIC, 0);
     /* CET state: IA32_S_CET reserved bits (which depend on the CET features), SUPPRESS with
-     * TRACKER, SSP alignment and width. */
+     * TRACKER.  The SSP rules are in 27.3.1.4 (guest_rip_rflags.c). */
     if (load_cet) {
-        uint64_t s = FV(c, GUEST_S_CET), ssp = FV(c, GUEST_SSP);
-        int ss = cpuid_has(c, VXA_CPUID_CET_SS), ibt = cpuid_has(c, VXA_CPUID_CET_IBT);
-        uint64_t rsvd = S_CET_RSVD_ALWAYS | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
+        uint64_t s = FV(c, GUEST_S_CET);
+        int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
+        uint64_t rsvd = S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
         if (!RULE(c, GUEST_S_CET_RESERVED, (s & rsvd) != 0, GUEST_S_CET, s & rsvd, s & ~rsvd)) {
             if (ss < 0 && (s & S_CET_SHSTK_BITS))
                 vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);
@@ -271,14 +223,6 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
         RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & S_CET_SUPPRESS) && (s & S_CET_TRACKER), GUEST_S_CET,
              S_CET_SUPPRESS | S_CET_TRACKER, s & ~S_CET_SUPPRESS);
-        RULE(c, GUEST_SSP_ALIGN, (ssp & 3) != 0, GUEST_SSP, ssp & 3, ssp & ~3ull);
-        if (ia32e) {
-            uint64_t fix = sext_from(ssp, c->p->linear_address_width == 57 ? 57u : 48u);
-            RULE(c, GUEST_SSP_IA32E_HIGH, fix != ssp, GUEST_SSP, fix ^ ssp, fix);
-        } else {
-            RULE(c, GUEST_SSP_NON_IA32E_HIGH, (ssp >> 32) != 0, GUEST_SSP, ssp & ~0xffffffffull,
-                 ssp & 0xffffffffull);
-        }
     }
     /* IA32_LBR_CTL (architectural LBRs). */
     if (entry(c, ENTRY_LOAD_LBR_CTL))

@@ -1,7 +1,75 @@
-/* guest_rip_rflags.c — SDM 27.3.1.4 Checks on guest RIP, RFLAGS and SSP. */
+/* guest_rip_rflags.c — SDM 27.3.1.4 Checks on guest RIP, RFLAGS and SSP.
+ * Guest-state failures: exit reason 33, qualification 0. */
 #include "../internal.h"
+
+/* RFLAGS reserved bits: 63:22, 15, 5, 3 (Vol. 1 3.4.3). */
+#define RFLAGS_RESERVED (~0ull << 22 | BIT(15) | BIT(5) | BIT(3))
+
+/* "bits 63:N must be identical", N = the processor's linear-address width (CPUID.80000008H:
+ * EAX[15:8]: 48, or 57 on processors with LA57, whatever the guest's CR4.LA57).  Unlike
+ * canonicality, bit N-1 may differ from bit N.  No check if N = 64. */
+static bool high_bits_identical(const vxa_ctx *c, uint64_t v)
+{
+    unsigned n = c->p->linear_address_width;
+    if (n >= 64) return true;
+    uint64_t top = v >> n, ones = ~0ull >> n;
+    return top == 0 || top == ones;
+}
 
 void vxa_checks_guest_rip_rflags(vxa_ctx *c)
 {
-    (void)c;
+    uint64_t rip = FV(c, GUEST_RIP), rflags = FV(c, GUEST_RFLAGS);
+    uint64_t intr = FV(c, VM_ENTRY_INTR_INFO_FIELD);
+    bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
+    bool cs_l = (FV(c, GUEST_CS_AR_BYTES) & SEG_AR_L) != 0;
+    bool inject = (intr & INTR_INFO_VALID) != 0;
+    unsigned type = (unsigned)(intr >> INTR_INFO_TYPE_SHIFT) & 7u;
+
+    /* RIP */
+    if (!ia32e || !cs_l) {
+        if (rip >> 32) {
+            vxa_violation *v = vxa_fail(c, VXA_C_GUEST_RIP_HIGH);
+            vxa_vfield(v, VXA_F_GUEST_RIP, rip);
+            vxa_vfield(v, VXA_F_VM_ENTRY_CONTROLS, c->entry);
+            vxa_vfield(v, VXA_F_GUEST_CS_AR_BYTES, FV(c, GUEST_CS_AR_BYTES));
+            v->bits = rip & ~0xffffffffull;
+            vxa_vfix(v, VXA_F_GUEST_RIP, rip & 0xffffffffull);
+        }
+    } else if (!quirk(c, VXA_Q_NO_GUEST_RIP_WIDTH_CHECK)) {
+        RULE(c, GUEST_RIP_LA_WIDTH, !high_bits_identical(c, rip), GUEST_RIP,
+             rip ^ vxa_canonical_fix(c, rip), vxa_canonical_fix(c, rip));
+    }
+
+    /* RFLAGS */
+    RULE(c, GUEST_RFLAGS_RESERVED, rflags & RFLAGS_RESERVED, GUEST_RFLAGS, rflags & RFLAGS_RESERVED,
+         rflags & ~RFLAGS_RESERVED);
+    RULE(c, GUEST_RFLAGS_BIT1, !(rflags & RFLAGS_FIXED1), GUEST_RFLAGS, RFLAGS_FIXED1,
+         rflags | RFLAGS_FIXED1);
+    if ((ia32e || !(FV(c, GUEST_CR0) & CR0_PE)) && (rflags & RFLAGS_VM)) {
+        vxa_violation *v = vxa_fail(c, VXA_C_GUEST_RFLAGS_VM);
+        vxa_vfield(v, VXA_F_GUEST_RFLAGS, rflags);
+        vxa_vfield(v, VXA_F_VM_ENTRY_CONTROLS, c->entry);
+        vxa_vfield(v, VXA_F_GUEST_CR0, FV(c, GUEST_CR0));
+        v->bits = RFLAGS_VM;
+        vxa_vfix(v, VXA_F_GUEST_RFLAGS, rflags & ~RFLAGS_VM);
+    }
+    if (inject && type == INTR_TYPE_EXT_INTR && !(rflags & RFLAGS_IF)) {
+        vxa_violation *v = vxa_fail(c, VXA_C_GUEST_RFLAGS_IF_EXTINT);
+        vxa_vfield(v, VXA_F_GUEST_RFLAGS, rflags);
+        vxa_vfield(v, VXA_F_VM_ENTRY_INTR_INFO_FIELD, intr);
+        v->bits = RFLAGS_IF;
+        vxa_vfix(v, VXA_F_GUEST_RFLAGS, rflags | RFLAGS_IF);
+    }
+
+    /* SSP (only with "load CET state"; the field exists only then) */
+    if (entry(c, ENTRY_LOAD_CET_STATE)) {
+        uint64_t ssp = FV(c, GUEST_SSP);
+        RULE(c, GUEST_SSP_ALIGN, ssp & 3, GUEST_SSP, ssp & 3, ssp & ~3ull);
+        if (entry(c, ENTRY_IA32E_MODE_GUEST))
+            RULE(c, GUEST_SSP_LA_WIDTH, !high_bits_identical(c, ssp), GUEST_SSP,
+                 ssp ^ vxa_canonical_fix(c, ssp), vxa_canonical_fix(c, ssp));
+        else
+            RULE(c, GUEST_SSP_NON_IA32E_HIGH, (ssp >> 32) != 0, GUEST_SSP, ssp & ~0xffffffffull,
+                 ssp & 0xffffffffull);
+    }
 }

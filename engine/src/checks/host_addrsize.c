@@ -3,11 +3,6 @@
 #include "../internal.h"
 
 /* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-static int intel64(const vxa_ctx *c)
-{
-    if (!(c->p->cpuid_known & VXA_CPUID_LM)) return -1;
-    return (c->p->cpuid & VXA_CPUID_LM) ? 1 : 0;
-}
 
 /* Sign-extension from bit w-1 (canonical form for a w-bit linear address). */
 static uint64_t sext(uint64_t la, unsigned w)
@@ -42,7 +37,7 @@ void vxa_checks_host_addrsize(vxa_ctx *c)
     bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE), guest64 = entry(c, ENTRY_IA32E_MODE_GUEST);
     bool cet = exitc(c, EXIT_LOAD_CET_STATE);
     uint64_t cr4 = FV(c, HOST_CR4), rip = FV(c, HOST_RIP), ssp = FV(c, HOST_SSP);
-    int i64 = intel64(c);
+    int i64 = vxa_intel64(c);
 
     if (i64 < 0) {   /* which set of rules applies is unknown: only a violation of both counts */
         if (has || guest64)

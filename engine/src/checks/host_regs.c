@@ -5,59 +5,20 @@
 /* Bits this file names that vmx_bits.h lacks: IA32_S_CET (SDM Vol. 1, CET chapter, "CET MSRs"),
  * IA32_EFER (Vol. 3A 2.2.1, Figure "IA32_EFER MSR Layout"), IA32_FRED_CONFIG (Vol. 3A, FRED
  * chapter; FRED specification 346446), CR3 LAM bits (Vol. 3A, "Linear-Address Masking"). */
-#define S_CET_RSVD (0xfull << 6)         /* IA32_S_CET bits 9:6 reserved */
-#define S_CET_SUPPRESS (1ull << 10)      /* IA32_S_CET.SUPPRESS */
-#define S_CET_TRACKER (1ull << 11)       /* IA32_S_CET.TRACKER (WAIT_FOR_ENDBRANCH) */
-#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)   /* all other bits reserved */
-#define FRED_CONFIG_RSVD ((1ull << 2) | (3ull << 4) | (1ull << 11))
-#define CR3_LAM_BITS ((1ull << 61) | (1ull << 62))  /* CR3.LAM_U57, CR3.LAM_U48 (LAM) */
 #define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
 #define CR0_NOT_CHECKED (CR0_NW | CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
 
 /* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-static int intel64(const vxa_ctx *c)
-{
-    if (!(c->p->cpuid_known & VXA_CPUID_LM)) return -1;
-    return (c->p->cpuid & VXA_CPUID_LM) ? 1 : 0;
-}
 
 /* A rule that applies only "on processors that support Intel 64 architecture". */
 static void rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, uint64_t fix)
 {
-    int i64 = intel64(c);
+    int i64 = vxa_intel64(c);
     if (!violated || i64 == 0) return;
     if (i64 < 0) { vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LM); return; }
     vxa_rule(c, id, true, f, bits, true, fix);
 }
 
-/* CR0/CR4 against the FIXED0/FIXED1 MSRs (24.8, A.7, A.8).  `ignore`: bits never checked. */
-static void fixed_rule(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned i0,
-                       unsigned i1, uint64_t ignore)
-{
-    uint64_t v = c->v->value[f];
-    if (!has_msr(c, i0) || !has_msr(c, i1)) {
-        unsigned miss = has_msr(c, i0) ? i1 : i0;
-        vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(miss));
-        vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(miss));
-        return;
-    }
-    uint64_t f0 = msr(c, i0) & ~ignore, f1 = msr(c, i1) | ignore;
-    uint64_t fix = (v | f0) & f1;
-    if (f0 & ~v) {
-        vxa_violation *x = vxa_fail(c, id0);
-        vxa_vfield(x, f, v);
-        x->bits = f0 & ~v;
-        vxa_vallowed(x, f0, f1);
-        vxa_vfix(x, f, fix);
-    }
-    if (v & ~f1) {
-        vxa_violation *x = vxa_fail(c, id1);
-        vxa_vfield(x, f, v);
-        x->bits = v & ~f1;
-        vxa_vallowed(x, f0, f1);
-        vxa_vfix(x, f, fix);
-    }
-}
 
 /* The bytes of an IA32_PAT value that hold a memory type WRMSR rejects (2, 3, 8..255), as a
  * mask of 0xff per bad byte. */
@@ -85,9 +46,9 @@ void vxa_checks_host_regs(vxa_ctx *c)
     bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE);
 
     /* The CR0 and CR4 fields must not set any bit to a value not supported in VMX operation. */
-    fixed_rule(c, VXA_C_HOST_CR0_FIXED0, VXA_C_HOST_CR0_FIXED1, VXA_F_HOST_CR0, VXA_MSR_CR0_FIXED0,
+    vxa_rule_fixed(c, VXA_C_HOST_CR0_FIXED0, VXA_C_HOST_CR0_FIXED1, VXA_F_HOST_CR0, VXA_MSR_CR0_FIXED0,
                VXA_MSR_CR0_FIXED1, CR0_NOT_CHECKED);
-    fixed_rule(c, VXA_C_HOST_CR4_FIXED0, VXA_C_HOST_CR4_FIXED1, VXA_F_HOST_CR4, VXA_MSR_CR4_FIXED0,
+    vxa_rule_fixed(c, VXA_C_HOST_CR4_FIXED0, VXA_C_HOST_CR4_FIXED1, VXA_F_HOST_CR4, VXA_MSR_CR4_FIXED0,
                VXA_MSR_CR4_FIXED1, 0);
 
     /* If CR4.CET is 1, CR0.WP must be 1 (unconditional: not only under "load CET state"). */
@@ -113,7 +74,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
             bad &= ~lam;
         }
         rule64(c, VXA_C_HOST_CR3_WIDTH, bad != 0, VXA_F_HOST_CR3, bad, cr3 & ~bad);
-        if (!bad && lam_unknown && intel64(c) != 0)
+        if (!bad && lam_unknown && vxa_intel64(c) != 0)
             vxa_undet(c, VXA_C_HOST_CR3_WIDTH, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LAM);
     }
 
@@ -144,7 +105,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
      * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
      * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
      * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
-    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL)) {
+    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
         uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
         if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
                   HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,

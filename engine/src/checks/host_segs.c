@@ -5,11 +5,6 @@
 #define SEL_RPL_TI 7ull   /* selector bits 1:0 (RPL) and bit 2 (TI) */
 
 /* Does the processor support Intel 64 architecture?  1 yes, 0 no, -1 the profile does not say. */
-static int intel64(const vxa_ctx *c)
-{
-    if (!(c->p->cpuid_known & VXA_CPUID_LM)) return -1;
-    return (c->p->cpuid & VXA_CPUID_LM) ? 1 : 0;
-}
 
 static void sel_rpl_ti(vxa_ctx *c, vxa_check id, vxa_field f)
 {
@@ -21,7 +16,7 @@ static void sel_rpl_ti(vxa_ctx *c, vxa_check id, vxa_field f)
 static void base_canonical(vxa_ctx *c, vxa_check id, vxa_field f)
 {
     uint64_t b = c->v->value[f];
-    int i64 = intel64(c);
+    int i64 = vxa_intel64(c);
     if (vxa_canonical(c, b) || i64 == 0) return;
     if (i64 < 0) { vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LM); return; }
     vxa_rule(c, id, true, f, 0, true, vxa_canonical_fix(c, b));
@@ -40,16 +35,18 @@ void vxa_checks_host_segs(vxa_ctx *c)
     sel_rpl_ti(c, VXA_C_HOST_GS_SEL_RPL_TI, VXA_F_HOST_GS_SELECTOR);
     sel_rpl_ti(c, VXA_C_HOST_TR_SEL_RPL_TI, VXA_F_HOST_TR_SELECTOR);
 
-    /* The selector fields for CS and TR cannot be 0000H (no fix: which descriptor to use is the
-     * host's choice). */
-    RULE_NOFIX(c, HOST_CS_SEL_NULL, FV(c, HOST_CS_SELECTOR) == 0, HOST_CS_SELECTOR, 0);
-    RULE_NOFIX(c, HOST_TR_SEL_NULL, FV(c, HOST_TR_SELECTOR) == 0, HOST_TR_SELECTOR, 0);
+    /* The selector fields for CS and TR cannot be 0000H.  Which descriptor to use is the host's
+     * choice: the fix proposes Linux x86-64's GDT layout (__KERNEL_CS 0x10, TSS 0x40, __KERNEL_DS
+     * 0x18); the host's own GDT selectors are the real answer. */
+    RULE(c, HOST_CS_SEL_NULL, FV(c, HOST_CS_SELECTOR) == 0, HOST_CS_SELECTOR, 0, 0x10);
+    RULE(c, HOST_TR_SEL_NULL, FV(c, HOST_TR_SELECTOR) == 0, HOST_TR_SELECTOR, 0, 0x40);
 
     /* The selector field for SS cannot be 0000H if "host address-space size" is 0. */
     if (!has && FV(c, HOST_SS_SELECTOR) == 0) {
         vxa_violation *v = vxa_fail(c, VXA_C_HOST_SS_SEL_NULL);
         vxa_vfield(v, VXA_F_HOST_SS_SELECTOR, 0);
         vxa_vfield(v, VXA_F_VM_EXIT_CONTROLS, FV(c, VM_EXIT_CONTROLS));
+        vxa_vfix(v, VXA_F_HOST_SS_SELECTOR, 0x18);
     }
 
     /* Base-address fields for FS, GS, GDTR, IDTR and TR canonical (Intel 64 processors). */

@@ -1,0 +1,397 @@
+/* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (design §6).  `probe` prints the
+ * oracle CPU's capability profile; `run` executes cases there and compares each observation with
+ * the engine's prediction for the layout as executed. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "cli.h"
+
+static const char help[] =
+    "usage: vmxaudit oracle probe --backend bochs|kvm [--cpu MODEL]\n"
+    "       vmxaudit oracle run --backend bochs|kvm [--cpu MODEL] [--model sdm|bochs-2.7]\n"
+    "                           [--timeout SECONDS] [--verbose] [--record DIR] CASE|DIR...\n"
+    "probe: boots the oracle and prints its CPU's capability profile (JSON) as RDMSR/CPUID read\n"
+    "       it inside the oracle.\n"
+    "run:   executes the cases (files, or folders of *.json) on the oracle's CPU and prints, per\n"
+    "       case, the observed outcome next to the engine's prediction for the layout as\n"
+    "       executed (the payload's harness fields replace the case's host RIP/RSP/CR0/CR3/CR4,\n"
+    "       host selectors and bases, exception bitmap and guest RIP/CR3, unless a rule the case\n"
+    "       breaks names them).  The default model is bochs-2.7 for Bochs, sdm for KVM.\n"
+    "backends: bochs (Debian's Bochs 2.7; --cpu is its model, default corei7_skylake_x),\n"
+    "          kvm (/dev/kvm with nested VMX on an Intel host).\n"
+    "--record DIR: every case whose observation differs from the model's prediction is written\n"
+    "       to DIR as a regression case: the layout as executed, `expect` (the sdm model),\n"
+    "       `expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend,\n"
+    "       CPU, version, outcome, harness fields, the oracle's own words) and `origin`.\n"
+    "exit status: 0 all agree, 1 mismatches, 2 bad input, 3 backend not available here,\n"
+    "             4 backend failed.\n";
+
+#ifndef VXA_HAVE_ORACLES
+int cmd_oracle(int argc, char **argv)
+{
+    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    fprintf(stderr, "vmxaudit oracle: this vmxaudit was built without the oracle backends\n");
+    return EXIT_UNAVAILABLE;
+}
+#else
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "bridge.h"
+#include "profile_json.h"
+#ifdef VXA_HAVE_BOCHS
+#include "bochs.h"
+#endif
+#ifdef VXA_HAVE_KVM
+#include "kvm_oracle.h"
+#endif
+
+typedef struct opts {
+    const char *backend, *cpu, *model, *record;
+    double timeout;
+    bool verbose;
+} opts;
+
+static int probe_backend(const opts *o, struct vxa_oracle_probe *p, char *err, size_t n)
+{
+#ifdef VXA_HAVE_BOCHS
+    if (!strcmp(o->backend, "bochs")) {
+        struct vxa_bochs_options bo = { 0 };
+        if (o->timeout > 0) bo.case_timeout_s = o->timeout;
+        return vxa_bochs_probe(&bo, o->cpu, p, err, n);
+    }
+#endif
+#ifdef VXA_HAVE_KVM
+    if (!strcmp(o->backend, "kvm")) {
+        struct vxa_kvm_options ko = { 0 };
+        if (o->timeout > 0) ko.case_timeout_s = o->timeout;
+        return vxa_kvm_probe(&ko, p, err, n);
+    }
+#endif
+    snprintf(err, n, "backend '%s' is not built into this vmxaudit", o->backend);
+    return VXA_ORACLE_NOT_AVAILABLE;
+}
+
+static int run_backend(const opts *o, const struct vxa_oracle_case *cases, size_t n,
+                       struct vxa_oracle_result *out, char *err, size_t errlen)
+{
+#ifdef VXA_HAVE_BOCHS
+    if (!strcmp(o->backend, "bochs")) {
+        struct vxa_bochs_options bo = { 0 };
+        if (o->timeout > 0) bo.case_timeout_s = o->timeout;
+        return vxa_bochs_run(&bo, o->cpu, cases, n, out, NULL, err, errlen);
+    }
+#endif
+#ifdef VXA_HAVE_KVM
+    if (!strcmp(o->backend, "kvm")) {
+        struct vxa_kvm_options ko = { 0 };
+        if (o->timeout > 0) ko.case_timeout_s = o->timeout;
+        return vxa_kvm_run(&ko, cases, n, out, NULL, err, errlen);
+    }
+#endif
+    (void)cases; (void)n; (void)out;
+    snprintf(err, errlen, "backend '%s' is not built into this vmxaudit", o->backend);
+    return VXA_ORACLE_NOT_AVAILABLE;
+}
+
+static int status_of(int rc)
+{
+    return rc == VXA_ORACLE_NOT_AVAILABLE ? EXIT_UNAVAILABLE
+         : rc == VXA_ORACLE_BAD_INPUT ? EXIT_USAGE : EXIT_BACKEND;
+}
+
+static char *oracle_name(const opts *o)
+{
+    char *s = malloc(128);
+    if (!strcmp(o->backend, "bochs")) {
+        snprintf(s, 128, "bochs-2.7-%s", o->cpu);
+        for (char *c = s; *c; c++)
+            if (*c == '_') *c = '-';
+    } else {
+        snprintf(s, 128, "kvm-host");
+    }
+    return s;
+}
+
+static int do_probe(const opts *o)
+{
+    struct vxa_oracle_probe p;
+    char err[512];
+    int rc = probe_backend(o, &p, err, sizeof err);
+    if (rc != VXA_ORACLE_OK) {
+        fprintf(stderr, "vmxaudit oracle probe: %s\n", err);
+        return status_of(rc);
+    }
+    char *name = oracle_name(o), source[256];
+    snprintf(source, sizeof source, "RDMSR/CPUID inside %s %s by vmxaudit oracle probe",
+             o->backend, p.backend_version);
+    vxa_probe_write_profile(stdout, &p, name, o->cpu ? o->cpu : o->backend, source);
+    free(name);
+    return EXIT_OK;
+}
+
+/* ---- run ---- */
+
+typedef struct item {
+    char *path;
+    vxa_case c;
+    vxa_prepared prep;
+} item;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void collect(const char *path, char ***list, size_t *n)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        size_t first = *n;
+        while (d && (e = readdir(d))) {
+            size_t l = strlen(e->d_name);
+            if (e->d_name[0] == '.') continue;
+            char p[4096];
+            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+            struct stat s2;
+            if (stat(p, &s2) == 0 && S_ISDIR(s2.st_mode)) { collect(p, list, n); continue; }
+            if (l < 6 || strcmp(e->d_name + l - 5, ".json")) continue;
+            *list = realloc(*list, (*n + 1) * sizeof **list);
+            (*list)[(*n)++] = strdup(p);
+        }
+        if (d) closedir(d);
+        qsort(*list + first, *n - first, sizeof **list, cmp_str);
+        return;
+    }
+    *list = realloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = strdup(path);
+}
+
+static cJSON *outcome_json(const vxa_outcome *o)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "result", vxa_result_name((vxa_result)o->result));
+    if (o->result == VXA_VMFAIL_VALID && o->nerror) cJSON_AddNumberToObject(j, "error", o->error[0]);
+    if (o->result == VXA_ENTRY_FAILURE) {
+        cJSON_AddNumberToObject(j, "exit_reason", o->exit_reason);
+        if (o->nqual) cJSON_AddNumberToObject(j, "qualification", o->qual[0]);
+    }
+    if (o->result == VXA_FAULT) cJSON_AddNumberToObject(j, "vector", o->vector);
+    return j;
+}
+
+/* Writes the regression case atomically (temporary file + rename) into dir. */
+static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
+                  const vxa_case *orig, const char *path, const vxa_vmcs *executed,
+                  const struct vxa_oracle_result *res, const vxa_outcome *obs)
+{
+    static vxa_report r;
+    vxa_case c = *orig;                       /* shallow: strings and blobs stay the original's */
+    c.vmcs = *executed;
+    c.profile_json = NULL;
+    c.profile_name = (char *)pname;
+    vxa_memory mem = vxa_case_memory(orig);
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) c.expect_by_model[m].present = false;
+    c.expect.present = false;
+    vxa_profile prof;
+    vxa_error e;
+    if (vxa_profile_load(pname, &prof, NULL, &e)) {
+        fprintf(stderr, "vmxaudit oracle run --record: the oracle's profile %s is not bundled\n", pname);
+        return -1;
+    }
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
+        vxa_input in = { &prof, executed, &orig->entry, &mem, (uint8_t)m };
+        vxa_audit(&in, &r);
+        /* sdm: the SDM's answer; a named model: recorded where it predicts the observation. */
+        if (m != VXA_MODEL_SDM && !vxa_observation_matches(&r.outcome, obs)) continue;
+        vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
+        x->present = true;
+        x->outcome = r.outcome;
+        x->nfields = 0;
+        if (m != VXA_MODEL_SDM) {   /* a model predicts one answer: the observed one */
+            x->outcome.nerror = obs->nerror;
+            memcpy(x->outcome.error, obs->error, sizeof obs->error);
+            x->outcome.nqual = obs->nqual;
+            memcpy(x->outcome.qual, obs->qual, sizeof obs->qual);
+        }
+    }
+    char *text = vxa_case_to_json(&c);
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
+    cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
+    cJSON *b = cJSON_AddObjectToObject(ob, o->backend);
+    cJSON_AddStringToObject(b, "backend", o->backend);
+    cJSON_AddStringToObject(b, "cpu", o->cpu ? o->cpu : "host");
+    cJSON_AddStringToObject(b, "version", probe->backend_version);
+    cJSON_AddItemToObject(b, "outcome", outcome_json(obs));
+    cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
+    for (size_t i = 0; i < res->nreplaced; i++) {
+        vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);
+        char v[24];
+        snprintf(v, sizeof v, "0x%llx", (unsigned long long)res->replaced[i].value);
+        if (f != VXA_F_NONE) cJSON_AddStringToObject(rep, vxa_field_get(f)->name, v);
+    }
+    if (res->log) cJSON_AddStringToObject(b, "log", res->log);
+    cJSON *origin = cJSON_AddObjectToObject(doc, "origin");
+    cJSON_AddStringToObject(origin, "campaign", "vmxaudit oracle run");
+    cJSON_AddStringToObject(origin, "parent", path);
+    char *out = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    char final[4096], tmp[4200];
+    snprintf(final, sizeof final, "%s/%s.json", dir, orig->name ? orig->name : "case");
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", final, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = f && fprintf(f, "%s\n", out) > 0 && fclose(f) == 0 && rename(tmp, final) == 0 ? 0 : -1;
+    if (rc) fprintf(stderr, "vmxaudit oracle run --record: cannot write %s: %s\n", final, strerror(errno));
+    free(out);
+    return rc;
+}
+
+static const char *case_name(const item *it)
+{
+    return it->c.name ? it->c.name : it->path;
+}
+
+static int do_run(const opts *o, char **paths, int npaths)
+{
+    char **files = NULL;
+    size_t nfiles = 0;
+    for (int i = 0; i < npaths; i++) collect(paths[i], &files, &nfiles);
+    if (!nfiles) return cli_usage("oracle", "no case files");
+    vxa_model model = vxa_model_by_name(o->model);
+    if (model == VXA_MODEL_COUNT) return cli_usage("oracle", "unknown model '%s'", o->model);
+
+    item *items = calloc(nfiles, sizeof *items);
+    for (size_t i = 0; i < nfiles; i++) {
+        vxa_error e;
+        items[i].path = files[i];
+        if (vxa_case_load(files[i], &items[i].c, &e)) {
+            int rc = cli_input_error(&e);
+            for (size_t k = 0; k <= i; k++) vxa_case_free(&items[k].c);
+            return rc;
+        }
+    }
+    /* The oracle CPU's profile, from the oracle itself. */
+    struct vxa_oracle_probe probe;
+    vxa_profile prof;
+    char err[512];
+    int rc = probe_backend(o, &probe, err, sizeof err);
+    if (rc != VXA_ORACLE_OK) {
+        fprintf(stderr, "vmxaudit oracle run: %s\n", err);
+        return status_of(rc);
+    }
+    char *pname = oracle_name(o);
+    if (vxa_probe_to_profile(&probe, pname, &prof, err, sizeof err)) {
+        fprintf(stderr, "vmxaudit oracle run: %s\n", err);
+        return EXIT_BACKEND;
+    }
+    struct vxa_oracle_case *cases = calloc(nfiles, sizeof *cases);
+    for (size_t i = 0; i < nfiles; i++) {
+        vxa_prepare(&items[i].c, &prof, (uint8_t)model, &items[i].prep);
+        cases[i] = items[i].prep.oc;
+    }
+    struct vxa_oracle_result *res = calloc(nfiles, sizeof *res);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = run_backend(o, cases, nfiles, res, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc != VXA_ORACLE_OK) {
+        fprintf(stderr, "vmxaudit oracle run: %s\n", err);
+        return status_of(rc);
+    }
+    unsigned agree = 0, mismatch = 0, other = 0;
+    static vxa_report r;
+    static vxa_vmcs executed;
+    for (size_t i = 0; i < nfiles; i++) {
+        item *it = &items[i];
+        vxa_outcome obs;
+        char ptxt[300], otxt[300];
+        if (it->prep.unsupported || !vxa_observed_outcome(&res[i], &obs)) {
+            other++;
+            printf("%s-    %s%s: %s%s%s\n", C_DIM, case_name(it), C_RESET,
+                   vxa_oracle_kind_name(res[i].kind),
+                   res[i].detail ? " — " : "", res[i].detail ? res[i].detail : "");
+            continue;
+        }
+        vxa_executed_layout(&it->prep, &res[i], &executed);
+        vxa_memory mem = vxa_case_memory(&it->c);
+        vxa_input in = { &prof, &executed, &it->c.entry, &mem, (uint8_t)model };
+        vxa_audit(&in, &r);
+        bool ok = vxa_observation_matches(&r.outcome, &obs);
+        if (!ok && o->record &&
+            record(o, o->record, pname, &probe, &it->c, it->path, &executed, &res[i], &obs))
+            return EXIT_USAGE;
+        agree += ok;
+        mismatch += !ok;
+        vxa_outcome_to_text(&obs, otxt, sizeof otxt);
+        vxa_outcome_to_text(&r.outcome, ptxt, sizeof ptxt);
+        printf("%s%s%s %s\n", ok ? C_GREEN : C_RED, ok ? "ok  " : "DIFF", C_RESET, case_name(it));
+        if (!ok || o->verbose) {
+            printf("     %s: %s\n     engine (%s): %s\n", o->backend, otxt, vxa_model_name(model), ptxt);
+            unsigned nv = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
+            for (unsigned k = 0; k < nv && k < 6; k++)
+                printf("     engine: %s\n", vxa_check_get((vxa_check)r.violations[k].check)->id);
+            if (res[i].log) {
+                const char *line = res[i].log;
+                while (line && *line) {
+                    const char *nl = strchr(line, '\n');
+                    int len = nl ? (int)(nl - line) : (int)strlen(line);
+                    printf("     %s: %.*s\n", o->backend, len, line);
+                    line = nl ? nl + 1 : NULL;
+                }
+            }
+        }
+    }
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("%zu cases on %s (%s): %u agree, %u differ, %u not comparable; %.1f cases/s\n", nfiles,
+           pname, vxa_model_name(model), agree, mismatch, other, secs > 0 ? (double)nfiles / secs : 0.0);
+    for (size_t i = 0; i < nfiles; i++) {
+        vxa_oracle_result_free(&res[i]);
+        vxa_prepared_free(&items[i].prep);
+        vxa_case_free(&items[i].c);
+        free(items[i].path);
+    }
+    free(items);
+    free(files);
+    free(cases);
+    free(res);
+    free(pname);
+    return mismatch ? EXIT_NEGATIVE : EXIT_OK;
+}
+
+int cmd_oracle(int argc, char **argv)
+{
+    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    if (argc < 2) return cli_usage("oracle", "missing 'probe' or 'run'");
+    opts o = { NULL, NULL, NULL, NULL, 0, false };
+    char **rest = calloc((size_t)argc, sizeof *rest);
+    int nrest = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--backend") && i + 1 < argc) o.backend = argv[++i];
+        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) o.cpu = argv[++i];
+        else if (!strcmp(argv[i], "--model") && i + 1 < argc) o.model = argv[++i];
+        else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) o.timeout = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) o.verbose = true;
+        else if (!strcmp(argv[i], "--record") && i + 1 < argc) o.record = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) { free(rest); return cli_usage("oracle", "unknown option '%s'", argv[i]); }
+        else rest[nrest++] = argv[i];
+    }
+    if (!o.backend) { free(rest); return cli_usage("oracle", "missing --backend bochs|kvm"); }
+    if (strcmp(o.backend, "bochs") && strcmp(o.backend, "kvm")) {
+        free(rest);
+        return cli_usage("oracle", "unknown backend '%s' (bochs, kvm)", o.backend);
+    }
+    if (!o.cpu && !strcmp(o.backend, "bochs")) o.cpu = "corei7_skylake_x";
+    if (!o.model) o.model = !strcmp(o.backend, "bochs") ? "bochs-2.7" : "sdm";
+    int rc;
+    if (!strcmp(argv[1], "probe")) rc = nrest ? cli_usage("oracle", "probe takes no cases") : do_probe(&o);
+    else if (!strcmp(argv[1], "run")) rc = nrest ? do_run(&o, rest, nrest) : cli_usage("oracle", "run needs CASE|DIR");
+    else rc = cli_usage("oracle", "unknown subcommand '%s' (probe, run)", argv[1]);
+    free(rest);
+    return rc;
+}
+#endif

@@ -1,0 +1,127 @@
+/* cmd_test.c — `vmxaudit test CASES...`: replays cases that carry expectations (`expect`, and
+ * `expect_by_model` per model) against the engine; one line per case and model, then the closing
+ * line "N passed, N failed" (design §5). */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli.h"
+
+static const char help[] =
+    "usage: vmxaudit test [--quiet] CASE|DIR...\n"
+    "Replays every case (files, or folders of *.json, recursively) that has an `expect` or an\n"
+    "`expect_by_model` against the engine, for every model it records: the predicted outcome\n"
+    "must equal the expected one (result, exit reason, vector, and the error and qualification\n"
+    "sets), and the first violation must name the expected `fields`.  Cases without any\n"
+    "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed'.\n"
+    "exit status: 0 all pass, 1 a case fails, 2 bad input.\n";
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void collect(const char *path, char ***list, size_t *n)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        size_t first = *n;
+        while (d && (e = readdir(d))) {
+            if (e->d_name[0] == '.') continue;
+            char p[4096];
+            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+            size_t l = strlen(e->d_name);
+            struct stat s2;
+            if (stat(p, &s2) == 0 && S_ISDIR(s2.st_mode)) collect(p, list, n);
+            else if (l > 5 && !strcmp(e->d_name + l - 5, ".json")) {
+                *list = realloc(*list, (*n + 1) * sizeof **list);
+                (*list)[(*n)++] = strdup(p);
+            }
+        }
+        if (d) closedir(d);
+        qsort(*list + first, *n - first, sizeof **list, cmp_str);
+        return;
+    }
+    *list = realloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = strdup(path);
+}
+
+/* NULL if the prediction satisfies the expectation, else why not (in buf). */
+static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, size_t n)
+{
+    char a[300], b[300];
+    if (!vxa_outcome_equal(&r->outcome, &x->outcome)) {
+        vxa_outcome_to_text(&r->outcome, a, sizeof a);
+        vxa_outcome_to_text(&x->outcome, b, sizeof b);
+        snprintf(buf, n, "predicted %s, expected %s", a, b);
+        return buf;
+    }
+    if (x->nfields) {
+        const vxa_violation *v = r->nviolations ? &r->violations[0] : NULL;
+        for (unsigned i = 0; i < x->nfields; i++) {
+            bool found = false;
+            for (unsigned k = 0; v && k < v->nfields; k++) found |= v->field[k] == x->fields[i];
+            if (!found) {
+                snprintf(buf, n, "the first violation (%s) does not name %s",
+                         v ? vxa_check_get((vxa_check)v->check)->id : "none",
+                         vxa_field_get((vxa_field)x->fields[i])->name);
+                return buf;
+            }
+        }
+    }
+    return NULL;
+}
+
+int cmd_test(int argc, char **argv)
+{
+    bool quiet = false;
+    char **files = NULL;
+    size_t nfiles = 0;
+    if (cli_help_requested(argc, argv, help)) return EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
+        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("test", "unknown option '%s'", argv[i]);
+        else collect(argv[i], &files, &nfiles);
+    }
+    if (!nfiles) return cli_usage("test", "missing CASE|DIR");
+    unsigned passed = 0, failed = 0, skipped = 0;
+    static vxa_report r;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < nfiles && rc != EXIT_USAGE; i++) {
+        vxa_case c;
+        vxa_error e;
+        if (vxa_case_load(files[i], &c, &e)) {
+            rc = cli_input_error(&e);
+            vxa_case_free(&c);
+            break;
+        }
+        bool any = false;
+        for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
+            const vxa_expect *x = &c.expect_by_model[m];
+            if (!x->present) continue;
+            any = true;
+            vxa_memory mem = vxa_case_memory(&c);
+            vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)m };
+            vxa_audit(&in, &r);
+            char why[700];
+            const char *bad = judge(&r, x, why, sizeof why);
+            if (bad) {
+                failed++;
+                printf("%sFAIL%s %s [%s]: %s\n", C_RED, C_RESET, c.name ? c.name : files[i],
+                       vxa_model_name((vxa_model)m), bad);
+            } else {
+                passed++;
+                if (!quiet)
+                    printf("%sok%s   %s [%s]\n", C_GREEN, C_RESET, c.name ? c.name : files[i],
+                           vxa_model_name((vxa_model)m));
+            }
+        }
+        skipped += !any;
+        vxa_case_free(&c);
+    }
+    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    free(files);
+    if (rc == EXIT_USAGE) return rc;
+    if (skipped) printf("(%u cases without expectations skipped)\n", skipped);
+    printf("%u passed, %u failed\n", passed, failed);
+    return failed ? EXIT_NEGATIVE : EXIT_OK;
+}

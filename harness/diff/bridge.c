@@ -1,0 +1,163 @@
+/* bridge.c — see bridge.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bridge.h"
+#include "profile_json.h"
+#include "vmxaudit/vmx_bits.h"
+
+int vxa_probe_to_profile(const struct vxa_oracle_probe *p, const char *name, vxa_profile *out,
+                         char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f || vxa_probe_write_profile(f, p, name, name, "oracle probe") != 0) {
+        if (f) fclose(f);
+        free(text);
+        snprintf(err, errlen, "cannot write the probed profile");
+        return -1;
+    }
+    fclose(f);
+    vxa_error e;
+    int rc = vxa_profile_parse(text, len, name, out, NULL, &e);
+    if (rc) vxa_error_format(&e, err, errlen);
+    free(text);
+    return rc;
+}
+
+static const vxa_field harness[] = {
+    VXA_F_HOST_CR0, VXA_F_HOST_CR3, VXA_F_HOST_CR4, VXA_F_HOST_RSP, VXA_F_HOST_RIP,
+    VXA_F_HOST_CS_SELECTOR, VXA_F_HOST_SS_SELECTOR, VXA_F_HOST_TR_SELECTOR, VXA_F_HOST_TR_BASE,
+    VXA_F_HOST_GDTR_BASE, VXA_F_HOST_IDTR_BASE, VXA_F_HOST_IA32_PAT, VXA_F_HOST_IA32_EFER,
+    VXA_F_EXCEPTION_BITMAP, VXA_F_GUEST_RIP, VXA_F_GUEST_CR3,
+};
+
+static bool named(const vxa_report *r, vxa_field f)
+{
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned k = 0; k < r->violations[i].nfields; k++)
+            if (r->violations[i].field[k] == f) return true;
+    return false;
+}
+
+static bool pae_guest_without_ept(const vxa_vmcs *v)
+{
+    uint64_t cr0 = vxa_get(v, VXA_F_GUEST_CR0), cr4 = vxa_get(v, VXA_F_GUEST_CR4);
+    uint64_t proc = vxa_get(v, VXA_F_CPU_BASED_VM_EXEC_CONTROL);
+    bool ept = (proc >> PROC_ACTIVATE_SECONDARY & 1) &&
+               (vxa_get(v, VXA_F_SECONDARY_VM_EXEC_CONTROL) >> PROC2_ENABLE_EPT & 1);
+    bool ia32e = vxa_get(v, VXA_F_VM_ENTRY_CONTROLS) >> ENTRY_IA32E_MODE_GUEST & 1;
+    return (cr0 & CR0_PG) && (cr4 & CR4_PAE) && !ia32e && !ept;
+}
+
+int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
+{
+    static vxa_report r;
+    memset(out, 0, sizeof *out);
+    const vxa_entry *e = &c->entry;
+    if (e->instruction == VXA_VMXON) out->unsupported = "VMXON cases: the payload's VMXON region is its own";
+    else if (!e->host_ia32e || e->mode != VXA_MODE_64BIT) out->unsupported = "a host outside 64-bit mode";
+    else if (e->cpl) out->unsupported = "CPL > 0";
+    else if (e->smm) out->unsupported = "SMM";
+    else if (!e->vmx_operation || e->vmx_non_root) out->unsupported = "outside VMX root operation";
+
+    vxa_memory mem = vxa_case_memory(c);
+    vxa_input in = { p, &c->vmcs, &c->entry, &mem, model };
+    vxa_audit(&in, &r);
+    out->sent = c->vmcs;
+    for (size_t i = 0; i < sizeof harness / sizeof harness[0]; i++) {
+        vxa_field f = harness[i];
+        if (named(&r, f)) continue;
+        if (f == VXA_F_GUEST_CR3 && pae_guest_without_ept(&c->vmcs)) continue;
+        vxa_unset(&out->sent, f);
+    }
+    out->fields = calloc(VXA_FIELD_COUNT, sizeof *out->fields);
+    out->blobs = calloc(c->nmemory ? c->nmemory : 1, sizeof *out->blobs);
+    size_t n = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if (vxa_is_set(&out->sent, (vxa_field)f)) {
+            out->fields[n].encoding = vxa_field_get((vxa_field)f)->encoding;
+            out->fields[n].value = out->sent.value[f];
+            n++;
+        }
+    for (size_t i = 0; i < c->nmemory; i++) {
+        out->blobs[i].address = c->memory[i].address;
+        out->blobs[i].data = c->memory[i].data;
+        out->blobs[i].length = c->memory[i].length;
+    }
+    struct vxa_oracle_case *oc = &out->oc;
+    oc->instruction = e->instruction == VXA_VMRESUME ? VXA_ORACLE_VMRESUME : VXA_ORACLE_VMLAUNCH;
+    oc->launched = e->launched;
+    oc->no_current_vmcs = !e->current_vmcs;
+    oc->movss_blocking = e->movss_blocking;
+    oc->host_32bit = !e->host_ia32e;
+    oc->smm = e->smm;
+    oc->cpl = e->cpl;
+    oc->vmcs_address = e->has_current_vmcs_address ? e->current_vmcs_address : 0;
+    oc->fields = out->fields;
+    oc->nfields = n;
+    oc->blobs = out->blobs;
+    oc->nblobs = c->nmemory;
+    return 0;
+}
+
+void vxa_prepared_free(vxa_prepared *pp)
+{
+    free(pp->fields);
+    free(pp->blobs);
+    memset(pp, 0, sizeof *pp);
+}
+
+void vxa_executed_layout(const vxa_prepared *pp, const struct vxa_oracle_result *r, vxa_vmcs *out)
+{
+    *out = pp->sent;
+    for (size_t i = 0; i < r->nreplaced; i++) {
+        vxa_field f = vxa_field_by_encoding(r->replaced[i].encoding);
+        if (f != VXA_F_NONE) vxa_set(out, f, r->replaced[i].value);
+    }
+}
+
+bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    switch (r->kind) {
+    case VXA_ORACLE_VMFAIL_INVALID: o->result = VXA_VMFAIL_INVALID; return true;
+    case VXA_ORACLE_VMFAIL_VALID:
+        o->result = VXA_VMFAIL_VALID;
+        o->nerror = 1;
+        o->error[0] = (uint8_t)r->error;
+        return true;
+    case VXA_ORACLE_ENTRY_FAILURE:
+        o->result = VXA_ENTRY_FAILURE;
+        o->exit_reason = (uint8_t)(r->exit_reason & 0xffff);
+        o->nqual = 1;
+        o->qual[0] = (uint32_t)r->qualification;
+        return true;
+    case VXA_ORACLE_EXITED: o->result = VXA_ENTERED; return true;
+    case VXA_ORACLE_FAULT:
+        o->result = VXA_FAULT;
+        o->vector = (uint8_t)r->fault_vector;
+        return true;
+    default: return false;
+    }
+}
+
+bool vxa_observation_matches(const vxa_outcome *pred, const vxa_outcome *obs)
+{
+    if (pred->result != obs->result) return false;
+    switch (pred->result) {
+    case VXA_VMFAIL_VALID:
+        for (unsigned i = 0; i < pred->nerror; i++)
+            if (obs->nerror && pred->error[i] == obs->error[0]) return true;
+        return false;
+    case VXA_ENTRY_FAILURE:
+        if (pred->exit_reason != obs->exit_reason) return false;
+        for (unsigned i = 0; i < pred->nqual; i++)
+            if (obs->nqual && pred->qual[i] == obs->qual[0]) return true;
+        return false;
+    case VXA_FAULT: return pred->vector == obs->vector;
+    default: return true;
+    }
+}

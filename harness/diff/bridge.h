@@ -1,0 +1,41 @@
+/* bridge.h — from a JSON case (design §4.2) to an oracle run and back (design §6, §7):
+ * which fields the oracle's harness may replace, the layout as executed, the observed outcome in
+ * the engine's terms, and whether an observation matches a prediction. */
+#ifndef VMXAUDIT_BRIDGE_H
+#define VMXAUDIT_BRIDGE_H
+
+#include "oracle.h"
+#include "vmxaudit/codec.h"
+
+/* The oracle CPU's capability profile from its probe. */
+int vxa_probe_to_profile(const struct vxa_oracle_probe *p, const char *name, vxa_profile *out,
+                         char *err, size_t errlen);
+
+typedef struct vxa_prepared {
+    struct vxa_oracle_case oc;        /* what is sent; points into the arrays below */
+    struct vxa_oracle_field *fields;
+    struct vxa_oracle_blob *blobs;
+    vxa_vmcs sent;                    /* the case's fields as sent (harness fields dropped) */
+    const char *unsupported;          /* non-NULL: the oracle cannot produce this entry */
+} vxa_prepared;
+
+/* Prepares case c for an oracle whose CPU is `p`: the harness fields (host CR0/CR3/CR4, RSP, RIP,
+ * CS/SS/TR selectors, TR/GDTR/IDTR bases, host PAT/EFER, exception bitmap, guest RIP/CR3) are
+ * left to the payload unless a rule that the case violates on `p` names them (then the case's
+ * own value is what the case tests), or, for guest CR3, the guest uses PAE paging without EPT
+ * (its PDPTEs are read through CR3). */
+int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
+void vxa_prepared_free(vxa_prepared *pp);
+
+/* The layout as executed: the fields sent plus the harness fields the oracle reports. */
+void vxa_executed_layout(const vxa_prepared *pp, const struct vxa_oracle_result *r, vxa_vmcs *out);
+
+/* The observed outcome in the engine's terms; false when the oracle observed nothing comparable
+ * (crashed, timeout, unsupported, error). */
+bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *out);
+
+/* Design §4.2: an observation (one value) matches a prediction when the result, exit reason and
+ * vector are equal and the error/qualification is a member of the predicted set. */
+bool vxa_observation_matches(const vxa_outcome *predicted, const vxa_outcome *observed);
+
+#endif

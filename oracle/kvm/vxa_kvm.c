@@ -1,0 +1,355 @@
+/* vxa-kvm — the KVM oracle as a standalone program (the lead wires it into
+ * `vmxaudit oracle probe|run --backend kvm`).
+ *
+ *   vxa-kvm probe [OPTIONS]          boot the payload with no batch: the capability profile (JSON)
+ *                                    of the VMX that KVM gives its guest; --raw: the report lines
+ *   vxa-kvm run CASES|BATCH [OPTIONS]  run cases: a text file (oracle/common/case_text.h, one
+ *                                    result line per case, like vxa-bochs) or a binary batch
+ *                                    (payload_abi.h, "VXB1": the raw report lines)
+ *
+ * Raw output: the payload's report lines and the backend's "@K" lines (host facts) on stdout.
+ * Errors on stderr.
+ * Exit status (design §4.3): 0 ok, 2 bad input or usage, 3 KVM offers no VMX here, 4 the backend
+ * failed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inttypes.h>
+
+#include "case_text.h"
+#include "kvm_oracle.h"
+#include "profile_json.h"
+#include "vmxaudit/codec.h"
+
+#ifndef VXA_KVM_PAYLOAD_ELF
+#define VXA_KVM_PAYLOAD_ELF "payload.elf"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: vxa-kvm probe [OPTIONS]\n"
+        "       vxa-kvm run CASES|BATCH|- [OPTIONS]\n"
+        "Runs the VMX probe payload on /dev/kvm (nested VMX; needs an Intel host with\n"
+        "kvm_intel nested=1).\n"
+        "  --payload FILE     payload ELF (default $VXA_KVM_PAYLOAD or %s)\n"
+        "  --entry ADDRESS    64-bit entry point (default: ELF symbol vxa_entry64, else long64)\n"
+        "  --profile NAME|PATH  restrict the vCPU's IA32_VMX_* MSRs to this capability profile\n"
+        "  --timeout MS       per-case (and boot) timeout, default 3000\n"
+        "  --raw              print the payload's report lines and the host facts (@K)\n"
+        "  --force            boot the payload even where KVM offers no VMX (probe: raw\n"
+        "                     output); still exits 3\n"
+        "CASES: one case per line (as vxa-bochs), e.g.\n"
+        "  vmlaunch PIN_BASED_VM_EXEC_CONTROL=0x16 0x4002=0x0401e172 @0x2000=0fa2\n"
+        "BATCH: the payload's binary batch (oracle/common/payload_abi.h), raw output\n"
+        "Exit status: 0 ok, 2 bad input, 3 KVM offers no VMX here, 4 the backend failed.\n",
+        VXA_KVM_PAYLOAD_ELF);
+}
+
+static void print_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 65536, n = 0;
+    unsigned char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        unsigned char *nb = realloc(b, cap * 2);
+        if (!nb) { free(b); b = NULL; break; }
+        b = nb;
+        cap *= 2;
+    }
+    if (f != stdin) fclose(f);
+    *len = n;
+    return b;
+}
+
+static const char *field_name(uint32_t enc)
+{
+    vxa_field f = vxa_field_by_encoding(enc);
+    return f == VXA_F_NONE ? NULL : vxa_field_get(f)->name;
+}
+
+static void print_field(uint32_t enc)
+{
+    const char *n = field_name(enc);
+    if (n) fputs(n, stdout);
+    else printf("0x%" PRIx32, enc);
+}
+
+/* One line per case, as vxa-bochs prints them. */
+static void print_result(size_t i, const struct vxa_oracle_result *r)
+{
+    printf("%zu %s", i, vxa_oracle_kind_name(r->kind));
+    switch (r->kind) {
+    case VXA_ORACLE_VMFAIL_VALID: printf(" error=%" PRIu32, r->error); break;
+    case VXA_ORACLE_ENTRY_FAILURE:
+    case VXA_ORACLE_EXITED:
+        printf(" reason=0x%" PRIx32 " qualification=0x%" PRIx64, r->exit_reason, r->qualification);
+        if ((r->exit_reason & 0xffff) == 0) printf(" intr_info=0x%" PRIx32, r->exit_intr_info);
+        break;
+    case VXA_ORACLE_FAULT: printf(" vector=%d", r->fault_vector); break;
+    default: break;
+    }
+    if (r->host_fault_vector >= 0) printf(" host_fault_vector=%d", r->host_fault_vector);
+    if (r->detail) printf(" (%s)", r->detail);
+    putchar('\n');
+    for (size_t j = 0; j < r->nvmwrite_errors; j++) {
+        fputs("  vmwrite ", stdout);
+        print_field(r->vmwrite_errors[j].encoding);
+        printf(": error %" PRIu32 "\n", r->vmwrite_errors[j].error);
+    }
+    if (r->nreplaced) {
+        fputs("  harness fields:", stdout);
+        for (size_t j = 0; j < r->nreplaced; j++) {
+            putchar(' ');
+            print_field(r->replaced[j].encoding);
+            printf("=0x%" PRIx64, r->replaced[j].value);
+        }
+        putchar('\n');
+    }
+}
+
+static void host_line(const struct kvm_oracle_host *h, char *buf, size_t size)
+{
+    snprintf(buf, size, "Linux %s on %s; kvm_intel nested=%s nested_early_check=%s ept=%s "
+             "unrestricted_guest=%s enable_shadow_vmcs=%s", h->kernel, h->cpu_model,
+             h->kvm_intel[0], h->kvm_intel[1], h->kvm_intel[2], h->kvm_intel[3], h->kvm_intel[4]);
+}
+
+/* probe: the VMX KVM gives its guest, as a capability profile. */
+static int probe_profile(const char *payload, uint64_t entry, const vxa_profile *pp, unsigned timeout)
+{
+    struct kvm_oracle_host host;
+    struct vxa_kvm_options opt = { .payload = payload, .entry64 = entry, .profile = pp,
+                                   .case_timeout_s = timeout / 1000.0, .host = &host };
+    struct vxa_oracle_probe p;
+    char err[512];
+    int rc = vxa_kvm_probe(&opt, &p, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s%s\n", rc == VXA_ORACLE_NOT_AVAILABLE ? "" : "vxa-kvm: ", err);
+        return rc;
+    }
+    if (!p.vmx_on) {
+        fprintf(stderr, "vxa-kvm: VMXON failed in the KVM guest: %s\n", p.vmx_failure);
+        return VXA_ORACLE_FAILED;
+    }
+    char name[192], cpu[320], src[1024], facts[512];
+    snprintf(name, sizeof name, "kvm-%s", host.kernel);
+    for (char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.')) *c = '-';
+    snprintf(cpu, sizeof cpu, "KVM nested VMX (Linux %s) on %s", host.kernel, host.cpu_model);
+    host_line(&host, facts, sizeof facts);
+    snprintf(src, sizeof src, "RDMSR inside a KVM guest by vxa-kvm probe%s; %s",
+             pp ? " (restricted by a profile)" : "", facts);
+    return vxa_probe_write_profile(stdout, &p, name, cpu, src) ? VXA_ORACLE_FAILED : 0;
+}
+
+/* Reads text cases (oracle/common/case_text.h). */
+static int read_cases(void *text, size_t len, const char *path, struct vxa_case_list *list)
+{
+    memset(list, 0, sizeof *list);
+    if (!len) return 0;
+    FILE *in = fmemopen(text, len, "r");
+    if (!in) {
+        perror("fmemopen");
+        return VXA_ORACLE_FAILED;
+    }
+    char err[1024];
+    int rc = vxa_case_text_read(in, list, err, sizeof err);
+    fclose(in);
+    if (rc) {
+        fprintf(stderr, "vxa-kvm: %s: %s\n", path, err);
+        return VXA_ORACLE_BAD_INPUT;
+    }
+    return 0;
+}
+
+/* run CASES: text cases, one result line per case. */
+static int run_cases(struct vxa_case_list *list, const char *payload, uint64_t entry,
+                     const vxa_profile *pp, unsigned timeout, bool force)
+{
+    char err[1024];
+    int rc;
+    struct vxa_oracle_result *res = calloc(list->n + 1, sizeof *res);
+    if (!res) return VXA_ORACLE_FAILED;
+    struct kvm_oracle_host host;
+    struct vxa_kvm_options opt = { .payload = payload, .entry64 = entry, .profile = pp,
+                                   .case_timeout_s = timeout / 1000.0, .force = force,
+                                   .host = &host };
+    rc = vxa_kvm_run(&opt, list->cases, list->n, res, NULL, err, sizeof err);
+    if (rc == 0 || (force && rc == VXA_ORACLE_NOT_AVAILABLE)) {
+        char facts[512];
+        host_line(&host, facts, sizeof facts);
+        printf("# %s\n", facts);
+        for (size_t i = 0; i < list->n; i++) print_result(i, &res[i]);
+    }
+    if (rc) fprintf(stderr, "%s%s\n", rc == VXA_ORACLE_NOT_AVAILABLE ? "" : "vxa-kvm: ", err);
+    for (size_t i = 0; i < list->n; i++) vxa_oracle_result_free(&res[i]);
+    free(res);
+    vxa_case_list_free(list);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1], *batch_path = NULL, *profile_arg = NULL;
+    const char *payload = getenv("VXA_KVM_PAYLOAD");
+    if (!payload || !*payload) payload = VXA_KVM_PAYLOAD_ELF;
+    unsigned long long entry = 0;
+    unsigned timeout = 0;
+    bool force = false, raw = false;
+    if (strcmp(cmd, "probe") != 0 && strcmp(cmd, "run") != 0) {
+        fprintf(stderr, "vxa-kvm: unknown command '%s'\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        char *end;
+        if (strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--force") == 0) {
+            force = true;
+        } else if (strcmp(a, "--raw") == 0) {
+            raw = true;
+        } else if (i + 1 < argc && strcmp(a, "--payload") == 0) {
+            payload = argv[++i];
+        } else if (i + 1 < argc && strcmp(a, "--profile") == 0) {
+            profile_arg = argv[++i];
+        } else if (i + 1 < argc && strcmp(a, "--entry") == 0) {
+            errno = 0;
+            entry = strtoull(argv[++i], &end, 0);
+            if (errno || *end || !entry) {
+                fprintf(stderr, "vxa-kvm: bad --entry '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (i + 1 < argc && strcmp(a, "--timeout") == 0) {
+            errno = 0;
+            unsigned long t = strtoul(argv[++i], &end, 0);
+            if (errno || *end || t == 0 || t > 3600000) {
+                fprintf(stderr, "vxa-kvm: bad --timeout '%s' (milliseconds, 1..3600000)\n", argv[i]);
+                return 2;
+            }
+            timeout = (unsigned)t;
+        } else if (a[0] != '-' && strcmp(cmd, "run") == 0 && !batch_path) {
+            batch_path = a;
+        } else if (strcmp(a, "-") == 0 && strcmp(cmd, "run") == 0 && !batch_path) {
+            batch_path = a;
+        } else {
+            fprintf(stderr, "vxa-kvm: unexpected argument '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (strcmp(cmd, "run") == 0 && !batch_path) {
+        fprintf(stderr, "vxa-kvm: run needs a CASES or BATCH file\n");
+        return 2;
+    }
+
+    vxa_profile profile;
+    const vxa_profile *pp = NULL;
+    if (profile_arg) {
+        vxa_error perr;
+        char *name = NULL;
+        if (vxa_profile_load(profile_arg, &profile, &name, &perr)) {
+            char msg[1024];
+            vxa_error_format(&perr, msg, sizeof msg);
+            fprintf(stderr, "vxa-kvm: profile %s: %s\n", profile_arg, msg);
+            return 2;
+        }
+        free(name);
+        pp = &profile;
+    }
+
+    size_t blen = 0;
+    void *batch = NULL;
+    if (batch_path) {
+        batch = read_file(batch_path, &blen);
+        if (!batch) {
+            fprintf(stderr, "vxa-kvm: %s: %s\n", batch_path, strerror(errno));
+            return 2;
+        }
+    }
+
+    struct kvm_oracle_image img;
+    char err[512];
+    if (kvm_oracle_image_load(payload, entry, &img, err, sizeof err)) {
+        fprintf(stderr, "vxa-kvm: %s\n", err);
+        free(batch);
+        return 2;
+    }
+    struct vxa_case_list cases = { 0 };
+    bool is_batch = batch && blen >= 4 && memcmp(batch, "VXB1", 4) == 0;
+    if (batch_path && !is_batch && read_cases(batch, blen, batch_path, &cases)) {
+        free(batch);
+        kvm_oracle_image_free(&img);
+        return 2;
+    }
+
+    /* Inputs are checked first (exit 2); then availability: where KVM offers no VMX, say so in
+     * one line and stop (exit 3). */
+    struct kvm_oracle_host host;
+    struct kvm_oracle_caps caps;
+    kvm_oracle_host_facts(&host);
+    if (kvm_oracle_probe_caps(&host, &caps) != KVM_ORACLE_OK) {
+        if (!caps.kvm_usable) {
+            fprintf(stderr, "KVM is not available: %s\n", caps.why);
+            free(batch);
+            vxa_case_list_free(&cases);
+            kvm_oracle_image_free(&img);
+            return 3;
+        }
+        if (!force) {
+            fprintf(stderr, "KVM offers no VMX to guests: %s\n", caps.why);
+            free(batch);
+            vxa_case_list_free(&cases);
+            kvm_oracle_image_free(&img);
+            return 3;
+        }
+    }
+
+    if (batch_path ? !raw && !is_batch : !raw && !force) {
+        int rc = batch_path ? run_cases(&cases, payload, entry, pp, timeout, force)
+                            : probe_profile(payload, entry, pp, timeout);
+        free(batch);
+        kvm_oracle_image_free(&img);
+        return rc;
+    }
+
+    struct kvm_oracle_config cfg = { .image = &img, .profile = pp, .timeout_ms = timeout,
+                                     .force = force, .on_line = print_line };
+    struct kvm_oracle_run_result res;
+    int st = kvm_oracle_run(&cfg, batch, blen, &res);
+    if (st == KVM_ORACLE_UNAVAILABLE || st == KVM_ORACLE_BAD_INPUT)
+        fprintf(stderr, "%s%s\n", st == KVM_ORACLE_BAD_INPUT ? "vxa-kvm: " : "", res.why);
+    else if (st != KVM_ORACLE_OK)
+        fprintf(stderr, "vxa-kvm: the backend failed: %s\n", res.why);
+    if (batch_path && st != KVM_ORACLE_BAD_INPUT) {
+        unsigned n[4] = { 0, 0, 0, 0 };
+        for (unsigned i = 0; i < res.ncases; i++) n[res.cases[i].kind]++;
+        fprintf(stderr, "vxa-kvm: %u cases: %u reported, %u crashed, %u timed out, %u not run; "
+                "%u VM(s)\n", res.ncases, n[0], n[1], n[2], n[3], res.vms);
+    }
+    free(res.cases);
+    free(batch);
+    vxa_case_list_free(&cases);
+    kvm_oracle_image_free(&img);
+    return st;
+}
