@@ -70,7 +70,7 @@ int vxa_bench_run(const vxa_bench_options *opt)
     if (!o.reps) o.reps = 1;
     machine_line(&o, "start");
     if (o.text)
-        fprintf(o.text, "# %-38s %9s %-12s [min..max]        peak RSS  target\n", "benchmark", "median", "unit");
+        fprintf(o.text, "# %-46s %9s %-12s [min..max]        peak RSS  target\n", "benchmark", "median", "unit");
     bench_inputs *in = calloc(1, sizeof *in);
     if (!in) return 2;
     int rc = bench_inputs_load(in);

@@ -140,7 +140,7 @@ double bench_measure(const vxa_bench_options *o, const bench_spec *s)
             text_rate(tg, sizeof tg, s->target);
             strcat(tg, main_stats->median >= s->target ? " met" : " MISSED");
         }
-        fprintf(o->text, "%-40s %9s %-12s [%s..%s]%s %7ld KB  %s\n", s->name, med, s->unit, lo, hi,
+        fprintf(o->text, "%-48s %9s %-12s [%s..%s]%s %7ld KB  %s\n", s->name, med, s->unit, lo, hi,
                 s->fixed_ops ? " wall" : "", rss, tg);
         fflush(o->text);
     }
@@ -158,7 +158,7 @@ void bench_gap(const vxa_bench_options *o, const char *name, const char *unit, c
         }
         fputs("\"}\n", o->jsonl);
     }
-    if (o->text) fprintf(o->text, "%-40s       GAP %-12s %s\n", name, unit, why);
+    if (o->text) fprintf(o->text, "%-48s       GAP %-12s %s\n", name, unit, why);
 }
 
 void bench_value(const vxa_bench_options *o, const char *name, const char *unit, double value,
@@ -168,5 +168,5 @@ void bench_value(const vxa_bench_options *o, const char *name, const char *unit,
     if (o->jsonl)
         fprintf(o->jsonl, "{\"bench\":\"%s\",\"unit\":\"%s\",\"value\":%.6g%s%s}\n", name, unit,
                 value, note ? "," : "", note ? note : "");
-    if (o->text) fprintf(o->text, "%-40s %9.4g %-12s\n", name, value, unit);
+    if (o->text) fprintf(o->text, "%-48s %9.4g %-12s\n", name, value, unit);
 }
