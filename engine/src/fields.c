@@ -24,11 +24,28 @@ const vxa_field_info *vxa_field_get(vxa_field f)
     return (unsigned)f < VXA_FIELD_COUNT ? &field_table[f] : 0;
 }
 
+/* Encoding -> field, built at compile time.  A full-access encoding (SDM Appendix B) is
+ * width (14:13), type (11:10), index (9:1), access type 0 (bit 0); every catalogue index is below
+ * 64, so width:type:index[5:0] is a 10-bit key.  Slots hold field + 1 (0: none); a duplicate key
+ * is a compile error (-Woverride-init / -Winitializer-overrides with -Werror).  (The linear scan
+ * was 7 % of the libFuzzer audit target's time.) */
+#define ENC_KEY(enc) ((((enc) >> 13) & 3u) << 8 | (((enc) >> 10) & 3u) << 6 | (((enc) >> 1) & 63u))
+#define ENC_KEYABLE(enc) (((enc) & ~0x6c7eu) == 0)   /* access 0, bit 12 0, index < 64, < 2^15 */
+static const uint16_t field_by_key[1024] = {
+#define VXA_FIELD(name, enc, width, kind, gate) [ENC_KEY(enc)] = VXA_F_##name + 1,
+#include "vmxaudit/fields.def"
+#undef VXA_FIELD
+};
+#define VXA_FIELD(name, enc, width, kind, gate) \
+    _Static_assert(ENC_KEYABLE(enc), "field encoding outside the by-encoding key: " #name);
+#include "vmxaudit/fields.def"
+#undef VXA_FIELD
+
 vxa_field vxa_field_by_encoding(uint32_t encoding)
 {
-    for (unsigned i = 0; i < VXA_FIELD_COUNT; i++)
-        if (field_table[i].encoding == encoding) return (vxa_field)i;
-    return VXA_F_NONE;
+    if (!ENC_KEYABLE(encoding)) return VXA_F_NONE;
+    unsigned slot = field_by_key[ENC_KEY(encoding)];
+    return slot && field_table[slot - 1].encoding == encoding ? (vxa_field)(slot - 1) : VXA_F_NONE;
 }
 
 int vxa_strcasecmp(const char *a, const char *b)
