@@ -77,6 +77,7 @@ int vxa_bench_run(const vxa_bench_options *opt)
     if (!rc) {
         double audit = bench_engine(&o, in);
         bench_codec(&o, in);
+        bench_binary(&o, in);
         bench_oracle(&o, in, audit);
         machine_line(&o, "end");
     }

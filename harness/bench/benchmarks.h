@@ -9,6 +9,8 @@
 double bench_engine(const vxa_bench_options *o, bench_inputs *in);
 /* Codec: JSON case parse + audit (cases/s), report to text and to JSON (reports/s). */
 void bench_codec(const vxa_bench_options *o, bench_inputs *in);
+/* Binary cases: decode + audit, the fuzz target's work without libFuzzer (cases/s). */
+void bench_binary(const vxa_bench_options *o, bench_inputs *in);
 /* Oracles: Bochs cases/s by batch size, boot cost, engine/oracle ratio; KVM; the minimizer. */
 void bench_oracle(const vxa_bench_options *o, bench_inputs *in, double engine_audits_per_s);
 

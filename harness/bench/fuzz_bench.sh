@@ -109,15 +109,15 @@ bench_exec() {   # NAME BIN
 
 # Check coverage over time.
 rm -rf "$work/cov" && cp -r "$root/corpus/fuzz/audit" "$work/cov"
-# libFuzzer may delete an input while the replay reads the folder (it replaces inputs by smaller
-# ones): then the replay stops with "cannot open" and is run again.
+# libFuzzer deletes inputs it replaces by smaller ones: the replay reads a snapshot of the folder
+# (files that vanish while it is copied are skipped).
 covered() {
   local n
-  for _ in 1 2 3 4 5; do
-    n=$("$replay" --coverage "$work/cov" 2>/dev/null | sed -n 's/^checks: \([0-9]*\) seen failing and passing.*/\1/p') || true
-    [ -n "$n" ] && { echo "$n"; return; }
-  done
-  echo "fuzz_bench.sh: the replay of $work/cov failed 5 times" >&2; exit 1
+  rm -rf "$work/snap"; mkdir "$work/snap"
+  cp "$work/cov"/* "$work/snap"/ 2>/dev/null || true
+  n=$("$replay" --coverage "$work/snap" 2>"$work/replay.err" | sed -n 's/^checks: \([0-9]*\) seen failing and passing.*/\1/p') || true
+  [ -n "$n" ] || { echo "fuzz_bench.sh: the replay of $work/snap failed:" >&2; cat "$work/replay.err" >&2; exit 1; }
+  echo "$n"
 }
 seed=$(covered)
 "$fuzzer" -max_total_time="$cov" -close_fd_mask=3 "$work/cov" > "$work/covlog" 2>&1 &
