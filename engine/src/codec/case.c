@@ -62,12 +62,17 @@ static int field_key(jctx *j, const char *key, const char *path, vxa_field *f)
 static int parse_vmcs(jctx *j, const cJSON *o, vxa_case *c)
 {
     if (!cJSON_IsObject(o)) return jerr(j, "vmcs", "vmcs", "expected an object of field values");
+    vxa_field next = (vxa_field)0;   /* cases usually list fields in catalogue order: try the
+                                        field after the previous one before a full lookup */
     for (const cJSON *it = o->child; it; it = it->next) {
         char path[160];
         vxa_field f;
         uint64_t v;
-        snprintf(path, sizeof path, "vmcs.%s", it->string);
-        if (field_key(j, it->string, path, &f)) return -1;
+        jpath(path, sizeof path, "vmcs", it->string);
+        const vxa_field_info *guess = vxa_field_get(next);
+        if (guess && strcasecmp(guess->name, it->string) == 0) f = next;
+        else if (field_key(j, it->string, path, &f)) return -1;
+        next = (vxa_field)(f + 1);
         if (vxa_is_set(&c->vmcs, f))
             return jerr(j, path, it->string, "duplicate key: field %s is given twice",
                         vxa_field_get(f)->name);

@@ -203,3 +203,18 @@ char *jhex(uint64_t v, char *buf)
     snprintf(buf, 24, "0x%llx", (unsigned long long)v);
     return buf;
 }
+
+static size_t jappend(char *buf, size_t size, size_t n, const char *s)
+{
+    while (*s && n + 1 < size) buf[n++] = *s++;
+    return n;
+}
+
+void jpath(char *buf, size_t size, const char *a, const char *b)
+{
+    if (!size) return;
+    size_t n = jappend(buf, size, 0, a);
+    n = jappend(buf, size, n, ".");
+    n = jappend(buf, size, n, b);
+    buf[n] = 0;
+}

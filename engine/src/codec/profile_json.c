@@ -35,7 +35,7 @@ int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile
         for (const cJSON *m = msrs->child; m; m = m->next) {
             unsigned slot;
             char mp[200];
-            snprintf(mp, sizeof mp, "%s.%s", sub, m->string);
+            jpath(mp, sizeof mp, sub, m->string);
             if (msr_slot(m->string, &slot)) {
                 const char *s = jclosest(m->string, msr_candidate, VXA_MSR_COUNT);
                 return jerr(j, mp, m->string, "unknown VMX capability MSR '%s' (0x480-0x493 or a "

@@ -1,0 +1,19 @@
+#!/bin/sh
+# bench_smoke.sh VXA-BENCH OUT.jsonl — runs the benchmarks once in quick mode (no timing
+# assertions) and checks the result is complete: every group present, one JSON object per line,
+# every measured benchmark with a positive median; and that bad usage exits 2.
+set -eu
+bench=$1 out=$2
+"$bench" --quick --json "$out" > /dev/null
+fail() { echo "bench_smoke: $*" >&2; exit 1; }
+for b in audit/valid/linux64 audit/zero/realmode-ug audit/damaged8/protected32 repair/damaged1/linux64 \
+         parse+audit/bundled-profile/linux64 parse+audit/inline-profile/realmode-ug \
+         report-text/zero/linux64 report-json/damaged8/protected32 oracle/bochs oracle/kvm \
+         minimizer/oracle-runs-per-mismatch; do
+  grep -q "\"bench\":\"$b\"" "$out" || fail "no result for $b in $out"
+done
+grep -v '^{.*}$' "$out" && fail "a line of $out is not one JSON object"
+grep '"per_cpu_second":{"median":0,' "$out" && fail "a benchmark measured nothing"
+rc=0; "$bench" --reps 0 > /dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "--reps 0 exited $rc, not 2"
+echo "bench_smoke: $(grep -c '"bench"' "$out") results"
