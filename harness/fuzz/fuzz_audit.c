@@ -1,10 +1,12 @@
 /* fuzz_audit.c — the engine as a fuzz target (design §7): a compact binary case
  * (vmxaudit/binary.h) -> audit, with the cheap invariants on every input:
  *   - no crash or undefined behaviour (ASan+UBSan builds);
- *   - determinism: the same report twice;
+ *   - determinism: the same report twice — on a deterministic eighth of the inputs (picked by a
+ *     hash of the bytes, so a finding reproduces), since a second audit halves exec/s;
  *   - consistency: the predicted outcome follows from the classes of the violations.
  * Per-check outcomes are extra coverage (fuzz_common.h), so a new check outcome is progress.
  * The expensive invariants (repair, JSON round trips) are fuzz_repair's. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include "fuzz_common.h"
@@ -12,16 +14,27 @@
 static vxa_bin_case fc;
 static vxa_report r1, r2;
 
+static bool sampled(const uint8_t *data, size_t size)
+{
+    uint32_t h = 2166136261u;                       /* FNV-1a */
+    for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 16777619u;
+    return (h & 7u) == 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!vxa_bin_decode(data, size, &fc)) return 0;
     vxa_memory m = vxa_bin_memory(&fc);
     vxa_input in = { &fc.profile, &fc.vmcs, &fc.entry, &m, fc.model };
-    memset(&r1, 0, sizeof r1);
-    memset(&r2, 0, sizeof r2);
-    vxa_audit(&in, &r1);
-    vxa_audit(&in, &r2);
-    if (memcmp(&r1, &r2, sizeof r1) != 0) fuzz_die("audit is not deterministic");
+    if (sampled(data, size)) {
+        memset(&r1, 0, sizeof r1);
+        memset(&r2, 0, sizeof r2);
+        vxa_audit(&in, &r1);
+        vxa_audit(&in, &r2);
+        if (memcmp(&r1, &r2, sizeof r1) != 0) fuzz_die("audit is not deterministic");
+    } else {
+        vxa_audit(&in, &r1);
+    }
     const char *why = fuzz_outcome_inconsistent(&r1, &fc.entry);
     if (why) fuzz_die(why);
     fuzz_count_checks(&r1, &fc.entry, vxa_check_counters);
