@@ -32,6 +32,14 @@ typedef enum vxa_quirk {
     VXA_Q_TSC_MULTIPLIER_NONZERO,       /* extra check: "use TSC scaling" needs multiplier != 0 */
     VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS,      /* MSR-load: an MSR the model does not implement fails
                                            (Bochs with ignore_bad_msrs=0), see vxa_model_msr() */
+    /* Found by the differential campaign (harness/diff/FINDINGS.md): */
+    VXA_Q_MSR_AREA_SPAN_32BIT,          /* MSR areas: count x 16 computed in 32 bits, so the last
+                                           byte is address + (count x 16 mod 2^32) - 1 */
+    VXA_Q_CS_RPL_DPL_NONCONF,           /* extra check: non-conforming code CS needs CS.RPL =
+                                           CS.DPL (matters only with "unrestricted guest") */
+    VXA_Q_LINK_PTR_BEFORE_NONREG,       /* the VMCS link pointer is checked before the activity,
+                                           interruptibility and pending-debug state (exit 33
+                                           qualification 4 wins over 0) */
     VXA_Q_COUNT
 } vxa_quirk;
 

@@ -218,6 +218,10 @@ void vxa_checks_guest_segs(vxa_ctx *c)
              CS_AR, (cs_ar ^ ss_ar) & SEG_AR_DPL, with_dpl(cs_ar, ss_dpl), SS_AR, NOF);
         rule(c, VXA_C_GUEST_CS_AR_DPL_CONF, (cs_type == 13 || cs_type == 15) && dpl_of(cs_ar) > ss_dpl,
              CS_AR, cs_ar & SEG_AR_DPL, with_dpl(cs_ar, ss_dpl), SS_AR, NOF);
+        /* Model-only (VXA_Q_CS_RPL_DPL_NONCONF): Bochs also wants CS.RPL = CS.DPL for Type 9/11. */
+        rule(c, VXA_C_GUEST_CS_RPL_DPL_NONCONF, quirk(c, VXA_Q_CS_RPL_DPL_NONCONF) &&
+             (cs_type == 9 || cs_type == 11) && dpl_of(cs_ar) != (cs_sel & SEL_RPL), VXA_F_GUEST_CS_SELECTOR,
+             (cs_sel ^ dpl_of(cs_ar)) & SEL_RPL, (cs_sel & ~SEL_RPL) | dpl_of(cs_ar), CS_AR, NOF);
         /* SS: DPL = the selector's RPL if "unrestricted guest" is 0; DPL 0 if CS Type is 3 or
          * CR0.PE is 0; DPL 0 or 3 if CR4.FRED is 1 (FRED has no rings 1 and 2). */
         rule(c, VXA_C_GUEST_SS_AR_DPL_RPL, !ug && ss_dpl != (ss_sel & SEL_RPL), SS_AR, ss_ar & SEG_AR_DPL,
