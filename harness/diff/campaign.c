@@ -249,6 +249,7 @@ static int apply_record(void *ctx, const cJSON *rec, unsigned line)
             st->done++;
             const char *v = jstr(c, "v");
             if (!strcmp(v, "agree")) st->agree++;
+            else if (!strcmp(v, "undetermined")) st->undetermined++;
             else if (!strcmp(v, "skipped")) {
                 st->skipped++;
                 vxa_stats_count_skip(st, jstr(c, "why"), jstr(c, "text"), i);
@@ -650,7 +651,10 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
                 cJSON_AddStringToObject(cj, "why", v.skip_reason);
                 if (v.oracle_text[0]) cJSON_AddStringToObject(cj, "text", v.oracle_text);
             } else {
-                cJSON_AddStringToObject(cj, "v", v.status == VXA_V_AGREE ? "agree" : "mismatch");
+                cJSON_AddStringToObject(cj, "v", v.status == VXA_V_AGREE ? "agree"
+                                                 : v.status == VXA_V_UNDETERMINED ? "undetermined" : "mismatch");
+                if (v.status == VXA_V_UNDETERMINED)
+                    cJSON_AddStringToObject(cj, "checks", vxa_check_get((vxa_check)v.checks[0])->id);
                 cJSON_AddStringToObject(cj, "o", o);
             }
             if (v.status == VXA_V_MISMATCH) {

@@ -48,6 +48,15 @@ static void oracle_text(const char *log, char *out, size_t n)
     }
 }
 
+/* The class an observed failure comes from (controls and host state share VMfailValid). */
+static int observed_class(const vxa_outcome *o)
+{
+    if (o->result == VXA_VMFAIL_VALID && (o->error[0] == 7 || o->error[0] == 8)) return VXA_CLASS_HOST;
+    if (o->result == VXA_ENTRY_FAILURE && o->exit_reason == 33) return VXA_CLASS_GUEST;
+    if (o->result == VXA_ENTRY_FAILURE && o->exit_reason == 34) return VXA_CLASS_MSRLOAD;
+    return -1;
+}
+
 void vxa_judge(const vxa_profile *p, uint8_t model, const vxa_case *c, const vxa_prepared *pp,
                const struct vxa_oracle_result *r, vxa_report *report, vxa_verdict *v)
 {
@@ -85,6 +94,20 @@ void vxa_judge(const vxa_profile *p, uint8_t model, const vxa_case *c, const vxa
     }
     if (r->log) oracle_text(r->log, v->oracle_text, sizeof v->oracle_text);
     v->status = vxa_observation_matches(&v->predicted, &v->observed) ? VXA_V_AGREE : VXA_V_MISMATCH;
+    if (v->status == VXA_V_MISMATCH && report->outcome_assumes_undetermined_pass) {
+        int cls = observed_class(&v->observed);
+        unsigned nu = report->nundetermined < VXA_MAX_UNDETERMINED ? report->nundetermined : VXA_MAX_UNDETERMINED;
+        for (unsigned i = 0; i < nu && cls >= 0; i++) {
+            int uc = vxa_check_get((vxa_check)report->undetermined[i].check)->cls;
+            if (uc == VXA_CLASS_CONTROLS) uc = VXA_CLASS_HOST;
+            if (uc == cls) {
+                v->status = VXA_V_UNDETERMINED;
+                v->nchecks = 1;
+                v->checks[0] = report->undetermined[i].check;
+                break;
+            }
+        }
+    }
 }
 
 void vxa_outcome_short(const vxa_outcome *o, bool with_qual, char *buf, size_t n)

@@ -6,7 +6,11 @@
 
 #include "bridge.h"
 
-typedef enum vxa_verdict_status { VXA_V_AGREE, VXA_V_MISMATCH, VXA_V_SKIPPED } vxa_verdict_status;
+/* UNDETERMINED: the observation differs from the prediction, but the prediction assumed that a
+ * rule it could not decide (design §3.3: an MSR value the profile does not describe, ...) passes,
+ * and that rule's class is the one the oracle failed in: explained, not a mismatch. */
+typedef enum vxa_verdict_status { VXA_V_AGREE, VXA_V_MISMATCH, VXA_V_SKIPPED,
+                                  VXA_V_UNDETERMINED } vxa_verdict_status;
 
 #define VXA_VERDICT_CHECKS 3
 typedef struct vxa_verdict {

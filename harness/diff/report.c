@@ -98,9 +98,10 @@ static const vxa_sig **sorted(const vxa_campaign_stats *s)
 
 void vxa_summary_table(FILE *f, const vxa_campaign_stats *s)
 {
-    fprintf(f, "%s %s (%s), model %s: %llu of %llu cases, %llu agree, %llu mismatch, %llu skipped"
-               " (%llu unsupported, %llu crashed, %llu timeout, %llu other); %.1f cases/s\n",
-            s->backend, s->cpu, s->profile, s->model, s->done, s->total, s->agree, s->mismatch,
+    fprintf(f, "%s %s (%s), model %s: %llu of %llu cases, %llu agree, %llu mismatch, %llu explained"
+               " by an undetermined rule, %llu skipped (%llu unsupported, %llu crashed, %llu timeout,"
+               " %llu other); %.1f cases/s\n",
+            s->backend, s->cpu, s->profile, s->model, s->done, s->total, s->agree, s->mismatch, s->undetermined,
             s->skipped, s->skip_unsupported, s->skip_crashed, s->skip_timeout, s->skip_other,
             s->secs > 0 ? (double)s->done / s->secs : 0.0);
     if (!s->nsigs) return;
@@ -149,13 +150,16 @@ char *vxa_report_markdown(vxa_campaign_stats **s, size_t n)
 {
     sb b = { 0 };
     put(&b, "# Differential campaign: vmxaudit engine vs. real VM entries\n\n");
-    put(&b, "| oracle | CPU model | profile | engine model | source | cases | agree | mismatch | skipped | cases/s | oracle runs |\n"
-            "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+    put(&b, "| oracle | CPU model | profile | engine model | source | cases | agree | mismatch | undetermined | skipped | cases/s | oracle runs |\n"
+            "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < n; i++)
-        put(&b, "| %s | %s | %s | %s | %s | %llu / %llu | %llu | **%llu** | %llu | %.1f | %llu |\n",
+        put(&b, "| %s | %s | %s | %s | %s | %llu / %llu | %llu | **%llu** | %llu | %llu | %.1f | %llu |\n",
             s[i]->backend, s[i]->cpu, s[i]->profile, s[i]->model, s[i]->source, s[i]->done, s[i]->total,
-            s[i]->agree, s[i]->mismatch, s[i]->skipped, s[i]->secs > 0 ? (double)s[i]->done / s[i]->secs : 0.0,
+            s[i]->agree, s[i]->mismatch, s[i]->undetermined, s[i]->skipped, s[i]->secs > 0 ? (double)s[i]->done / s[i]->secs : 0.0,
             s[i]->oracle_runs);
+    put(&b, "\nUndetermined = the observation differs, but the engine said it could not decide a rule "
+            "of the class the oracle failed in (e.g. whether an MSR-load value would #GP: the profile "
+            "does not describe the MSR) and assumed it passes: explained, not a mismatch.\n");
     put(&b, "\nSkipped = not comparable: the oracle cannot produce the environment (unsupported), or the "
             "oracle machine died or hung on the case (crashed, timeout: it costs that case only).\n");
     for (size_t i = 0; i < n; i++) {

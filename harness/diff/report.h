@@ -19,6 +19,7 @@ typedef struct vxa_campaign_stats {
     char backend[16], cpu[64], model[16], profile[96], source[300];
     unsigned long long seed, total;
     unsigned long long done, agree, mismatch, skipped;
+    unsigned long long undetermined;         /* explained by a rule the engine could not decide */
     unsigned long long observed[5];          /* by vxa_result */
     unsigned long long skip_unsupported, skip_crashed, skip_timeout, skip_other;
     double secs;                             /* batch wall time (generation, oracle, engine) */
