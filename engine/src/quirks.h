@@ -40,6 +40,8 @@ typedef enum vxa_quirk {
     VXA_Q_LINK_PTR_BEFORE_NONREG,       /* the VMCS link pointer is checked before the activity,
                                            interruptibility and pending-debug state (exit 33
                                            qualification 4 wins over 0) */
+    VXA_Q_ERRCODE_UNCHECKED_WITH_CET,   /* the deliver-error-code rules are skipped entirely on CPU
+                                           models with CET (bochs-checks.md §2, line 1123) */
     VXA_Q_COUNT
 } vxa_quirk;
 

@@ -136,12 +136,15 @@ static void check_event_injection(vxa_ctx *c)
     bool hw = type == INTR_TYPE_HW_EXCEPTION;
     int ec = hw ? vector_has_errcode(c, vec, &unknown) : 0;
     unsigned ug_ctx = ug ? CTX_UG : 0;
-    if (deliver)
+    /* Model-only (VXA_Q_ERRCODE_UNCHECKED_WITH_CET): Bochs skips both rules on CET models. */
+    bool skip = quirk(c, VXA_Q_ERRCODE_UNCHECKED_WITH_CET) &&
+                (vxa_cpuid(c, VXA_CPUID_CET_SS) > 0 || vxa_cpuid(c, VXA_CPUID_CET_IBT) > 0);
+    if (deliver && !skip)
         event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_UNEXPECTED,
                    !(prot && hw) ? 1 : no_errcode_check ? 0 : ec < 0 ? -1 : !ec,
                    VXA_UR_CPUID_UNKNOWN, unknown, INFO, INTR_INFO_DELIVER_ERRCODE, true,
                    info & ~INTR_INFO_DELIVER_ERRCODE, ug_ctx);
-    else if (prot && hw && !no_errcode_check)
+    else if (!deliver && prot && hw && !no_errcode_check && !skip)
         event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_MISSING, ec, VXA_UR_CPUID_UNKNOWN, unknown, INFO,
                    INTR_INFO_DELIVER_ERRCODE, true, info | INTR_INFO_DELIVER_ERRCODE, ug_ctx);
 
