@@ -35,8 +35,11 @@ typedef enum vxa_quirk {
     /* Found by the differential campaign (harness/diff/FINDINGS.md): */
     VXA_Q_MSR_AREA_SPAN_32BIT,          /* MSR areas: count x 16 computed in 32 bits, so the last
                                            byte is address + (count x 16 mod 2^32) - 1 */
-    VXA_Q_CS_RPL_DPL_NONCONF,           /* extra check: non-conforming code CS needs CS.RPL =
-                                           CS.DPL (matters only with "unrestricted guest") */
+    VXA_Q_CS_DPL_VS_CS_RPL,             /* CS.DPL compared with the CS selector's RPL instead of
+                                           SS.DPL: = for Type 9/11, <= for Type 13/15 (differs
+                                           from the SDM only with "unrestricted guest") */
+    VXA_Q_NULL_SS_UNUSABLE_IA32E,       /* IA-32e mode guest: a null SS selector makes SS unusable
+                                           whatever its access rights (bit 16) say */
     VXA_Q_LINK_PTR_BEFORE_NONREG,       /* the VMCS link pointer is checked before the activity,
                                            interruptibility and pending-debug state (exit 33
                                            qualification 4 wins over 0) */
