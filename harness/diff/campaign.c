@@ -89,11 +89,22 @@ int vxa_load_case_file(const char *path, vxa_case *out, vxa_error *e)
 
 /* ---- running and judging ---- */
 
+/* vxa_prepare() of the case with every address VM entry may read moved into the case arena
+ * (design §4.2): outside it the oracle's memory is the payload's, not the zeroes the engine
+ * reads.  The layout as executed (and so the verdict and any regression case) is the moved one. */
+static void prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *pp)
+{
+    static vxa_case moved;
+    moved = *c;                                   /* shallow: only the layout changes */
+    vxa_keep_in_arena(&moved.vmcs, p->maxphyaddr);
+    vxa_prepare(&moved, p, model, pp);
+}
+
 int vxa_run_one(vxa_backend *b, uint8_t model, const vxa_case *c, vxa_verdict *v,
                 vxa_prepared *pp, struct vxa_oracle_result *r)
 {
     char err[512];
-    vxa_prepare(c, &b->profile, model, pp);
+    prepare(c, &b->profile, model, pp);
     int rc = vxa_backend_run(b, &pp->oc, 1, r, err, sizeof err);
     if (rc == VXA_ORACLE_OK) vxa_judge(&b->profile, model, c, pp, r, NULL, v);
     else fprintf(stderr, "vmxaudit: %s\n", err);
@@ -113,7 +124,7 @@ static int min_test(void *vctx, const vxa_case *cands, size_t n, bool *keep)
     struct vxa_oracle_case *oc = calloc(n, sizeof *oc);
     struct vxa_oracle_result *res = calloc(n, sizeof *res);
     for (size_t i = 0; i < n; i++) {
-        vxa_prepare(&cands[i], &m->b->profile, m->model, &pp[i]);
+        prepare(&cands[i], &m->b->profile, m->model, &pp[i]);
         oc[i] = pp[i].oc;
     }
     char err[512];
@@ -605,7 +616,7 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
             if (is_done(&s, cursor)) continue;
             if ((rc = load_item(&cfg, &g, files, cursor, &cases[n]))) break;
             idx[n] = cursor;
-            vxa_prepare(&cases[n], &b.profile, (uint8_t)model, &pp[n]);
+            prepare(&cases[n], &b.profile, (uint8_t)model, &pp[n]);
             oc[n] = pp[n].oc;
             n++;
         }

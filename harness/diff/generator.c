@@ -189,7 +189,7 @@ void vxa_keep_in_arena(vxa_vmcs *v, unsigned maxphyaddr)
         vxa_field f = address_fields[i];
         if (!vxa_is_set(v, f)) continue;
         uint64_t x = vxa_get(v, f), low = x & 0xfff, page = x & limit & ~0xfffull, high = x & ~limit;
-        if (x == 0 || x == ~0ull || high) continue;        /* unused, "none", or too wide */
+        if (x == ~0ull || high) continue;                  /* "none", or too wide: no access */
         if (vxa_in_arena(page, 0x2000)) continue;
         page = VXA_ARENA_HIGH_BASE + page % (VXA_ARENA_HIGH_END - VXA_ARENA_HIGH_BASE - 0x2000);
         vxa_set(v, f, (page & ~0xfffull) | low);
@@ -268,7 +268,6 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out)
             entry_env(&r, out);
         }
     }
-    vxa_keep_in_arena(&out->vmcs, p->maxphyaddr);
     /* A guest entered in the HLT, shutdown or wait-for-SIPI state would wait for an event that
      * never comes (the oracle would time out): a VMX-preemption timer of 0 makes it exit at once
      * (SDM 26.5.1), where the CPU has the timer. */
