@@ -16,7 +16,8 @@ typedef enum vxa_quirk {
     VXA_Q_NMI_STI_BLOCKING_FAILS,
     /* Checks the implementation omits (each: reference/bochs-checks.md §4, confirmed by the
      * oracle on Bochs 2.7; the regression cases record them). */
-    VXA_Q_NO_OTHER_EVENT_CHECKS,        /* event type 7: neither MTF support nor its vector */
+    VXA_Q_NO_OTHER_EVENT_CHECKS,        /* event type 7: neither MTF support nor its vector, on
+                                           CPU models without CET (tigerlake, with CET, checks) */
     VXA_Q_ENTRY_TO_SMM_NOT_CHECKED,     /* "entry to SMM" outside SMM: no error 7 (§4.12) */
     VXA_Q_NO_GUEST_RIP_WIDTH_CHECK,     /* guest RIP bits 63:N in 64-bit mode (§4.1) */
     VXA_Q_NO_HLT_INJECTION_CHECK,       /* events injected in the HLT state (§4.6) */
@@ -50,6 +51,7 @@ typedef enum vxa_quirk {
 
 bool vxa_model_has_quirk(uint8_t model, vxa_quirk q);
 /* With VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS: does the model implement WRMSR of this MSR? */
-bool vxa_model_msr(uint8_t model, uint32_t index);
+/* 1 yes, 0 no, -1 it depends on the emulated CPU model (which the profile does not name). */
+int vxa_model_msr(uint8_t model, uint32_t index);
 
 #endif
