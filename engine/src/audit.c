@@ -240,7 +240,11 @@ static void add_qual(vxa_outcome *o, uint32_t q)
 static bool quirk_link_first(const vxa_ctx *c, const vxa_report *r, unsigned n, const vxa_violation *v)
 {
     if (!vxa_model_has_quirk(c->model, VXA_Q_LINK_PTR_BEFORE_NONREG)) return false;
-    if (vxa_strcasecmp(vxa_check_get((vxa_check)v->check)->sdm, "27.3.1.5") || is_link(v->check)) return false;
+    /* deferred: the rest of 27.3.1.5, and RFLAGS.IF for an injected external interrupt (Bochs
+     * checks event injection against the guest state after the link pointer) */
+    bool deferred = !vxa_strcasecmp(vxa_check_get((vxa_check)v->check)->sdm, "27.3.1.5") ||
+                    v->check == VXA_C_GUEST_RFLAGS_IF_EXTINT;
+    if (!deferred || is_link(v->check)) return false;
     for (unsigned i = 0; i < n; i++)
         if (is_link(r->violations[i].check)) return true;
     return false;

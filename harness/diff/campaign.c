@@ -96,7 +96,7 @@ static void prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_
 {
     static vxa_case moved;
     moved = *c;                                   /* shallow: only the layout changes */
-    vxa_keep_in_arena(&moved.vmcs, p->maxphyaddr);
+    vxa_keep_in_arena(&moved.vmcs, p);
     vxa_prepare(&moved, p, model, pp);
 }
 

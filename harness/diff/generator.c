@@ -182,12 +182,14 @@ static const vxa_field address_fields[] = {
     VXA_F_HLAT_POINTER, VXA_F_PID_POINTER_TABLE, VXA_F_VMCS_LINK_POINTER, VXA_F_GUEST_CR3,
 };
 
-void vxa_keep_in_arena(vxa_vmcs *v, unsigned maxphyaddr)
+void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p)
 {
+    unsigned maxphyaddr = p->maxphyaddr;
     uint64_t limit = maxphyaddr >= 64 ? ~0ull : (1ull << maxphyaddr) - 1;
     for (size_t i = 0; i < sizeof address_fields / sizeof address_fields[0]; i++) {
         vxa_field f = address_fields[i];
-        if (!vxa_is_set(v, f)) continue;
+        /* a field never written reads 0, an address like any other, where the CPU has it */
+        if (!vxa_is_set(v, f) && vxa_field_exists(p, f) != 1) continue;
         uint64_t x = vxa_get(v, f), low = x & 0xfff, page = x & limit & ~0xfffull, high = x & ~limit;
         if (x == ~0ull || high) continue;                  /* "none", or too wide: no access */
         if (vxa_in_arena(page, 0x2000)) continue;

@@ -20,10 +20,10 @@ typedef struct vxa_generator {
 /* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free). */
 void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
 
-/* Moves every physical address the layout gives VM entry (0 included: with "use TPR shadow" the
- * virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with
+/* Moves every physical address the layout gives VM entry (0 included, and a field never written,
+ * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with
  * bits at or above MAXPHYADDR, or all ones, stays (the entry fails or reads nothing).  The
  * campaign applies it to every case and candidate it sends (campaign.c prepare()). */
-void vxa_keep_in_arena(vxa_vmcs *v, unsigned maxphyaddr);
+void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p);
 
 #endif
