@@ -92,7 +92,9 @@ int cmd_minimize(int argc, char **argv)
     vxa_verdict_signature(&ref, sig, sizeof sig);
     if (ref.status != VXA_V_MISMATCH) {
         printf("%s: no mismatch on %s (%s): %s\n", path, b.profile_name, model_name,
-               ref.status == VXA_V_AGREE ? "engine and oracle agree" : ref.skip_reason);
+               ref.status == VXA_V_AGREE ? "engine and oracle agree"
+               : ref.status == VXA_V_UNDETERMINED ? "explained by a rule the engine could not decide"
+               : ref.skip_reason);
         vxa_case_free(&c);
         vxa_baselines_free(&bl);
         return EXIT_NEGATIVE;
