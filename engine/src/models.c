@@ -18,7 +18,7 @@ static const uint64_t model_quirks[VXA_MODEL_COUNT] = {
                             1ull << VXA_Q_TSC_MULTIPLIER_NONZERO | 1ull << VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS |
                             1ull << VXA_Q_MSR_AREA_SPAN_32BIT | 1ull << VXA_Q_CS_DPL_VS_CS_RPL |
                             1ull << VXA_Q_LINK_PTR_BEFORE_NONREG | 1ull << VXA_Q_ERRCODE_UNCHECKED_WITH_CET |
-                            1ull << VXA_Q_NULL_SS_UNUSABLE_IA32E,
+                            1ull << VXA_Q_NULL_SS_UNUSABLE_IA32E | 1ull << VXA_Q_S_CET_HIGH_NOT_IA32E,
 };
 
 bool vxa_model_has_quirk(uint8_t model, vxa_quirk q)

@@ -46,6 +46,8 @@ typedef enum vxa_quirk {
                                            qualification 4 wins over 0) */
     VXA_Q_ERRCODE_UNCHECKED_WITH_CET,   /* the deliver-error-code rules are skipped entirely on CPU
                                            models with CET (bochs-checks.md §2, line 1123) */
+    VXA_Q_S_CET_HIGH_NOT_IA32E,         /* extra check: guest IA32_S_CET bits 63:32 = 0 when not
+                                           an IA-32e mode guest ("load CET state" = 1) */
     VXA_Q_COUNT
 } vxa_quirk;
 
