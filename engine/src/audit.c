@@ -219,6 +219,11 @@ bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b)
 
 /* ---- orchestration ---- */
 
+static bool is_link(uint16_t check)
+{
+    return check >= VXA_C_GUEST_LINK_PTR_ALIGN && check <= VXA_C_GUEST_LINK_PTR_EXECUTIVE_VMCS;
+}
+
 static void add_qual(vxa_outcome *o, uint32_t q)
 {
     for (unsigned i = 0; i < o->nqual; i++)
@@ -228,6 +233,21 @@ static void add_qual(vxa_outcome *o, uint32_t q)
         while (i > 0 && o->qual[i - 1] > q) { o->qual[i] = o->qual[i - 1]; i--; }
         o->qual[i] = q;
     }
+}
+
+/* With VXA_Q_LINK_PTR_BEFORE_NONREG: is v a 27.3.1.5 violation other than the link pointer's
+ * while the link pointer also fails (so v is not the first failure the model reports)? */
+static bool quirk_link_first(const vxa_ctx *c, const vxa_report *r, unsigned n, const vxa_violation *v)
+{
+    if (!vxa_model_has_quirk(c->model, VXA_Q_LINK_PTR_BEFORE_NONREG)) return false;
+    /* deferred: the rest of 27.3.1.5, and RFLAGS.IF for an injected external interrupt (Bochs
+     * checks event injection against the guest state after the link pointer) */
+    bool deferred = !vxa_strcasecmp(vxa_check_get((vxa_check)v->check)->sdm, "27.3.1.5") ||
+                    v->check == VXA_C_GUEST_RFLAGS_IF_EXTINT;
+    if (!deferred || is_link(v->check)) return false;
+    for (unsigned i = 0; i < n; i++)
+        if (is_link(r->violations[i].check)) return true;
+    return false;
 }
 
 static void predict(vxa_ctx *c)
@@ -274,6 +294,9 @@ static void predict(vxa_ctx *c)
         for (unsigned i = 0; i < n; i++) {
             const vxa_violation *v = &r->violations[i];
             if (vxa_check_get((vxa_check)v->check)->cls != VXA_CLASS_GUEST) continue;
+            /* Model-only (VXA_Q_LINK_PTR_BEFORE_NONREG): a link-pointer failure precedes the
+             * other 27.3.1.5 checks. */
+            if (first_only && quirk_link_first(c, r, n, v)) continue;
             add_qual(o, v->qualification);
             if (first_only) break;
         }

@@ -16,7 +16,8 @@ typedef enum vxa_quirk {
     VXA_Q_NMI_STI_BLOCKING_FAILS,
     /* Checks the implementation omits (each: reference/bochs-checks.md §4, confirmed by the
      * oracle on Bochs 2.7; the regression cases record them). */
-    VXA_Q_NO_OTHER_EVENT_CHECKS,        /* event type 7: neither MTF support nor its vector */
+    VXA_Q_NO_OTHER_EVENT_CHECKS,        /* event type 7: neither MTF support nor its vector, on
+                                           CPU models without CET (tigerlake, with CET, checks) */
     VXA_Q_ENTRY_TO_SMM_NOT_CHECKED,     /* "entry to SMM" outside SMM: no error 7 (§4.12) */
     VXA_Q_NO_GUEST_RIP_WIDTH_CHECK,     /* guest RIP bits 63:N in 64-bit mode (§4.1) */
     VXA_Q_NO_HLT_INJECTION_CHECK,       /* events injected in the HLT state (§4.6) */
@@ -32,11 +33,27 @@ typedef enum vxa_quirk {
     VXA_Q_TSC_MULTIPLIER_NONZERO,       /* extra check: "use TSC scaling" needs multiplier != 0 */
     VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS,      /* MSR-load: an MSR the model does not implement fails
                                            (Bochs with ignore_bad_msrs=0), see vxa_model_msr() */
+    /* Found by the differential campaign (harness/diff/FINDINGS.md): */
+    VXA_Q_MSR_AREA_SPAN_32BIT,          /* MSR areas: count x 16 computed in 32 bits, so the last
+                                           byte is address + (count x 16 mod 2^32) - 1 */
+    VXA_Q_CS_DPL_VS_CS_RPL,             /* CS.DPL compared with the CS selector's RPL instead of
+                                           SS.DPL: = for Type 9/11, <= for Type 13/15 (differs
+                                           from the SDM only with "unrestricted guest") */
+    VXA_Q_NULL_SS_UNUSABLE_IA32E,       /* IA-32e mode guest: a null SS selector makes SS unusable
+                                           whatever its access rights (bit 16) say */
+    VXA_Q_LINK_PTR_BEFORE_NONREG,       /* the VMCS link pointer is checked before the activity,
+                                           interruptibility and pending-debug state (exit 33
+                                           qualification 4 wins over 0) */
+    VXA_Q_ERRCODE_UNCHECKED_WITH_CET,   /* the deliver-error-code rules are skipped entirely on CPU
+                                           models with CET (bochs-checks.md §2, line 1123) */
+    VXA_Q_S_CET_HIGH_NOT_IA32E,         /* extra check: guest IA32_S_CET bits 63:32 = 0 when not
+                                           an IA-32e mode guest ("load CET state" = 1) */
     VXA_Q_COUNT
 } vxa_quirk;
 
 bool vxa_model_has_quirk(uint8_t model, vxa_quirk q);
 /* With VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS: does the model implement WRMSR of this MSR? */
-bool vxa_model_msr(uint8_t model, uint32_t index);
+/* 1 yes, 0 no, -1 it depends on the emulated CPU model (which the profile does not name). */
+int vxa_model_msr(uint8_t model, uint32_t index);
 
 #endif

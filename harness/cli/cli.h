@@ -17,6 +17,8 @@ int cmd_explain(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_oracle(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_minimize(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_interactive(int argc, char **argv);
 int cmd_profile_import(int argc, char **argv);
@@ -26,7 +28,8 @@ int cli_explain_number(const char *kind, const char *num);
 /* The help of each command (one source for --help, the man page and the completion). */
 extern const char cli_help_check[], cli_help_checks[], cli_help_explain[], cli_help_fields[],
     cli_help_profile[], cli_help_profile_import[], cli_help_repair[], cli_help_import[],
-    cli_help_interactive[], cli_help_oracle[], cli_help_test[];
+    cli_help_interactive[], cli_help_oracle[], cli_help_test[], cli_help_diff[],
+    cli_help_minimize[];
 int cli_help_generate(const char *what);   /* help.c: "--man", "--bash-completion" */
 
 /* Colour only on a terminal (and not with NO_COLOR). */

@@ -11,6 +11,7 @@ static const struct { const char *name; const char *help; } commands[] = {
     { "repair", cli_help_repair }, { "fields", cli_help_fields }, { "profile", cli_help_profile },
     { "profile import", cli_help_profile_import }, { "import", cli_help_import },
     { "interactive", cli_help_interactive }, { "oracle", cli_help_oracle }, { "test", cli_help_test },
+    { "diff", cli_help_diff }, { "minimize", cli_help_minimize },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -69,6 +69,8 @@ const char cli_usage_text[] =
     "  interactive         the VMCS Auditor: asks for the CPU and the fields that matter\n"
     "  oracle probe|run    real VM entries (Bochs, KVM) compared with the engine\n"
     "  test CASES...       replay cases with expectations (e.g. corpus/regressions)\n"
+    "  diff                differential campaign: engine vs oracle, journaled, minimized\n"
+    "  minimize CASE       shrink a mismatching case toward a known-good baseline\n"
     "\n"
     "options: --help (every command), --version; 'vmxaudit help --man' prints the man page,\n"
     "         'vmxaudit help --bash-completion' the bash completion script\n"
@@ -99,7 +101,8 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
         { "fields", cmd_fields }, { "profile", cmd_profile }, { "repair", cmd_repair },
-        { "oracle", cmd_oracle }, { "test", cmd_test },
+        { "oracle", cmd_oracle }, { "test", cmd_test }, { "diff", cmd_diff },
+        { "minimize", cmd_minimize },
         { "import", cmd_import }, { "interactive", cmd_interactive },
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

@@ -100,6 +100,11 @@ static void check_event_injection(vxa_ctx *c)
     int fred = fred_guest ? cpu_has_fred(c) : 0;
     unsigned fred_ctx = fred_guest ? CTX_FRED : 0;
     uint32_t unknown = 0;
+    /* Bochs 2.7 (VXA_Q_NO_OTHER_EVENT_CHECKS, VXA_Q_ERRCODE_UNCHECKED_WITH_CET): on CPU models
+     * without CET it omits the type-7 checks; on models with CET it has them and omits the
+     * deliver-error-code rules instead (observed on corei7_skylake_x and tigerlake). */
+    const bool cet = vxa_cpuid(c, VXA_CPUID_CET_SS) > 0 || vxa_cpuid(c, VXA_CPUID_CET_IBT) > 0;
+    const bool no_other = quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS) && !cet;
 
     if (!(info & INTR_INFO_VALID)) return;
 
@@ -107,7 +112,7 @@ static void check_event_injection(vxa_ctx *c)
      * support the 1-setting of the "monitor trap flag" VM-execution control. */
     if (type == INTR_TYPE_RESERVED) {
         event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
-    } else if (type == INTR_TYPE_OTHER && !quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS)) {
+    } else if (type == INTR_TYPE_OTHER && !no_other) {
         uint64_t m1, a1;
         unsigned missing;
         if (!vxa_allowed(c->p, VXA_WORD_PROC, &m1, &a1, &missing))
@@ -122,7 +127,7 @@ static void check_event_injection(vxa_ctx *c)
                INTR_INFO_VECTOR, true, (info & ~INTR_INFO_VECTOR) | 2u, 0);
     event_rule(c, VXA_C_CTRL_EVENT_HW_EXCEPTION_VECTOR, type == INTR_TYPE_HW_EXCEPTION && vec > 31,
                NO_UNDET, INFO, INTR_INFO_VECTOR, false, 0, 0);
-    if (type == INTR_TYPE_OTHER && vec != 0 && !quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS))
+    if (type == INTR_TYPE_OTHER && vec != 0 && !no_other)
         event_rule(c, VXA_C_CTRL_EVENT_OTHER_VECTOR, vec > 2 ? 1 : fred < 0 ? -1 : !fred,
                    VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED, INFO, INTR_INFO_VECTOR, true,
                    info & ~INTR_INFO_VECTOR, fred_ctx);
@@ -136,12 +141,14 @@ static void check_event_injection(vxa_ctx *c)
     bool hw = type == INTR_TYPE_HW_EXCEPTION;
     int ec = hw ? vector_has_errcode(c, vec, &unknown) : 0;
     unsigned ug_ctx = ug ? CTX_UG : 0;
-    if (deliver)
+    /* Model-only (VXA_Q_ERRCODE_UNCHECKED_WITH_CET): Bochs skips both rules on CET models. */
+    bool skip = quirk(c, VXA_Q_ERRCODE_UNCHECKED_WITH_CET) && cet;
+    if (deliver && !skip)
         event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_UNEXPECTED,
                    !(prot && hw) ? 1 : no_errcode_check ? 0 : ec < 0 ? -1 : !ec,
                    VXA_UR_CPUID_UNKNOWN, unknown, INFO, INTR_INFO_DELIVER_ERRCODE, true,
                    info & ~INTR_INFO_DELIVER_ERRCODE, ug_ctx);
-    else if (prot && hw && !no_errcode_check)
+    else if (!deliver && prot && hw && !no_errcode_check && !skip)
         event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_MISSING, ec, VXA_UR_CPUID_UNKNOWN, unknown, INFO,
                    INTR_INFO_DELIVER_ERRCODE, true, info | INTR_INFO_DELIVER_ERRCODE, ug_ctx);
 
@@ -172,7 +179,7 @@ static void check_event_injection(vxa_ctx *c)
     /* FRED: other event with vector 1 (SYSCALL) or 2 (SYSENTER) is delivered as if that
      * instruction (of this length) had executed; the length is at most 15. */
     if (type == INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15 &&
-        !quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS))
+        !no_other)
         event_rule(c, VXA_C_CTRL_EVENT_FRED_INSTR_LEN, fred, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED,
                    VXA_F_VM_ENTRY_INSTRUCTION_LEN, 0, true, 15u, CTX_INFO | fred_ctx);
 }

@@ -19,7 +19,10 @@ void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_c
     vxa_rule(c, id_width, (a & ~mask) != 0, f_addr, a & ~mask, true, a & mask);
     /* Last byte a + span without overflow: beyond the width iff a > mask or span > mask - a. */
     uint64_t span = (uint64_t)n * 16u - 1u;
-    if (a > mask || span > mask - a) {
+    bool beyond = a > mask || span > mask - a;
+    /* Model-only (VXA_Q_MSR_AREA_SPAN_32BIT): Bochs wraps count x 16 to 32 bits. */
+    if (quirk(c, VXA_Q_MSR_AREA_SPAN_32BIT)) beyond = a + (uint32_t)(n * 16u) - 1u > mask;
+    if (beyond) {
         vxa_violation *v = vxa_fail(c, id_end);
         vxa_vfield(v, f_addr, a);
         vxa_vfield(v, f_count, n);

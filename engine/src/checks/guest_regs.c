@@ -223,6 +223,10 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
         RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & S_CET_SUPPRESS) && (s & S_CET_TRACKER), GUEST_S_CET,
              S_CET_SUPPRESS | S_CET_TRACKER, s & ~S_CET_SUPPRESS);
+        /* Model-only (VXA_Q_S_CET_HIGH_NOT_IA32E): Bochs wants bits 63:32 clear outside IA-32e. */
+        RULE(c, GUEST_S_CET_HIGH_NOT_IA32E, quirk(c, VXA_Q_S_CET_HIGH_NOT_IA32E) &&
+             !entry(c, ENTRY_IA32E_MODE_GUEST) && (s >> 32) != 0, GUEST_S_CET, s & ~0xffffffffull,
+             s & 0xffffffffull);
     }
     /* IA32_LBR_CTL (architectural LBRs). */
     if (entry(c, ENTRY_LOAD_LBR_CTL))

@@ -159,13 +159,17 @@ void vxa_checks_guest_segs(vxa_ctx *c)
                     SS_AR = VXA_F_GUEST_SS_AR_BYTES, TR_AR = VXA_F_GUEST_TR_AR_BYTES,
                     LDTR_AR = VXA_F_GUEST_LDTR_AR_BYTES;
     const uint64_t cs_sel = FV(c, GUEST_CS_SELECTOR), ss_sel = FV(c, GUEST_SS_SELECTOR);
-    const uint64_t cs_ar = FV(c, GUEST_CS_AR_BYTES), ss_ar = FV(c, GUEST_SS_AR_BYTES);
+    /* Model-only (VXA_Q_NULL_SS_UNUSABLE_IA32E): Bochs takes a null SS of an IA-32e mode guest
+     * for unusable, whatever its access rights say. */
+    const bool ss_null_unusable = quirk(c, VXA_Q_NULL_SS_UNUSABLE_IA32E) && ia32e && (ss_sel & ~SEL_RPL) == 0;
+    const uint64_t cs_ar = FV(c, GUEST_CS_AR_BYTES),
+                   ss_ar = FV(c, GUEST_SS_AR_BYTES) | (ss_null_unusable ? SEG_AR_UNUSABLE : 0);
     const uint64_t tr_ar = FV(c, GUEST_TR_AR_BYTES), ldtr_ar = FV(c, GUEST_LDTR_AR_BYTES);
     const unsigned cs_type = type_of(cs_ar), ss_dpl = dpl_of(ss_ar);
     const bool ldtr = usable(ldtr_ar);
     const seg *s;
 #define EACH(first) for (s = segs + (first); s < segs + NSEG; s++)
-#define AR(s) val(c, (s)->ar)
+#define AR(s) ((s) == segs + I_SS ? ss_ar : val(c, (s)->ar))
 #define CS_OR_USABLE(s) ((s) == segs + I_CS || usable(AR(s)))
 
     /* ---- Selector fields ---- */
@@ -214,10 +218,16 @@ void vxa_checks_guest_segs(vxa_ctx *c)
         /* Bits 6:5 (DPL).  CS: Type 3 (unrestricted guest) => DPL 0; Type 9 or 11 (non-conforming
          * code) => DPL = SS.DPL; Type 13 or 15 (conforming code) => DPL <= SS.DPL. */
         must0(c, VXA_C_GUEST_CS_AR_DPL_TYPE3, cs_type == 3, CS_AR, SEG_AR_DPL);
-        rule(c, VXA_C_GUEST_CS_AR_DPL_NONCONF, (cs_type == 9 || cs_type == 11) && dpl_of(cs_ar) != ss_dpl,
-             CS_AR, (cs_ar ^ ss_ar) & SEG_AR_DPL, with_dpl(cs_ar, ss_dpl), SS_AR, NOF);
-        rule(c, VXA_C_GUEST_CS_AR_DPL_CONF, (cs_type == 13 || cs_type == 15) && dpl_of(cs_ar) > ss_dpl,
-             CS_AR, cs_ar & SEG_AR_DPL, with_dpl(cs_ar, ss_dpl), SS_AR, NOF);
+        /* Model-only (VXA_Q_CS_DPL_VS_CS_RPL): Bochs compares CS.DPL with the CS selector's RPL
+         * where the SDM compares it with SS.DPL (same thing unless "unrestricted guest" is 1). */
+        const bool vs_rpl = quirk(c, VXA_Q_CS_DPL_VS_CS_RPL);
+        const unsigned cs_rpl = (unsigned)(cs_sel & SEL_RPL), ref_dpl = vs_rpl ? cs_rpl : ss_dpl;
+        rule(c, vs_rpl ? VXA_C_GUEST_CS_RPL_DPL_NONCONF : VXA_C_GUEST_CS_AR_DPL_NONCONF,
+             (cs_type == 9 || cs_type == 11) && dpl_of(cs_ar) != ref_dpl, CS_AR,
+             (cs_ar ^ with_dpl(cs_ar, ref_dpl)) & SEG_AR_DPL, with_dpl(cs_ar, ref_dpl),
+             vs_rpl ? VXA_F_GUEST_CS_SELECTOR : SS_AR, NOF);
+        rule(c, VXA_C_GUEST_CS_AR_DPL_CONF, (cs_type == 13 || cs_type == 15) && dpl_of(cs_ar) > ref_dpl,
+             CS_AR, cs_ar & SEG_AR_DPL, with_dpl(cs_ar, ref_dpl), vs_rpl ? VXA_F_GUEST_CS_SELECTOR : SS_AR, NOF);
         /* SS: DPL = the selector's RPL if "unrestricted guest" is 0; DPL 0 if CS Type is 3 or
          * CR0.PE is 0; DPL 0 or 3 if CR4.FRED is 1 (FRED has no rings 1 and 2). */
         rule(c, VXA_C_GUEST_SS_AR_DPL_RPL, !ug && ss_dpl != (ss_sel & SEL_RPL), SS_AR, ss_ar & SEG_AR_DPL,

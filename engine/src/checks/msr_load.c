@@ -132,7 +132,9 @@ static void check_entry(vxa_ctx *c, unsigned i, const msr_entry *e)
     if (excluded) return;
     uint64_t bits = 0, fix = 0;
     int gp = model_specific ? -1 : wrmsr_gp(c, e, &bits, &fix);
-    if (quirk(c, VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS) && !vxa_model_msr(c->model, e->index)) gp = 1;
+    int known = quirk(c, VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS) ? vxa_model_msr(c->model, e->index) : 1;
+    if (known == 0) gp = 1;
+    else if (known < 0) gp = -1;   /* the emulated CPU model decides */
     if (gp < 0) {
         vxa_undet(c, VXA_C_MSRLOAD_VALUE_GP, VXA_UR_MSR_VALUE, e->index);
     } else if (gp) {

@@ -1,0 +1,766 @@
+/* campaign.c — see campaign.h.  The journal holds three kinds of record: the header (what the
+ * campaign is), one record per batch (every case's verdict, the checks seen failing and
+ * passing, the batch's time) and one per minimized mismatch.  The in-memory state is only ever
+ * built by applying records — the same function for a live batch and for a resumed journal —
+ * so a resumed campaign counts exactly what a campaign that was never killed counts. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "campaign.h"
+#include "generator.h"
+#include "journal.h"
+#include "regression.h"
+#include "report.h"
+#include "vmxaudit/binary.h"
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int s) { (void)s; interrupted = 1; }
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ---- cases from files ---- */
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void collect(const char *path, char ***list, size_t *n)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    size_t first = *n;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        struct stat st;
+        size_t l = strlen(e->d_name);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) collect(p, list, n);
+        else if ((l > 5 && !strcmp(e->d_name + l - 5, ".json")) || (l > 4 && !strcmp(e->d_name + l - 4, ".bin"))) {
+            *list = realloc(*list, (*n + 1) * sizeof **list);
+            (*list)[(*n)++] = strdup(p);
+        }
+    }
+    if (d) closedir(d);
+    qsort(*list + first, *n - first, sizeof **list, cmp_str);
+}
+
+int vxa_load_case_file(const char *path, vxa_case *out, vxa_error *e)
+{
+    size_t l = strlen(path);
+    if (l < 4 || strcmp(path + l - 4, ".bin")) return vxa_case_load(path, out, e);
+    vxa_case_init(out);
+    memset(e, 0, sizeof *e);
+    snprintf(e->file, sizeof e->file, "%s", path);
+    FILE *f = fopen(path, "rb");
+    static uint8_t buf[1 << 20];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f) fclose(f);
+    static vxa_bin_case bc;
+    if (!f || !vxa_bin_decode(buf, n, &bc)) {
+        snprintf(e->message, sizeof e->message, f ? "not a binary case (magic 'V', version 1)" : "%s",
+                 f ? "" : strerror(errno));
+        return -1;
+    }
+    out->profile = bc.profile;
+    out->vmcs = bc.vmcs;
+    out->entry = bc.entry;
+    const char *base = strrchr(path, '/');
+    out->name = strdup(base ? base + 1 : path);
+    out->profile_name = strdup("(binary case)");
+    out->nmemory = bc.nblobs;
+    out->memory = calloc(bc.nblobs ? bc.nblobs : 1, sizeof *out->memory);
+    for (unsigned i = 0; i < bc.nblobs; i++) {
+        out->memory[i].address = bc.blob[i].address;
+        out->memory[i].length = bc.blob[i].length;
+        out->memory[i].data = malloc(bc.blob[i].length ? bc.blob[i].length : 1);
+        memcpy(out->memory[i].data, bc.blob[i].data, bc.blob[i].length);
+    }
+    return 0;
+}
+
+/* ---- running and judging ---- */
+
+/* vxa_prepare() of the case with every address VM entry may read moved into the case arena
+ * (design §4.2): outside it the oracle's memory is the payload's, not the zeroes the engine
+ * reads.  The layout as executed (and so the verdict and any regression case) is the moved one. */
+static void prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *pp)
+{
+    static vxa_case moved;
+    moved = *c;                                   /* shallow: only the layout changes */
+    vxa_keep_in_arena(&moved.vmcs, p);
+    vxa_prepare(&moved, p, model, pp);
+}
+
+int vxa_run_one(vxa_backend *b, uint8_t model, const vxa_case *c, vxa_verdict *v,
+                vxa_prepared *pp, struct vxa_oracle_result *r)
+{
+    char err[512];
+    prepare(c, &b->profile, model, pp);
+    int rc = vxa_backend_run(b, &pp->oc, 1, r, err, sizeof err);
+    if (rc == VXA_ORACLE_OK) vxa_judge(&b->profile, model, c, pp, r, NULL, v);
+    else fprintf(stderr, "vmxaudit: %s\n", err);
+    return rc;
+}
+
+typedef struct min_ctx {
+    vxa_backend *b;
+    uint8_t model;
+    const vxa_verdict *ref;
+} min_ctx;
+
+static int min_test(void *vctx, const vxa_case *cands, size_t n, bool *keep)
+{
+    min_ctx *m = vctx;
+    vxa_prepared *pp = calloc(n, sizeof *pp);
+    struct vxa_oracle_case *oc = calloc(n, sizeof *oc);
+    struct vxa_oracle_result *res = calloc(n, sizeof *res);
+    for (size_t i = 0; i < n; i++) {
+        prepare(&cands[i], &m->b->profile, m->model, &pp[i]);
+        oc[i] = pp[i].oc;
+    }
+    char err[512];
+    int rc = vxa_backend_run(m->b, oc, n, res, err, sizeof err);
+    if (rc != VXA_ORACLE_OK) fprintf(stderr, "vmxaudit: minimize: %s\n", err);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == VXA_ORACLE_OK) {
+            vxa_verdict v;
+            vxa_judge(&m->b->profile, m->model, &cands[i], &pp[i], &res[i], NULL, &v);
+            keep[i] = vxa_verdict_keeps(m->ref, &v);
+            vxa_oracle_result_free(&res[i]);
+        }
+        vxa_prepared_free(&pp[i]);
+    }
+    free(pp);
+    free(oc);
+    free(res);
+    return rc;
+}
+
+int vxa_minimize_mismatch(vxa_backend *b, uint8_t model, const vxa_baselines *bl, const vxa_case *c,
+                          const vxa_verdict *ref, unsigned max_runs, const char *campaign,
+                          const char *parent, bool generated, unsigned long long seed,
+                          unsigned long long index, cJSON **doc, vxa_min_result *res)
+{
+    *doc = NULL;
+    const vxa_baseline *base = vxa_baseline_closest(bl, &c->vmcs);
+    min_ctx m = { b, model, ref };
+    vxa_case small;
+    vxa_case work;
+    vxa_case_copy(&work, c);
+    vxa_case_use_profile(&work, b);   /* the oracle's CPU: the case runs there */
+    int rc = vxa_minimize(&work, &base->c, min_test, &m, max_runs, &small, res);
+    vxa_case_free(&work);
+    if (rc == VXA_ORACLE_OK && res->reproduced) {
+        free(small.name);
+        small.name = strdup(c->name ? c->name : "case");
+        /* one more run: the minimized case as executed, for the record */
+        vxa_prepared pp;
+        struct vxa_oracle_result r;
+        vxa_verdict v;
+        res->runs++;
+        res->candidates++;
+        rc = vxa_run_one(b, model, &small, &v, &pp, &r);
+        if (rc == VXA_ORACLE_OK) {
+            vxa_origin o = { campaign, parent, generated, seed, index, res, base->c.name };
+            *doc = vxa_regression_case(b, &small, &pp, &r, &v, &o);
+            if (!vxa_verdict_keeps(ref, &v)) {   /* flaky: keep what was seen, say so */
+                cJSON *og = cJSON_GetObjectItemCaseSensitive(*doc, "origin");
+                cJSON_AddBoolToObject(og, "reproduced_on_confirmation", false);
+            }
+            vxa_oracle_result_free(&r);
+        }
+        vxa_prepared_free(&pp);
+    }
+    vxa_case_free(&small);
+    return rc;
+}
+
+/* ---- state ---- */
+
+typedef struct pending { unsigned long long index; unsigned sig; } pending;
+
+typedef struct state {
+    vxa_campaign_stats st;
+    uint8_t *done;                  /* bitmap over case indices */
+    unsigned long long ndone_cap;
+    pending *pend;                  /* selected for minimization, no min record yet */
+    size_t npend, cappend;
+    unsigned long long batches;
+    bool have_header;
+    cJSON *header;
+    unsigned per_sig;
+} state;
+
+static bool is_done(const state *s, unsigned long long i)
+{
+    return i < s->ndone_cap && (s->done[i >> 3] >> (i & 7) & 1);
+}
+
+static void mark_done(state *s, unsigned long long i)
+{
+    if (i >= s->ndone_cap) {
+        unsigned long long cap = s->ndone_cap ? s->ndone_cap : 1024;
+        while (cap <= i) cap *= 2;
+        s->done = realloc(s->done, cap / 8);
+        memset(s->done + s->ndone_cap / 8, 0, (cap - s->ndone_cap) / 8);
+        s->ndone_cap = cap;
+    }
+    s->done[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(it) ? it->valuestring : "";
+}
+static double jnum(const cJSON *o, const char *k)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(it) ? it->valuedouble : 0;
+}
+
+static int apply_record(void *ctx, const cJSON *rec, unsigned line)
+{
+    state *s = ctx;
+    vxa_campaign_stats *st = &s->st;
+    (void)line;
+    if (cJSON_GetObjectItemCaseSensitive(rec, "journal")) {
+        s->have_header = true;
+        if (s->header) cJSON_Delete(s->header);
+        s->header = cJSON_Duplicate(rec, 1);
+        snprintf(st->backend, sizeof st->backend, "%s", jstr(rec, "backend"));
+        snprintf(st->cpu, sizeof st->cpu, "%s", jstr(rec, "cpu"));
+        snprintf(st->model, sizeof st->model, "%s", jstr(rec, "model"));
+        snprintf(st->profile, sizeof st->profile, "%s", jstr(rec, "profile"));
+        snprintf(st->source, sizeof st->source, "%s", jstr(rec, "source"));
+        st->total = (unsigned long long)jnum(rec, "cases");
+        st->seed = (unsigned long long)jnum(rec, "seed");
+        return 0;
+    }
+    const cJSON *cases = cJSON_GetObjectItemCaseSensitive(rec, "cases");
+    if (cases) {   /* a batch */
+        s->batches++;
+        st->secs += jnum(rec, "secs");
+        st->oracle_secs += jnum(rec, "oracle_secs");
+        st->oracle_runs += (unsigned long long)jnum(rec, "oracle_runs");
+        const cJSON *c;
+        cJSON_ArrayForEach(c, cases) {
+            unsigned long long i = (unsigned long long)jnum(c, "i");
+            if (is_done(s, i)) continue;           /* never counted twice */
+            mark_done(s, i);
+            st->done++;
+            const char *v = jstr(c, "v");
+            if (!strcmp(v, "agree")) st->agree++;
+            else if (!strcmp(v, "undetermined")) st->undetermined++;
+            else if (!strcmp(v, "skipped")) {
+                st->skipped++;
+                vxa_stats_count_skip(st, jstr(c, "why"), jstr(c, "text"), i);
+            }
+            else if (!strcmp(v, "mismatch")) {
+                st->mismatch++;
+                unsigned k = vxa_stats_signature(st, jstr(c, "sig"), jstr(c, "e"), jstr(c, "o"),
+                                                 jstr(c, "checks"), jstr(c, "text"), i);
+                if (!s->per_sig || st->sigs[k].selected < s->per_sig) {
+                    st->sigs[k].selected++;
+                    if (s->npend == s->cappend)
+                        s->pend = realloc(s->pend, (s->cappend = s->cappend * 2 + 16) * sizeof *s->pend);
+                    s->pend[s->npend++] = (pending){ i, k };
+                }
+            }
+            const char *o = jstr(c, "o");
+            for (unsigned r = 0; r <= VXA_FAULT; r++)
+                if (*o && !strncmp(o, vxa_result_name((vxa_result)r), strlen(vxa_result_name((vxa_result)r))))
+                    st->observed[r]++;
+        }
+        const cJSON *fail = cJSON_GetObjectItemCaseSensitive(rec, "fail"), *f;
+        cJSON_ArrayForEach(f, fail) {
+            vxa_check ck = vxa_check_by_id(f->string);
+            if (ck < VXA_CHECK_COUNT) st->fail[ck] += (unsigned)f->valuedouble;
+        }
+        const char *pass = jstr(rec, "pass");
+        for (unsigned k = 0; pass[k] && k * 4 < VXA_CHECK_COUNT; k++) {
+            char h[2] = { pass[k], 0 };
+            unsigned nib = (unsigned)strtoul(h, NULL, 16);
+            for (unsigned b = 0; b < 4; b++)
+                if (nib >> b & 1 && k * 4 + b < VXA_CHECK_COUNT) st->pass[k * 4 + b]++;
+        }
+        return 0;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(rec, "min")) {
+        unsigned long long i = (unsigned long long)jnum(rec, "min");
+        for (size_t k = 0; k < s->npend; k++)
+            if (s->pend[k].index == i) {
+                vxa_sig *g = &st->sigs[s->pend[k].sig];
+                g->minimized++;
+                if (!g->file[0]) snprintf(g->file, sizeof g->file, "%s", jstr(rec, "file"));
+                s->pend[k] = s->pend[--s->npend];
+                break;
+            }
+        st->oracle_runs += (unsigned long long)jnum(rec, "runs");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "reproduced")))
+            vxa_stats_add_min(st, (unsigned)jnum(rec, "runs"), (unsigned)jnum(rec, "candidates"),
+                              (unsigned)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rec, "fields")));
+        return 0;
+    }
+    return 0;   /* a record of a later version: ignored */
+}
+
+/* ---- the campaign ---- */
+
+static void progress(const vxa_campaign_config *cfg, const state *s, double t0, unsigned long long run_done,
+                     unsigned long long total)
+{
+    if (!cfg->progress) return;
+    double el = now() - t0, rate = el > 0 ? (double)run_done / el : 0;
+    double left = rate > 0 ? (double)(total - s->st.done) / rate : 0;
+    if (cfg->budget_s > 0 && cfg->budget_s - el < left) left = cfg->budget_s - el;
+    if (left < 0) left = 0;
+    fprintf(stderr, "\r\033[K%llu/%llu cases  %.0f cases/s  %llu mismatches  %llu skipped  %dm%02ds left",
+            s->st.done, total, rate, s->st.mismatch, s->st.skipped, (int)left / 60, (int)left % 60);
+    fflush(stderr);
+}
+
+static double elapsed_since(double t0) { return now() - t0; }
+
+static int load_item(const vxa_campaign_config *cfg, const vxa_generator *g, char **files,
+                     unsigned long long i, vxa_case *c)
+{
+    if (!cfg->cases_dir) {
+        vxa_generate(g, i, c);
+        return 0;
+    }
+    vxa_error e;
+    if (vxa_load_case_file(files[i], c, &e)) {
+        char msg[1200];
+        vxa_error_format(&e, msg, sizeof msg);
+        fprintf(stderr, "vmxaudit diff: %s\n", msg);
+        vxa_case_free(c);
+        return 2;
+    }
+    return 0;
+}
+
+static void slug(const char *in, char *out, size_t n)
+{
+    size_t o = 0;
+    for (; *in && o + 1 < n; in++)
+        out[o++] = (char)((*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') ||
+                          (*in >= '0' && *in <= '9') || *in == '-' || *in == '_' ? *in : '-');
+    out[o] = 0;
+}
+
+static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backend *b, uint8_t model,
+                            const vxa_baselines *bl, const vxa_generator *g, char **files,
+                            vxa_journal *j, double t0)
+{
+    while (s->npend && !interrupted && !(cfg->budget_s > 0 && elapsed_since(t0) > cfg->budget_s)) {
+        pending p = s->pend[0];
+        vxa_case c;
+        int rc = load_item(cfg, g, files, p.index, &c);
+        if (rc) return rc;
+        /* the reference verdict: this case once more (the oracle decides what it does now) */
+        vxa_prepared pp;
+        struct vxa_oracle_result r;
+        vxa_verdict ref;
+        unsigned long long runs0 = b->runs;
+        rc = vxa_run_one(b, model, &c, &ref, &pp, &r);
+        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); vxa_prepared_free(&pp); return vxa_backend_exit_status(rc); }
+        vxa_oracle_result_free(&r);
+        vxa_prepared_free(&pp);
+        cJSON *doc = NULL;
+        vxa_min_result res;
+        memset(&res, 0, sizeof res);
+        if (ref.status == VXA_V_MISMATCH)
+            rc = vxa_minimize_mismatch(b, model, bl, &c, &ref, cfg->min_max_runs, "vmxaudit diff",
+                                       cfg->cases_dir ? files[p.index] : c.name, !cfg->cases_dir,
+                                       cfg->seed, p.index, &doc, &res);
+        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_exit_status(rc); }
+        char name[400] = "";
+        if (doc) {
+            char sl[200];
+            slug(c.name ? c.name : "case", sl, sizeof sl);
+            snprintf(name, sizeof name, "%s.json", sl);
+            char dir[4096];
+            snprintf(dir, sizeof dir, "%s/mismatches", cfg->out);
+            char *text = cJSON_Print(doc);
+            size_t len = strlen(text);
+            text = realloc(text, len + 2);
+            text[len++] = '\n';
+            text[len] = 0;
+            if (vxa_write_atomic(dir, name, text, len)) {
+                fprintf(stderr, "vmxaudit diff: cannot write %s/%s: %s\n", dir, name, strerror(errno));
+                free(text);
+                cJSON_Delete(doc);
+                vxa_case_free(&c);
+                return 2;
+            }
+            free(text);
+            cJSON_Delete(doc);
+        }
+        cJSON *rec = cJSON_CreateObject();
+        cJSON_AddNumberToObject(rec, "min", (double)p.index);
+        char file[420];
+        snprintf(file, sizeof file, "mismatches/%s", name);
+        cJSON_AddStringToObject(rec, "file", doc ? file : "");
+        cJSON_AddBoolToObject(rec, "reproduced", res.reproduced && doc);
+        cJSON_AddNumberToObject(rec, "runs", (double)(b->runs - runs0));
+        cJSON_AddNumberToObject(rec, "candidates", res.candidates);
+        cJSON *fl = cJSON_AddArrayToObject(rec, "fields");
+        for (unsigned k = 0; k < res.nfields; k++)
+            cJSON_AddItemToArray(fl, cJSON_CreateString(vxa_field_get((vxa_field)res.fields[k])->name));
+        if (res.entry_differs) cJSON_AddItemToArray(fl, cJSON_CreateString("entry"));
+        if (res.memory_differs) cJSON_AddItemToArray(fl, cJSON_CreateString("memory"));
+        cJSON_AddNumberToObject(rec, "bits", res.nbits);
+        vxa_case_free(&c);
+        if (vxa_journal_append(j, rec)) {
+            fprintf(stderr, "vmxaudit diff: %s: %s\n", j->path, strerror(errno));
+            cJSON_Delete(rec);
+            return 2;
+        }
+        apply_record(s, rec, 0);
+        cJSON_Delete(rec);
+    }
+    return 0;
+}
+
+static cJSON *header_record(const vxa_campaign_config *cfg, const vxa_backend *b, const char *model,
+                            unsigned long long total)
+{
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddStringToObject(h, "journal", "vmxaudit diff");
+    cJSON_AddNumberToObject(h, "version", 1);
+    cJSON_AddStringToObject(h, "backend", b->name);
+    cJSON_AddStringToObject(h, "cpu", b->cpu ? b->cpu : "host");
+    cJSON_AddStringToObject(h, "model", model);
+    cJSON_AddStringToObject(h, "profile", b->profile_name);
+    cJSON_AddStringToObject(h, "oracle_version", b->probe.backend_version);
+    char src[300];
+    if (cfg->cases_dir) snprintf(src, sizeof src, "cases %s", cfg->cases_dir);
+    else snprintf(src, sizeof src, "generated, seed %llu", cfg->seed);
+    cJSON_AddStringToObject(h, "source", src);
+    if (cfg->cases_dir) cJSON_AddStringToObject(h, "cases_dir", cfg->cases_dir);
+    else cJSON_AddNumberToObject(h, "seed", (double)cfg->seed);
+    cJSON_AddNumberToObject(h, "cases", (double)total);
+    cJSON_AddStringToObject(h, "engine", VMXAUDIT_VERSION);
+    return h;
+}
+
+/* With --resume: the options the command line left out come from the header; the ones it
+ * gives must agree with it. */
+static int check_header(vxa_campaign_config *cfg, const cJSON *h)
+{
+    struct { const char **opt; const char *key; } s[] = {
+        { &cfg->backend, "backend" }, { &cfg->cpu, "cpu" }, { &cfg->model, "model" },
+        { &cfg->cases_dir, "cases_dir" } };
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+        const char *hv = jstr(h, s[i].key);
+        if (!*s[i].opt) { if (*hv) *s[i].opt = hv; }
+        else if (strcmp(*s[i].opt, hv)) {
+            fprintf(stderr, "vmxaudit diff: --resume: the journal's campaign has %s '%s', not '%s'\n",
+                    s[i].key, hv, *s[i].opt);
+            return 2;
+        }
+    }
+    if (!cfg->cases_dir) {
+        unsigned long long seed = (unsigned long long)jnum(h, "seed"), n = (unsigned long long)jnum(h, "cases");
+        if ((cfg->generate && cfg->generate != n) || (cfg->seed && cfg->seed != seed)) {
+            fprintf(stderr, "vmxaudit diff: --resume: the journal's campaign generates %llu cases from seed %llu\n", n, seed);
+            return 2;
+        }
+        cfg->generate = n;
+        cfg->seed = seed;
+    }
+    if (cfg->cpu && !strcmp(cfg->cpu, "host")) cfg->cpu = NULL;
+    return 0;
+}
+
+static void finish(const vxa_campaign_config *cfg, state *s)
+{
+    if (cfg->progress) fputc('\n', stderr);
+    vxa_summary_table(stdout, &s->st);
+    vxa_campaign_stats *all[1] = { &s->st };
+    char *md = vxa_report_markdown(all, 1);
+    if (vxa_write_atomic(cfg->out, "report.md", md, strlen(md)))
+        fprintf(stderr, "vmxaudit diff: cannot write %s/report.md: %s\n", cfg->out, strerror(errno));
+    else
+        printf("report: %s/report.md\n", cfg->out);
+    free(md);
+}
+
+int vxa_campaign_run(const vxa_campaign_config *cfg_in)
+{
+    vxa_campaign_config cfg = *cfg_in;
+    if (!cfg.batch) cfg.batch = 200;
+    if (cfg.timeout_s <= 0) cfg.timeout_s = 0.5;
+    if (!cfg.min_max_runs) cfg.min_max_runs = 64;
+    static state s;
+    memset(&s, 0, sizeof s);
+    s.per_sig = cfg.minimize_per_signature;
+    vxa_stats_init(&s.st);
+    double t0 = now();
+    char err[1024] = "";
+    if (cfg.show < 0 && mkdir(cfg.out, 0755) && errno != EEXIST) {
+        fprintf(stderr, "vmxaudit diff: cannot create %s: %s\n", cfg.out, strerror(errno));
+        return 2;
+    }
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/mismatches", cfg.out);
+    if (cfg.show < 0 && mkdir(sub, 0755) && errno != EEXIST) {
+        fprintf(stderr, "vmxaudit diff: cannot create %s: %s\n", sub, strerror(errno));
+        return 2;
+    }
+    vxa_journal j = { -1, "" };
+    if (cfg.resume) {
+        if (vxa_journal_open(&j, cfg.out, true, apply_record, &s, err, sizeof err)) {
+            fprintf(stderr, "vmxaudit diff: %s\n", err);
+            return 2;
+        }
+        if (!s.have_header) {
+            fprintf(stderr, "vmxaudit diff: %s/journal.jsonl has no campaign header\n", cfg.out);
+            return 2;
+        }
+        if (check_header(&cfg, s.header)) return 2;
+    } else if (!cfg.backend) {
+        fprintf(stderr, "vmxaudit diff: missing --backend bochs|kvm\n");
+        return 2;
+    }
+    if (!cfg.cases_dir && !cfg.generate) {
+        fprintf(stderr, "vmxaudit diff: give --cases DIR or --generate N --seed S\n");
+        return 2;
+    }
+    if (!cfg.model) cfg.model = !strcmp(cfg.backend, "bochs") ? "bochs-2.7" : "sdm";
+    vxa_model model = vxa_model_by_name(cfg.model);
+    if (model == VXA_MODEL_COUNT) {
+        fprintf(stderr, "vmxaudit diff: unknown model '%s' (sdm, bochs-2.7)\n", cfg.model);
+        return 2;
+    }
+    char **files = NULL;
+    size_t nfiles = 0;
+    if (cfg.cases_dir) {
+        struct stat st;
+        if (stat(cfg.cases_dir, &st) || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "vmxaudit diff: %s: not a folder of cases\n", cfg.cases_dir);
+            return 2;
+        }
+        collect(cfg.cases_dir, &files, &nfiles);
+        if (!nfiles) {
+            fprintf(stderr, "vmxaudit diff: %s holds no *.json or *.bin case\n", cfg.cases_dir);
+            return 2;
+        }
+    }
+    unsigned long long total = cfg.cases_dir ? nfiles : cfg.generate;
+    static vxa_backend b;
+    int rc = vxa_backend_open(&b, cfg.backend, cfg.cpu, cfg.timeout_s, err, sizeof err);
+    if (rc != VXA_ORACLE_OK) {
+        fprintf(stderr, "vmxaudit diff: %s\n", err);
+        return vxa_backend_exit_status(rc);
+    }
+    static vxa_baselines bl;
+    if (!vxa_baselines_load(&b, (uint8_t)model, &bl, err, sizeof err)) {
+        fprintf(stderr, "vmxaudit diff: %s\n", err);
+        return 2;
+    }
+    vxa_generator g = { &b, &bl, cfg.seed };
+    if (cfg.show >= 0) {
+        vxa_case c;
+        if ((rc = load_item(&cfg, &g, files, (unsigned long long)cfg.show, &c))) return rc;
+        char *text = vxa_case_to_json(&c);
+        puts(text);
+        free(text);
+        vxa_case_free(&c);
+        return 0;
+    }
+    if (!cfg.resume) {
+        if (vxa_journal_open(&j, cfg.out, false, NULL, NULL, err, sizeof err)) {
+            fprintf(stderr, "vmxaudit diff: %s\n", err);
+            return 2;
+        }
+        cJSON *h = header_record(&cfg, &b, cfg.model, total);
+        if (vxa_journal_append(&j, h)) {
+            fprintf(stderr, "vmxaudit diff: %s: %s\n", j.path, strerror(errno));
+            return 2;
+        }
+        apply_record(&s, h, 0);
+        cJSON_Delete(h);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    interrupted = 0;
+
+    /* mismatches a killed run selected but did not minimize */
+    rc = minimize_pending(&cfg, &s, &b, (uint8_t)model, &bl, &g, files, &j, t0);
+    unsigned long long cursor = 0, run_done = 0;
+    vxa_case *cases = calloc(cfg.batch, sizeof *cases);
+    vxa_prepared *pp = calloc(cfg.batch, sizeof *pp);
+    struct vxa_oracle_case *oc = calloc(cfg.batch, sizeof *oc);
+    struct vxa_oracle_result *res = calloc(cfg.batch, sizeof *res);
+    unsigned long long *idx = calloc(cfg.batch, sizeof *idx);
+    static vxa_report rep;
+    while (!rc && !interrupted) {
+        if (cfg.budget_s > 0 && elapsed_since(t0) > cfg.budget_s) break;
+        size_t n = 0;
+        double tg = now();
+        for (; cursor < total && n < cfg.batch; cursor++) {
+            if (is_done(&s, cursor)) continue;
+            if ((rc = load_item(&cfg, &g, files, cursor, &cases[n]))) break;
+            idx[n] = cursor;
+            prepare(&cases[n], &b.profile, (uint8_t)model, &pp[n]);
+            oc[n] = pp[n].oc;
+            n++;
+        }
+        if (rc || n == 0) {
+            for (size_t k = 0; k < n; k++) { vxa_case_free(&cases[k]); vxa_prepared_free(&pp[k]); }
+            break;
+        }
+        double tb = now();
+        int orc = vxa_backend_run(&b, oc, n, res, err, sizeof err);
+        double to = now();
+        if (orc != VXA_ORACLE_OK) {
+            fprintf(stderr, "%svmxaudit diff: %s\n", cfg.progress ? "\n" : "", err);
+            for (size_t k = 0; k < n; k++) { vxa_case_free(&cases[k]); vxa_prepared_free(&pp[k]); }
+            rc = vxa_backend_exit_status(orc);
+            break;
+        }
+        cJSON *rec = cJSON_CreateObject();
+        cJSON_AddNumberToObject(rec, "batch", (double)s.batches);
+        cJSON *arr = cJSON_AddArrayToObject(rec, "cases");
+        uint32_t *failc = calloc(VXA_CHECK_COUNT, sizeof *failc);
+        uint8_t *passb = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
+        for (size_t k = 0; k < n; k++) {
+            vxa_verdict v;
+            vxa_judge(&b.profile, (uint8_t)model, &cases[k], &pp[k], &res[k], &rep, &v);
+            /* coverage: failing = violated; passing = evaluated, neither violated nor undetermined */
+            uint8_t *seen = calloc(VXA_CHECK_COUNT, 1);
+            unsigned nv = rep.nviolations < VXA_MAX_VIOLATIONS ? rep.nviolations : VXA_MAX_VIOLATIONS;
+            for (unsigned q = 0; q < nv; q++) seen[rep.violations[q].check] = 1;
+            unsigned nu = rep.nundetermined < VXA_MAX_UNDETERMINED ? rep.nundetermined : VXA_MAX_UNDETERMINED;
+            for (unsigned q = 0; q < nu; q++) seen[rep.undetermined[q].check] |= 2;
+            for (unsigned q = 0; q < VXA_CHECK_COUNT; q++) {
+                if (seen[q] & 1) failc[q]++;
+                else if (!seen[q]) passb[q / 4] |= (uint8_t)(1u << (q % 4));
+            }
+            free(seen);
+            cJSON *cj = cJSON_CreateObject();
+            cJSON_AddNumberToObject(cj, "i", (double)idx[k]);
+            char e[80], o[80];
+            vxa_outcome_short(&v.predicted, true, e, sizeof e);
+            vxa_outcome_short(&v.observed, true, o, sizeof o);
+            if (v.status == VXA_V_SKIPPED) {
+                cJSON_AddStringToObject(cj, "v", "skipped");
+                cJSON_AddStringToObject(cj, "why", v.skip_reason);
+                if (v.oracle_text[0]) cJSON_AddStringToObject(cj, "text", v.oracle_text);
+            } else {
+                cJSON_AddStringToObject(cj, "v", v.status == VXA_V_AGREE ? "agree"
+                                                 : v.status == VXA_V_UNDETERMINED ? "undetermined" : "mismatch");
+                if (v.status == VXA_V_UNDETERMINED)
+                    cJSON_AddStringToObject(cj, "checks", vxa_check_get((vxa_check)v.checks[0])->id);
+                cJSON_AddStringToObject(cj, "o", o);
+            }
+            if (v.status == VXA_V_MISMATCH) {
+                char sig[512], checks[200] = "";
+                vxa_verdict_signature(&v, sig, sizeof sig);
+                for (unsigned q = 0; q < v.nchecks; q++)
+                    snprintf(checks + strlen(checks), sizeof checks - strlen(checks), "%s%s", q ? "," : "",
+                             vxa_check_get((vxa_check)v.checks[q])->id);
+                cJSON_AddStringToObject(cj, "e", e);
+                cJSON_AddStringToObject(cj, "checks", checks);
+                cJSON_AddStringToObject(cj, "text", v.oracle_text);
+                cJSON_AddStringToObject(cj, "sig", sig);
+            }
+            cJSON_AddItemToArray(arr, cj);
+            vxa_oracle_result_free(&res[k]);
+            vxa_prepared_free(&pp[k]);
+            vxa_case_free(&cases[k]);
+        }
+        cJSON *fj = cJSON_AddObjectToObject(rec, "fail");
+        for (unsigned q = 0; q < VXA_CHECK_COUNT; q++)
+            if (failc[q]) cJSON_AddNumberToObject(fj, vxa_check_get((vxa_check)q)->id, failc[q]);
+        char *hex = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
+        for (unsigned q = 0; q < (VXA_CHECK_COUNT + 3) / 4; q++) hex[q] = "0123456789abcdef"[passb[q]];
+        cJSON_AddStringToObject(rec, "pass", hex);
+        free(hex);
+        free(failc);
+        free(passb);
+        cJSON_AddNumberToObject(rec, "secs", now() - tg);
+        cJSON_AddNumberToObject(rec, "oracle_secs", to - tb);
+        cJSON_AddNumberToObject(rec, "oracle_runs", 1);
+        if (vxa_journal_append(&j, rec)) {
+            fprintf(stderr, "vmxaudit diff: %s: %s\n", j.path, strerror(errno));
+            cJSON_Delete(rec);
+            rc = 2;
+            break;
+        }
+        apply_record(&s, rec, 0);
+        cJSON_Delete(rec);
+        run_done += n;
+        progress(&cfg, &s, t0, run_done, total);
+        rc = minimize_pending(&cfg, &s, &b, (uint8_t)model, &bl, &g, files, &j, t0);
+    }
+    free(cases);
+    free(pp);
+    free(oc);
+    free(res);
+    free(idx);
+    vxa_journal_close(&j);
+    if (rc == 0 || interrupted || rc == 1) finish(&cfg, &s);
+    if (cfg.progress == false && (interrupted || (cfg.budget_s > 0 && s.st.done < total)))
+        printf("stopped after %llu of %llu cases (%s); --resume continues\n", s.st.done, total,
+               interrupted ? "interrupted" : "budget spent");
+    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    free(files);
+    vxa_baselines_free(&bl);
+    if (rc) return rc;
+    return s.st.mismatch ? 1 : 0;
+}
+
+/* ---- the combined report ---- */
+
+int vxa_campaign_report(const char *out, char **dirs, int n)
+{
+    vxa_campaign_stats **all = calloc((size_t)n, sizeof *all);
+    state *states = calloc((size_t)n, sizeof *states);
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        char err[1024] = "";
+        vxa_stats_init(&states[i].st);
+        states[i].per_sig = 0;
+        if (vxa_journal_read(dirs[i], apply_record, &states[i], err, sizeof err)) {
+            fprintf(stderr, "vmxaudit diff: %s\n", err);
+            rc = 2;
+        }
+        /* minimized files are relative to their campaign */
+        for (unsigned k = 0; k < states[i].st.nsigs; k++)
+            if (states[i].st.sigs[k].file[0]) {
+                char f[700];
+                snprintf(f, sizeof f, "%s/%s", dirs[i], states[i].st.sigs[k].file);
+                memcpy(states[i].st.sigs[k].file, f, sizeof states[i].st.sigs[k].file - 1);
+            }
+        all[i] = &states[i].st;
+    }
+    if (!rc) {
+        if (mkdir(out, 0755) && errno != EEXIST) {
+            fprintf(stderr, "vmxaudit diff: cannot create %s: %s\n", out, strerror(errno));
+            rc = 2;
+        } else {
+            char *md = vxa_report_markdown(all, (size_t)n);
+            if (vxa_write_atomic(out, "report.md", md, strlen(md))) rc = 2;
+            else printf("report: %s/report.md\n", out);
+            free(md);
+        }
+    }
+    free(all);
+    free(states);
+    return rc;
+}

@@ -1,0 +1,53 @@
+/* campaign.h — the differential campaign (design §7): cases from a folder or the generator →
+ * engine prediction and oracle observation in batches → verdicts → mismatches minimized and
+ * written as regression cases; journaled so a killed campaign resumes without redoing or losing
+ * work; a summary of mismatch signatures and a report (report.md). */
+#ifndef VXA_DIFF_CAMPAIGN_H
+#define VXA_DIFF_CAMPAIGN_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include "baseline.h"
+#include "compare.h"
+#include "minimizer.h"
+
+typedef struct vxa_campaign_config {
+    const char *backend, *cpu, *model;   /* model: "sdm", "bochs-2.7" (NULL: the backend's) */
+    const char *cases_dir;               /* cases from here (*.json, *.bin), or: */
+    unsigned long long generate, seed;   /* generate cases 0..generate-1 from seed */
+    const char *out;
+    double budget_s;                     /* 0: none */
+    bool resume;
+    unsigned batch;                      /* cases per oracle run (default 200) */
+    double timeout_s;                    /* per case (default 1) */
+    unsigned minimize_per_signature;     /* default 2; 0: every mismatch */
+    unsigned min_max_runs;               /* oracle runs per minimization (default 64) */
+    bool progress;                       /* a progress line on stderr */
+    long long show;                      /* >= 0: print generated case `show` as JSON, run nothing */
+} vxa_campaign_config;
+
+/* Runs the campaign; returns the exit status of design §4.3 (0 no mismatch, 1 mismatches,
+ * 2 bad input, 3 backend unavailable, 4 backend failed). */
+int vxa_campaign_run(const vxa_campaign_config *cfg);
+
+/* Writes OUT/report.md for the campaigns in dirs[0..n) (a checks × profiles grid across them). */
+int vxa_campaign_report(const char *out, char **dirs, int n);
+
+/* ---- shared with `vmxaudit minimize` ---- */
+
+/* Minimizes case c (a mismatch with verdict ref on backend b) toward the closest baseline and
+ * runs the result once more to record it as executed.  *doc gets the regression case (caller
+ * deletes; NULL if the mismatch did not reproduce).  Returns a VXA_ORACLE_* status. */
+int vxa_minimize_mismatch(vxa_backend *b, uint8_t model, const vxa_baselines *bl, const vxa_case *c,
+                          const vxa_verdict *ref, unsigned max_runs, const char *campaign,
+                          const char *parent, bool generated, unsigned long long seed,
+                          unsigned long long index, cJSON **doc, vxa_min_result *res);
+
+/* Runs one case on b and judges it. */
+int vxa_run_one(vxa_backend *b, uint8_t model, const vxa_case *c, vxa_verdict *v,
+                vxa_prepared *pp, struct vxa_oracle_result *r);
+
+/* Loads a case file: JSON (design §4.2) or the binary encoding (binary.h). */
+int vxa_load_case_file(const char *path, vxa_case *out, vxa_error *e);
+
+#endif

@@ -1,0 +1,29 @@
+/* generator.h — deterministic, structure-aware cases for the differential campaign (design §7):
+ * case i of seed S is always the same case.  Each starts from a known-good baseline (baseline.h)
+ * and takes one to three mutations: one bit of one field, a boundary value, a control bit against
+ * the allowed settings, repair-then-flip (a feature turned on, the layout repaired, one bit of a
+ * field the rules read flipped: a state one rule away from valid), event injection, segment
+ * access-rights classes, VM-entry MSR-load lists, the entry environment.  Every address a case
+ * makes VM entry use stays inside the case arena (design §4.2).  The ideas follow the fuzz
+ * mutator (harness/fuzz/mutator.c); the code is separate so the two can evolve apart. */
+#ifndef VXA_DIFF_GENERATOR_H
+#define VXA_DIFF_GENERATOR_H
+
+#include "baseline.h"
+
+typedef struct vxa_generator {
+    const vxa_backend *backend;
+    const vxa_baselines *baselines;
+    uint64_t seed;
+} vxa_generator;
+
+/* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free). */
+void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
+
+/* Moves every physical address the layout gives VM entry (0 included, and a field never written,
+ * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with
+ * bits at or above MAXPHYADDR, or all ones, stays (the entry fails or reads nothing).  The
+ * campaign applies it to every case and candidate it sends (campaign.c prepare()). */
+void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p);
+
+#endif
