@@ -58,7 +58,9 @@ bool vxa_prediction_same(const struct vxa_oracle_prediction *p, const vxa_report
         }
         gi++, hi++, compared++;
     }
-    if (limit == VXA_CLASS_COUNT && p->nviolations != r->nviolations) {
+    bool beyond = false;   /* the hosted report has violations in classes the CPU never reached */
+    for (unsigned k = 0; k < hn; k++) beyond |= vxa_check_get((vxa_check)r->violations[k].check)->cls > limit;
+    if (!beyond && p->nviolations != r->nviolations) {
         snprintf(why, n, "violations: in-guest %u, hosted %u", p->nviolations, r->nviolations);
         return false;
     }
