@@ -44,6 +44,7 @@ int cmd_oracle(int argc, char **argv)
 #include <unistd.h>
 #include "bochs_messages.h"
 #include "bridge.h"
+#include "regression.h"
 #include "prediction.h"
 #include "profile_json.h"
 #ifdef VXA_HAVE_BOCHS
@@ -145,19 +146,6 @@ typedef struct item {
     vxa_prepared prep;
 } item;
 
-static cJSON *outcome_json(const vxa_outcome *o)
-{
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "result", vxa_result_name((vxa_result)o->result));
-    if (o->result == VXA_VMFAIL_VALID && o->nerror) cJSON_AddNumberToObject(j, "error", o->error[0]);
-    if (o->result == VXA_ENTRY_FAILURE) {
-        cJSON_AddNumberToObject(j, "exit_reason", o->exit_reason);
-        if (o->nqual) cJSON_AddNumberToObject(j, "qualification", o->qual[0]);
-    }
-    if (o->result == VXA_FAULT) cJSON_AddNumberToObject(j, "vector", o->vector);
-    return j;
-}
-
 /* Writes the regression case atomically (temporary file + rename) into dir. */
 static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
                   const vxa_case *orig, const char *path, const vxa_vmcs *executed,
@@ -203,7 +191,7 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     cJSON_AddStringToObject(b, "backend", o->backend);
     cJSON_AddStringToObject(b, "cpu", o->cpu ? o->cpu : "host");
     cJSON_AddStringToObject(b, "version", probe->backend_version);
-    cJSON_AddItemToObject(b, "outcome", outcome_json(obs));
+    cJSON_AddItemToObject(b, "outcome", vxa_outcome_json(obs));
     cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
     for (size_t i = 0; i < res->nreplaced; i++) {
         vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);

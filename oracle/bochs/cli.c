@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bochs.h"
+#include "result_text.h"
 #include "case_text.h"
 #include "good_layout.h"
 #include "prediction.h"
@@ -32,63 +33,6 @@ static int usage(FILE *f, int rc)
     return rc;
 }
 
-static const char *field_name(uint32_t enc)
-{
-    vxa_field f = vxa_field_by_encoding(enc);
-    return f == VXA_F_NONE ? NULL : vxa_field_get(f)->name;
-}
-
-static void print_field(uint32_t enc)
-{
-    const char *n = field_name(enc);
-    if (n) fputs(n, stdout);
-    else printf("0x%" PRIx32, enc);
-}
-
-static void print_result(size_t i, const struct vxa_oracle_result *r)
-{
-    printf("%zu %s", i, vxa_oracle_kind_name(r->kind));
-    switch (r->kind) {
-    case VXA_ORACLE_VMFAIL_VALID: printf(" error=%" PRIu32, r->error); break;
-    case VXA_ORACLE_ENTRY_FAILURE:
-    case VXA_ORACLE_EXITED:
-        printf(" reason=0x%" PRIx32 " qualification=0x%" PRIx64, r->exit_reason, r->qualification);
-        if ((r->exit_reason & 0xffff) == 0) printf(" intr_info=0x%" PRIx32, r->exit_intr_info);
-        break;
-    case VXA_ORACLE_FAULT: printf(" vector=%d", r->fault_vector); break;
-    default: break;
-    }
-    if (r->host_fault_vector >= 0) printf(" host_fault_vector=%d", r->host_fault_vector);
-    if (r->detail) printf(" (%s)", r->detail);
-    putchar('\n');
-    for (size_t j = 0; j < r->nvmwrite_errors; j++) {
-        fputs("  vmwrite ", stdout);
-        print_field(r->vmwrite_errors[j].encoding);
-        printf(": error %" PRIu32 "\n", r->vmwrite_errors[j].error);
-    }
-    if (r->nreplaced) {
-        fputs("  harness fields:", stdout);
-        for (size_t j = 0; j < r->nreplaced; j++) {
-            putchar(' ');
-            print_field(r->replaced[j].encoding);
-            printf("=0x%" PRIx64, r->replaced[j].value);
-        }
-        putchar('\n');
-    }
-    if (r->live.present) {
-        char t[1200];
-        vxa_prediction_to_text(&r->live, t, sizeof t);
-        printf("  in-guest audit: %s%s%s\n", t,
-               r->live.agrees < 0 ? "" : r->live.agrees ? " (agrees with the CPU)" : " (DIFFERS from the CPU)",
-               r->live.nread_failed ? " [reads failed]" : "");
-    }
-    if (r->log) {
-        char *save, *copy = strdup(r->log);
-        for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
-            printf("  bochs: %s\n", l);
-        free(copy);
-    }
-}
 
 /* Batches of the known-good layout: "entered" cases exit on CPUID; "failing" cases clear
  * RFLAGS bit 1 and so run every guest-state check before the entry fails (exit 33).  Each batch
@@ -211,7 +155,7 @@ int main(int argc, char **argv)
         if (!res) return 4;
         rc = vxa_bochs_run(&opt, cpu, list.cases, list.n, res, NULL, err, sizeof err);
         if (rc == 0)
-            for (size_t i = 0; i < list.n; i++) print_result(i, &res[i]);
+            for (size_t i = 0; i < list.n; i++) vxa_oracle_result_print(stdout, i, &res[i], "bochs");
         for (size_t i = 0; i < list.n; i++) vxa_oracle_result_free(&res[i]);
         free(res);
         vxa_case_list_free(&list);

@@ -21,6 +21,7 @@
 
 #include "case_text.h"
 #include "kvm_oracle.h"
+#include "result_text.h"
 #include "profile_json.h"
 #include "vmxaudit/codec.h"
 
@@ -76,51 +77,6 @@ static void *read_file(const char *path, size_t *len)
     return b;
 }
 
-static const char *field_name(uint32_t enc)
-{
-    vxa_field f = vxa_field_by_encoding(enc);
-    return f == VXA_F_NONE ? NULL : vxa_field_get(f)->name;
-}
-
-static void print_field(uint32_t enc)
-{
-    const char *n = field_name(enc);
-    if (n) fputs(n, stdout);
-    else printf("0x%" PRIx32, enc);
-}
-
-/* One line per case, as vxa-bochs prints them. */
-static void print_result(size_t i, const struct vxa_oracle_result *r)
-{
-    printf("%zu %s", i, vxa_oracle_kind_name(r->kind));
-    switch (r->kind) {
-    case VXA_ORACLE_VMFAIL_VALID: printf(" error=%" PRIu32, r->error); break;
-    case VXA_ORACLE_ENTRY_FAILURE:
-    case VXA_ORACLE_EXITED:
-        printf(" reason=0x%" PRIx32 " qualification=0x%" PRIx64, r->exit_reason, r->qualification);
-        if ((r->exit_reason & 0xffff) == 0) printf(" intr_info=0x%" PRIx32, r->exit_intr_info);
-        break;
-    case VXA_ORACLE_FAULT: printf(" vector=%d", r->fault_vector); break;
-    default: break;
-    }
-    if (r->host_fault_vector >= 0) printf(" host_fault_vector=%d", r->host_fault_vector);
-    if (r->detail) printf(" (%s)", r->detail);
-    putchar('\n');
-    for (size_t j = 0; j < r->nvmwrite_errors; j++) {
-        fputs("  vmwrite ", stdout);
-        print_field(r->vmwrite_errors[j].encoding);
-        printf(": error %" PRIu32 "\n", r->vmwrite_errors[j].error);
-    }
-    if (r->nreplaced) {
-        fputs("  harness fields:", stdout);
-        for (size_t j = 0; j < r->nreplaced; j++) {
-            putchar(' ');
-            print_field(r->replaced[j].encoding);
-            printf("=0x%" PRIx64, r->replaced[j].value);
-        }
-        putchar('\n');
-    }
-}
 
 static void host_line(const struct kvm_oracle_host *h, char *buf, size_t size)
 {
@@ -194,7 +150,7 @@ static int run_cases(struct vxa_case_list *list, const char *payload, uint64_t e
         char facts[512];
         host_line(&host, facts, sizeof facts);
         printf("# %s\n", facts);
-        for (size_t i = 0; i < list->n; i++) print_result(i, &res[i]);
+        for (size_t i = 0; i < list->n; i++) vxa_oracle_result_print(stdout, i, &res[i], "kvm");
     }
     if (rc) fprintf(stderr, "%s%s\n", rc == VXA_ORACLE_NOT_AVAILABLE ? "" : "vxa-kvm: ", err);
     for (size_t i = 0; i < list->n; i++) vxa_oracle_result_free(&res[i]);
