@@ -30,4 +30,9 @@ void vxa_bench_options_init(vxa_bench_options *o);
  * cases) cannot be loaded (the message is on stderr). */
 int vxa_bench_run(const vxa_bench_options *o);
 
+/* The command line of `vmxaudit bench` / `vxa-bench` (argv[0] is the command): parses the
+ * options, runs, returns the exit status (0, or 2 for bad usage). */
+extern const char vxa_bench_help[];
+int vxa_bench_cli(int argc, char **argv);
+
 #endif

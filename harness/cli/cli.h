@@ -17,6 +17,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_oracle(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_minimize(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -3,6 +3,9 @@
  * (run at build time; installed by `cmake --install`). */
 #include <string.h>
 #include "cli.h"
+#ifdef VXA_HAVE_BENCH
+#include "bench.h"
+#endif
 
 extern const char cli_usage_text[];
 
@@ -12,6 +15,9 @@ static const struct { const char *name; const char *help; } commands[] = {
     { "profile import", cli_help_profile_import }, { "import", cli_help_import },
     { "interactive", cli_help_interactive }, { "oracle", cli_help_oracle }, { "test", cli_help_test },
     { "diff", cli_help_diff }, { "minimize", cli_help_minimize },
+#ifdef VXA_HAVE_BENCH
+    { "bench", vxa_bench_help },
+#endif
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

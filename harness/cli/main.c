@@ -69,6 +69,7 @@ const char cli_usage_text[] =
     "  interactive         the VMCS Auditor: asks for the CPU and the fields that matter\n"
     "  oracle probe|run    real VM entries (Bochs, KVM) compared with the engine\n"
     "  test CASES...       replay cases with expectations (e.g. corpus/regressions)\n"
+    "  bench               the benchmarks (audits/s, parse+audit, reports, Bochs oracle)\n"
     "  diff                differential campaign: engine vs oracle, journaled, minimized\n"
     "  minimize CASE       shrink a mismatching case toward a known-good baseline\n"
     "\n"
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "check", cmd_check }, { "checks", cmd_checks }, { "explain", cmd_explain },
         { "fields", cmd_fields }, { "profile", cmd_profile }, { "repair", cmd_repair },
-        { "oracle", cmd_oracle }, { "test", cmd_test }, { "diff", cmd_diff },
+        { "oracle", cmd_oracle }, { "test", cmd_test }, { "bench", cmd_bench }, { "diff", cmd_diff },
         { "minimize", cmd_minimize },
         { "import", cmd_import }, { "interactive", cmd_interactive },
     };

@@ -69,6 +69,13 @@ else
   fi
 fi
 
+# bench: the benchmarks behind the CLI (where they are built: not in the Windows cross build)
+"$vx" bench --help >/dev/null 2>&1
+if [ $? -ne 3 ]; then
+  expect bench-help 0 'usage: vmxaudit bench' -- "$vx" bench --help
+  expect bench-bad 2 "unknown or incomplete option" -- "$vx" bench --frobnicate
+fi
+
 # bad input: exit 2, file, position and field named, no crash
 printf '{\n  "profile": "il-xeon-8180-skylake-sp",\n  "vmcs": { "GUEST_CR00": "0x1" }\n}\n' > "$tmp/typo.json"
 expect bad-field 2 'typo.json:3: vmcs.GUEST_CR00: unknown VMCS field .*did you mean GUEST_CR0' -- "$vx" check "$tmp/typo.json"
