@@ -232,3 +232,28 @@ bool fuzz_profile_is_path(const uint8_t *data, size_t size)
     cJSON_Delete(doc);
     return path;
 }
+
+void fuzz_case_round_trip(const vxa_case *c1, vxa_case *c2)
+{
+    vxa_error err;
+    char *s1 = vxa_case_to_json(c1);
+    if (!s1) fuzz_die("case JSON: writer failed");
+    if (vxa_case_parse(s1, strlen(s1), "<fuzz>", c2, &err)) {
+        char b[1200];
+        vxa_error_format(&err, b, sizeof b);
+        fprintf(stderr, "%s\n%s\n", s1, b);
+        fuzz_die("case JSON: the writer's output does not parse");
+    }
+    const char *d = fuzz_case_diff(c1, c2);
+    if (d) {
+        fprintf(stderr, "%s\ndiffers in: %s\n", s1, d);
+        fuzz_die("case JSON: round trip changes the case");
+    }
+    char *s2 = vxa_case_to_json(c2);
+    if (!s2 || strcmp(s1, s2)) {
+        fprintf(stderr, "first:\n%s\nsecond:\n%s\n", s1, s2 ? s2 : "(null)");
+        fuzz_die("case JSON: written twice, not identical");
+    }
+    free(s1);
+    free(s2);
+}

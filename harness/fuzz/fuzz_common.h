@@ -30,6 +30,9 @@ const char *fuzz_profile_diff(const vxa_profile *p, const vxa_profile *q);
 int fuzz_bin_to_case(const vxa_bin_case *b, vxa_case *out);
 /* NULL if the two cases hold the same profile, layout, environment and memory, else what differs. */
 const char *fuzz_case_diff(const vxa_case *a, const vxa_case *b);
+/* The case JSON round trip: c1 written, parsed into *c2 (free it with vxa_case_free), equal to
+ * c1, and written again identically; aborts on any failure. */
+void fuzz_case_round_trip(const vxa_case *c1, vxa_case *c2);
 
 /* The JSON targets: when $VMXAUDIT_CORPUS is unset, use the bundled profiles copied next to the
  * binary (build.sh: $OUT/vmxaudit-corpus), so cases may name them. */
