@@ -9,8 +9,8 @@
 void vxa_bench_options_init(vxa_bench_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->reps = 7;
-    o->rep_seconds = 0.25;
+    o->reps = VXA_BENCH_REPS;
+    o->rep_seconds = VXA_BENCH_REP_SECONDS;
     o->text = stdout;
 }
 
@@ -80,6 +80,10 @@ int vxa_bench_run(const vxa_bench_options *opt)
         bench_binary(&o, in);
         bench_oracle(&o, in, audit);
         machine_line(&o, "end");
+        if (!bench_selected_count()) {
+            fprintf(stderr, "vmxaudit bench: no benchmark name contains '%s' (--only)\n", o.only);
+            rc = 2;
+        }
     }
     bench_inputs_free(in);
     free(in);

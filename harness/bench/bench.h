@@ -14,10 +14,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#define VXA_BENCH_REPS 7
+#define VXA_BENCH_REP_SECONDS 0.25
+
 typedef struct vxa_bench_options {
     bool quick;              /* smoke mode: 1 repetition of ~5 ms each, no oracle boots */
-    unsigned reps;           /* timed repetitions (default 7; quick: 1) */
-    double rep_seconds;      /* target CPU time of one repetition (default 0.25 s) */
+    unsigned reps;           /* timed repetitions (default VXA_BENCH_REPS; quick: 1) */
+    double rep_seconds;      /* target CPU time of one repetition (default VXA_BENCH_REP_SECONDS) */
     const char *only;        /* run only benchmarks whose name contains this; NULL = all */
     const char *bochs_model; /* Bochs CPU model for the oracle benchmarks; NULL = skip them */
     FILE *jsonl;             /* JSON lines, or NULL */
@@ -27,12 +30,8 @@ typedef struct vxa_bench_options {
 void vxa_bench_options_init(vxa_bench_options *o);
 
 /* Runs every selected benchmark.  Returns 0, or 2 when the bundled corpus (layouts, profiles,
- * cases) cannot be loaded (the message is on stderr). */
+ * cases) cannot be loaded or --only selects nothing (the message is on stderr).  The command
+ * line of `vmxaudit bench` and `vxa-bench` is harness/cli/cmd_bench.c. */
 int vxa_bench_run(const vxa_bench_options *o);
-
-/* The command line of `vmxaudit bench` / `vxa-bench` (argv[0] is the command): parses the
- * options, runs, returns the exit status (0, or 2 for bad usage). */
-extern const char vxa_bench_help[];
-int vxa_bench_cli(int argc, char **argv);
 
 #endif

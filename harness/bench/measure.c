@@ -21,10 +21,16 @@ double bench_wall_now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+static unsigned nselected;
+
 bool bench_selected(const vxa_bench_options *o, const char *name)
 {
-    return !o->only || strstr(name, o->only);
+    bool yes = !o->only || strstr(name, o->only);
+    nselected += yes;
+    return yes;
 }
+
+unsigned bench_selected_count(void) { return nselected; }
 
 /* Resets the kernel's RSS high-water mark to the current RSS (Linux >= 4.0: writing 5 to
  * /proc/self/clear_refs), so the next getrusage() gives this benchmark's own peak. */

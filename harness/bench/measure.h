@@ -34,6 +34,7 @@ void bench_value(const vxa_bench_options *o, const char *name, const char *unit,
                  const char *note);
 
 bool bench_selected(const vxa_bench_options *o, const char *name);
+unsigned bench_selected_count(void);   /* how many times bench_selected() said yes */
 double bench_cpu_now(void);      /* CPU seconds of this thread */
 double bench_wall_now(void);     /* monotonic seconds */
 

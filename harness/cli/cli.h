@@ -4,34 +4,36 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "options.h"
 #include "vmxaudit/codec.h"
 
 /* Exit status (design §4.3, contract). */
 enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3, EXIT_BACKEND = 4 };
 
-int cmd_fields(int argc, char **argv);
-int cmd_profile(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_checks(int argc, char **argv);
-int cmd_explain(int argc, char **argv);
-int cmd_repair(int argc, char **argv);
-int cmd_oracle(int argc, char **argv);
-int cmd_test(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_minimize(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_interactive(int argc, char **argv);
-int cmd_profile_import(int argc, char **argv);
-/* `explain error|exit [N]` (explain_numbers.c). */
+/* `explain error|exit [N]` (explain_numbers.c); the numbers it knows, for the completion. */
 int cli_explain_number(const char *kind, const char *num);
+const char *cli_error_number(unsigned i);
+const char *cli_exit_number(unsigned i);
 
-/* The help of each command (one source for --help, the man page and the completion). */
-extern const char cli_help_check[], cli_help_checks[], cli_help_explain[], cli_help_fields[],
-    cli_help_profile[], cli_help_profile_import[], cli_help_repair[], cli_help_import[],
-    cli_help_interactive[], cli_help_oracle[], cli_help_test[], cli_help_diff[],
-    cli_help_minimize[];
-int cli_help_generate(const char *what);   /* help.c: "--man", "--bash-completion" */
+/* What a command needs that this build may lack (cli_command.unavailable). */
+#ifdef VXA_HAVE_ORACLES
+#define VXA_UNLESS_ORACLES NULL
+#else
+#define VXA_UNLESS_ORACLES "the oracle backends"
+#endif
+#ifdef VXA_HAVE_BENCH
+#define VXA_UNLESS_BENCH NULL
+#else
+#define VXA_UNLESS_BENCH "the benchmarks"
+#endif
+
+/* Catalogue values for option tables (.value_at): the i-th model / check class name. */
+const char *cli_model_name(unsigned i);
+const char *cli_class_name(unsigned i);
+
+/* The top-level usage (main.c): what the tool does, the exit statuses, every command. */
+extern const char cli_about[], cli_exit_statuses[];
+void cli_print_usage(FILE *out);
 
 /* Colour only on a terminal (and not with NO_COLOR). */
 extern bool cli_colour;
@@ -45,9 +47,8 @@ const char *col(const char *code);   /* "" unless colouring; codes: "1" bold, "3
 
 /* Prints an input error as "FILE:LINE:COL: PATH: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_input_error(const vxa_error *e);
-/* Usage error on stderr; returns EXIT_USAGE. */
+/* Usage error on stderr, "vmxaudit CMD: ...": returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bool cli_help_requested(int argc, char **argv, const char *help);
 /* Appends the case files `path` names (a file, or a folder searched for *.json) to *list. */
 void cli_case_files(const char *path, char ***list, size_t *n);
 /* Names the bits set in mask as "13 (VMXE), 5 (PAE)" for known registers, else "13, 5". */

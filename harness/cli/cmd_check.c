@@ -1,23 +1,10 @@
 /* cmd_check.c — `vmxaudit check CASE|-`: audit a case and predict the CPU's answer. */
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "report_text.h"
-
-const char cli_help_check[] =
-    "usage: vmxaudit check CASE|- [--format text|json] [--model sdm|bochs-2.7] [--profile P]\n"
-    "                      [--quiet] [--lint] [--observed 7|8|33|34 [--qualification N]]\n"
-    "Audits the case's VMCS layout against every VM-entry rule for its CPU profile and lists\n"
-    "every violated rule with its SDM section, the fields, the offending bits, the allowed values\n"
-    "and a fix; then predicts what VMLAUNCH/VMRESUME reports.  --profile overrides the case's\n"
-    "profile (bundled name or file).  --quiet prints only the prediction.  --lint also lists\n"
-    "the fields the rules read that the layout never set (they read as 0).\n"
-    "Post-mortem: --observed says what the CPU actually reported (VM-instruction error 7 or 8,\n"
-    "or VM-entry failure exit reason 33 or 34, with --qualification the exit qualification);\n"
-    "the violations consistent with it are listed first as the likely culprits, the others\n"
-    "after them with the reason they are not what the CPU reported (JSON: \"consistent\").\n"
-    "exit status: 0 the entry succeeds, 1 it fails, 2 bad input.\n";
 
 /* --observed in JSON: an "observed" object and "consistent" on every violation. */
 static char *add_observed(char *json, const vxa_report *r, const cli_observed *obs)
@@ -39,47 +26,50 @@ static char *add_observed(char *json, const vxa_report *r, const cli_observed *o
     return json;
 }
 
-int cmd_check(int argc, char **argv)
+typedef struct check_opts {
+    const char *format, *model, *profile;
+    bool quiet, lint;
+    cli_uint observed, qualification;
+} check_opts;
+#define O(f) .offset = offsetof(check_opts, f)
+
+static const cli_option check_options[] = {
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", O(format),
+      .help = "text for people, json for tools" },
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, .def = "sdm", O(model),
+      .help = "the SDM's rules, or an emulator's deviations from them" },
+    { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, O(profile),
+      .help = "the CPU profile instead of the case's (a bundled name or a file)" },
+    { "quiet", 'q', CLI_FLAG, O(quiet), .help = "only the prediction" },
+    { "lint", 0, CLI_FLAG, O(lint), .help = "also list the fields the rules read that the layout never set" },
+    { "observed", 0, CLI_UINT, "7|8|33|34", .suggest = "7 8 33 34", .max = UINT64_MAX, O(observed),
+      .help = "what the CPU reported: VM-instruction error 7 or 8, or exit reason 33 or 34" },
+    { "qualification", 0, CLI_UINT, "N", .max = 0xffffffffu, O(qualification),
+      .help = "with --observed 33 or 34: the exit qualification" },
+    { 0 } };
+
+static int run(const void *opts, int argc, char **argv)
 {
-    const char *path = NULL, *format = "text", *model_name = "sdm", *profile = NULL;
-    bool quiet = false, lint = false;
+    const check_opts *o = opts;
+    const char *path = argv[0], *format = o->format;
+    (void)argc;
     cli_observed obs = { 0 };
-    const char *qual = NULL;
-    if (cli_help_requested(argc, argv, cli_help_check)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
-        else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
-        else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
-        else if (!strcmp(argv[i], "--lint")) lint = true;
-        else if (!strcmp(argv[i], "--observed") && i + 1 < argc) {
-            uint64_t v;
-            if (vxa_parse_u64(argv[++i], &v)) return cli_usage("check", "--observed: '%s' is not a number", argv[i]);
-            v &= 0xffff;   /* an exit reason may be given with bit 31 (0x80000021) */
-            if (v != 7 && v != 8 && v != 33 && v != 34)
-                return cli_usage("check", "--observed %s: give 7 or 8 (VM-instruction error) or 33 or 34 "
-                                 "(VM-entry failure exit reason)", argv[i]);
-            obs.present = true;
-            obs.what = (unsigned)v;
-        } else if (!strcmp(argv[i], "--qualification") && i + 1 < argc) qual = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("check", "unknown option '%s'", argv[i]);
-        else if (!path) path = argv[i];
-        else return cli_usage("check", "unexpected argument '%s'", argv[i]);
+    if (o->observed.set) {
+        unsigned v = (unsigned)(o->observed.v & 0xffff);   /* an exit reason may come with bit 31 (0x80000021) */
+        if (v != 7 && v != 8 && v != 33 && v != 34)
+            return cli_usage("check", "--observed %llu: give 7 or 8 (VM-instruction error) or 33 or 34 "
+                             "(VM-entry failure exit reason)", (unsigned long long)o->observed.v);
+        obs.present = true;
+        obs.what = v;
     }
-    if (!path) return cli_usage("check", "missing CASE (a case file, or - for stdin)");
-    if (strcmp(format, "text") && strcmp(format, "json"))
-        return cli_usage("check", "unknown format '%s' (text, json)", format);
-    if (qual) {
-        uint64_t v;
-        if (!obs.present || obs.what < 33)
-            return cli_usage("check", "--qualification needs --observed 33 or 34");
-        if (vxa_parse_u64(qual, &v) || v > 0xffffffffu)
-            return cli_usage("check", "--qualification: '%s' is not a 32-bit number", qual);
+    if (o->qualification.set) {
+        if (!obs.present || obs.what < 33) return cli_usage("check", "--qualification needs --observed 33 or 34");
         obs.has_qual = true;
-        obs.qual = (uint32_t)v;
+        obs.qual = (uint32_t)o->qualification.v;
     }
-    vxa_model model = vxa_model_by_name(model_name);
-    if (model == VXA_MODEL_COUNT) return cli_usage("check", "unknown model '%s' (sdm, bochs-2.7)", model_name);
+    vxa_model model = vxa_model_by_name(o->model);
+    const char *profile = o->profile;
+    bool quiet = o->quiet, lint = o->lint;
 
     vxa_case c;
     vxa_error e;
@@ -123,3 +113,17 @@ int cmd_check(int argc, char **argv)
     vxa_case_free(&c);
     return rc;
 }
+
+const cli_command cli_cmd_check = { "check", "CASE|-",
+    "audit a case (VMCS layout + profile); exit 0 if the entry succeeds",
+    .description =
+    "Audits the case's VMCS layout against every VM-entry rule for its CPU profile and lists\n"
+    "every violated rule with its SDM section, the fields, the offending bits, the allowed values\n"
+    "and a fix; then predicts what VMLAUNCH/VMRESUME reports.  CASE - reads standard input.\n"
+    "Post-mortem: --observed says what the CPU actually reported (VM-instruction error 7 or 8,\n"
+    "or VM-entry failure exit reason 33 or 34, with --qualification the exit qualification);\n"
+    "the violations consistent with it are listed first as the likely culprits, the others\n"
+    "after them with the reason they are not what the CPU reported (JSON: \"consistent\").\n",
+    .exit_status = "0 the entry succeeds, 1 it fails, 2 bad input.",
+    .options = check_options, .size = sizeof(check_opts), .min_args = 1, .max_args = 1,
+    .complete_args = CLI_C_FILE, .run = run };

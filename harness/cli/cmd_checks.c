@@ -1,18 +1,7 @@
 /* cmd_checks.c — `vmxaudit checks` (the catalogue) and `vmxaudit explain CHECK-ID`. */
+#include <stddef.h>
 #include <string.h>
 #include "cli.h"
-
-const char cli_help_checks[] =
-    "usage: vmxaudit checks [--format text|md|json] [--class CLASS]\n"
-    "Lists every VM-entry rule the engine checks: stable ID, class, SDM section, rule.\n";
-const char cli_help_explain[] =
-    "usage: vmxaudit explain CHECK-ID\n"
-    "       vmxaudit explain error [N]\n"
-    "       vmxaudit explain exit [N]\n"
-    "Prints the rule behind a check ID: its class, what the CPU reports when it fails, the SDM\n"
-    "section, and the rule.  'error N' explains VM-instruction error N (1-28, SDM 31.4) and\n"
-    "'exit N' basic exit reason N (33, 34 and 41 are VM-entry failures; bit 31 may be given);\n"
-    "without N they list them all.\n";
 
 static const char *const class_answer[VXA_CLASS_COUNT] = {
     "VMXON fails (#UD, #GP or VMfailInvalid/VMfailValid)",
@@ -33,18 +22,21 @@ static void json_str(const char *s)
     putchar('"');
 }
 
-int cmd_checks(int argc, char **argv)
+typedef struct checks_opts { const char *format, *cls; } checks_opts;
+
+static const cli_option checks_options[] = {
+    { "format", 0, CLI_TEXT, .values = "text|md|json", .def = "text", .offset = offsetof(checks_opts, format),
+      .help = "a table for people, Markdown, or JSON" },
+    { "class", 0, CLI_TEXT, .value_at = cli_class_name, .offset = offsetof(checks_opts, cls),
+      .help = "only the checks of this class" },
+    { 0 } };
+
+static int checks_run(const void *opts, int argc, char **argv)
 {
-    const char *format = "text", *cls = NULL;
-    if (cli_help_requested(argc, argv, cli_help_checks)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "--class") && i + 1 < argc) cls = argv[++i];
-        else return cli_usage("checks", "unexpected argument '%s'", argv[i]);
-    }
+    const checks_opts *o = opts;
+    const char *format = o->format, *cls = o->cls;
+    (void)argc, (void)argv;
     bool md = !strcmp(format, "md"), json = !strcmp(format, "json");
-    if (!md && !json && strcmp(format, "text"))
-        return cli_usage("checks", "unknown format '%s' (text, md, json)", format);
     if (md) printf("# vmxaudit check catalogue\n\nFollows %s.\n\n| ID | class | SDM | rule |\n|---|---|---|---|\n", vxa_sdm_edition);
     if (json) printf("{\"sdm_edition\": \"%s\", \"checks\": [\n", "325462-086US (December 2024)");
     bool first = true;
@@ -68,15 +60,17 @@ int cmd_checks(int argc, char **argv)
     return EXIT_OK;
 }
 
-int cmd_explain(int argc, char **argv)
+const cli_command cli_cmd_checks = { "checks", NULL, "list the check catalogue",
+    .description = "Lists every VM-entry rule the engine checks: stable ID, class, SDM section, rule.\n",
+    .exit_status = "0, or 2 for bad usage.",
+    .options = checks_options, .size = sizeof(checks_opts), .run = checks_run };
+
+static int explain_run(const void *opts, int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, cli_help_explain)) return EXIT_OK;
-    if (argc >= 2 && argc <= 3 && (!strcmp(argv[1], "error") || !strcmp(argv[1], "exit")))
-        return cli_explain_number(argv[1], argc == 3 ? argv[2] : NULL);
-    if (argc != 2) return cli_usage("explain", "expected one CHECK-ID, 'error N' or 'exit N'");
-    vxa_check c = vxa_check_by_id(argv[1]);
+    (void)opts, (void)argc;
+    vxa_check c = vxa_check_by_id(argv[0]);
     if (c == VXA_CHECK_COUNT) {
-        fprintf(stderr, "vmxaudit explain: unknown check ID '%s' (see 'vmxaudit checks')\n", argv[1]);
+        fprintf(stderr, "vmxaudit explain: unknown check ID '%s' (see 'vmxaudit checks')\n", argv[0]);
         return EXIT_USAGE;
     }
     const vxa_check_info *ci = vxa_check_get(c);
@@ -85,3 +79,34 @@ int cmd_explain(int argc, char **argv)
            class_answer[ci->cls]);
     return EXIT_OK;
 }
+
+const cli_command cli_cmd_explain = { "explain", "CHECK-ID", "the rule behind a check ID",
+    .description =
+    "Prints the rule behind a check ID: its class, what the CPU reports when it fails, the SDM\n"
+    "section, and the rule (IDs in any case).\n",
+    .exit_status = "0, or 2 for an unknown check ID.",
+    .min_args = 1, .max_args = 1, .complete_args = CLI_C_CHECK, .run = explain_run };
+
+static int error_run(const void *opts, int argc, char **argv)
+{
+    (void)opts;
+    return cli_explain_number("error", argc ? argv[0] : NULL);
+}
+
+static int exit_run(const void *opts, int argc, char **argv)
+{
+    (void)opts;
+    return cli_explain_number("exit", argc ? argv[0] : NULL);
+}
+
+const cli_command cli_cmd_explain_error = { "explain error", "[N]", "VM-instruction error N (SDM 31.4)",
+    .description = "Explains VM-instruction error N (1-28, SDM Vol. 3C 31.4); without N lists them all.\n",
+    .exit_status = "0, or 2 for a number the SDM does not define.",
+    .max_args = 1, .arg_word = cli_error_number, .run = error_run };
+
+const cli_command cli_cmd_explain_exit = { "explain exit", "[N]", "basic exit reason N (SDM Appendix C)",
+    .description =
+    "Explains basic exit reason N (33, 34 and 41 are VM-entry failures; bit 31 may be given, as\n"
+    "in 0x80000021); without N lists them all.\n",
+    .exit_status = "0, or 2 for a number the SDM does not define.",
+    .max_args = 1, .arg_word = cli_exit_number, .run = exit_run };

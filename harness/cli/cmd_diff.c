@@ -1,124 +1,104 @@
-/* cmd_diff.c — `vmxaudit diff`: the differential campaign (design §7, harness/diff). */
+/* cmd_diff.c — `vmxaudit diff`: the differential campaign (harness/diff/campaign.h). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#ifdef VXA_HAVE_ORACLES
+#include "campaign.h"
+#define DEF(x) .def = CLI_STR(x)
+#else
+#define DEF(x) .def = NULL
+#endif
 
-const char cli_help_diff[] =
-    "usage: vmxaudit diff --backend bochs|kvm [--cpu MODEL] [--model sdm|bochs-2.7]\n"
-    "                     (--cases DIR | --generate N --seed S) --out DIR [--budget TIME]\n"
-    "                     [--resume] [--batch N] [--timeout SECONDS] [--minimize N]\n"
-    "                     [--max-runs N]\n"
-    "       vmxaudit diff --report --out DIR CAMPAIGN-DIR...\n"
-    "Runs cases on the oracle's CPU and compares each observation (outcome, VM-instruction error,\n"
-    "exit reason, qualification) with the engine's prediction for the layout as executed; the\n"
-    "oracle's own words for the failed check (Bochs's log) are recorded with each mismatch.\n"
-    "Cases come from a folder (*.json cases, *.bin fuzz inputs) or are generated from a seed:\n"
-    "the bundled layouts repaired for the oracle's CPU, then mutated (one bit, boundary values,\n"
-    "control bits against the allowed settings, repair-then-flip, events, segments, MSR-load\n"
-    "lists, the entry environment), all memory inside the case arena.\n"
-    "The first N mismatches of each signature (--minimize, default 2; 0 = all) are minimized\n"
-    "(delta debugging toward the closest baseline, at most --max-runs oracle runs, default 64)\n"
-    "and written to DIR/mismatches/ as regression cases.  DIR/journal.jsonl records every batch\n"
-    "(fsync'd); after a kill, --resume continues without redoing or losing a case.  At the end\n"
-    "(and on Ctrl-C) a table of mismatch signatures and DIR/report.md (signatures, checks x\n"
-    "profiles coverage, throughput).  Nothing is written outside DIR.\n"
-    "--budget TIME: stop starting batches after TIME (600, 90s, 10m, 1h).\n"
-    "--batch N: cases per oracle run (default 200).  --timeout: per case (default 1 s).\n"
-    "--show I: print case I of the campaign (generated or from --cases) as JSON; run nothing.\n"
-    "--report: report.md in DIR for the campaigns named (a grid across their CPU models).\n"
-    "exit status: 0 no unexplained mismatch, 1 mismatches remain, 2 bad input, 3 backend not\n"
-    "             available here, 4 backend failed.\n";
+typedef struct diff_opts {
+    const char *backend, *cpu, *model, *cases, *out;
+    cli_uint generate, seed, batch, minimize, max_runs, show;
+    double budget, timeout;
+    bool resume, report;
+} diff_opts;
+#define O(f) .offset = offsetof(diff_opts, f)
+
+static const cli_option diff_options[] = {
+    { "backend", 0, CLI_TEXT, .values = "bochs|kvm", O(backend), .help = "the oracle" },
+    { "cpu", 0, CLI_TEXT, "MODEL", O(cpu), .help = "the Bochs CPU model (default corei7_skylake_x)" },
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, O(model),
+      .help = "the engine's model (default bochs-2.7 for Bochs, sdm for KVM)" },
+    { "cases", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(cases), .help = "the cases: *.json and *.bin in DIR" },
+    { "generate", 0, CLI_UINT, "N", .min = 1, .max = UINT64_MAX, O(generate), .help = "or N generated cases (with --seed)" },
+    { "seed", 0, CLI_UINT, "S", .max = UINT64_MAX, O(seed), .help = "the generator's seed" },
+    { "out", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(out),
+      .help = "the campaign's folder: journal, mismatches, report" },
+    { "budget", 0, CLI_TIME, "TIME", O(budget), .help = "stop starting batches after TIME (600, 90s, 10m, 1h)" },
+    { "resume", 0, CLI_FLAG, O(resume), .help = "continue the campaign in DIR where it stopped" },
+    { "batch", 0, CLI_UINT, "N", .min = 1, .max = 100000, DEF(VXA_CAMPAIGN_BATCH), O(batch),
+      .help = "cases per oracle run" },
+    { "timeout", 0, CLI_TIME, "SECONDS", DEF(VXA_CAMPAIGN_TIMEOUT_S), O(timeout), .help = "per case" },
+    { "minimize", 0, CLI_UINT, "N", .max = UINT64_MAX, DEF(VXA_CAMPAIGN_MINIMIZE), O(minimize),
+      .help = "minimize the first N mismatches of each signature (0: all)" },
+    { "max-runs", 0, CLI_UINT, "N", .min = 1, .max = UINT64_MAX, DEF(VXA_CAMPAIGN_MAX_RUNS), O(max_runs),
+      .help = "oracle runs per minimization" },
+    { "show", 0, CLI_UINT, "I", .max = UINT64_MAX, O(show),
+      .help = "print case I of the campaign (generated or from --cases) as JSON; run nothing" },
+    { "report", 0, CLI_FLAG, O(report),
+      .help = "report.md in DIR for the campaigns named (a grid across their CPU models)" },
+    { 0 } };
 
 #ifndef VXA_HAVE_ORACLES
-int cmd_diff(int argc, char **argv)
+static int run(const void *opts, int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, cli_help_diff)) return EXIT_OK;
-    fprintf(stderr, "vmxaudit diff: this vmxaudit was built without the oracle backends\n");
+    (void)opts, (void)argc, (void)argv;
     return EXIT_UNAVAILABLE;
 }
 #else
-#include "campaign.h"
-
-/* "600", "90s", "10m", "1h" -> seconds; -1 if malformed. */
-static double parse_time(const char *s)
+static int run(const void *opts, int argc, char **argv)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v < 0) return -1;
-    if (!*end || !strcmp(end, "s")) return v;
-    if (!strcmp(end, "m")) return v * 60;
-    if (!strcmp(end, "h")) return v * 3600;
-    return -1;
-}
-
-static bool parse_count(const char *s, unsigned long long *out)
-{
-    char *end;
-    if (!*s || *s == '-') return false;
-    *out = strtoull(s, &end, 10);
-    return !*end;
-}
-
-int cmd_diff(int argc, char **argv)
-{
-    if (cli_help_requested(argc, argv, cli_help_diff)) return EXIT_OK;
+    const diff_opts *o = opts;
     vxa_campaign_config c = { 0 };
-    c.minimize_per_signature = 2;
-    c.show = -1;
-    bool report = false, have_seed = false;
-    char **rest = calloc((size_t)argc, sizeof *rest);
-    int nrest = 0, rc = -1;
-    for (int i = 1; i < argc && rc < 0; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned long long n = 0;
-        if (!strcmp(a, "--resume")) c.resume = true;
-        else if (!strcmp(a, "--report")) report = true;
-        else if (a[0] == '-' && a[1] && !v) rc = cli_usage("diff", "option '%s' needs a value", a);
-        else if (!strcmp(a, "--backend")) c.backend = argv[++i];
-        else if (!strcmp(a, "--cpu")) c.cpu = argv[++i];
-        else if (!strcmp(a, "--model")) c.model = argv[++i];
-        else if (!strcmp(a, "--cases")) c.cases_dir = argv[++i];
-        else if (!strcmp(a, "--out")) c.out = argv[++i];
-        else if (!strcmp(a, "--generate")) {
-            if (!parse_count(argv[++i], &c.generate) || !c.generate) rc = cli_usage("diff", "--generate needs a count > 0, not '%s'", argv[i]);
-        } else if (!strcmp(a, "--seed")) {
-            if (!parse_count(argv[++i], &c.seed)) rc = cli_usage("diff", "--seed needs a number, not '%s'", argv[i]);
-            have_seed = true;
-        } else if (!strcmp(a, "--budget")) {
-            if ((c.budget_s = parse_time(argv[++i])) <= 0) rc = cli_usage("diff", "--budget: '%s' is not a time (600, 90s, 10m, 1h)", argv[i]);
-        } else if (!strcmp(a, "--timeout")) {
-            if ((c.timeout_s = parse_time(argv[++i])) <= 0) rc = cli_usage("diff", "--timeout: '%s' is not a time", argv[i]);
-        } else if (!strcmp(a, "--batch")) {
-            if (!parse_count(argv[++i], &n) || !n || n > 100000) rc = cli_usage("diff", "--batch needs 1..100000, not '%s'", argv[i]);
-            c.batch = (unsigned)n;
-        } else if (!strcmp(a, "--minimize")) {
-            if (!parse_count(argv[++i], &n)) rc = cli_usage("diff", "--minimize needs a count, not '%s'", argv[i]);
-            c.minimize_per_signature = (unsigned)n;
-        } else if (!strcmp(a, "--show")) {
-            if (!parse_count(argv[++i], &n)) rc = cli_usage("diff", "--show needs a case index, not '%s'", argv[i]);
-            c.show = (long long)n;
-        } else if (!strcmp(a, "--max-runs")) {
-            if (!parse_count(argv[++i], &n) || !n) rc = cli_usage("diff", "--max-runs needs a count > 0, not '%s'", argv[i]);
-            c.min_max_runs = (unsigned)n;
-        } else if (a[0] == '-' && a[1]) rc = cli_usage("diff", "unknown option '%s'", a);
-        else rest[nrest++] = argv[i];
-    }
-    if (rc >= 0) { free(rest); return rc; }
-    if (!c.out && c.show < 0) rc = cli_usage("diff", "missing --out DIR");
-    else if (report) rc = nrest ? vxa_campaign_report(c.out, rest, nrest) : cli_usage("diff", "--report needs CAMPAIGN-DIR...");
-    else if (nrest) rc = cli_usage("diff", "unexpected argument '%s'", rest[0]);
-    else if (c.backend && strcmp(c.backend, "bochs") && strcmp(c.backend, "kvm"))
-        rc = cli_usage("diff", "unknown backend '%s' (bochs, kvm)", c.backend);
-    else if (!c.resume && !c.backend) rc = cli_usage("diff", "missing --backend bochs|kvm");
-    else if (c.cases_dir && c.generate) rc = cli_usage("diff", "--cases and --generate exclude each other");
-    else if (!c.resume && !c.cases_dir && !c.generate) rc = cli_usage("diff", "missing --cases DIR or --generate N --seed S");
-    else if (c.generate && !have_seed && !c.resume) rc = cli_usage("diff", "--generate needs --seed S");
-    else {
-        c.progress = isatty(2);
-        rc = vxa_campaign_run(&c);
-    }
-    free(rest);
-    return rc;
+    c.backend = o->backend;
+    c.cpu = o->cpu;
+    c.model = o->model;
+    c.cases_dir = o->cases;
+    c.out = o->out;
+    c.generate = o->generate.v;
+    c.seed = o->seed.v;
+    c.budget_s = o->budget;
+    c.resume = o->resume;
+    c.batch = (unsigned)o->batch.v;
+    c.timeout_s = o->timeout;
+    c.minimize_per_signature = (unsigned)o->minimize.v;
+    c.min_max_runs = (unsigned)o->max_runs.v;
+    c.show = o->show.set ? (long long)o->show.v : -1;
+    if (!c.out && c.show < 0) return cli_usage("diff", "missing --out DIR");
+    if (o->report) return argc ? vxa_campaign_report(c.out, argv, argc) : cli_usage("diff", "--report needs CAMPAIGN-DIR...");
+    if (argc) return cli_usage("diff", "unexpected argument '%s'", argv[0]);
+    if (!c.resume && !c.backend) return cli_usage("diff", "missing --backend bochs|kvm");
+    if (c.cases_dir && c.generate) return cli_usage("diff", "--cases and --generate exclude each other");
+    if (!c.resume && !c.cases_dir && !c.generate) return cli_usage("diff", "missing --cases DIR or --generate N --seed S");
+    if (c.generate && !o->seed.set && !c.resume) return cli_usage("diff", "--generate needs --seed S");
+    c.progress = isatty(2);
+    return vxa_campaign_run(&c);
 }
 #endif
+
+const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...",
+    "differential campaign: engine vs oracle, journaled, minimized",
+    .description =
+    "Runs cases on the oracle's CPU and compares each observation (outcome, VM-instruction error,\n"
+    "exit reason, qualification) with the engine's prediction for the layout as executed; the\n"
+    "oracle's own words for the failed check (Bochs's log) are recorded with each mismatch.\n"
+    "Cases come from a folder (--cases: *.json cases, *.bin fuzz inputs) or are generated from a\n"
+    "seed (--generate N --seed S): the bundled layouts repaired for the oracle's CPU, then\n"
+    "mutated (one bit, boundary values, control bits against the allowed settings,\n"
+    "repair-then-flip, events, segments, MSR-load lists, the entry environment), all memory\n"
+    "inside the case arena.\n"
+    "The first --minimize mismatches of each signature are minimized (delta debugging toward the\n"
+    "closest baseline, at most --max-runs oracle runs) and written to DIR/mismatches/ as\n"
+    "regression cases.  DIR/journal.jsonl records every batch (fsync'd); after a kill, --resume\n"
+    "continues without redoing or losing a case.  At the end (and on Ctrl-C) a table of mismatch\n"
+    "signatures and DIR/report.md (signatures, checks x profiles coverage, throughput).  Nothing\n"
+    "is written outside DIR.\n",
+    .exit_status = "0 no unexplained mismatch, 1 mismatches remain, 2 bad input, 3 backend not\n"
+                   "             available here, 4 backend failed.",
+    .options = diff_options, .size = sizeof(diff_opts), .max_args = -1, .complete_args = CLI_C_DIR,
+    .unavailable = VXA_UNLESS_ORACLES, .run = run };

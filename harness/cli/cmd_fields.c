@@ -1,11 +1,7 @@
 /* cmd_fields.c — `vmxaudit fields`: the VMCS field catalogue (SDM Appendix B). */
+#include <stddef.h>
 #include <string.h>
 #include "cli.h"
-
-const char cli_help_fields[] =
-    "usage: vmxaudit fields [--format text|json] [--profile P]\n"
-    "Lists every VMCS field: encoding, canonical name, width, kind, and the capability that makes\n"
-    "it exist.  With --profile, adds whether the field exists on that CPU (VMWRITE error 12 if not).\n";
 
 static const char *const widths[] = { "16", "64", "32", "natural" };
 static const char *const kinds[] = { "control", "read-only", "guest", "host" };
@@ -23,17 +19,20 @@ static void gate_text(const vxa_field_info *fi, char *buf, size_t n)
     if (!buf[0]) snprintf(buf, n, "always");
 }
 
-int cmd_fields(int argc, char **argv)
+typedef struct fields_opts { const char *format, *profile; } fields_opts;
+
+static const cli_option fields_options[] = {
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", .offset = offsetof(fields_opts, format),
+      .help = "text for people, json for tools" },
+    { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, .offset = offsetof(fields_opts, profile),
+      .help = "also say whether each field exists on this CPU (VMWRITE error 12 if not)" },
+    { 0 } };
+
+static int run(const void *opts, int argc, char **argv)
 {
-    const char *format = "text", *pname = NULL;
-    if (cli_help_requested(argc, argv, cli_help_fields)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "--profile") && i + 1 < argc) pname = argv[++i];
-        else return cli_usage("fields", "unexpected argument '%s'", argv[i]);
-    }
-    if (strcmp(format, "text") && strcmp(format, "json"))
-        return cli_usage("fields", "unknown format '%s' (text, json)", format);
+    const fields_opts *o = opts;
+    const char *format = o->format, *pname = o->profile;
+    (void)argc, (void)argv;
     vxa_profile p;
     if (pname) {
         vxa_error e;
@@ -64,3 +63,10 @@ int cmd_fields(int argc, char **argv)
     if (json) printf("]\n");
     return EXIT_OK;
 }
+
+const cli_command cli_cmd_fields = { "fields", NULL, "list the VMCS field catalogue",
+    .description =
+    "Lists every VMCS field: encoding, canonical name, width, kind, and the capability that makes\n"
+    "it exist.\n",
+    .exit_status = "0, or 2 for bad input.",
+    .options = fields_options, .size = sizeof(fields_opts), .run = run };

@@ -1,24 +1,13 @@
 /* cmd_import.c — `vmxaudit import` (a hypervisor's VMCS dump -> case) and `vmxaudit profile
  * import` (capability-MSR dumps -> profile).  What a dump lacks is reported, never made up. */
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "vmxaudit/import.h"
 
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
-
-const char cli_help_import[] =
-    "usage: vmxaudit import --format kvm-dmesg|xen FILE|- --profile P [-o OUT] [--name NAME]\n"
-    "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
-    "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...,\n"
-    "timestamps and prefixes allowed), xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg').\n"
-    "If the text holds several dumps the last one is used.  P is the CPU's profile (a bundled name\n"
-    "or a file, e.g. from 'vmxaudit profile import').  The case goes to OUT (default stdout).\n"
-    "Fields the dump does not print but the rules read are listed on stderr: they are absent\n"
-    "from the case and read as 0 in 'check'.  The dump's VM-exit reason and qualification are\n"
-    "kept in the case under \"import\", and the matching 'check --observed' line is suggested.\n"
-    "exit status: 0 imported, 2 bad input (file, line and what was expected on stderr).\n";
 
 static int write_out(const char *cmd, const char *outp, const char *text)
 {
@@ -62,26 +51,25 @@ static int case_profile(vxa_case *c, const char *p)
     return EXIT_OK;
 }
 
-int cmd_import(int argc, char **argv)
+typedef struct import_opts { const char *format, *profile, *output, *name; } import_opts;
+#define O(f) .offset = offsetof(import_opts, f)
+
+static const cli_option import_options[] = {
+    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen", .required = true, O(format),
+      .help = "the dump's format (MSR dumps: 'vmxaudit profile import')" },
+    { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, .required = true, O(profile),
+      .help = "the CPU's profile: a bundled name, or a file from 'vmxaudit profile import'" },
+    { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
+      .help = "write the case to OUT (default: standard output)" },
+    { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the case's name (default: the dump's file name)" },
+    { 0 } };
+
+static int import_run(const void *opts, int argc, char **argv)
 {
-    const char *format = NULL, *path = NULL, *profile = NULL, *outp = NULL, *name = NULL;
-    if (cli_help_requested(argc, argv, cli_help_import)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
-        else if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("import", "unknown option '%s'", argv[i]);
-        else if (!path) path = argv[i];
-        else return cli_usage("import", "unexpected argument '%s'", argv[i]);
-    }
-    if (!format) return cli_usage("import", "missing --format kvm-dmesg|xen");
-    bool kvm = !strcmp(format, "kvm-dmesg"), xen = !strcmp(format, "xen");
-    if (!kvm && !xen) return cli_usage("import", "unknown format '%s' (kvm-dmesg, xen; MSR dumps: "
-                                       "'vmxaudit profile import')", format);
-    if (!path) return cli_usage("import", "missing FILE (the dump, or - for stdin)");
-    if (!profile) return cli_usage("import", "missing --profile P (the dump has no capability MSRs: "
-                                   "a bundled profile's name, or a file from 'vmxaudit profile import')");
+    const import_opts *o = opts;
+    const char *format = o->format, *path = argv[0], *profile = o->profile, *outp = o->output, *name = o->name;
+    (void)argc;
+    bool kvm = !strcmp(format, "kvm-dmesg");
     vxa_case c;
     vxa_case_init(&c);
     int rc = case_profile(&c, profile);
@@ -191,47 +179,50 @@ int cmd_import(int argc, char **argv)
     return rc;
 }
 
+const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dmesg) or Xen's VMCS dump",
+    .description =
+    "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
+    "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...,\n"
+    "timestamps and prefixes allowed), xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg').\n"
+    "If the text holds several dumps the last one is used.  The dump has no capability MSRs:\n"
+    "--profile gives the CPU's.  Fields the dump does not print but the rules read are listed on\n"
+    "stderr: they are absent from the case and read as 0 in 'check'.  The dump's VM-exit reason\n"
+    "and qualification are kept in the case under \"import\", and the matching 'check --observed'\n"
+    "line is suggested.\n",
+    .exit_status = "0 imported, 2 bad input (file, line and what was expected on stderr).",
+    .options = import_options, .size = sizeof(import_opts), .min_args = 1, .max_args = 1,
+    .complete_args = CLI_C_FILE, .run = import_run };
+
 /* ---- profile import ---- */
 
-const char cli_help_profile_import[] =
-    "usage: vmxaudit profile import --format windbg|msr-tools|msr-device FILE [--name NAME]\n"
-    "                               [--maxphyaddr N] [-o OUT]\n"
-    "Builds a capability profile from a dump of the CPU's IA32_VMX_* MSRs (0x480-0x493):\n"
-    "  windbg      WinDbg 'rdmsr 480' output: msr[480] = 00da0400`00000004\n"
-    "  msr-tools   a transcript of msr-tools' rdmsr ('$ sudo rdmsr -a 0x480' and its output\n"
-    "              lines; -d/-u decimal understood; with -a the CPUs must agree), or lines\n"
-    "              'INDEX VALUE' such as '0x480 0xda040000000004'\n"
-    "  msr-device  the Linux msr device: FILE defaults to /dev/cpu/0/msr (modprobe msr; root);\n"
-    "              --msr-path FILE reads another (any file read at offset = MSR index)\n"
-    "MSRs the dump lacks stay 'not captured' (rules that need them are undetermined).  MAXPHYADDR\n"
-    "is not an MSR: give it with --maxphyaddr (CPUID 80000008H:EAX[7:0]), else 52 is assumed.\n"
-    "The profile JSON goes to OUT (default stdout); use it with --profile FILE.\n"
-    "exit status: 0 imported, 2 bad input (file, line and what was expected on stderr).\n";
+typedef struct pimport_opts {
+    const char *format, *output, *name, *msr_path;
+    cli_uint maxphyaddr;
+} pimport_opts;
+#undef O
+#define O(f) .offset = offsetof(pimport_opts, f)
 
-int cmd_profile_import(int argc, char **argv)
+static const cli_option pimport_options[] = {
+    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device", .required = true, O(format),
+      .help = "the dump's format (see above)" },
+    { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the profile's name (default: the dump's file name)" },
+    { "maxphyaddr", 0, CLI_UINT, "N", .min = 32, .max = 52, .suggest = "36 39 46 48 52", O(maxphyaddr),
+      .help = "the CPU's physical-address width, CPUID 80000008H:EAX[7:0]" },
+    { "msr-path", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(msr_path),
+      .help = "msr-device: the file to read instead of /dev/cpu/0/msr" },
+    { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
+      .help = "write the profile to OUT (default: standard output)" },
+    { 0 } };
+
+static int pimport_run(const void *opts, int argc, char **argv)
 {
-    const char *format = NULL, *path = NULL, *outp = NULL, *name = NULL, *maxpa = NULL;
-    if (cli_help_requested(argc, argv, cli_help_profile_import)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
-        else if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
-        else if (!strcmp(argv[i], "--maxphyaddr") && i + 1 < argc) maxpa = argv[++i];
-        else if (!strcmp(argv[i], "--msr-path") && i + 1 < argc) path = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("profile import", "unknown option '%s'", argv[i]);
-        else if (!path) path = argv[i];
-        else return cli_usage("profile import", "unexpected argument '%s'", argv[i]);
-    }
-    if (!format) return cli_usage("profile import", "missing --format windbg|msr-tools|msr-device");
-    bool windbg = !strcmp(format, "windbg"), tools = !strcmp(format, "msr-tools"),
-         dev = !strcmp(format, "msr-device");
-    if (!windbg && !tools && !dev)
-        return cli_usage("profile import", "unknown format '%s' (windbg, msr-tools, msr-device)", format);
+    const pimport_opts *po = opts;
+    const char *format = po->format, *path = argc ? argv[0] : po->msr_path, *outp = po->output, *name = po->name;
+    bool windbg = !strcmp(format, "windbg"), dev = !strcmp(format, "msr-device");
+    if (argc && po->msr_path) return cli_usage("profile import", "give FILE or --msr-path, not both");
     if (!path && dev) path = "/dev/cpu/0/msr";
     if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
-    uint64_t mpa = 0;
-    if (maxpa && (vxa_parse_u64(maxpa, &mpa) || mpa < 32 || mpa > 52))
-        return cli_usage("profile import", "--maxphyaddr must be 32..52");
+    uint64_t mpa = po->maxphyaddr.set ? po->maxphyaddr.v : 0;
 
     vxa_profile p;
     vxa_msr_import info;
@@ -289,3 +280,20 @@ int cmd_profile_import(int argc, char **argv)
     if (!mpa) fprintf(stderr, "vmxaudit profile import: note: no --maxphyaddr: 52 is assumed\n");
     return rc;
 }
+
+const cli_command cli_cmd_profile_import = { "profile import", "FILE|-",
+    "a profile from WinDbg/msr-tools rdmsr output or the msr device",
+    .description =
+    "Builds a capability profile from a dump of the CPU's IA32_VMX_* MSRs (0x480-0x493):\n"
+    "  windbg      WinDbg 'rdmsr 480' output: msr[480] = 00da0400`00000004\n"
+    "  msr-tools   a transcript of msr-tools' rdmsr ('$ sudo rdmsr -a 0x480' and its output\n"
+    "              lines; -d/-u decimal understood; with -a the CPUs must agree), or lines\n"
+    "              'INDEX VALUE' such as '0x480 0xda040000000004'\n"
+    "  msr-device  the Linux msr device: FILE defaults to /dev/cpu/0/msr (modprobe msr; root);\n"
+    "              --msr-path FILE reads another (any file read at offset = MSR index)\n"
+    "MSRs the dump lacks stay 'not captured' (rules that need them are undetermined).  MAXPHYADDR\n"
+    "is not an MSR: give it with --maxphyaddr, else 52 is assumed.  Use the profile JSON with\n"
+    "--profile FILE.\n",
+    .exit_status = "0 imported, 2 bad input (file, line and what was expected on stderr).",
+    .options = pimport_options, .size = sizeof(pimport_opts), .max_args = 1,
+    .complete_args = CLI_C_FILE, .run = pimport_run };

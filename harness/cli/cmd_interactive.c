@@ -9,23 +9,12 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 #include "bitnames.h"
 #include "cli.h"
 #include "report_text.h"
-
-const char cli_help_interactive[] =
-    "usage: vmxaudit interactive [--profile P] [--layout L] [--save FILE] [--model sdm|bochs-2.7]\n"
-    "Asks for the CPU (a bundled profile, a profile file, or 'msrs' to type the IA32_VMX_* MSRs),\n"
-    "then for each VMCS field the rules need given the answers so far (secondary controls only\n"
-    "when 'activate secondary controls' is 1, the EPTP only with EPT, ...), in hex, with a default\n"
-    "from the known-good layout L (default linux64) shown in brackets.  Violations are printed as\n"
-    "soon as all their fields are answered.  Answers: a hex value (0x optional), empty = the\n"
-    "default, '?' = help on the field, '.' = the defaults for everything left.  End of input\n"
-    "(Ctrl-D, or the end of a pipe) also takes the defaults.  --save writes the answers as a case\n"
-    "for 'vmxaudit check'.\n"
-    "exit status: 0 the entry succeeds, 1 it fails, 2 bad input or usage.\n";
 
 typedef struct session {
     bool tty;           /* stdin is a terminal (else answers are echoed for a readable transcript) */
@@ -223,19 +212,26 @@ static bool relevant(const vxa_input *in0, vxa_vmcs *work, vxa_field f, uint64_t
     return rel;
 }
 
-int cmd_interactive(int argc, char **argv)
+typedef struct interactive_opts { const char *profile, *layout, *save, *model; } interactive_opts;
+#define O(f) .offset = offsetof(interactive_opts, f)
+
+static const cli_option interactive_options[] = {
+    { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, O(profile),
+      .help = "the CPU: a bundled profile or a file (else it is asked)" },
+    { "layout", 0, CLI_TEXT, "L", .complete = CLI_C_LAYOUT, .def = "linux64", O(layout),
+      .help = "the known-good layout the defaults come from (bundled name or file)" },
+    { "save", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(save),
+      .help = "write the answers as a case for 'vmxaudit check'" },
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, .def = "sdm", O(model),
+      .help = "the rules to audit against" },
+    { 0 } };
+
+static int run(const void *opts, int argc, char **argv)
 {
-    const char *profile_arg = NULL, *layout = "linux64", *save = NULL, *model_name = "sdm";
-    if (cli_help_requested(argc, argv, cli_help_interactive)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile_arg = argv[++i];
-        else if (!strcmp(argv[i], "--layout") && i + 1 < argc) layout = argv[++i];
-        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
-        else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
-        else return cli_usage("interactive", "unexpected argument '%s'", argv[i]);
-    }
-    vxa_model model = vxa_model_by_name(model_name);
-    if (model == VXA_MODEL_COUNT) return cli_usage("interactive", "unknown model '%s'", model_name);
+    const interactive_opts *o = opts;
+    const char *profile_arg = o->profile, *layout = o->layout, *save = o->save;
+    (void)argc, (void)argv;
+    vxa_model model = vxa_model_by_name(o->model);
     session s = { isatty(0) != 0, false };
     vxa_error e;
 
@@ -408,3 +404,16 @@ int cmd_interactive(int argc, char **argv)
     vxa_case_free(&c);
     return rc;
 }
+
+const cli_command cli_cmd_interactive = { "interactive", NULL,
+    "the VMCS Auditor: asks for the CPU and the fields that matter",
+    .description =
+    "Asks for the CPU (a bundled profile, a profile file, or 'msrs' to type the IA32_VMX_* MSRs),\n"
+    "then for each VMCS field the rules need given the answers so far (secondary controls only\n"
+    "when 'activate secondary controls' is 1, the EPTP only with EPT, ...), in hex, with a default\n"
+    "from the known-good layout shown in brackets.  Violations are printed as soon as all their\n"
+    "fields are answered.  Answers: a hex value (0x optional), empty = the default, '?' = help on\n"
+    "the field, '.' = the defaults for everything left.  End of input (Ctrl-D, or the end of a\n"
+    "pipe) also takes the defaults.\n",
+    .exit_status = "0 the entry succeeds, 1 it fails, 2 bad input or usage.",
+    .options = interactive_options, .size = sizeof(interactive_opts), .run = run };

@@ -1,65 +1,52 @@
 /* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (design §7). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#ifdef VXA_HAVE_ORACLES
+#include "campaign.h"
+#define DEF(x) .def = CLI_STR(x)
+#else
+#define DEF(x) .def = NULL
+#endif
 
-const char cli_help_minimize[] =
-    "usage: vmxaudit minimize CASE --backend bochs|kvm [--cpu MODEL] [--model sdm|bochs-2.7]\n"
-    "                         [--max-runs N] [--timeout SECONDS] [-o FILE]\n"
-    "Runs CASE (JSON or binary) on the oracle; if the engine's prediction and the observation\n"
-    "differ, shrinks the case toward the closest bundled layout (repaired for the oracle's CPU)\n"
-    "by delta debugging (over the fields where it differs, then bit by bit inside the fields\n"
-    "that remain), keeping the mismatch signature (the engine's outcome class, the oracle's\n"
-    "outcome, error and exit reason).  Every step's candidates go to the oracle in one run.\n"
-    "Prints the oracle runs used and the fields changed from the baseline, and writes the\n"
-    "minimized case as a regression case (expect, expect_by_model, observed, origin) to FILE\n"
-    "(default: standard output).\n"
-    "exit status: 0 minimized, 1 CASE shows no mismatch, 2 bad input, 3 backend not available\n"
-    "             here, 4 backend failed.\n";
+typedef struct minimize_opts {
+    const char *backend, *cpu, *model, *output;
+    cli_uint max_runs;
+    double timeout;
+} minimize_opts;
+#define O(f) .offset = offsetof(minimize_opts, f)
+
+static const cli_option minimize_options[] = {
+    { "backend", 0, CLI_TEXT, .values = "bochs|kvm", .required = true, O(backend), .help = "the oracle" },
+    { "cpu", 0, CLI_TEXT, "MODEL", O(cpu), .help = "the Bochs CPU model (default corei7_skylake_x)" },
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, O(model),
+      .help = "the engine's model (default bochs-2.7 for Bochs, sdm for KVM)" },
+    { "max-runs", 0, CLI_UINT, "N", .min = 1, .max = UINT64_MAX, DEF(VXA_CAMPAIGN_MAX_RUNS), O(max_runs),
+      .help = "at most N oracle runs" },
+    { "timeout", 0, CLI_TIME, "SECONDS", .def = "1", O(timeout), .help = "per case" },
+    { "output", 'o', CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(output),
+      .help = "write the minimized case to FILE (default: standard output)" },
+    { 0 } };
 
 #ifndef VXA_HAVE_ORACLES
-int cmd_minimize(int argc, char **argv)
+static int run(const void *opts, int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, cli_help_minimize)) return EXIT_OK;
-    fprintf(stderr, "vmxaudit minimize: this vmxaudit was built without the oracle backends\n");
+    (void)opts, (void)argc, (void)argv;
     return EXIT_UNAVAILABLE;
 }
 #else
-#include "campaign.h"
 #include "journal.h"
 
-int cmd_minimize(int argc, char **argv)
+static int run(const void *opts, int argc, char **argv)
 {
-    if (cli_help_requested(argc, argv, cli_help_minimize)) return EXIT_OK;
-    const char *backend = NULL, *cpu = NULL, *model_name = NULL, *out = NULL, *path = NULL;
-    unsigned max_runs = 64;
-    double timeout = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (!strcmp(a, "--backend") && has) backend = argv[++i];
-        else if (!strcmp(a, "--cpu") && has) cpu = argv[++i];
-        else if (!strcmp(a, "--model") && has) model_name = argv[++i];
-        else if (!strcmp(a, "-o") && has) out = argv[++i];
-        else if (!strcmp(a, "--max-runs") && has) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v <= 0) return cli_usage("minimize", "--max-runs needs a count > 0, not '%s'", argv[i]);
-            max_runs = (unsigned)v;
-        } else if (!strcmp(a, "--timeout") && has) {
-            char *end;
-            timeout = strtod(argv[++i], &end);
-            if (*end || timeout <= 0) return cli_usage("minimize", "--timeout needs seconds, not '%s'", argv[i]);
-        } else if (a[0] == '-' && a[1]) return cli_usage("minimize", "unknown option or missing value '%s'", a);
-        else if (path) return cli_usage("minimize", "one CASE at a time ('%s', '%s')", path, a);
-        else path = a;
-    }
-    if (!path) return cli_usage("minimize", "missing CASE");
-    if (!backend) return cli_usage("minimize", "missing --backend bochs|kvm");
-    if (strcmp(backend, "bochs") && strcmp(backend, "kvm")) return cli_usage("minimize", "unknown backend '%s' (bochs, kvm)", backend);
+    const minimize_opts *o = opts;
+    const char *backend = o->backend, *cpu = o->cpu, *model_name = o->model, *out = o->output, *path = argv[0];
+    unsigned max_runs = (unsigned)o->max_runs.v;
+    double timeout = o->timeout;
+    (void)argc;
     if (!model_name) model_name = !strcmp(backend, "bochs") ? "bochs-2.7" : "sdm";
     vxa_model model = vxa_model_by_name(model_name);
-    if (model == VXA_MODEL_COUNT) return cli_usage("minimize", "unknown model '%s' (sdm, bochs-2.7)", model_name);
     vxa_case c;
     vxa_error e;
     if (vxa_load_case_file(path, &c, &e)) {
@@ -143,3 +130,18 @@ int cmd_minimize(int argc, char **argv)
     return rc;
 }
 #endif
+
+const cli_command cli_cmd_minimize = { "minimize", "CASE",
+    "shrink a mismatching case toward a known-good baseline",
+    .description =
+    "Runs CASE (JSON or binary) on the oracle; if the engine's prediction and the observation\n"
+    "differ, shrinks the case toward the closest bundled layout (repaired for the oracle's CPU)\n"
+    "by delta debugging (over the fields where it differs, then bit by bit inside the fields\n"
+    "that remain), keeping the mismatch signature (the engine's outcome class, the oracle's\n"
+    "outcome, error and exit reason).  Every step's candidates go to the oracle in one run.\n"
+    "Prints the oracle runs used and the fields changed from the baseline, and writes the\n"
+    "minimized case as a regression case (expect, expect_by_model, observed, origin).\n",
+    .exit_status = "0 minimized, 1 CASE shows no mismatch, 2 bad input, 3 backend not available\n"
+                   "             here, 4 backend failed.",
+    .options = minimize_options, .size = sizeof(minimize_opts), .min_args = 1, .max_args = 1,
+    .complete_args = CLI_C_FILE, .unavailable = VXA_UNLESS_ORACLES, .run = run };

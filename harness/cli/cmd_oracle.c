@@ -1,42 +1,72 @@
 /* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (design §6).  `probe` prints the
  * oracle CPU's capability profile; `run` executes cases there and compares each observation with
  * the engine's prediction for the layout as executed. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "cli.h"
 
-const char cli_help_oracle[] =
-    "usage: vmxaudit oracle probe --backend bochs|kvm [--cpu MODEL]\n"
-    "       vmxaudit oracle run --backend bochs|kvm [--cpu MODEL] [--model sdm|bochs-2.7]\n"
-    "                           [--timeout SECONDS] [--verbose] [--record DIR] CASE|DIR...\n"
-    "probe: boots the oracle and prints its CPU's capability profile (JSON) as RDMSR/CPUID read\n"
-    "       it inside the oracle.\n"
-    "run:   executes the cases (files, or folders of *.json) on the oracle's CPU and prints, per\n"
-    "       case, the observed outcome next to the engine's prediction for the layout as\n"
-    "       executed (the payload's harness fields replace the case's host RIP/RSP/CR0/CR3/CR4,\n"
-    "       host selectors and bases, exception bitmap and guest RIP/CR3, unless a rule the case\n"
-    "       breaks names them).  The default model is bochs-2.7 for Bochs, sdm for KVM.\n"
-    "       The payload also audits its live VMCS with the embedded engine right before each\n"
-    "       entry (the in-guest audit); a prediction that differs from the hosted one (outcome\n"
-    "       or violated checks) is shown as IN-GUEST DIFF.\n"
-    "backends: bochs (Debian's Bochs 2.7; --cpu is its model, default corei7_skylake_x),\n"
-    "          kvm (/dev/kvm with nested VMX on an Intel host).\n"
+typedef struct opts {
+    const char *backend, *cpu, *model, *record;
+    double timeout;
+    bool verbose;
+} opts;
+#define O(f) .offset = offsetof(opts, f)
+/* The options every oracle subcommand has. */
+#define ORACLE_OPTIONS \
+    { "backend", 0, CLI_TEXT, .values = "bochs|kvm", .required = true, O(backend), \
+      .help = "bochs (Debian's Bochs 2.7) or kvm (/dev/kvm with nested VMX on an Intel host)" }, \
+    { "cpu", 0, CLI_TEXT, "MODEL", O(cpu), .help = "the Bochs CPU model (default corei7_skylake_x)" }, \
+    { "timeout", 0, CLI_TIME, "SECONDS", O(timeout), .help = "per case (default: the backend's)" },
+
+static const cli_option probe_options[] = { ORACLE_OPTIONS { 0 } };
+static const cli_option run_options[] = {
+    ORACLE_OPTIONS
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, O(model),
+      .help = "the engine's model to compare with (default bochs-2.7 for Bochs, sdm for KVM)" },
+    { "verbose", 'v', CLI_FLAG, O(verbose), .help = "details for every case, not only the mismatches" },
+    { "record", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(record),
+      .help = "write every mismatching case to DIR as a regression case" },
+    { 0 } };
+
+const cli_command cli_cmd_oracle = { "oracle", .summary = "real VM entries (Bochs, KVM) compared with the engine",
+    .description =
+    "probe boots the oracle and prints its CPU's capability profile; run executes cases there\n"
+    "and compares each observation with the engine's prediction (see 'vmxaudit oracle run --help').\n" };
+
+static int probe_run(const void *o, int argc, char **argv);
+static int run_run(const void *o, int argc, char **argv);
+
+const cli_command cli_cmd_oracle_probe = { "oracle probe", NULL, "the oracle CPU's capability profile",
+    .description =
+    "Boots the oracle and prints its CPU's capability profile (JSON) as RDMSR/CPUID read it\n"
+    "inside the oracle.\n",
+    .exit_status = "0, 2 bad input, 3 backend not available here, 4 backend failed.",
+    .options = probe_options, .size = sizeof(opts), .run = probe_run, .unavailable = VXA_UNLESS_ORACLES };
+
+const cli_command cli_cmd_oracle_run = { "oracle run", "CASE|DIR...",
+    "run cases on the oracle's CPU and compare with the engine",
+    .description =
+    "Executes the cases (files, or folders of *.json) on the oracle's CPU and prints, per case,\n"
+    "the observed outcome next to the engine's prediction for the layout as executed (the\n"
+    "payload's harness fields replace the case's host RIP/RSP/CR0/CR3/CR4, host selectors and\n"
+    "bases, exception bitmap and guest RIP/CR3, unless a rule the case breaks names them).\n"
+    "The payload also audits its live VMCS with the embedded engine right before each entry (the\n"
+    "in-guest audit); a prediction that differs from the hosted one (outcome or violated checks)\n"
+    "is shown as IN-GUEST DIFF.\n"
     "--record DIR: every case whose observation differs from the model's prediction is written\n"
-    "       to DIR as a regression case: the layout as executed, `expect` (the sdm model),\n"
-    "       `expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend,\n"
-    "       CPU, version, outcome, harness fields, the oracle's own words) and `origin`.\n"
-    "exit status: 0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input,\n"
-    "             3 backend not available here,\n"
-    "             4 backend failed.\n";
+    "to DIR as a regression case: the layout as executed, `expect` (the sdm model),\n"
+    "`expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend, CPU,\n"
+    "version, outcome, harness fields, the oracle's own words) and `origin`.\n",
+    .exit_status = "0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input,\n"
+                   "             3 backend not available here, 4 backend failed.",
+    .options = run_options, .size = sizeof(opts), .min_args = 1, .max_args = -1,
+    .complete_args = CLI_C_FILE, .run = run_run, .unavailable = VXA_UNLESS_ORACLES };
 
 #ifndef VXA_HAVE_ORACLES
-int cmd_oracle(int argc, char **argv)
-{
-    if (cli_help_requested(argc, argv, cli_help_oracle)) return EXIT_OK;
-    fprintf(stderr, "vmxaudit oracle: this vmxaudit was built without the oracle backends\n");
-    return EXIT_UNAVAILABLE;
-}
+static int probe_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
+static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
 #else
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -53,12 +83,6 @@ int cmd_oracle(int argc, char **argv)
 #ifdef VXA_HAVE_KVM
 #include "kvm_oracle.h"
 #endif
-
-typedef struct opts {
-    const char *backend, *cpu, *model, *record;
-    double timeout;
-    bool verbose;
-} opts;
 
 static int probe_backend(const opts *o, struct vxa_oracle_probe *p, char *err, size_t n)
 {
@@ -228,7 +252,6 @@ static int do_run(const opts *o, char **paths, int npaths)
     for (int i = 0; i < npaths; i++) cli_case_files(paths[i], &files, &nfiles);
     if (!nfiles) return cli_usage("oracle", "no case files");
     vxa_model model = vxa_model_by_name(o->model);
-    if (model == VXA_MODEL_COUNT) return cli_usage("oracle", "unknown model '%s'", o->model);
 
     item *items = calloc(nfiles, sizeof *items);
     for (size_t i = 0; i < nfiles; i++) {
@@ -355,35 +378,26 @@ static int do_run(const opts *o, char **paths, int npaths)
     return mismatch || ldiff ? EXIT_NEGATIVE : EXIT_OK;
 }
 
-int cmd_oracle(int argc, char **argv)
+/* The defaults that depend on the backend. */
+static opts with_defaults(const opts *given)
 {
-    if (cli_help_requested(argc, argv, cli_help_oracle)) return EXIT_OK;
-    if (argc < 2) return cli_usage("oracle", "missing 'probe' or 'run'");
-    opts o = { NULL, NULL, NULL, NULL, 0, false };
-    char **rest = calloc((size_t)argc, sizeof *rest);
-    int nrest = 0;
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--backend") && i + 1 < argc) o.backend = argv[++i];
-        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) o.cpu = argv[++i];
-        else if (!strcmp(argv[i], "--model") && i + 1 < argc) o.model = argv[++i];
-        else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) o.timeout = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) o.verbose = true;
-        else if (!strcmp(argv[i], "--record") && i + 1 < argc) o.record = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) { free(rest); return cli_usage("oracle", "unknown option '%s'", argv[i]); }
-        else rest[nrest++] = argv[i];
-    }
-    if (!o.backend) { free(rest); return cli_usage("oracle", "missing --backend bochs|kvm"); }
-    if (strcmp(o.backend, "bochs") && strcmp(o.backend, "kvm")) {
-        free(rest);
-        return cli_usage("oracle", "unknown backend '%s' (bochs, kvm)", o.backend);
-    }
-    if (!o.cpu && !strcmp(o.backend, "bochs")) o.cpu = "corei7_skylake_x";
-    if (!o.model) o.model = !strcmp(o.backend, "bochs") ? "bochs-2.7" : "sdm";
-    int rc;
-    if (!strcmp(argv[1], "probe")) rc = nrest ? cli_usage("oracle", "probe takes no cases") : do_probe(&o);
-    else if (!strcmp(argv[1], "run")) rc = nrest ? do_run(&o, rest, nrest) : cli_usage("oracle", "run needs CASE|DIR");
-    else rc = cli_usage("oracle", "unknown subcommand '%s' (probe, run)", argv[1]);
-    free(rest);
-    return rc;
+    opts o = *given;
+    bool bochs = !strcmp(o.backend, "bochs");
+    if (!o.cpu && bochs) o.cpu = "corei7_skylake_x";
+    if (!o.model) o.model = bochs ? "bochs-2.7" : "sdm";
+    return o;
+}
+
+static int probe_run(const void *given, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    opts o = with_defaults(given);
+    return do_probe(&o);
+}
+
+static int run_run(const void *given, int argc, char **argv)
+{
+    opts o = with_defaults(given);
+    return do_run(&o, argv, argc);
 }
 #endif

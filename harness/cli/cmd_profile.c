@@ -1,19 +1,10 @@
 /* cmd_profile.c — `vmxaudit profile list|show`: the bundled capability profiles, decoded like
  * QEMU's vmxcap (allowed-0/allowed-1 per control bit, SDM Appendix A). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bitnames.h"
 #include "cli.h"
-
-const char cli_help_profile[] =
-    "usage: vmxaudit profile list\n"
-    "       vmxaudit profile show NAME|FILE [--format text|json]\n"
-    "       vmxaudit profile import --format windbg|msr-tools|msr-device FILE [-o OUT]\n"
-    "Lists the bundled CPU capability profiles, or decodes one: each VMX control with whether\n"
-    "the CPU allows it (yes), forces it (forced: must be 1), or does not support it (no),\n"
-    "honouring IA32_VMX_BASIC[55] (TRUE MSRs); then MISC, EPT/VPID, CR0/CR4 fixed bits and the\n"
-    "profile's inconsistencies.  'import' builds a profile from an MSR dump (see\n"
-    "'vmxaudit profile import --help').\n";
 
 static const char *const issue_text[] = {
     "allowed-0 setting not allowed as 1", "FIXED0 bit not in FIXED1",
@@ -148,36 +139,42 @@ static int show(const char *name, bool json)
     return EXIT_OK;
 }
 
-int cmd_profile(int argc, char **argv)
+const cli_command cli_cmd_profile = { "profile", .summary = "CPU capability profiles",
+    .description =
+    "Lists the bundled CPU capability profiles, decodes one, or builds one from an MSR dump.\n" };
+
+static int list_run(const void *opts, int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "import")) return cmd_profile_import(argc - 1, argv + 1);
-    if (cli_help_requested(argc, argv, cli_help_profile)) return EXIT_OK;
-    if (argc < 2) return cli_usage("profile", "missing 'list' or 'show NAME|FILE'");
-    if (!strcmp(argv[1], "list")) {
-        char **list = vxa_corpus_list("profiles");
-        for (char **l = list; *l; l++) {
-            vxa_profile p;
-            vxa_error e;
-            printf("%s\n", *l);
-            (void)p; (void)e;
-            free(*l);
-        }
-        free(list);
-        return EXIT_OK;
-    }
-    if (!strcmp(argv[1], "show")) {
-        bool json = false;
-        const char *name = NULL;
-        for (int i = 2; i < argc; i++) {
-            if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-                const char *f = argv[++i];
-                if (!strcmp(f, "json")) json = true;
-                else if (strcmp(f, "text")) return cli_usage("profile", "unknown format '%s'", f);
-            } else if (!name) name = argv[i];
-            else return cli_usage("profile", "unexpected argument '%s'", argv[i]);
-        }
-        if (!name) return cli_usage("profile", "show needs a profile name or file");
-        return show(name, json);
-    }
-    return cli_usage("profile", "unknown subcommand '%s' (list, show, import)", argv[1]);
+    (void)opts, (void)argc, (void)argv;
+    char **list = vxa_corpus_list("profiles");
+    for (char **l = list; *l; l++) printf("%s\n", *l);
+    vxa_corpus_list_free(list);
+    return EXIT_OK;
 }
+
+const cli_command cli_cmd_profile_list = { "profile list", NULL, "list the bundled CPU capability profiles",
+    .description = "Prints the name of every bundled profile, one a line (use them with --profile NAME).\n",
+    .exit_status = "0.", .run = list_run };
+
+typedef struct show_opts { const char *format; } show_opts;
+
+static const cli_option show_options[] = {
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", .offset = offsetof(show_opts, format),
+      .help = "text for people, json for tools" },
+    { 0 } };
+
+static int show_run(const void *opts, int argc, char **argv)
+{
+    (void)argc;
+    return show(argv[0], !strcmp(((const show_opts *)opts)->format, "json"));
+}
+
+const cli_command cli_cmd_profile_show = { "profile show", "NAME|FILE", "decode a profile's VMX capabilities",
+    .description =
+    "Decodes a profile (a bundled name or a file): each VMX control with whether the CPU allows\n"
+    "it (yes), forces it (forced: must be 1), or does not support it (no), honouring\n"
+    "IA32_VMX_BASIC[55] (TRUE MSRs); then MISC, EPT/VPID, CR0/CR4 fixed bits and the profile's\n"
+    "inconsistencies.\n",
+    .exit_status = "0, or 2 for bad input.",
+    .options = show_options, .size = sizeof(show_opts), .min_args = 1, .max_args = 1,
+    .complete_args = CLI_C_PROFILE, .run = show_run };

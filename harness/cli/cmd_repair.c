@@ -1,39 +1,35 @@
 /* cmd_repair.c — `vmxaudit repair CASE`: make a layout enter, changing only the fields that the
  * violated rules name; print what changed and write the repaired case with -o. */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include "cli.h"
 
-const char cli_help_repair[] =
-    "usage: vmxaudit repair CASE|- [-o OUT] [--format text|json] [--model sdm|bochs-2.7]\n"
-    "                       [--max-rounds N]\n"
-    "Iterates audit -> fix until the layout passes every control, host, guest and MSR-load rule\n"
-    "(at most N rounds, default 32), prints the fields it changed (old -> new) and writes the\n"
-    "repaired case to OUT.  Fields that no violated rule names are never touched.\n"
-    "exit status: 0 repaired (or already clean), 1 not repairable, 2 bad input.\n";
+typedef struct repair_opts {
+    const char *output, *format, *model;
+    cli_uint rounds;
+} repair_opts;
+#define O(f) .offset = offsetof(repair_opts, f)
 
-int cmd_repair(int argc, char **argv)
+static const cli_option repair_options[] = {
+    { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
+      .help = "write the repaired case to OUT (- = standard output)" },
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", O(format),
+      .help = "the changes as text for people, or json for tools" },
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, .def = "sdm", O(model),
+      .help = "the rules to repair against" },
+    { "max-rounds", 0, CLI_UINT, "N", .def = "32", .min = 0, .max = 1000, O(rounds),
+      .help = "at most N rounds of audit -> fix" },
+    { 0 } };
+
+static int run(const void *opts, int argc, char **argv)
 {
-    const char *path = NULL, *outp = NULL, *format = "text", *model_name = "sdm";
-    unsigned rounds = 32;
-    if (cli_help_requested(argc, argv, cli_help_repair)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
-        else if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "--model") && i + 1 < argc) model_name = argv[++i];
-        else if (!strcmp(argv[i], "--max-rounds") && i + 1 < argc) {
-            uint64_t v;
-            if (vxa_parse_u64(argv[++i], &v) || v > 1000) return cli_usage("repair", "bad --max-rounds");
-            rounds = (unsigned)v;
-        } else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("repair", "unknown option '%s'", argv[i]);
-        else if (!path) path = argv[i];
-        else return cli_usage("repair", "unexpected argument '%s'", argv[i]);
-    }
-    if (!path) return cli_usage("repair", "missing CASE");
-    bool json = !strcmp(format, "json");
-    if (!json && strcmp(format, "text")) return cli_usage("repair", "unknown format '%s'", format);
-    vxa_model model = vxa_model_by_name(model_name);
-    if (model == VXA_MODEL_COUNT) return cli_usage("repair", "unknown model '%s'", model_name);
+    const repair_opts *o = opts;
+    const char *path = argv[0], *outp = o->output;
+    unsigned rounds = (unsigned)o->rounds.v;
+    (void)argc;
+    bool json = !strcmp(o->format, "json");
+    vxa_model model = vxa_model_by_name(o->model);
     vxa_case c;
     vxa_error e;
     if (vxa_case_load(path, &c, &e)) { vxa_case_free(&c); return cli_input_error(&e); }
@@ -94,3 +90,13 @@ int cmd_repair(int argc, char **argv)
     vxa_case_free(&c);
     return ok ? EXIT_OK : EXIT_NEGATIVE;
 }
+
+const cli_command cli_cmd_repair = { "repair", "CASE|-",
+    "change the fields that violated rules name until the layout enters",
+    .description =
+    "Iterates audit -> fix until the layout passes every control, host, guest and MSR-load rule,\n"
+    "prints the fields it changed (old -> new) and writes the repaired case to OUT.  Fields that\n"
+    "no violated rule names are never touched.\n",
+    .exit_status = "0 repaired (or already clean), 1 not repairable, 2 bad input.",
+    .options = repair_options, .size = sizeof(repair_opts), .min_args = 1, .max_args = 1,
+    .complete_args = CLI_C_FILE, .run = run };

@@ -3,19 +3,10 @@
  * line "N passed, N failed" (design §5). */
 #include <dirent.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
-
-const char cli_help_test[] =
-    "usage: vmxaudit test [--quiet] CASE|DIR...\n"
-    "Replays every case (files, or folders of *.json, recursively) that has an `expect` or an\n"
-    "`expect_by_model` against the engine, for every model it records: the predicted outcome\n"
-    "must equal the expected one (result, exit reason, vector, and the error and qualification\n"
-    "sets), and the first violation must name the expected `fields`.  Cases without any\n"
-    "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed'.\n"
-    "exit status: 0 all pass, 1 a case fails, 2 bad input.\n";
-
 
 /* NULL if the prediction satisfies the expectation, else why not (in buf). */
 static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, size_t n)
@@ -43,18 +34,19 @@ static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, si
     return NULL;
 }
 
-int cmd_test(int argc, char **argv)
+typedef struct test_opts { bool quiet; } test_opts;
+
+static const cli_option test_options[] = {
+    { "quiet", 'q', CLI_FLAG, .offset = offsetof(test_opts, quiet), .help = "only the failures and the closing line" },
+    { 0 } };
+
+static int run(const void *opts, int argc, char **argv)
 {
-    bool quiet = false;
+    bool quiet = ((const test_opts *)opts)->quiet;
     char **files = NULL;
     size_t nfiles = 0;
-    if (cli_help_requested(argc, argv, cli_help_test)) return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) quiet = true;
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("test", "unknown option '%s'", argv[i]);
-        else cli_case_files(argv[i], &files, &nfiles);
-    }
-    if (!nfiles) return cli_usage("test", "missing CASE|DIR");
+    for (int i = 0; i < argc; i++) cli_case_files(argv[i], &files, &nfiles);
+    if (!nfiles) return cli_usage("test", "no case files in %s", argv[0]);
     unsigned passed = 0, failed = 0, skipped = 0;
     static vxa_report r;
     int rc = EXIT_OK;
@@ -97,3 +89,15 @@ int cmd_test(int argc, char **argv)
     printf("%u passed, %u failed\n", passed, failed);
     return failed ? EXIT_NEGATIVE : EXIT_OK;
 }
+
+const cli_command cli_cmd_test = { "test", "CASE|DIR...",
+    "replay cases with expectations (e.g. corpus/regressions)",
+    .description =
+    "Replays every case (files, or folders of *.json, recursively) that has an `expect` or an\n"
+    "`expect_by_model` against the engine, for every model it records: the predicted outcome\n"
+    "must equal the expected one (result, exit reason, vector, and the error and qualification\n"
+    "sets), and the first violation must name the expected `fields`.  Cases without any\n"
+    "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed'.\n",
+    .exit_status = "0 all pass, 1 a case fails, 2 bad input.",
+    .options = test_options, .size = sizeof(test_opts), .min_args = 1, .max_args = -1,
+    .complete_args = CLI_C_FILE, .run = run };

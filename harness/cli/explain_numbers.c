@@ -104,6 +104,20 @@ static const char *const exit_next[80] = {
            "  rasdaemon); the VMCS may be fine",
 };
 
+/* The numbers explained, as words for the completion: the i-th known one, NULL past the end. */
+static const char *nth(const char *const *t, unsigned n, unsigned i)
+{
+    static char buf[8];
+    for (unsigned k = 0; k < n; k++)
+        if (t[k] && !i--) {
+            snprintf(buf, sizeof buf, "%u", k);
+            return buf;
+        }
+    return NULL;
+}
+const char *cli_error_number(unsigned i) { return nth(errors, 29, i); }
+const char *cli_exit_number(unsigned i) { return nth(exits, 80, i); }
+
 static int list(const char *const *t, unsigned n, const char *what)
 {
     for (unsigned i = 0; i < n; i++)

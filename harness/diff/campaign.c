@@ -499,9 +499,9 @@ static void finish(const vxa_campaign_config *cfg, state *s)
 int vxa_campaign_run(const vxa_campaign_config *cfg_in)
 {
     vxa_campaign_config cfg = *cfg_in;
-    if (!cfg.batch) cfg.batch = 200;
-    if (cfg.timeout_s <= 0) cfg.timeout_s = 0.5;
-    if (!cfg.min_max_runs) cfg.min_max_runs = 64;
+    if (!cfg.batch) cfg.batch = VXA_CAMPAIGN_BATCH;
+    if (cfg.timeout_s <= 0) cfg.timeout_s = VXA_CAMPAIGN_TIMEOUT_S;
+    if (!cfg.min_max_runs) cfg.min_max_runs = VXA_CAMPAIGN_MAX_RUNS;
     static state s;
     memset(&s, 0, sizeof s);
     s.per_sig = cfg.minimize_per_signature;

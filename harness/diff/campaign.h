@@ -11,6 +11,12 @@
 #include "compare.h"
 #include "minimizer.h"
 
+/* The defaults (vmxaudit diff shows them in its --help). */
+#define VXA_CAMPAIGN_BATCH 200
+#define VXA_CAMPAIGN_TIMEOUT_S 0.5
+#define VXA_CAMPAIGN_MAX_RUNS 64
+#define VXA_CAMPAIGN_MINIMIZE 2
+
 typedef struct vxa_campaign_config {
     const char *backend, *cpu, *model;   /* model: "sdm", "bochs-2.7" (NULL: the backend's) */
     const char *cases_dir;               /* cases from here (*.json, *.bin), or: */
@@ -18,10 +24,10 @@ typedef struct vxa_campaign_config {
     const char *out;
     double budget_s;                     /* 0: none */
     bool resume;
-    unsigned batch;                      /* cases per oracle run (default 200) */
-    double timeout_s;                    /* per case (default 1) */
-    unsigned minimize_per_signature;     /* default 2; 0: every mismatch */
-    unsigned min_max_runs;               /* oracle runs per minimization (default 64) */
+    unsigned batch;                      /* cases per oracle run (0: VXA_CAMPAIGN_BATCH) */
+    double timeout_s;                    /* per case (0: VXA_CAMPAIGN_TIMEOUT_S) */
+    unsigned minimize_per_signature;     /* 0: every mismatch (vmxaudit diff: VXA_CAMPAIGN_MINIMIZE) */
+    unsigned min_max_runs;               /* oracle runs per minimization (0: VXA_CAMPAIGN_MAX_RUNS) */
     bool progress;                       /* a progress line on stderr */
     long long show;                      /* >= 0: print generated case `show` as JSON, run nothing */
 } vxa_campaign_config;

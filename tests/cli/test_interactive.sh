@@ -67,6 +67,6 @@ expect profile-option 0 'profile il-i9-12900k-alderlake' -- sh -c "\"$vx\" inter
 expect profile-option-bad 2 'no bundled profile' -- sh -c "\"$vx\" interactive --profile nope < /dev/null"
 expect layout-option 0 'GUEST_CR0 +\[0x' -- sh -c "\"$vx\" interactive --layout protected32 < /dev/null"
 expect help 0 'usage: vmxaudit interactive' -- "$vx" interactive --help
-expect bad-arg 2 "unexpected argument" -- "$vx" interactive --frob
+expect bad-arg 2 "unknown option '--frob'" -- "$vx" interactive --frob
 
 finish
