@@ -54,7 +54,7 @@ export PKG_CONFIG_LIBDIR="$cj/prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= VXA_
 cmake -S "$root" -B "$out/build" -DCMAKE_TOOLCHAIN_FILE="$root/.ci/mingw-w64-x86_64.cmake" \
   -DVMXAUDIT_ORACLES=OFF -DVMXAUDIT_TESTS=OFF -DVMXAUDIT_WERROR=ON -DCMAKE_EXE_LINKER_FLAGS=-static >/dev/null
 cmake --build "$out/build" --target vmxaudit-cli -j"${JOBS:-1}"
-exe="$out/build/vmxaudit.exe"
+exe="$out/build/bin/vmxaudit.exe"
 file "$exe" 2>/dev/null || true
 
 # The CLI tests under Wine: a wrapper makes "vmxaudit" run the .exe.

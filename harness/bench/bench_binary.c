@@ -77,7 +77,7 @@ static void measure(const vxa_bench_options *o, const char *name, bin_ctx *a, co
     snprintf(note, sizeof note, "\"inputs\":%u,\"what\":\"%s\"", a->n, what);
     bench_spec s = { name, "cases/s", 0, run_decode_audit, a, 0, false, note };
     if (a->n) bench_measure(o, &s);
-    else bench_gap(o, name, "cases/s", "no inputs (corpus/fuzz/audit not found)");
+    else bench_gap(o, name, "cases/s", "no inputs (corpus/fuzz/audit not found: set VMXAUDIT_CORPUS to the source's corpus/)");
 }
 
 void bench_binary(const vxa_bench_options *o, bench_inputs *in)
@@ -85,10 +85,10 @@ void bench_binary(const vxa_bench_options *o, bench_inputs *in)
     if (bench_selected(o, "binary/decode+audit/seeds")) {
         bin_ctx *a = calloc(1, sizeof *a);
         if (!a) abort();
-        const char *root = getenv("VMXAUDIT_CORPUS");
+        const char *root = getenv("VMXAUDIT_CORPUS");   /* the seeds are not installed data */
         char dir[4096];
-        snprintf(dir, sizeof dir, "%s/fuzz/audit", root ? root : VXA_BENCH_CORPUS);
-        load_dir(a, dir);
+        snprintf(dir, sizeof dir, "%s/fuzz/audit", root ? root : "");
+        if (root) load_dir(a, dir);
         measure(o, "binary/decode+audit/seeds", a, "corpus/fuzz/audit");
         release(a);
         free(a);

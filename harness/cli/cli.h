@@ -47,6 +47,8 @@ const char *col(const char *code);   /* "" unless colouring; codes: "1" bold, "3
 
 /* Prints an input error as "FILE:LINE:COL: PATH: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_input_error(const vxa_error *e);
+/* The bundled data ("profiles", "layouts") is missing: says where it was looked for; EXIT_USAGE. */
+int cli_no_data(const char *what);
 /* Usage error on stderr, "vmxaudit CMD: ...": returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends the case files `path` names (a file, or a folder searched for *.json) to *list. */

@@ -237,7 +237,16 @@ static int run(const void *opts, int argc, char **argv)
 
     /* The defaults: a known-good layout. */
     char *lpath = strchr(layout, '/') || strstr(layout, ".json") ? strdup(layout) : vxa_corpus_find("layouts", layout);
-    if (!lpath) return cli_usage("interactive", "no layout '%s' (bundled: linux64, protected32, realmode-ug)", layout);
+    if (!lpath) {
+        char **l = vxa_corpus_list("layouts"), names[1024] = "";
+        for (char **q = l; *q; q++) {
+            size_t len = strlen(names);
+            snprintf(names + len, sizeof names - len, "%s%s", q == l ? "" : ", ", *q);
+        }
+        vxa_corpus_list_free(l);
+        if (!names[0]) return cli_no_data("layouts");
+        return cli_usage("interactive", "no layout '%s' (bundled: %s)", layout, names);
+    }
     static vxa_case base;
     int rc = vxa_case_load(lpath, &base, &e);
     free(lpath);

@@ -147,14 +147,16 @@ static int list_run(const void *opts, int argc, char **argv)
 {
     (void)opts, (void)argc, (void)argv;
     char **list = vxa_corpus_list("profiles");
-    for (char **l = list; *l; l++) printf("%s\n", *l);
+    unsigned n = 0;
+    for (char **l = list; *l; l++, n++) printf("%s\n", *l);
     vxa_corpus_list_free(list);
+    if (!n) return cli_no_data("profiles");
     return EXIT_OK;
 }
 
 const cli_command cli_cmd_profile_list = { "profile list", NULL, "list the bundled CPU capability profiles",
     .description = "Prints the name of every bundled profile, one a line (use them with --profile NAME).\n",
-    .exit_status = "0.", .run = list_run };
+    .exit_status = "0, or 2 if the bundled profiles cannot be found.", .run = list_run };
 
 typedef struct show_opts { const char *format; } show_opts;
 

@@ -4,9 +4,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include <sys/stat.h>
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
+#include <windows.h>
+#endif
+
+#ifndef VXA_DATA_FROM_BIN
+#define VXA_DATA_FROM_BIN "../share/vmxaudit"
 #endif
 
 bool cli_colour;
@@ -60,6 +66,49 @@ const cli_command *const cli_commands[] = {
 };
 const unsigned cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 
+int cli_no_data(const char *what)
+{
+    const char *root = vxa_data_root();
+    if (root) fprintf(stderr, "vmxaudit: no bundled %s in %s\n", what, root);
+    else fprintf(stderr, "vmxaudit: the bundled %s are not installed: looked in %s next to the executable's "
+                 "folder, $VMXAUDIT_CORPUS and the configured data folder\n", what, VXA_DATA_FROM_BIN);
+    return EXIT_USAGE;
+}
+
+/* The folder of this executable (symbolic links resolved), or false. */
+static bool exe_dir(char *buf, size_t n, const char *argv0)
+{
+#ifdef _WIN32
+    DWORD l = GetModuleFileNameA(NULL, buf, (DWORD)n);
+    if (!l || l >= n) return false;
+#else
+    ssize_t l = readlink("/proc/self/exe", buf, n - 1);
+    if (l > 0) buf[l] = 0;
+    else if (argv0 && strchr(argv0, '/')) snprintf(buf, n, "%s", argv0);   /* no /proc */
+    else return false;
+#endif
+    char *sep = strrchr(buf, '/');
+#ifdef _WIN32
+    char *bs = strrchr(buf, '\\');
+    if (bs && (!sep || bs > sep)) sep = bs;
+#endif
+    if (!sep) return false;
+    *sep = 0;
+    return true;
+}
+
+/* The bundled data for the library: VXA_DATA_FROM_BIN (../share/vmxaudit) from the executable's
+ * folder, as `cmake --install` and the build tree lay it out; where that is missing the library
+ * looks in $VMXAUDIT_CORPUS, then in the configured data folder. */
+static void find_data(const char *argv0)
+{
+    char dir[900], root[1000];
+    struct stat st;
+    if (!exe_dir(dir, sizeof dir, argv0)) return;
+    snprintf(root, sizeof root, "%s/%s", dir, VXA_DATA_FROM_BIN);
+    if (stat(root, &st) == 0 && S_ISDIR(st.st_mode)) vxa_set_data_root(root);
+}
+
 int main(int argc, char **argv)
 {
 #ifdef _WIN32
@@ -72,6 +121,7 @@ int main(int argc, char **argv)
      * it off. */
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
     cli_colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+    find_data(argv[0]);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         cli_print_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

@@ -19,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 inc=(-I"$SRC/engine/include" -I"$SRC/engine/src" $(pkg-config --cflags libcjson 2>/dev/null))
-defs=(-D_POSIX_C_SOURCE=200809L -DVXA_LIBFUZZER -DVXA_SOURCE_CORPUS=\"\" -DVXA_DATADIR=\"/nonexistent\")
+defs=(-D_POSIX_C_SOURCE=200809L -DVXA_LIBFUZZER -DVXA_DATADIR=\"/nonexistent\")
 std=(-std=c11 -Wall -Wextra -Wno-missing-field-initializers)
 # Not instrumented for coverage (CMakeLists.txt says why): the binary decoder, the harness
 # helpers, the mutator.  The engine and codec get $CFLAGS as they are.

@@ -61,8 +61,15 @@ vxa_memory vxa_case_memory(const vxa_case *c);
 int vxa_profile_parse(const char *text, size_t len, const char *filename, vxa_profile *out,
                       char **name_out, vxa_error *err);
 int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out, vxa_error *err);
-/* Where bundled profiles and layouts are searched: $VMXAUDIT_CORPUS, the source tree's corpus/,
- * the installed data directory.  Returns the full path of corpus/<sub>/<name>.json, or NULL. */
+/* The bundled data (profiles/, layouts/) is in the folder the caller names: an embedder's, or
+ * the vmxaudit command's (next to its executable, ../share/vmxaudit).  Until one is set (or after
+ * vxa_set_data_root(NULL)): $VMXAUDIT_CORPUS, else the data folder configured when the library
+ * was built.  The library never looks in a source or build tree. */
+void vxa_set_data_root(const char *dir);
+/* The folder in use: the one set, else the first of $VMXAUDIT_CORPUS and the configured folder
+ * that exists; NULL if none does. */
+const char *vxa_data_root(void);
+/* The full path of <root>/<sub>/<name>.json, or NULL. */
 char *vxa_corpus_find(const char *sub, const char *name);
 /* The names of the bundled profiles (sorted, NULL-terminated; free with vxa_corpus_list_free). */
 char **vxa_corpus_list(const char *sub);

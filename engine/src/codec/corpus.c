@@ -1,33 +1,52 @@
-/* corpus.c — finding bundled profiles and layouts: $VMXAUDIT_CORPUS, the source tree, the
- * installed data directory, in that order. */
+/* corpus.c — finding the bundled profiles and layouts: in the folder the caller set
+ * (vxa_set_data_root), else $VMXAUDIT_CORPUS, else the data folder configured at build time. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "codec_internal.h"
 
-#ifndef VXA_SOURCE_CORPUS
-#define VXA_SOURCE_CORPUS ""
-#endif
 #ifndef VXA_DATADIR
 #define VXA_DATADIR "/usr/local/share/vmxaudit"
 #endif
 
+static char set_root[1024];
+
+void vxa_set_data_root(const char *dir)
+{
+    snprintf(set_root, sizeof set_root, "%s", dir ? dir : "");
+}
+
+/* The candidate roots in order; NULL past the end. */
 static const char *roots(unsigned i)
 {
+    if (set_root[0]) return i == 0 ? set_root : NULL;
     switch (i) {
     case 0: return getenv("VMXAUDIT_CORPUS");
-    case 1: return VXA_SOURCE_CORPUS;
-    case 2: return VXA_DATADIR;
+    case 1: return VXA_DATADIR;
     default: return NULL;
     }
 }
 
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *vxa_data_root(void)
+{
+    for (unsigned i = 0; i < 2; i++)
+        if (is_dir(roots(i))) return roots(i);
+    return NULL;
+}
+
 char *vxa_corpus_find(const char *sub, const char *name)
 {
-    char path[1024];
-    for (unsigned i = 0; i < 3; i++) {
+    char path[1400];
+    for (unsigned i = 0; i < 2; i++) {
         const char *r = roots(i);
         if (!r || !*r) continue;
         snprintf(path, sizeof path, "%s/%s/%s.json", r, sub, name);
@@ -40,8 +59,8 @@ static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, 
 
 char **vxa_corpus_list(const char *sub)
 {
-    char path[1024];
-    for (unsigned i = 0; i < 3; i++) {
+    char path[1400];
+    for (unsigned i = 0; i < 2; i++) {
         const char *r = roots(i);
         if (!r || !*r) continue;
         snprintf(path, sizeof path, "%s/%s", r, sub);
