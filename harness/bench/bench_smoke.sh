@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench_smoke.sh VXA-BENCH OUT.jsonl — runs the benchmarks once in quick mode (no timing
 # assertions) and checks the result is complete: every group present, one JSON object per line,
-# every measured benchmark with a positive median; and that bad usage exits 2.
+# every measured benchmark with a positive median; and that bad usage, and an --only that
+# selects nothing, exit 2.
 set -eu
 bench=$1 out=$2
 "$bench" --quick --json "$out" > /dev/null
@@ -16,4 +17,7 @@ grep -v '^{.*}$' "$out" && fail "a line of $out is not one JSON object"
 grep '"per_cpu_second":{"median":0,' "$out" && fail "a benchmark measured nothing"
 rc=0; "$bench" --reps 0 > /dev/null 2>&1 || rc=$?
 [ $rc = 2 ] || fail "--reps 0 exited $rc, not 2"
+rc=0; "$bench" --quick --only NO-SUCH-BENCHMARK > /dev/null 2> "$out.err" || rc=$?
+[ $rc = 2 ] && grep -q "no benchmark name contains 'NO-SUCH-BENCHMARK'" "$out.err" ||
+  fail "--only NO-SUCH-BENCHMARK exited $rc, not 2 with a message"
 echo "bench_smoke: $(grep -c '"bench"' "$out") results"

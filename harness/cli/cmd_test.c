@@ -85,6 +85,11 @@ static int run(const void *opts, int argc, char **argv)
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);
     if (rc == EXIT_USAGE) return rc;
+    if (!passed && !failed) {   /* nothing to do is bad usage (exit status 2) */
+        fprintf(stderr, "vmxaudit test: nothing to test: %u case%s without expectations (`expect`, "
+                "`expect_by_model`)\n", skipped, skipped == 1 ? "" : "s");
+        return EXIT_USAGE;
+    }
     if (skipped) printf("(%u cases without expectations skipped)\n", skipped);
     printf("%u passed, %u failed\n", passed, failed);
     return failed ? EXIT_NEGATIVE : EXIT_OK;
@@ -98,6 +103,6 @@ const cli_command cli_cmd_test = { "test", "CASE|DIR...",
     "must equal the expected one (result, exit reason, vector, and the error and qualification\n"
     "sets), and the first violation must name the expected `fields`.  Cases without any\n"
     "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed'.\n",
-    .exit_status = "0 all pass, 1 a case fails, 2 bad input.",
+    .exit_status = "0 all pass, 1 a case fails, 2 bad input or nothing to test (no case has an expectation).",
     .options = test_options, .size = sizeof(test_opts), .min_args = 1, .max_args = -1,
     .complete_args = CLI_C_FILE, .run = run };

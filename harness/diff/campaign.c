@@ -450,6 +450,7 @@ static cJSON *header_record(const vxa_campaign_config *cfg, const vxa_backend *b
     if (cfg->cases_dir) cJSON_AddStringToObject(h, "cases_dir", cfg->cases_dir);
     else cJSON_AddNumberToObject(h, "seed", (double)cfg->seed);
     cJSON_AddNumberToObject(h, "cases", (double)total);
+    cJSON_AddNumberToObject(h, "timeout_s", cfg->timeout_s);
     cJSON_AddStringToObject(h, "engine", VMXAUDIT_VERSION);
     return h;
 }

@@ -57,6 +57,8 @@ expect test-example 0 '1 passed, 0 failed' -- "$vx" test "$src/corpus/examples/b
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {}, "expect": {"result": "entered"}}' > "$tmp/wrong.json"
 expect test-wrong 1 'FAIL .*predicted VMfailValid' -- "$vx" test "$tmp/wrong.json"
 expect test-missing 2 'missing CASE' -- "$vx" test
+expect test-nothing 2 'nothing to test: [0-9]+ cases without expectations' -- "$vx" test "$src/corpus/layouts"
+expect_not test-nothing-no-tally 'passed'
 "$vx" oracle run >/dev/null 2>&1
 if [ $? -eq 3 ]; then   # built without the oracle backends (e.g. the sanitizer build)
   expect oracle-not-built 3 'built without the oracle backends' -- "$vx" oracle run --backend bochs x

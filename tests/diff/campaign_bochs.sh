@@ -17,6 +17,11 @@ cat run.out
 [ $rc -eq 0 ] || { echo "FAIL: exit $rc (unexplained mismatches for bochs-2.7)"; exit 1; }
 grep -q ' 0 mismatch' run.out || exit 1
 grep -q '^| bochs | tigerlake |' out/report.md || { echo "FAIL: report.md"; exit 1; }
+# The per-case timeout the campaign ran with (journal header) is the default diff --help shows.
+help_timeout=$("$vx" diff --help | sed -n 's/.*--timeout SECONDS .*(default \([0-9.]*\) s).*/\1/p')
+used_timeout=$(head -1 out/journal.jsonl | python3 -c 'import json, sys; print(json.load(sys.stdin)["timeout_s"])')
+python3 -c 'import sys; sys.exit(not (sys.argv[1] and float(sys.argv[1]) == float(sys.argv[2])))' "$help_timeout" "$used_timeout" ||
+  { echo "FAIL: diff --help says the per-case timeout defaults to '$help_timeout' s, the campaign used $used_timeout s"; exit 1; }
 [ "$(ls -A "$tmp" | sort | tr '\n' ' ')" = "out run.out " ] || { echo "FAIL: wrote outside --out"; ls -A; exit 1; }
 # minimize: under the sdm model Bochs's extra check is a mismatch; the case carries 3 changes
 # from the baseline (CS selector RPL, DR7, TSC offset), the minimizer keeps the one that matters.
