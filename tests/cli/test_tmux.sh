@@ -3,15 +3,13 @@
 # keys typed with send-keys, the screen read with capture-pane.  Checks that prompts wait for
 # the answer, a violation appears on screen right after the answer that makes it certain,
 # colour is used on a terminal (and not with NO_COLOR), and '.' finishes and saves the case.
-# Skips (exit 77, "SKIP" on stdout) where tmux is not installed.
+# Skips (exit 77, "SKIP" on stdout) where tmux is not installed; fails there under CI=true.
 # usage: test_tmux.sh VMXAUDIT SOURCE_DIR
 set -u
 vx=$1
 src=$2
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "SKIP test_tmux: tmux is not installed (apt-get install tmux)"
-  exit 77
-fi
+. "$(dirname "$0")/../skip.sh"
+command -v tmux >/dev/null 2>&1 || skip_missing tmux "test_tmux: tmux is not installed"
 . "$(dirname "$0")/lib.sh"
 sock="$tmp/tmux.sock"
 T() { tmux -S "$sock" "$@"; }

@@ -4,6 +4,7 @@
 # --out; `vmxaudit minimize` shrinks a real sdm-model mismatch (Bochs's extra CS.RPL check) to
 # one field.  usage: campaign_bochs.sh VMXAUDIT SOURCE_DIR   (exit 77: Bochs not available)
 set -u
+. "$(dirname "$0")/../skip.sh"
 vx=$1
 src=$2
 export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
@@ -13,7 +14,7 @@ cd "$tmp"
 "$vx" diff --backend bochs --cpu tigerlake --model bochs-2.7 --generate 400 --seed 5 --out out > run.out 2>&1
 rc=$?
 cat run.out
-[ $rc -eq 3 ] && { echo "SKIP: Bochs is not available here"; exit 77; }
+[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
 [ $rc -eq 0 ] || { echo "FAIL: exit $rc (unexplained mismatches for bochs-2.7)"; exit 1; }
 grep -q ' 0 mismatch' run.out || exit 1
 grep -q '^| bochs | tigerlake |' out/report.md || { echo "FAIL: report.md"; exit 1; }

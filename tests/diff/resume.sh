@@ -4,6 +4,7 @@
 # exactly once (none redone, none lost), and the verdicts equal those of a campaign that was
 # never killed.  usage: resume.sh VMXAUDIT SOURCE_DIR   (exit 77: Bochs not available here)
 set -u
+. "$(dirname "$0")/../skip.sh"
 vx=$1
 export VMXAUDIT_CORPUS="$2/corpus" NO_COLOR=1
 tmp=$(mktemp -d)
@@ -11,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=800
 "$vx" diff --backend bochs --generate $n --seed 11 --batch 40 --out "$tmp/whole" > "$tmp/whole.out" 2>&1
 rc=$?
-[ $rc -eq 3 ] && { echo "SKIP: Bochs is not available here"; exit 77; }
+[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
 [ $rc -le 1 ] || { cat "$tmp/whole.out"; exit 1; }
 "$vx" diff --backend bochs --generate $n --seed 11 --batch 40 --out "$tmp/killed" > "$tmp/k.out" 2>&1 &
 pid=$!

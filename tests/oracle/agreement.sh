@@ -6,6 +6,7 @@
 # in-guest audit's test on the whole Bochs test batch too (live_audit.sh: a faster subset).
 # usage: agreement.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
 set -u
+. "$(dirname "$0")/../skip.sh"
 vx=$1
 tc=$2
 src=$3
@@ -19,6 +20,6 @@ mkdir "$tmp/checks"
 rc=$?
 grep -E '^DIFF' -A12 "$tmp/out" | head -80
 tail -n 1 "$tmp/out"
-[ $rc -eq 3 ] && { echo "SKIP: Bochs is not available here"; exit 77; }
+[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
 [ $rc -eq 0 ] || exit 1
 grep -q ' 0 differ' "$tmp/out"

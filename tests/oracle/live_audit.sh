@@ -7,6 +7,7 @@
 # corpus (the cases where Bochs deviates from the SDM).
 # usage: live_audit.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
 set -u
+. "$(dirname "$0")/../skip.sh"
 vx=$1
 tc=$2
 src=$3
@@ -30,7 +31,7 @@ run() {
     "$vx" oracle run --backend bochs --cpu corei7_skylake_x --model "$model" --timeout 0.5 "$@" \
         > "$tmp/out" 2>&1
     rc=$?
-    [ $rc -eq 3 ] && { tail -n 1 "$tmp/out"; echo "SKIP: Bochs is not available here"; exit 77; }
+    [ $rc -eq 3 ] && { tail -n 1 "$tmp/out"; skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"; }
     grep -A2 'IN-GUEST DIFF' "$tmp/out" | head -40
     line=$(tail -n 1 "$tmp/out")
     echo "$model: $line"
