@@ -78,6 +78,25 @@ if [ $? -ne 3 ]; then
   expect bench-bad 2 "unknown option '--frobnicate'" -- "$vx" bench --frobnicate
 fi
 
+# options (getopt_long from each command's table): --opt=value, options after the arguments,
+# short forms; an unknown option, a missing value or a value outside the allowed set exits 2
+# naming the option
+bp0="$src/corpus/examples/broken-blue-pill.json"
+expect opt-equals 1 '"error":[[:space:]]*\[7, 8\]' -- "$vx" check --format=json "$bp0"
+expect opt-after-args 1 '^VMfailValid' -- "$vx" check "$bp0" -q
+expect opt-double-dash 2 "cannot open" -- "$vx" check -- --nope.json
+expect opt-unknown 2 "vmxaudit check: unknown option '--frob'" -- "$vx" check --frob "$bp0"
+expect opt-missing-value 2 "option '--format' needs a value \(text\|json\)" -- "$vx" check "$bp0" --format
+expect opt-flag-value 2 "option '--quiet' takes no value" -- "$vx" check --quiet=yes "$bp0"
+expect opt-bad-class 2 "--class: unknown class 'nope' \(vmxon, instruction," -- "$vx" checks --class nope
+expect opt-bad-number 2 "--max-rounds: 'many' is not a number" -- "$vx" repair --max-rounds many "$bp0"
+expect opt-out-of-range 2 "--max-rounds: 5000 is not in 0..1000" -- "$vx" repair --max-rounds 5000 "$bp0"
+expect opt-help-after-parse 0 'usage: vmxaudit checks' -- "$vx" checks --class host --help
+expect opt-extra-arg 2 "unexpected argument 'two'" -- "$vx" check one two
+expect group-missing 2 'missing subcommand \(list, show, import\)' -- "$vx" profile
+expect group-help 0 'usage: vmxaudit profile list' -- "$vx" profile --help
+expect help-command 0 'usage: vmxaudit profile show NAME\|FILE' -- "$vx" help profile show
+
 # bad input: exit 2, file, position and field named, no crash
 printf '{\n  "profile": "il-xeon-8180-skylake-sp",\n  "vmcs": { "GUEST_CR00": "0x1" }\n}\n' > "$tmp/typo.json"
 expect bad-field 2 'typo.json:3: vmcs.GUEST_CR00: unknown VMCS field .*did you mean GUEST_CR0' -- "$vx" check "$tmp/typo.json"
