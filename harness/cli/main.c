@@ -79,6 +79,7 @@ int cli_no_data(const char *what)
 static bool exe_dir(char *buf, size_t n, const char *argv0)
 {
 #ifdef _WIN32
+    (void)argv0;
     DWORD l = GetModuleFileNameA(NULL, buf, (DWORD)n);
     if (!l || l >= n) return false;
 #else

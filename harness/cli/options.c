@@ -259,11 +259,11 @@ int cli_run(const cli_command *cmd, int argc, char **argv)
                            : !strncmp(arg + 2, cmd->options[i].name, strlen(cmd->options[i].name)))
                     o = &cmd->options[i];
             char vb[512];
-            if (c == ':' && o)
+            if (o && o->type == CLI_FLAG && strchr(arg, '='))   /* glibc says '?', mingw-w64 ':' */
+                rc = cli_usage(cmd->name, "option '--%s' takes no value", o->name);
+            else if (c == ':' && o)
                 rc = cli_usage(cmd->name, "option '--%s' needs a value (%s)", o->name,
                                cli_option_metavar(o, vb, sizeof vb));
-            else if (o && o->type == CLI_FLAG && strchr(arg, '='))
-                rc = cli_usage(cmd->name, "option '--%s' takes no value", o->name);
             else if (optopt && optopt < 256)
                 rc = cli_usage(cmd->name, "unknown option '-%c'", optopt);
             else
