@@ -88,13 +88,20 @@ static const char *const rflags[22] = { [0] = "CF", [1] = "reserved-1", [2] = "P
     [6] = "ZF", [7] = "SF", [8] = "TF", [9] = "IF", [10] = "DF", [11] = "OF", [14] = "NT",
     [16] = "RF", [17] = "VM", [18] = "AC", [19] = "VIF", [20] = "VIP", [21] = "ID" };
 
-const char *regbit_name(const char *reg, unsigned bit)
+/* Segment access rights as the VMCS holds them (SDM 25.4.1, Table 25-2). */
+static const char *const ar[17] = { "Type", "Type", "Type", "Type", "S", "DPL", "DPL", "P",
+    [12] = "AVL", "L", "D/B", "G", "unusable" };
+
+const char *regbit_name(vxa_value_kind k, unsigned bit)
 {
-    if (!strcmp(reg, "CR0")) return bit < 32 ? cr0[bit] : NULL;
-    if (!strcmp(reg, "CR4")) return bit < 33 ? cr4[bit] : NULL;
-    if (!strcmp(reg, "EFER")) return bit < 12 ? efer[bit] : NULL;
-    if (!strcmp(reg, "RFLAGS")) return bit < 22 ? rflags[bit] : NULL;
-    return NULL;
+    switch (k) {
+    case VXA_VALUE_ACCESS_RIGHTS: return bit < 17 ? ar[bit] : NULL;
+    case VXA_VALUE_CR0: return bit < 32 ? cr0[bit] : NULL;
+    case VXA_VALUE_CR4: return bit < 33 ? cr4[bit] : NULL;
+    case VXA_VALUE_EFER: return bit < 12 ? efer[bit] : NULL;
+    case VXA_VALUE_RFLAGS: return bit < 22 ? rflags[bit] : NULL;
+    default: return NULL;
+    }
 }
 
 vxa_word control_word_of(vxa_field f)

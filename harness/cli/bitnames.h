@@ -10,6 +10,7 @@ const bitname *bitnames_of(vxa_word w);
 const char *bitname_of(vxa_word w, unsigned bit);
 /* The control word a VMCS field holds (VXA_WORD_NONE for other fields). */
 vxa_word control_word_of(vxa_field f);
-/* Names of CR0/CR4/EFER/RFLAGS bits: reg is "CR0", "CR4", "EFER", "RFLAGS". */
-const char *regbit_name(const char *reg, unsigned bit);
+/* Names of the bits of a value of that kind: access rights, CR0, CR4, EFER, RFLAGS (NULL for
+ * other kinds and unnamed bits). */
+const char *regbit_name(vxa_value_kind k, unsigned bit);
 #endif

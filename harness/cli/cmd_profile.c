@@ -122,12 +122,13 @@ static int show(const char *name, bool json)
             printf("  %-45s %s\n", caps[i].n, (c >> caps[i].bit) & 1 ? "yes" : "no");
         printf("\n");
     }
-    static const struct { unsigned f0, f1; const char *reg; } fx[] = {
-        { VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, "CR0" }, { VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, "CR4" } };
+    static const struct { unsigned f0, f1; vxa_value_kind reg; } fx[] = {
+        { VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, VXA_VALUE_CR0 },
+        { VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, VXA_VALUE_CR4 } };
     for (unsigned k = 0; k < 2; k++) {
         if (!vxa_profile_has(&p, fx[k].f0) || !vxa_profile_has(&p, fx[k].f1)) continue;
         uint64_t f0 = p.msr[fx[k].f0], f1 = p.msr[fx[k].f1];
-        printf("%s%s in VMX operation%s\n  must be 1:", C_BOLD, fx[k].reg, C_RESET);
+        printf("%s%s in VMX operation%s\n  must be 1:", C_BOLD, vxa_value_kind_name(fx[k].reg), C_RESET);
         for (unsigned b = 0; b < 64; b++)
             if ((f0 >> b) & 1) printf(" %s", regbit_name(fx[k].reg, b) ? regbit_name(fx[k].reg, b) : "?");
         printf("\n  may be 1: ");

@@ -47,39 +47,15 @@ static bool decode(const uint8_t *data, size_t size, vxa_bin_case *c)
     return true;
 }
 
-/* ---- fields by kind (from the canonical names) ---- */
-enum { K_OTHER, K_PHYS, K_LINEAR, K_AR, K_LIMIT, K_SELECTOR, K_CONTROL };
-static uint8_t kind[VXA_FIELD_COUNT];
-
-static bool has(const char *s, const char *sub) { return strstr(s, sub) != NULL; }
-static void classify(void)
-{
-    static bool done;
-    if (done) return;
-    done = true;
-    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
-        const char *n = vxa_field_get((vxa_field)f)->name;
-        uint8_t k = K_OTHER;
-        if (has(n, "AR_BYTES")) k = K_AR;
-        else if (has(n, "_LIMIT")) k = K_LIMIT;
-        else if (has(n, "_SELECTOR")) k = K_SELECTOR;
-        else if (has(n, "_CONTROL") && !has(n, "GUEST") && !has(n, "HOST")) k = K_CONTROL;
-        else if (has(n, "ADDR") || has(n, "BITMAP") || has(n, "POINTER") || has(n, "PDPTR") ||
-                 has(n, "PID_POINTER_TABLE") || has(n, "DIRECTORY") || has(n, "CR3"))
-            k = K_PHYS;
-        else if (has(n, "_BASE") || has(n, "RIP") || has(n, "RSP") || has(n, "ESP") || has(n, "EIP") ||
-                 has(n, "SSP") || has(n, "LINEAR"))
-            k = K_LINEAR;
-        kind[f] = k;
-    }
-}
+/* ---- fields by what their value is (fields.def VALUE column) ---- */
+static vxa_value_kind value_of(vxa_field f) { return (vxa_value_kind)vxa_field_get(f)->value; }
 
 static vxa_field random_field_of(const vxa_vmcs *v, int want_kind)
 {
     unsigned start = below(VXA_FIELD_COUNT);
     for (unsigned k = 0; k < VXA_FIELD_COUNT; k++) {
         unsigned f = (start + k) % VXA_FIELD_COUNT;
-        if ((want_kind < 0 || kind[f] == want_kind) && (vxa_is_set(v, (vxa_field)f) || want_kind >= 0))
+        if ((want_kind < 0 || value_of((vxa_field)f) == (vxa_value_kind)want_kind) && (vxa_is_set(v, (vxa_field)f) || want_kind >= 0))
             return (vxa_field)f;
     }
     return (vxa_field)start;
@@ -134,10 +110,10 @@ static void mut_boundary(vxa_bin_case *c)
 {
     vxa_field f = below(2) ? random_field_of(&c->vmcs, -1) : (vxa_field)below(VXA_FIELD_COUNT);
     uint64_t v = vxa_get(&c->vmcs, f), nv;
-    switch (kind[f]) {
-    case K_PHYS: nv = phys_boundary(c, v); break;
-    case K_LINEAR: nv = linear_boundary(c, v); break;
-    case K_LIMIT: { const uint64_t l[] = { 0, 0xfff, 0x1000, 0xffff, 0xfffff, 0x100000, 0xffffffff, 0xfffff000, 0x000fffff | (v & 0xfff00000) }; nv = PICK(l); break; }
+    switch (value_of(f)) {
+    case VXA_VALUE_PHYS_ADDR: nv = phys_boundary(c, v); break;
+    case VXA_VALUE_LINEAR_ADDR: nv = linear_boundary(c, v); break;
+    case VXA_VALUE_LIMIT: { const uint64_t l[] = { 0, 0xfff, 0x1000, 0xffff, 0xfffff, 0x100000, 0xffffffff, 0xfffff000, 0x000fffff | (v & 0xfff00000) }; nv = PICK(l); break; }
     default: nv = generic_boundary(v, width_bits(f));
     }
     vxa_set(&c->vmcs, f, nv);
@@ -479,7 +455,6 @@ static void mutate_one(vxa_bin_case *c)
 size_t fuzz_mutate(uint8_t *data, size_t size, size_t max, unsigned seed, fuzz_bytes_fn bytes)
 {
     rng = seed * 0x9e3779b97f4a7c15ull + 1;
-    classify();
     if (below(16) == 0 || !decode(data, size, &cs)) return bytes(data, size, max);
     /* one rule away from valid: repair, then one mutation */
     if (below(2)) repair(&cs);
@@ -493,7 +468,6 @@ size_t fuzz_crossover(const uint8_t *d1, size_t s1, const uint8_t *d2, size_t s2
                       size_t max, unsigned seed)
 {
     rng = seed * 0x9e3779b97f4a7c15ull + 7;
-    classify();
     if (!decode(d1, s1, &cs)) return 0;
     /* the second case's blobs are not kept (the first one's own the storage) */
     if (!vxa_bin_decode(d2, s2, &cs2)) return 0;

@@ -27,8 +27,23 @@ extern "C" {
 typedef enum vxa_width { VXA_W16, VXA_W64, VXA_W32, VXA_WN } vxa_width;   /* = encoding bits 14:13 */
 typedef enum vxa_kind { VXA_KIND_CTRL, VXA_KIND_RO, VXA_KIND_GUEST, VXA_KIND_HOST } vxa_kind; /* bits 11:10 */
 
+/* What a field's value is (fields.def VALUE column): what its bits mean to the rules, for
+ * reports (bit names), mutators (boundary values) and importers. */
+typedef enum vxa_value_kind {
+    VXA_VALUE_PLAIN,          /* a number, a bitmap, an MSR value: nothing more specific */
+    VXA_VALUE_PHYS_ADDR,      /* a physical address (with flags in its low bits for CR3/EPTP) */
+    VXA_VALUE_LINEAR_ADDR,    /* a linear address: canonical or 32-bit by mode */
+    VXA_VALUE_SELECTOR,       /* a segment selector: index, TI (bit 2), RPL (bits 1:0) */
+    VXA_VALUE_ACCESS_RIGHTS,  /* segment access rights as the VMCS holds them (25.4.1) */
+    VXA_VALUE_LIMIT,          /* a segment or descriptor-table limit */
+    VXA_VALUE_CONTROL,        /* a control word: vxa_field_control_word(), controls.def */
+    VXA_VALUE_CR0, VXA_VALUE_CR4, VXA_VALUE_EFER, VXA_VALUE_RFLAGS,   /* that register's bits */
+    VXA_VALUE_COUNT
+} vxa_value_kind;
+const char *vxa_value_kind_name(vxa_value_kind k);  /* "physical address", ...; NULL if out of range */
+
 typedef enum vxa_field {
-#define VXA_FIELD(name, enc, width, kind, gate) VXA_F_##name,
+#define VXA_FIELD(name, enc, width, kind, value, gate) VXA_F_##name,
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
     VXA_FIELD_COUNT,
@@ -48,6 +63,7 @@ typedef struct vxa_field_info {
     uint8_t kind;          /* vxa_kind */
     uint8_t gate_word[2];  /* vxa_word; VXA_WORD_NONE = no condition */
     uint8_t gate_bit[2];
+    uint8_t value;         /* vxa_value_kind */
 } vxa_field_info;
 
 const vxa_field_info *vxa_field_get(vxa_field f);                 /* NULL if out of range */
