@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "vmxaudit/vmxaudit.h"
+#include "vmxaudit/vmx_bits.h"
 
 static void encodings_unique_and_consistent(void **state)
 {
@@ -93,12 +94,69 @@ static void check_catalogue_consistent(void **state)
     }
 }
 
+/* The VALUE column: control words are exactly the fields controls.def names; a few kinds by SDM. */
+static void value_kinds(void **state)
+{
+    (void)state;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        const vxa_field_info *fi = vxa_field_get((vxa_field)f);
+        vxa_word w = vxa_field_control_word((vxa_field)f);
+        if ((fi->value == VXA_VALUE_CONTROL) != (w != VXA_WORD_NONE))
+            fail_msg("%s: VALUE column and controls.def disagree", fi->name);
+        if (w != VXA_WORD_NONE) assert_int_equal(vxa_word_get(w)->field, f);
+        assert_non_null(vxa_value_kind_name((vxa_value_kind)fi->value));
+    }
+    assert_int_equal(vxa_field_get(VXA_F_EXCEPTION_BITMAP)->value, VXA_VALUE_PLAIN);
+    assert_int_equal(vxa_field_get(VXA_F_CR3_TARGET_COUNT)->value, VXA_VALUE_PLAIN);
+    assert_int_equal(vxa_field_get(VXA_F_MSR_BITMAP)->value, VXA_VALUE_PHYS_ADDR);
+    assert_int_equal(vxa_field_get(VXA_F_GUEST_LINEAR_ADDRESS)->value, VXA_VALUE_LINEAR_ADDR);
+    assert_int_equal(vxa_field_get(VXA_F_HOST_TR_SELECTOR)->value, VXA_VALUE_SELECTOR);
+    assert_int_equal(vxa_field_get(VXA_F_GUEST_TR_AR_BYTES)->value, VXA_VALUE_ACCESS_RIGHTS);
+    assert_int_equal(vxa_field_get(VXA_F_GUEST_IDTR_LIMIT)->value, VXA_VALUE_LIMIT);
+    assert_int_equal(vxa_field_get(VXA_F_HOST_CR4)->value, VXA_VALUE_CR4);
+    assert_null(vxa_value_kind_name(VXA_VALUE_COUNT));
+}
+
+/* controls.def against the SDM: the default1 classes (Appendix A.2, written out here
+ * independently), the rows in word and bit order, lookups. */
+static void controls_table(void **state)
+{
+    (void)state;
+    assert_int_equal(vxa_word_default1(VXA_WORD_PIN), 0x16);          /* bits 1, 2, 4 */
+    assert_int_equal(vxa_word_default1(VXA_WORD_PROC), 0x0401e172);   /* 1, 4-6, 8, 13-16, 26 */
+    assert_int_equal(vxa_word_default1(VXA_WORD_EXIT), 0x36dff);      /* 0-8, 10, 11, 13, 14, 16, 17 */
+    assert_int_equal(vxa_word_default1(VXA_WORD_ENTRY), 0x11ff);      /* 0-8, 12 */
+    assert_int_equal(vxa_word_default1(VXA_WORD_PROC2), 0);
+    assert_int_equal(vxa_word_default1(VXA_WORD_BASIC), 0);
+    assert_null(vxa_word_get(VXA_WORD_NONE));
+    assert_null(vxa_word_get(VXA_WORD_BASIC));
+    assert_string_equal(vxa_word_name(VXA_WORD_BASIC), "basic");
+    assert_int_equal(vxa_word_get(VXA_WORD_PROC3)->msr, VXA_MSR_PROCBASED_CTLS3);
+    assert_int_equal(vxa_field_control_word(VXA_F_VM_FUNCTION_CONTROL), VXA_WORD_VMFUNC);
+    assert_int_equal(vxa_field_control_word(VXA_F_GUEST_CR0), VXA_WORD_NONE);
+    const vxa_control_info *prev = NULL;
+    for (unsigned i = 0; i < VXA_CONTROL_COUNT; i++) {
+        const vxa_control_info *ci = vxa_control_get(i);
+        assert_non_null(ci->name);
+        if (prev && (ci->word < prev->word || (ci->word == prev->word && ci->bit <= prev->bit)))
+            fail_msg("controls.def: %s_%s out of order", vxa_word_name((vxa_word)ci->word), ci->name);
+        assert_ptr_equal(vxa_control_find((vxa_word)ci->word, ci->bit), ci);
+        assert_true(!ci->display == !strncmp(ci->name, "RESERVED_", 9));
+        assert_int_equal(ci->default1, (vxa_word_default1((vxa_word)ci->word) >> ci->bit) & 1);
+        prev = ci;
+    }
+    assert_null(vxa_control_get(VXA_CONTROL_COUNT));
+    assert_string_equal(vxa_control_find(VXA_WORD_PIN, VXA_PIN_NMI_EXITING)->display, "NMI exiting");
+    assert_null(vxa_control_find(VXA_WORD_PROC2, 29));   /* reserved, not default1 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(encodings_unique_and_consistent), cmocka_unit_test(lookups_both_ways),
         cmocka_unit_test(well_known_fields_present), cmocka_unit_test(widths_mask_values),
-        cmocka_unit_test(check_catalogue_consistent),
+        cmocka_unit_test(check_catalogue_consistent), cmocka_unit_test(value_kinds),
+        cmocka_unit_test(controls_table),
     };
     return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
 }

@@ -357,10 +357,10 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
     c->reads = in->reads;
     c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
     c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
-    c->proc2 = proc(c, PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
-    c->proc3 = proc(c, PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
+    c->proc2 = proc(c, VXA_PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
+    c->proc3 = proc(c, VXA_PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
     c->exit = (uint32_t)FV(c, VM_EXIT_CONTROLS);
-    c->exit2 = exitc(c, EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
+    c->exit2 = exitc(c, VXA_EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
     c->entry = (uint32_t)FV(c, VM_ENTRY_CONTROLS);
     out->nviolations = 0;
     out->nundetermined = 0;

@@ -84,20 +84,20 @@ int vxa_live_read_profile(const vxa_live_ops *ops, void *ctx, vxa_live_workspace
         for (unsigned i = VXA_MSR_TRUE_PINBASED_CTLS; i <= VXA_MSR_TRUE_ENTRY_CTLS; i++)
             read_msr(ops, ctx, ws, i);
     /* A.3.3: IA32_VMX_PROCBASED_CTLS2 iff IA32_VMX_PROCBASED_CTLS[63] = 1. */
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + PROC_ACTIVATE_SECONDARY) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + VXA_PROC_ACTIVATE_SECONDARY) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_PROCBASED_CTLS2);
     /* A.3.4: IA32_VMX_PROCBASED_CTLS3 iff IA32_VMX_PROCBASED_CTLS[49] = 1. */
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + PROC_ACTIVATE_TERTIARY) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + VXA_PROC_ACTIVATE_TERTIARY) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_PROCBASED_CTLS3);
     /* A.4.2: IA32_VMX_EXIT_CTLS2 iff IA32_VMX_EXIT_CTLS[63] = 1. */
-    if (msr_bit(ws, VXA_MSR_EXIT_CTLS, 32 + EXIT_ACTIVATE_SECONDARY) == 1)
+    if (msr_bit(ws, VXA_MSR_EXIT_CTLS, 32 + VXA_EXIT_ACTIVATE_SECONDARY) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_EXIT_CTLS2);
     /* A.10: IA32_VMX_EPT_VPID_CAP iff PROCBASED_CTLS2[33] ("enable EPT") or [37] ("enable
      * VPID"); A.11: IA32_VMX_VMFUNC iff PROCBASED_CTLS2[45] ("enable VM functions"). */
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + PROC2_ENABLE_EPT) == 1 ||
-        msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + PROC2_ENABLE_VPID) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + VXA_PROC2_ENABLE_EPT) == 1 ||
+        msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + VXA_PROC2_ENABLE_VPID) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_EPT_VPID_CAP);
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + PROC2_ENABLE_VMFUNC) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + VXA_PROC2_ENABLE_VMFUNC) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_VMFUNC);
 
     vxa_live_cpu cpu = ops->cpu;

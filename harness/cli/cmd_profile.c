@@ -21,19 +21,21 @@ static const char *const issue_text[] = {
     "advertised by another MSR but not captured",
     "IA32_VMX_BASIC not captured: read as BASIC[55] = BASIC[56] = 0 (no TRUE MSRs)" };
 
-static void word(const vxa_profile *p, vxa_word w, const char *title)
+static void word(const vxa_profile *p, vxa_word w)
 {
     uint64_t m1, a1;
     unsigned missing;
-    printf("%s%s%s\n", C_BOLD, title, C_RESET);
+    printf("%s%s%s\n", C_BOLD, vxa_word_get(w)->title, C_RESET);
     if (!vxa_allowed(p, w, &m1, &a1, &missing)) {
         printf("  %s(not captured: %s)%s\n", C_YELLOW, vxa_msr_name(missing), C_RESET);
         return;
     }
-    for (const bitname *b = bitnames_of(w); b->name; b++) {
+    for (unsigned i = 0; i < VXA_CONTROL_COUNT; i++) {
+        const vxa_control_info *b = vxa_control_get(i);
+        if (b->word != w || !b->display) continue;
         bool must = (m1 >> b->bit) & 1, may = (a1 >> b->bit) & 1;
         const char *s = must ? "forced" : may ? "yes" : "no";
-        printf("  %-45s %s%s%s\n", b->name, may ? C_GREEN : C_DIM, s, C_RESET);
+        printf("  %-45s %s%s%s\n", b->display, may ? C_GREEN : C_DIM, s, C_RESET);
     }
 }
 
@@ -87,14 +89,7 @@ static int show(const char *name, bool json)
         printf("  %-45s %s\n", "Skip deliver-error-code checks (BASIC[56])", (b >> 56) & 1 ? "yes" : "no");
         printf("\n");
     }
-    word(&p, VXA_WORD_PIN, "Pin-based VM-execution controls");
-    word(&p, VXA_WORD_PROC, "Primary processor-based VM-execution controls");
-    word(&p, VXA_WORD_PROC2, "Secondary processor-based VM-execution controls");
-    word(&p, VXA_WORD_PROC3, "Tertiary processor-based VM-execution controls");
-    word(&p, VXA_WORD_EXIT, "Primary VM-exit controls");
-    word(&p, VXA_WORD_EXIT2, "Secondary VM-exit controls");
-    word(&p, VXA_WORD_ENTRY, "VM-entry controls");
-    word(&p, VXA_WORD_VMFUNC, "VM-function controls");
+    for (unsigned w = VXA_WORD_NONE + 1; vxa_word_get((vxa_word)w); w++) word(&p, (vxa_word)w);
     if (vxa_profile_has(&p, VXA_MSR_MISC)) {
         uint64_t m = p.msr[VXA_MSR_MISC];
         printf("%sMiscellaneous data (IA32_VMX_MISC)%s\n", C_BOLD, C_RESET);

@@ -8,26 +8,12 @@
 const char *vxa_undet_text(unsigned reason);
 const char *cli_undet_text(unsigned reason) { return vxa_undet_text(reason); }
 
-
-/* The default1 class of each control word (SDM Appendix A.3-A.5): reserved bits that must be 1
- * unless the TRUE MSRs allow 0. */
-static uint64_t default1(vxa_word w)
-{
-    switch (w) {
-    case VXA_WORD_PIN: return 0x16;
-    case VXA_WORD_PROC: return 0x0401e172;
-    case VXA_WORD_EXIT: return 0x00036dff;
-    case VXA_WORD_ENTRY: return 0x000011ff;
-    default: return 0;
-    }
-}
-
 const char *cli_field_bit_name(vxa_field f, unsigned b)
 {
-    vxa_word w = control_word_of(f);
+    vxa_word w = vxa_field_control_word(f);
     if (w != VXA_WORD_NONE) {
-        const char *n = bitname_of(w, b);
-        return n ? n : (default1(w) >> b) & 1 ? "reserved, default 1" : "reserved";
+        const vxa_control_info *ci = vxa_control_find(w, b);
+        return ci && ci->display ? ci->display : ci && ci->default1 ? "reserved, default 1" : "reserved";
     }
     return regbit_name((vxa_value_kind)vxa_field_get(f)->value, b);
 }

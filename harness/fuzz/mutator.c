@@ -17,6 +17,7 @@
  *   - plain byte mutation as fallback. */
 #include <string.h>
 #include "vmxaudit/binary.h"
+#include "vmxaudit/vmx_bits.h"
 #include "mutator.h"
 
 static uint64_t rng;
@@ -126,12 +127,9 @@ static void mut_flip(vxa_bin_case *c)
 }
 
 /* ---- control words ---- */
-static const vxa_field control_fields[] = {
-    VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_F_CPU_BASED_VM_EXEC_CONTROL, VXA_F_SECONDARY_VM_EXEC_CONTROL,
-    VXA_F_TERTIARY_VM_EXEC_CONTROL, VXA_F_VM_EXIT_CONTROLS, VXA_F_SECONDARY_VM_EXIT_CONTROLS,
-    VXA_F_VM_ENTRY_CONTROLS };
-static const vxa_word control_words[] = { VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3,
-                                          VXA_WORD_EXIT, VXA_WORD_EXIT2, VXA_WORD_ENTRY };
+/* The words the allowed-settings rules cover (27.2.1.1-27.2.1.3): PIN..ENTRY in controls.def. */
+#define NCTL (VXA_WORD_ENTRY - VXA_WORD_PIN + 1)
+static vxa_field word_field(vxa_word w) { return (vxa_field)vxa_word_get(w)->field; }
 
 static unsigned pick_bit(uint64_t pool, unsigned bits)
 {
@@ -145,11 +143,11 @@ static unsigned pick_bit(uint64_t pool, unsigned bits)
  * 3 clear a set bit (feature off) */
 static void mut_control(vxa_bin_case *c, unsigned how)
 {
-    unsigned k = below(7);
-    vxa_field f = control_fields[k];
-    unsigned bits = k == 3 || k == 5 ? 64 : 32;
+    vxa_word w = (vxa_word)(VXA_WORD_PIN + below(NCTL));
+    vxa_field f = word_field(w);
+    unsigned bits = width_bits(f);
     uint64_t m1 = 0, a1 = ~0ull, v = vxa_get(&c->vmcs, f);
-    vxa_allowed(&c->profile, control_words[k], &m1, &a1, NULL);
+    vxa_allowed(&c->profile, w, &m1, &a1, NULL);
     uint64_t width = bits == 64 ? ~0ull : 0xffffffffull, pool;
     switch (how) {
     case 0: pool = m1 & v; break;
@@ -161,10 +159,10 @@ static void mut_control(vxa_bin_case *c, unsigned how)
     vxa_set(&c->vmcs, f, v ^ (1ull << b));
     /* turning on "activate secondary/tertiary controls" or "activate secondary exit controls"
      * makes the word matter: give it an allowed value */
-    if (how == 2 && k == 1 && (b == 31 || b == 17)) {
-        unsigned w = b == 31 ? 2 : 3;
-        vxa_allowed(&c->profile, control_words[w], &m1, &a1, NULL);
-        vxa_set(&c->vmcs, control_fields[w], m1 | (rnd() & a1));
+    if (how == 2 && w == VXA_WORD_PROC && (b == VXA_PROC_ACTIVATE_SECONDARY || b == VXA_PROC_ACTIVATE_TERTIARY)) {
+        vxa_word on = b == VXA_PROC_ACTIVATE_SECONDARY ? VXA_WORD_PROC2 : VXA_WORD_PROC3;
+        vxa_allowed(&c->profile, on, &m1, &a1, NULL);
+        vxa_set(&c->vmcs, word_field(on), m1 | (rnd() & a1));
     }
 }
 

@@ -1,76 +1,21 @@
-/* vmx_bits.h — named bits of the VMX control words and related registers, one enum type per
- * word (SDM Vol. 3C ch. 25 "Virtual-Machine Control Structures", 086 edition).  The values are
- * bit positions.  Each word has its own enum type, and the engine's accessors take that type
+/* vmx_bits.h — named bits of the VMX control words (table: controls.def) and related registers,
+ * one enum type per word (SDM Vol. 3C ch. 25 "Virtual-Machine Control Structures", 086 edition).
+ * The values are bit positions.  Each word has its own enum type, and the engine's accessors take that type
  * only, so a bit of one word cannot be tested against another word (gcc/clang -Wenum-conversion,
  * an error under -Werror). */
 #ifndef VMXAUDIT_VMX_BITS_H
 #define VMXAUDIT_VMX_BITS_H
 
-/* 25.6.1 Pin-based VM-execution controls */
-typedef enum vxa_pin_bit {
-    PIN_EXT_INTR_EXITING = 0, PIN_NMI_EXITING = 3, PIN_VIRTUAL_NMIS = 5,
-    PIN_PREEMPTION_TIMER = 6, PIN_POSTED_INTR = 7
-} vxa_pin_bit;
-
-/* 25.6.2 Primary processor-based VM-execution controls */
-typedef enum vxa_proc_bit {
-    PROC_INTR_WINDOW_EXITING = 2, PROC_USE_TSC_OFFSETTING = 3, PROC_HLT_EXITING = 7,
-    PROC_INVLPG_EXITING = 9, PROC_MWAIT_EXITING = 10, PROC_RDPMC_EXITING = 11,
-    PROC_RDTSC_EXITING = 12, PROC_CR3_LOAD_EXITING = 15, PROC_CR3_STORE_EXITING = 16,
-    PROC_ACTIVATE_TERTIARY = 17, PROC_CR8_LOAD_EXITING = 19, PROC_CR8_STORE_EXITING = 20,
-    PROC_USE_TPR_SHADOW = 21, PROC_NMI_WINDOW_EXITING = 22, PROC_MOV_DR_EXITING = 23,
-    PROC_UNCOND_IO_EXITING = 24, PROC_USE_IO_BITMAPS = 25, PROC_MONITOR_TRAP_FLAG = 27,
-    PROC_USE_MSR_BITMAPS = 28, PROC_MONITOR_EXITING = 29, PROC_PAUSE_EXITING = 30,
-    PROC_ACTIVATE_SECONDARY = 31
-} vxa_proc_bit;
-
-/* 25.6.2 Secondary processor-based VM-execution controls */
-typedef enum vxa_proc2_bit {
-    PROC2_VIRTUALIZE_APIC_ACCESSES = 0, PROC2_ENABLE_EPT = 1, PROC2_DESC_TABLE_EXITING = 2,
-    PROC2_ENABLE_RDTSCP = 3, PROC2_VIRTUALIZE_X2APIC = 4, PROC2_ENABLE_VPID = 5,
-    PROC2_WBINVD_EXITING = 6, PROC2_UNRESTRICTED_GUEST = 7, PROC2_APIC_REGISTER_VIRT = 8,
-    PROC2_VIRTUAL_INTR_DELIVERY = 9, PROC2_PAUSE_LOOP_EXITING = 10, PROC2_RDRAND_EXITING = 11,
-    PROC2_ENABLE_INVPCID = 12, PROC2_ENABLE_VMFUNC = 13, PROC2_VMCS_SHADOWING = 14,
-    PROC2_ENCLS_EXITING = 15, PROC2_RDSEED_EXITING = 16, PROC2_ENABLE_PML = 17,
-    PROC2_EPT_VIOLATION_VE = 18, PROC2_CONCEAL_VMX_FROM_PT = 19, PROC2_ENABLE_XSAVES = 20,
-    PROC2_PASID_TRANSLATION = 21, PROC2_MODE_BASED_EPT_EXEC = 22, PROC2_SUBPAGE_WRITE = 23,
-    PROC2_PT_USES_GPA = 24, PROC2_TSC_SCALING = 25, PROC2_USER_WAIT_PAUSE = 26,
-    PROC2_ENABLE_PCONFIG = 27, PROC2_ENCLV_EXITING = 28, PROC2_BUS_LOCK_DETECTION = 30,
-    PROC2_INSTRUCTION_TIMEOUT = 31
-} vxa_proc2_bit;
-
-/* 25.6.2 Tertiary processor-based VM-execution controls (64 bits) */
-typedef enum vxa_proc3_bit {
-    PROC3_LOADIWKEY_EXITING = 0, PROC3_ENABLE_HLAT = 1, PROC3_EPT_PAGING_WRITE = 2,
-    PROC3_GUEST_PAGING_VERIFY = 3, PROC3_IPI_VIRT = 4, PROC3_VIRT_SPEC_CTRL = 7
-} vxa_proc3_bit;
-
-/* 25.7.1 Primary VM-exit controls */
-typedef enum vxa_exit_bit {
-    EXIT_SAVE_DEBUG_CONTROLS = 2, EXIT_HOST_ADDR_SPACE_SIZE = 9, EXIT_LOAD_PERF_GLOBAL_CTRL = 12,
-    EXIT_ACK_INTR_ON_EXIT = 15, EXIT_SAVE_PAT = 18, EXIT_LOAD_PAT = 19, EXIT_SAVE_EFER = 20,
-    EXIT_LOAD_EFER = 21, EXIT_SAVE_PREEMPTION_TIMER = 22, EXIT_CLEAR_BNDCFGS = 23,
-    EXIT_CONCEAL_VMX_FROM_PT = 24, EXIT_CLEAR_RTIT_CTL = 25, EXIT_CLEAR_LBR_CTL = 26,
-    EXIT_CLEAR_UINV = 27, EXIT_LOAD_CET_STATE = 28, EXIT_LOAD_PKRS = 29,
-    EXIT_SAVE_PERF_GLOBAL_CTRL = 30, EXIT_ACTIVATE_SECONDARY = 31
-} vxa_exit_bit;
-
-/* 25.7.1 Secondary VM-exit controls (64 bits) */
-typedef enum vxa_exit2_bit {
-    EXIT2_SAVE_FRED = 0, EXIT2_LOAD_FRED = 1, EXIT2_PREMATURE_BUSY_SHSTK = 3
-} vxa_exit2_bit;
-
-/* 25.8.1 VM-entry controls */
-typedef enum vxa_entry_bit {
-    ENTRY_LOAD_DEBUG_CONTROLS = 2, ENTRY_IA32E_MODE_GUEST = 9, ENTRY_TO_SMM = 10,
-    ENTRY_DEACT_DUAL_MONITOR = 11, ENTRY_LOAD_PERF_GLOBAL_CTRL = 13, ENTRY_LOAD_PAT = 14,
-    ENTRY_LOAD_EFER = 15, ENTRY_LOAD_BNDCFGS = 16, ENTRY_CONCEAL_VMX_FROM_PT = 17,
-    ENTRY_LOAD_RTIT_CTL = 18, ENTRY_LOAD_UINV = 19, ENTRY_LOAD_CET_STATE = 20,
-    ENTRY_LOAD_LBR_CTL = 21, ENTRY_LOAD_PKRS = 22, ENTRY_LOAD_FRED = 23
-} vxa_entry_bit;
-
-/* 25.6.14 VM-function controls */
-typedef enum vxa_vmfunc_bit { VMFUNC_EPTP_SWITCHING = 0 } vxa_vmfunc_bit;
+/* One enum per control word, generated from controls.def: enum vxa_pin_bit { VXA_PIN_NMI_EXITING
+ * = 3, ... }, vxa_proc_bit, vxa_proc2_bit, vxa_proc3_bit, vxa_exit_bit, vxa_exit2_bit,
+ * vxa_entry_bit, vxa_vmfunc_bit.  Reserved default1 bits are VXA_<WORD>_RESERVED_<bit>. */
+#define VXA_CONTROL_WORD(W, w, field, msr, title) typedef enum vxa_##w##_bit {
+#define VXA_CONTROL(W, bit, name, default1, display) VXA_##W##_##name = bit,
+#define VXA_CONTROL_END(W, w) } vxa_##w##_bit;
+#include "vmxaudit/controls.def"
+#undef VXA_CONTROL_WORD
+#undef VXA_CONTROL
+#undef VXA_CONTROL_END
 
 /* Control registers and flags (Vol. 3A 2.5, 3.4.3) — plain masks. */
 #define CR0_PE (1ull << 0)

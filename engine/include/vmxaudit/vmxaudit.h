@@ -50,10 +50,18 @@ typedef enum vxa_field {
     VXA_F_NONE = 0xffff
 } vxa_field;
 
-/* Control words and other capability words a field or rule can depend on. */
+/* Control words (table: vmxaudit/controls.def: PIN PROC PROC2 PROC3 EXIT EXIT2 ENTRY VMFUNC) and
+ * the other capability words a field or rule can depend on. */
 typedef enum vxa_word {
-    VXA_WORD_NONE, VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3, VXA_WORD_EXIT,
-    VXA_WORD_EXIT2, VXA_WORD_ENTRY, VXA_WORD_VMFUNC, VXA_WORD_BASIC, VXA_WORD_SEAM
+    VXA_WORD_NONE,
+#define VXA_CONTROL_WORD(W, w, field, msr, title) VXA_WORD_##W,
+#define VXA_CONTROL(W, bit, name, default1, display)
+#define VXA_CONTROL_END(W, w)
+#include "vmxaudit/controls.def"
+#undef VXA_CONTROL_WORD
+#undef VXA_CONTROL
+#undef VXA_CONTROL_END
+    VXA_WORD_BASIC, VXA_WORD_SEAM, VXA_WORD_COUNT
 } vxa_word;
 
 typedef struct vxa_field_info {
@@ -70,6 +78,42 @@ const vxa_field_info *vxa_field_get(vxa_field f);                 /* NULL if out
 vxa_field vxa_field_by_encoding(uint32_t encoding);               /* VXA_F_NONE if unknown */
 vxa_field vxa_field_by_name(const char *name);                    /* case-insensitive; VXA_F_NONE */
 uint64_t vxa_field_mask(vxa_field f);                             /* all bits the field can hold */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Controls (table: vmxaudit/controls.def; the bit constants: vmxaudit/vmx_bits.h)             */
+
+typedef struct vxa_word_info {
+    const char *name;      /* short name: "pin", "proc", "proc2", ... */
+    const char *title;     /* "Pin-based VM-execution controls" */
+    uint16_t field;        /* vxa_field holding the word: VXA_F_PIN_BASED_VM_EXEC_CONTROL */
+    uint8_t msr;           /* the capability MSR of its allowed settings: VXA_MSR_PINBASED_CTLS */
+    uint64_t default1;     /* the default1 class (SDM A.2): must be 1 unless a TRUE MSR allows 0 */
+} vxa_word_info;
+typedef struct vxa_control_info {
+    const char *name;      /* C name without the word: "NMI_EXITING"; "RESERVED_1" */
+    const char *display;   /* the SDM's name: "NMI exiting"; NULL for a reserved default1 bit */
+    uint8_t word;          /* vxa_word */
+    uint8_t bit;
+    bool default1;         /* in the word's default1 class */
+} vxa_control_info;
+enum {
+    VXA_CONTROL_COUNT = 0
+#define VXA_CONTROL_WORD(W, w, field, msr, title)
+#define VXA_CONTROL(W, bit, name, default1, display) + 1
+#define VXA_CONTROL_END(W, w)
+#include "vmxaudit/controls.def"
+#undef VXA_CONTROL_WORD
+#undef VXA_CONTROL
+#undef VXA_CONTROL_END
+};
+
+const vxa_word_info *vxa_word_get(vxa_word w);     /* NULL unless a control word (PIN..VMFUNC) */
+const char *vxa_word_name(vxa_word w);              /* "pin", ..., "vmfunc", "basic", "seam"; NULL */
+uint64_t vxa_word_default1(vxa_word w);            /* its default1 class; 0 for other words */
+vxa_word vxa_field_control_word(vxa_field f);      /* the control word f holds; VXA_WORD_NONE */
+/* The rows of controls.def, by word and then bit: i < VXA_CONTROL_COUNT, else NULL. */
+const vxa_control_info *vxa_control_get(unsigned i);
+const vxa_control_info *vxa_control_find(vxa_word w, unsigned bit);   /* NULL: not in the table */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Capability profile                                                                          */

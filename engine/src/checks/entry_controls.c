@@ -96,7 +96,7 @@ static void check_event_injection(vxa_ctx *c)
     bool nested_ok = (basic & BASIC_NESTED_EXCEPTION) != 0;
     /* The guest will use FRED event delivery: IA-32e mode guest and CR4.FRED = 1 in the CR4
      * field, on a processor that supports FRED (-1: support unknown). */
-    bool fred_guest = entry(c, ENTRY_IA32E_MODE_GUEST) && (FV(c, GUEST_CR4) & CR4_FRED);
+    bool fred_guest = entry(c, VXA_ENTRY_IA32E_MODE_GUEST) && (FV(c, GUEST_CR4) & CR4_FRED);
     int fred = fred_guest ? cpu_has_fred(c) : 0;
     unsigned fred_ctx = fred_guest ? CTX_FRED : 0;
     uint32_t unknown = 0;
@@ -117,7 +117,7 @@ static void check_event_injection(vxa_ctx *c)
         unsigned missing;
         if (!vxa_allowed(c->p, VXA_WORD_PROC, &m1, &a1, &missing))
             vxa_undet(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(missing));
-        else if (!(a1 & BIT(PROC_MONITOR_TRAP_FLAG)))
+        else if (!(a1 & BIT(VXA_PROC_MONITOR_TRAP_FLAG)))
             event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
     }
 
@@ -136,7 +136,7 @@ static void check_event_injection(vxa_ctx *c)
      * 1 in the guest CR0 field, (2) the type is hardware exception and (3) the vector normally
      * delivers an error code.  If IA32_VMX_BASIC[56] is read as 1, (3) is not checked: a hardware
      * exception may be injected with or without an error code, regardless of vector (A.1). */
-    bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
+    bool ug = proc2(c, VXA_PROC2_UNRESTRICTED_GUEST);
     bool prot = !ug || (FV(c, GUEST_CR0) & CR0_PE);
     bool hw = type == INTR_TYPE_HW_EXCEPTION;
     int ec = hw ? vector_has_errcode(c, vec, &unknown) : 0;
@@ -200,10 +200,10 @@ void vxa_checks_entry_controls(vxa_ctx *c)
                       VXA_F_VM_ENTRY_MSR_LOAD_COUNT);
     /* If the processor is not in SMM, "entry to SMM" and "deactivate dual-monitor treatment"
      * must be 0; the two cannot both be 1. */
-    uint64_t smm_bits = BIT(ENTRY_TO_SMM) | BIT(ENTRY_DEACT_DUAL_MONITOR);
-    uint64_t outside = quirk(c, VXA_Q_ENTRY_TO_SMM_NOT_CHECKED) ? BIT(ENTRY_DEACT_DUAL_MONITOR) : smm_bits;
+    uint64_t smm_bits = BIT(VXA_ENTRY_TO_SMM) | BIT(VXA_ENTRY_DEACT_DUAL_MONITOR);
+    uint64_t outside = quirk(c, VXA_Q_ENTRY_TO_SMM_NOT_CHECKED) ? BIT(VXA_ENTRY_DEACT_DUAL_MONITOR) : smm_bits;
     RULE(c, CTRL_ENTRY_SMM_OUTSIDE_SMM, !c->e->smm && (c->entry & outside), VM_ENTRY_CONTROLS,
          c->entry & outside, c->entry & ~outside);
     RULE(c, CTRL_ENTRY_SMM_AND_DEACTIVATE, (c->entry & smm_bits) == smm_bits, VM_ENTRY_CONTROLS,
-         smm_bits, c->entry & ~BIT(ENTRY_DEACT_DUAL_MONITOR));
+         smm_bits, c->entry & ~BIT(VXA_ENTRY_DEACT_DUAL_MONITOR));
 }

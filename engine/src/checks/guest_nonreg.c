@@ -103,7 +103,7 @@ static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t inf
                  VXA_F_GUEST_ACTIVITY_STATE, ACT_ACTIVE);
     }
     /* not wait-for-SIPI with "entry to SMM" */
-    if (act == ACT_WAIT_SIPI && entry(c, ENTRY_TO_SMM))
+    if (act == ACT_WAIT_SIPI && entry(c, VXA_ENTRY_TO_SMM))
         vxa_vfix(fail2(c, VXA_C_GUEST_ACTIVITY_WFS_SMM, VXA_F_GUEST_ACTIVITY_STATE, act,
                        VXA_F_VM_ENTRY_CONTROLS, c->entry), VXA_F_GUEST_ACTIVITY_STATE, ACT_ACTIVE);
 }
@@ -146,7 +146,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
         v->bits = INTR_SMI;
         vxa_vfix(v, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTR_SMI);
     }
-    if (entry(c, ENTRY_TO_SMM) && !(intr & INTR_SMI)) {
+    if (entry(c, VXA_ENTRY_TO_SMM) && !(intr & INTR_SMI)) {
         v = fail2(c, VXA_C_GUEST_INTR_SMI_ENTRY_TO_SMM, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_VM_ENTRY_CONTROLS, c->entry);
         v->bits = INTR_SMI;
@@ -165,7 +165,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
             vxa_undet(c, VXA_C_GUEST_INTR_NMI_STI, VXA_UR_MODEL_SPECIFIC, 3);
         }
     }
-    if (pin(c, PIN_VIRTUAL_NMIS) && nmi && (intr & INTR_NMI) && !quirk(c, VXA_Q_NO_VNMI_BLOCKED_NMI_CHECK)) {
+    if (pin(c, VXA_PIN_VIRTUAL_NMIS) && nmi && (intr & INTR_NMI) && !quirk(c, VXA_Q_NO_VNMI_BLOCKED_NMI_CHECK)) {
         v = fail2(c, VXA_C_GUEST_INTR_VNMI_NMI_BLOCKING, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_VM_ENTRY_INTR_INFO_FIELD, info);
         vxa_vfield(v, VXA_F_PIN_BASED_VM_EXEC_CONTROL, c->pin);
@@ -251,7 +251,7 @@ static void link_pointer(vxa_ctx *c)
 {
     uint64_t link = FV(c, VMCS_LINK_POINTER);
     const vxa_entry *e = c->e;
-    bool to_smm = entry(c, ENTRY_TO_SMM);
+    bool to_smm = entry(c, VXA_ENTRY_TO_SMM);
     vxa_violation *v;
 
     if (link == LINK_NONE) return;
@@ -276,7 +276,7 @@ static void link_pointer(vxa_ctx *c)
                 vxa_vfix(v, VXA_F_VMCS_LINK_POINTER, LINK_NONE);   /* no linked VMCS */
             }
             bool shadow = (hdr & SHADOW_VMCS_INDICATOR) != 0;
-            if (shadow != proc2(c, PROC2_VMCS_SHADOWING)) {
+            if (shadow != proc2(c, VXA_PROC2_VMCS_SHADOWING)) {
                 v = link_fail(c, VXA_C_GUEST_LINK_PTR_SHADOW, link, 0);
                 vxa_vfield(v, VXA_F_SECONDARY_VM_EXEC_CONTROL, c->proc2);
                 v->aux = hdr;
@@ -309,7 +309,7 @@ void vxa_checks_guest_nonreg(vxa_ctx *c)
     pending_debug(c, act, intr);
     link_pointer(c);
     /* UINV: with "load UINV", bits 15:8 of the guest UINV field must be 0. */
-    if (entry(c, ENTRY_LOAD_UINV)) {
+    if (entry(c, VXA_ENTRY_LOAD_UINV)) {
         uint64_t uinv = FV(c, GUEST_UINV);
         RULE(c, GUEST_UINV_RESERVED, uinv & 0xff00, GUEST_UINV, uinv & 0xff00, uinv & 0xff);
     }

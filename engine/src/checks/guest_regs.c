@@ -60,10 +60,10 @@ static void reserved_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t always
 void vxa_checks_guest_regs(vxa_ctx *c)
 {
     const uint64_t cr0 = FV(c, GUEST_CR0), cr3 = FV(c, GUEST_CR3), cr4 = FV(c, GUEST_CR4);
-    const bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
-    const bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
-    const bool load_dbg = entry(c, ENTRY_LOAD_DEBUG_CONTROLS);
-    const bool load_cet = entry(c, ENTRY_LOAD_CET_STATE);
+    const bool ug = proc2(c, VXA_PROC2_UNRESTRICTED_GUEST);
+    const bool ia32e = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    const bool load_dbg = entry(c, VXA_ENTRY_LOAD_DEBUG_CONTROLS);
+    const bool load_cet = entry(c, VXA_ENTRY_LOAD_CET_STATE);
     vxa_violation *x;
 
     /* CR0 vs FIXED0/FIXED1.  Exceptions: PE and PG are not checked with "unrestricted guest"
@@ -139,7 +139,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
         /* FRED state (FRED spec, VMX chapter): checked for IA-32e-mode guests with "load FRED".
          * IA32_FRED_STKLVLS has no reserved bits. */
-        if (ia32e && entry(c, ENTRY_LOAD_FRED)) {
+        if (ia32e && entry(c, VXA_ENTRY_LOAD_FRED)) {
             static const struct { vxa_field f; vxa_check canon, align; uint64_t low; } fred[] = {
                 { VXA_F_GUEST_IA32_FRED_RSP1, VXA_C_GUEST_FRED_RSP1_CANONICAL, VXA_C_GUEST_FRED_RSP1_ALIGN, 0x3f },
                 { VXA_F_GUEST_IA32_FRED_RSP2, VXA_C_GUEST_FRED_RSP2_CANONICAL, VXA_C_GUEST_FRED_RSP2_ALIGN, 0x3f },
@@ -162,11 +162,11 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     }
 
     /* IA32_PERF_GLOBAL_CTRL: which counter-enable bits exist is enumerated by CPUID.0AH. */
-    if (entry(c, ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
+    if (entry(c, VXA_ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
         reserved_rule(c, VXA_C_GUEST_PERF_GLOBAL_CTRL_RESERVED, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL,
                       PERF_GLOBAL_RSVD_ALWAYS, ~PERF_GLOBAL_RSVD_ALWAYS, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PAT: every byte a valid memory type (what WRMSR accepts at CPL 0). */
-    if (entry(c, ENTRY_LOAD_PAT)) {
+    if (entry(c, VXA_ENTRY_LOAD_PAT)) {
         uint64_t pat = FV(c, GUEST_IA32_PAT), bad = 0, fix = pat;
         for (unsigned i = 0; i < 8; i++) {
             uint64_t t = (pat >> (8 * i)) & 0xff, m = 0xffull << (8 * i);
@@ -178,7 +178,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         RULE(c, GUEST_PAT_MEMTYPE, bad != 0, GUEST_IA32_PAT, bad, fix);
     }
     /* IA32_EFER. */
-    if (entry(c, ENTRY_LOAD_EFER)) {
+    if (entry(c, VXA_ENTRY_LOAD_EFER)) {
         uint64_t efer = FV(c, GUEST_IA32_EFER);
         bool lma = (efer & EFER_LMA) != 0, lme = (efer & EFER_LME) != 0;
         RULE(c, GUEST_EFER_RESERVED, (efer & ~EFER_DEFINED) != 0, GUEST_IA32_EFER,
@@ -199,14 +199,14 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
     }
     /* IA32_BNDCFGS: EN (0), BNDPRESERVE (1), reserved 11:2, base 63:12. */
-    if (entry(c, ENTRY_LOAD_BNDCFGS)) {
+    if (entry(c, VXA_ENTRY_LOAD_BNDCFGS)) {
         uint64_t b = FV(c, GUEST_BNDCFGS), canon = vxa_canonical_fix(c, b);
         RULE(c, GUEST_BNDCFGS_RESERVED, (b & BNDCFGS_RSVD) != 0, GUEST_BNDCFGS, b & BNDCFGS_RSVD,
              b & ~BNDCFGS_RSVD);
         RULE(c, GUEST_BNDCFGS_BASE_CANONICAL, canon != b, GUEST_BNDCFGS, canon ^ b, canon);
     }
     /* IA32_RTIT_CTL: most bits depend on the Intel PT capabilities (CPUID.14H). */
-    if (entry(c, ENTRY_LOAD_RTIT_CTL))
+    if (entry(c, VXA_ENTRY_LOAD_RTIT_CTL))
         reserved_rule(c, VXA_C_GUEST_RTIT_CTL_RESERVED, VXA_F_GUEST_IA32_RTIT_CTL, RTIT_RSVD_ALWAYS,
                       ~(RTIT_RSVD_ALWAYS | RTIT_ALWAYS_DEFINED), VXA_UR_MODEL_SPECIFIC, 0);
     /* CET state: IA32_S_CET reserved bits (which depend on the CET features), SUPPRESS with
@@ -225,15 +225,15 @@ void vxa_checks_guest_regs(vxa_ctx *c)
              S_CET_SUPPRESS | S_CET_TRACKER, s & ~S_CET_SUPPRESS);
         /* Model-only (VXA_Q_S_CET_HIGH_NOT_IA32E): Bochs wants bits 63:32 clear outside IA-32e. */
         RULE(c, GUEST_S_CET_HIGH_NOT_IA32E, quirk(c, VXA_Q_S_CET_HIGH_NOT_IA32E) &&
-             !entry(c, ENTRY_IA32E_MODE_GUEST) && (s >> 32) != 0, GUEST_S_CET, s & ~0xffffffffull,
+             !entry(c, VXA_ENTRY_IA32E_MODE_GUEST) && (s >> 32) != 0, GUEST_S_CET, s & ~0xffffffffull,
              s & 0xffffffffull);
     }
     /* IA32_LBR_CTL (architectural LBRs). */
-    if (entry(c, ENTRY_LOAD_LBR_CTL))
+    if (entry(c, VXA_ENTRY_LOAD_LBR_CTL))
         reserved_rule(c, VXA_C_GUEST_LBR_CTL_RESERVED, VXA_F_GUEST_IA32_LBR_CTL, LBR_CTL_RSVD_ALWAYS,
                       LBR_CTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PKRS: 16 keys x 2 bits in 31:0. */
-    if (entry(c, ENTRY_LOAD_PKRS)) {
+    if (entry(c, VXA_ENTRY_LOAD_PKRS)) {
         uint64_t pkrs = FV(c, GUEST_IA32_PKRS);
         RULE(c, GUEST_PKRS_HIGH, (pkrs >> 32) != 0, GUEST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);

@@ -20,7 +20,7 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
 {
     uint64_t rip = FV(c, GUEST_RIP), rflags = FV(c, GUEST_RFLAGS);
     uint64_t intr = FV(c, VM_ENTRY_INTR_INFO_FIELD);
-    bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
+    bool ia32e = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
     bool cs_l = (FV(c, GUEST_CS_AR_BYTES) & SEG_AR_L) != 0;
     bool inject = (intr & INTR_INFO_VALID) != 0;
     unsigned type = (unsigned)(intr >> INTR_INFO_TYPE_SHIFT) & 7u;
@@ -62,10 +62,10 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
     }
 
     /* SSP (only with "load CET state"; the field exists only then) */
-    if (entry(c, ENTRY_LOAD_CET_STATE)) {
+    if (entry(c, VXA_ENTRY_LOAD_CET_STATE)) {
         uint64_t ssp = FV(c, GUEST_SSP);
         RULE(c, GUEST_SSP_ALIGN, ssp & 3, GUEST_SSP, ssp & 3, ssp & ~3ull);
-        if (entry(c, ENTRY_IA32E_MODE_GUEST))
+        if (entry(c, VXA_ENTRY_IA32E_MODE_GUEST))
             RULE(c, GUEST_SSP_LA_WIDTH, !high_bits_identical(c, ssp), GUEST_SSP,
                  ssp ^ vxa_canonical_fix(c, ssp), vxa_canonical_fix(c, ssp));
         else

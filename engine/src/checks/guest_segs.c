@@ -150,8 +150,8 @@ static uint64_t tr_type_fix(uint64_t ar, bool ia32e)
 void vxa_checks_guest_segs(vxa_ctx *c)
 {
     const bool v86 = FV(c, GUEST_RFLAGS) & RFLAGS_VM;
-    const bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
-    const bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
+    const bool ia32e = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    const bool ug = proc2(c, VXA_PROC2_UNRESTRICTED_GUEST);
     const bool fred = FV(c, GUEST_CR4) & CR4_FRED;
     const bool pe = FV(c, GUEST_CR0) & CR0_PE;
     const vxa_field RFL = VXA_F_GUEST_RFLAGS, ENT = VXA_F_VM_ENTRY_CONTROLS,

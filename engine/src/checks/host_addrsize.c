@@ -31,9 +31,9 @@ static void has_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bits, bool 
 
 void vxa_checks_host_addrsize(vxa_ctx *c)
 {
-    const uint64_t HAS = BIT(EXIT_HOST_ADDR_SPACE_SIZE), GUEST64 = BIT(ENTRY_IA32E_MODE_GUEST);
-    bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE), guest64 = entry(c, ENTRY_IA32E_MODE_GUEST);
-    bool cet = exitc(c, EXIT_LOAD_CET_STATE);
+    const uint64_t HAS = BIT(VXA_EXIT_HOST_ADDR_SPACE_SIZE), GUEST64 = BIT(VXA_ENTRY_IA32E_MODE_GUEST);
+    bool has = exitc(c, VXA_EXIT_HOST_ADDR_SPACE_SIZE), guest64 = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    bool cet = exitc(c, VXA_EXIT_LOAD_CET_STATE);
     uint64_t cr4 = FV(c, HOST_CR4), rip = FV(c, HOST_RIP), ssp = FV(c, HOST_SSP);
     int i64 = vxa_intel64(c);
 
@@ -67,7 +67,7 @@ void vxa_checks_host_addrsize(vxa_ctx *c)
     } else if (!has) {
         /* In IA-32e mode: "host address-space size" must be 1. */
         ctl_rule(c, VXA_C_HOST_IA32E_HAS, VXA_F_VM_EXIT_CONTROLS, HAS, true,
-                 vxa_can_set(c->p, VXA_WORD_EXIT, EXIT_HOST_ADDR_SPACE_SIZE) == 1);
+                 vxa_can_set(c->p, VXA_WORD_EXIT, VXA_EXIT_HOST_ADDR_SPACE_SIZE) == 1);
     }
 
     if (!has) {

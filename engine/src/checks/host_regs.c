@@ -41,7 +41,7 @@ static void fred_pointer(vxa_ctx *c, vxa_check canon, vxa_check align, vxa_field
 void vxa_checks_host_regs(vxa_ctx *c)
 {
     uint64_t cr0 = FV(c, HOST_CR0), cr4 = FV(c, HOST_CR4), cr3 = FV(c, HOST_CR3);
-    bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE);
+    bool has = exitc(c, VXA_EXIT_HOST_ADDR_SPACE_SIZE);
 
     /* The CR0 and CR4 fields must not set any bit to a value not supported in VMX operation. */
     vxa_rule_fixed(c, VXA_C_HOST_CR0_FIXED0, VXA_C_HOST_CR0_FIXED1, VXA_F_HOST_CR0, VXA_MSR_CR0_FIXED0,
@@ -85,7 +85,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     /* "load CET state": IA32_S_CET must be a value WRMSR accepts (reserved bits 9:6 clear, not
      * both SUPPRESS and TRACKER), IA32_S_CET and IA32_INTERRUPT_SSP_TABLE_ADDR canonical, SSP
      * 4-byte aligned.  (Bits 63:32 with HAS = 0 and SSP canonical with HAS = 1: 27.2.4.) */
-    if (exitc(c, EXIT_LOAD_CET_STATE)) {
+    if (exitc(c, VXA_EXIT_LOAD_CET_STATE)) {
         uint64_t s_cet = FV(c, HOST_S_CET), isst = FV(c, HOST_INTR_SSP_TABLE), ssp = FV(c, HOST_SSP);
         RULE(c, HOST_S_CET_RSVD, (s_cet & S_CET_RSVD) != 0, HOST_S_CET, s_cet & S_CET_RSVD,
              s_cet & ~S_CET_RSVD);
@@ -103,7 +103,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
      * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
      * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
      * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
-    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
+    if (exitc(c, VXA_EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
         uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
         if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
                   HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,
@@ -113,14 +113,14 @@ void vxa_checks_host_regs(vxa_ctx *c)
 
     /* "load IA32_PAT": each byte 0, 1, 4, 5, 6 or 7.  Fix: the bad bytes get the power-up
      * value of their entry (0x0007040600070406). */
-    if (exitc(c, EXIT_LOAD_PAT)) {
+    if (exitc(c, VXA_EXIT_LOAD_PAT)) {
         uint64_t pat = FV(c, HOST_IA32_PAT), bad = pat_bad_bytes(pat);
         RULE(c, HOST_PAT_MEMTYPE, bad != 0, HOST_IA32_PAT, bad,
              (pat & ~bad) | (0x0007040600070406ull & bad));
     }
 
     /* "load IA32_EFER": reserved bits 0; LMA and LME each equal "host address-space size". */
-    if (exitc(c, EXIT_LOAD_EFER)) {
+    if (exitc(c, VXA_EXIT_LOAD_EFER)) {
         uint64_t efer = FV(c, HOST_IA32_EFER), want = has ? EFER_LMA | EFER_LME : 0;
         uint64_t wrong = (efer ^ want) & (EFER_LMA | EFER_LME);
         RULE(c, HOST_EFER_RSVD, (efer & ~EFER_DEFINED) != 0, HOST_IA32_EFER, efer & ~EFER_DEFINED,
@@ -135,7 +135,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     }
 
     /* "load PKRS": bits 63:32 of IA32_PKRS must be 0. */
-    if (exitc(c, EXIT_LOAD_PKRS)) {
+    if (exitc(c, VXA_EXIT_LOAD_PKRS)) {
         uint64_t pkrs = FV(c, HOST_IA32_PKRS);
         RULE(c, HOST_PKRS_RSVD, (pkrs >> 32) != 0, HOST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);
@@ -144,7 +144,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     /* "load FRED" (secondary VM-exit control 1): IA32_FRED_CONFIG reserved bits and canonical
      * (its bits 63:12 are the event-handler address); RSP1-3 canonical and 64-byte aligned;
      * SSP1-3 canonical and 8-byte aligned. */
-    if (exit2(c, EXIT2_LOAD_FRED)) {
+    if (exit2(c, VXA_EXIT2_LOAD_FRED)) {
         uint64_t cfg = FV(c, HOST_IA32_FRED_CONFIG);
         RULE(c, HOST_FRED_CONFIG_RSVD, (cfg & FRED_CONFIG_RSVD) != 0, HOST_IA32_FRED_CONFIG,
              cfg & FRED_CONFIG_RSVD, cfg & ~FRED_CONFIG_RSVD);

@@ -47,8 +47,8 @@ static int wrmsr_gp(const vxa_ctx *c, const msr_entry *e, uint64_t *bits, uint64
          * reserved on Intel processors.  LME cannot change while CR0.PG = 1 (Vol. 3A 10.8.5):
          * the guest CR0 and EFER are already loaded when the list is processed (27.3.2). */
         uint64_t ok = EFER_SCE | EFER_NXE | (lm(c) ? EFER_LME | EFER_LMA : 0);
-        uint64_t lme_now = entry(c, ENTRY_LOAD_EFER) ? FV(c, GUEST_IA32_EFER) & EFER_LME
-                         : entry(c, ENTRY_IA32E_MODE_GUEST) ? EFER_LME : 0;
+        uint64_t lme_now = entry(c, VXA_ENTRY_LOAD_EFER) ? FV(c, GUEST_IA32_EFER) & EFER_LME
+                         : entry(c, VXA_ENTRY_IA32E_MODE_GUEST) ? EFER_LME : 0;
         *bits = v & ~ok;
         if ((FV(c, GUEST_CR0) & CR0_PG) && (v & EFER_LME) != lme_now) *bits |= EFER_LME;
         *fix = ((v & ok) & ~EFER_LME) | ((FV(c, GUEST_CR0) & CR0_PG) ? lme_now : (v & EFER_LME));
