@@ -8,7 +8,7 @@
 uint64_t vxa_pa_mask(const vxa_ctx *c)
 {
     unsigned w = c->p->maxphyaddr;
-    if (vxa_profile_has(c->p, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) w = 32;
+    if (vxa_profile_has(c->p, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & VXA_BASIC_32BIT_ADDR)) w = 32;
     return w >= 64 ? ~0ull : (1ull << w) - 1;
 }
 
@@ -157,7 +157,7 @@ int vxa_intel64(const vxa_ctx *c)
 {
     int r = vxa_cpuid(c, VXA_CPUID_LM);
     /* IA32_VMX_BASIC[48] = 1 (32-bit addresses) is never reported by an Intel 64 processor. */
-    if (r < 0 && has_msr(c, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) r = 0;
+    if (r < 0 && has_msr(c, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & VXA_BASIC_32BIT_ADDR)) r = 0;
     return r;
 }
 

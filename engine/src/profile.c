@@ -31,7 +31,7 @@ void vxa_profile_init(vxa_profile *p)
 static bool true_ctls(const vxa_profile *p)
 {
     /* A profile without IA32_VMX_BASIC reads as BASIC[55] = 0 (design §3.2). */
-    return vxa_profile_has(p, VXA_MSR_BASIC) && (p->msr[VXA_MSR_BASIC] & BASIC_TRUE_CTLS);
+    return vxa_profile_has(p, VXA_MSR_BASIC) && (p->msr[VXA_MSR_BASIC] & VXA_BASIC_TRUE_CTLS);
 }
 
 static bool ctl32(const vxa_profile *p, vxa_word w, unsigned plain, unsigned tru,

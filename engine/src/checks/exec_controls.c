@@ -3,18 +3,6 @@
  * A violation of any of them makes VMLAUNCH/VMRESUME fail with VMfailValid(7). */
 #include "../internal.h"
 
-/* IA32_VMX_MISC (Appendix A.6) bits 24:16: the number of CR3-target values supported. */
-#define MISC_CR3_TARGETS(m) (((m) >> 16) & 0x1ffu)
-
-/* IA32_VMX_EPT_VPID_CAP (Appendix A.10) bits the EPTP rules read. */
-#define EPTCAP_WALK4 BIT(6)        /* page-walk length 4 supported */
-#define EPTCAP_WALK5 BIT(7)        /* page-walk length 5 supported */
-#define EPTCAP_UC BIT(8)           /* EPT paging-structure memory type UC supported */
-#define EPTCAP_WB BIT(14)          /* ... WB supported */
-#define EPTCAP_AD BIT(21)          /* accessed and dirty flags for EPT supported */
-#define EPTCAP_SSS BIT(23)         /* supervisor shadow-stack control supported */
-#define EPTCAP_HLAT_PREFIX(m) (((m) >> 48) & 0x3fu)   /* bits 53:48: maximum HLAT prefix size */
-
 /* EPTP (25.6.11, Table "Format of Extended-Page-Table Pointer"). */
 #define EPTP_MEMTYPE 0x7ull        /* bits 2:0 */
 #define EPTP_WALK 0x38ull          /* bits 5:3: page-walk length - 1 */
@@ -115,36 +103,36 @@ static void eptp_rules(vxa_ctx *c)
     /* Memory type (bits 2:0): UC (0) if cap bit 8, WB (6) if cap bit 14; no other type exists. */
     if (!cap_known) {
         vxa_undet(c, VXA_C_CTRL_EPTP_MEMTYPE, VXA_UR_MSR_MISSING, idx);
-    } else if (!((mt == MEMTYPE_UC && (cap & EPTCAP_UC)) || (mt == MEMTYPE_WB && (cap & EPTCAP_WB)))) {
+    } else if (!((mt == MEMTYPE_UC && (cap & VXA_EPTCAP_UC)) || (mt == MEMTYPE_WB && (cap & VXA_EPTCAP_WB)))) {
         vxa_violation *v = vxa_fail(c, VXA_C_CTRL_EPTP_MEMTYPE);
         vxa_vfield(v, VXA_F_EPT_POINTER, eptp);
         v->bits = eptp & EPTP_MEMTYPE;
-        if (cap & (EPTCAP_WB | EPTCAP_UC))
+        if (cap & (VXA_EPTCAP_WB | VXA_EPTCAP_UC))
             vxa_vfix(v, VXA_F_EPT_POINTER,
-                     (eptp & ~EPTP_MEMTYPE) | ((cap & EPTCAP_WB) ? MEMTYPE_WB : MEMTYPE_UC));
+                     (eptp & ~EPTP_MEMTYPE) | ((cap & VXA_EPTCAP_WB) ? MEMTYPE_WB : MEMTYPE_UC));
     }
     /* Page-walk length - 1 (bits 5:3): 3 (4-level) if cap bit 6, 4 (5-level) if cap bit 7. */
     if (!cap_known) {
         vxa_undet(c, VXA_C_CTRL_EPTP_WALK_LENGTH, VXA_UR_MSR_MISSING, idx);
-    } else if (!((walk == 3 && (cap & EPTCAP_WALK4)) || (walk == 4 && (cap & EPTCAP_WALK5)))) {
+    } else if (!((walk == 3 && (cap & VXA_EPTCAP_WALK4)) || (walk == 4 && (cap & VXA_EPTCAP_WALK5)))) {
         vxa_violation *v = vxa_fail(c, VXA_C_CTRL_EPTP_WALK_LENGTH);
         vxa_vfield(v, VXA_F_EPT_POINTER, eptp);
         v->bits = eptp & EPTP_WALK;
-        if (cap & (EPTCAP_WALK4 | EPTCAP_WALK5))
+        if (cap & (VXA_EPTCAP_WALK4 | VXA_EPTCAP_WALK5))
             vxa_vfix(v, VXA_F_EPT_POINTER,
-                     (eptp & ~EPTP_WALK) | ((cap & EPTCAP_WALK4) ? 3ull << 3 : 4ull << 3));
+                     (eptp & ~EPTP_WALK) | ((cap & VXA_EPTCAP_WALK4) ? 3ull << 3 : 4ull << 3));
     }
     /* Bit 6 (A/D flags) only if cap bit 21. */
     if ((eptp & EPTP_AD) && !cap_known)
         vxa_undet(c, VXA_C_CTRL_EPTP_AD, VXA_UR_MSR_MISSING, idx);
     else
-        RULE(c, CTRL_EPTP_AD, (eptp & EPTP_AD) && !(cap & EPTCAP_AD), EPT_POINTER, EPTP_AD,
+        RULE(c, CTRL_EPTP_AD, (eptp & EPTP_AD) && !(cap & VXA_EPTCAP_AD), EPT_POINTER, EPTP_AD,
              eptp & ~EPTP_AD);
     /* Bit 7 (supervisor shadow-stack control) only if cap bit 23. */
     if ((eptp & EPTP_SSS) && !cap_known)
         vxa_undet(c, VXA_C_CTRL_EPTP_SSS, VXA_UR_MSR_MISSING, idx);
     else
-        RULE(c, CTRL_EPTP_SSS, (eptp & EPTP_SSS) && !(cap & EPTCAP_SSS), EPT_POINTER, EPTP_SSS,
+        RULE(c, CTRL_EPTP_SSS, (eptp & EPTP_SSS) && !(cap & VXA_EPTCAP_SSS), EPT_POINTER, EPTP_SSS,
              eptp & ~EPTP_SSS);
     /* Reserved bits 11:8 and 63:N. */
     uint64_t rsvd = (eptp & EPTP_RSVD_LOW) | (eptp & ~m);
@@ -161,7 +149,7 @@ static void hlat_prefix_rule(vxa_ctx *c)
                   VXA_MSR_INDEX(VXA_MSR_EPT_VPID_CAP));
         return;
     }
-    uint64_t max = EPTCAP_HLAT_PREFIX(msr(c, VXA_MSR_EPT_VPID_CAP));
+    uint64_t max = VXA_EPTCAP_HLAT_PREFIX(msr(c, VXA_MSR_EPT_VPID_CAP));
     RULE(c, CTRL_HLAT_PREFIX_SIZE, size > max, HLAT_PREFIX_SIZE, 0, max);
 }
 
@@ -187,8 +175,8 @@ void vxa_checks_exec_controls(vxa_ctx *c)
     if (cr3n > 4 && !has_msr(c, VXA_MSR_MISC))
         vxa_undet(c, VXA_C_CTRL_CR3_TARGET_COUNT, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(VXA_MSR_MISC));
     else if (cr3n > 4)
-        RULE(c, CTRL_CR3_TARGET_COUNT, cr3n > MISC_CR3_TARGETS(msr(c, VXA_MSR_MISC)),
-             CR3_TARGET_COUNT, 0, MISC_CR3_TARGETS(msr(c, VXA_MSR_MISC)));
+        RULE(c, CTRL_CR3_TARGET_COUNT, cr3n > VXA_MISC_CR3_TARGETS(msr(c, VXA_MSR_MISC)),
+             CR3_TARGET_COUNT, 0, VXA_MISC_CR3_TARGETS(msr(c, VXA_MSR_MISC)));
 
     /* "use I/O bitmaps": each I/O-bitmap address 4-KByte aligned, within the PA width. */
     if (proc(c, VXA_PROC_USE_IO_BITMAPS)) {

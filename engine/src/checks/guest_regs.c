@@ -70,16 +70,16 @@ void vxa_checks_guest_regs(vxa_ctx *c)
      * (which reads as 0 unless the secondary controls are activated); NW and CD are never
      * checked, VM entry does not change them (27.3.2.1). */
     vxa_rule_fixed(c, VXA_C_GUEST_CR0_FIXED0, VXA_C_GUEST_CR0_FIXED1, VXA_F_GUEST_CR0,
-               VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, CR0_NW | CR0_CD | (ug ? CR0_PE | CR0_PG : 0));
-    RULE(c, GUEST_CR0_PG_PE, (cr0 & CR0_PG) && !(cr0 & CR0_PE), GUEST_CR0, CR0_PE, cr0 | CR0_PE);
+               VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, VXA_CR0_NW | VXA_CR0_CD | (ug ? VXA_CR0_PE | VXA_CR0_PG : 0));
+    RULE(c, GUEST_CR0_PG_PE, (cr0 & VXA_CR0_PG) && !(cr0 & VXA_CR0_PE), GUEST_CR0, VXA_CR0_PE, cr0 | VXA_CR0_PE);
     vxa_rule_fixed(c, VXA_C_GUEST_CR4_FIXED0, VXA_C_GUEST_CR4_FIXED1, VXA_F_GUEST_CR4,
                VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, 0);
-    if ((cr4 & CR4_CET) && !(cr0 & CR0_WP)) {
+    if ((cr4 & VXA_CR4_CET) && !(cr0 & VXA_CR0_WP)) {
         x = vxa_fail(c, VXA_C_GUEST_CR4_CET_CR0_WP);
         vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
         vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
-        x->bits = CR0_WP;
-        vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | CR0_WP);
+        x->bits = VXA_CR0_WP;
+        vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | VXA_CR0_WP);
     }
     /* IA32_DEBUGCTL reserved bits; BLD/uncore-PMI/freeze-in-SMM/RTM_DEBUG are model-specific. */
     if (load_dbg && !quirk(c, VXA_Q_NO_DEBUGCTL_CHECK))
@@ -87,33 +87,33 @@ void vxa_checks_guest_regs(vxa_ctx *c)
                       DEBUGCTL_RSVD_ALWAYS, DEBUGCTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
 
     if (vxa_intel64(c) != 0) {   /* unknown: checked */
-        if (ia32e && !(cr0 & CR0_PG) && !quirk(c, VXA_Q_NO_IA32E_GUEST_PG_CHECK)) {
+        if (ia32e && !(cr0 & VXA_CR0_PG) && !quirk(c, VXA_Q_NO_IA32E_GUEST_PG_CHECK)) {
             x = vxa_fail(c, VXA_C_GUEST_IA32E_CR0_PG);
             vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR0_PG;
-            vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | CR0_PG | CR0_PE);
+            x->bits = VXA_CR0_PG;
+            vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | VXA_CR0_PG | VXA_CR0_PE);
         }
-        if (ia32e && !(cr4 & CR4_PAE)) {
+        if (ia32e && !(cr4 & VXA_CR4_PAE)) {
             x = vxa_fail(c, VXA_C_GUEST_IA32E_CR4_PAE);
             vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR4_PAE;
-            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 | CR4_PAE);
+            x->bits = VXA_CR4_PAE;
+            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 | VXA_CR4_PAE);
         }
-        if (!ia32e && (cr4 & CR4_PCIDE)) {
+        if (!ia32e && (cr4 & VXA_CR4_PCIDE)) {
             x = vxa_fail(c, VXA_C_GUEST_NON_IA32E_CR4_PCIDE);
             vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR4_PCIDE;
-            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~CR4_PCIDE);
+            x->bits = VXA_CR4_PCIDE;
+            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~VXA_CR4_PCIDE);
         }
-        if (!ia32e && (cr4 & CR4_FRED)) {
+        if (!ia32e && (cr4 & VXA_CR4_FRED)) {
             x = vxa_fail(c, VXA_C_GUEST_NON_IA32E_CR4_FRED);
             vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR4_FRED;
-            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~CR4_FRED);
+            x->bits = VXA_CR4_FRED;
+            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~VXA_CR4_FRED);
         }
         /* CR3: bits 63:52 and 51:MAXPHYADDR must be 0.  With LAM, CR3 bits 62:61 (LAM_U48,
          * LAM_U57) are architectural and may be 1; undetermined if the profile does not say. */
@@ -121,9 +121,9 @@ void vxa_checks_guest_regs(vxa_ctx *c)
             unsigned w = c->p->maxphyaddr < 52 ? c->p->maxphyaddr : 52;
             uint64_t bad = cr3 & ~((1ull << w) - 1);
             int lam = vxa_cpuid(c, VXA_CPUID_LAM);
-            if (lam != 0) bad &= ~CR3_LAM_BITS;
+            if (lam != 0) bad &= ~VXA_CR3_LAM_BITS;
             if (!RULE(c, GUEST_CR3_WIDTH, bad != 0, GUEST_CR3, bad, cr3 & ~bad) &&
-                lam < 0 && (cr3 & CR3_LAM_BITS))
+                lam < 0 && (cr3 & VXA_CR3_LAM_BITS))
                 vxa_undet(c, VXA_C_GUEST_CR3_WIDTH, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LAM);
         }
         if (load_dbg) {
@@ -149,8 +149,8 @@ void vxa_checks_guest_regs(vxa_ctx *c)
                 { VXA_F_GUEST_IA32_FRED_SSP3, VXA_C_GUEST_FRED_SSP3_CANONICAL, VXA_C_GUEST_FRED_SSP3_ALIGN, 0x7 },
             };
             uint64_t cfg = FV(c, GUEST_IA32_FRED_CONFIG);
-            RULE(c, GUEST_FRED_CONFIG_RESERVED, (cfg & FRED_CONFIG_RSVD) != 0, GUEST_IA32_FRED_CONFIG,
-                 cfg & FRED_CONFIG_RSVD, cfg & ~FRED_CONFIG_RSVD);
+            RULE(c, GUEST_FRED_CONFIG_RESERVED, (cfg & VXA_FRED_CONFIG_RSVD) != 0, GUEST_IA32_FRED_CONFIG,
+                 cfg & VXA_FRED_CONFIG_RSVD, cfg & ~VXA_FRED_CONFIG_RSVD);
             canonical_rule(c, VXA_C_GUEST_FRED_CONFIG_CANONICAL, VXA_F_GUEST_IA32_FRED_CONFIG);
             for (unsigned i = 0; i < sizeof fred / sizeof fred[0]; i++) {
                 uint64_t v = c->v->value[fred[i].f];
@@ -180,22 +180,22 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     /* IA32_EFER. */
     if (entry(c, VXA_ENTRY_LOAD_EFER)) {
         uint64_t efer = FV(c, GUEST_IA32_EFER);
-        bool lma = (efer & EFER_LMA) != 0, lme = (efer & EFER_LME) != 0;
-        RULE(c, GUEST_EFER_RESERVED, (efer & ~EFER_DEFINED) != 0, GUEST_IA32_EFER,
-             efer & ~EFER_DEFINED, efer & EFER_DEFINED);
+        bool lma = (efer & VXA_EFER_LMA) != 0, lme = (efer & VXA_EFER_LME) != 0;
+        RULE(c, GUEST_EFER_RESERVED, (efer & ~VXA_EFER_DEFINED) != 0, GUEST_IA32_EFER,
+             efer & ~VXA_EFER_DEFINED, efer & VXA_EFER_DEFINED);
         if (lma != ia32e) {
             x = vxa_fail(c, VXA_C_GUEST_EFER_LMA_IA32E);
             vxa_vfield(x, VXA_F_GUEST_IA32_EFER, efer);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = EFER_LMA;
-            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ EFER_LMA);
+            x->bits = VXA_EFER_LMA;
+            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ VXA_EFER_LMA);
         }
-        if ((cr0 & CR0_PG) && lma != lme) {
+        if ((cr0 & VXA_CR0_PG) && lma != lme) {
             x = vxa_fail(c, VXA_C_GUEST_EFER_LMA_LME);
             vxa_vfield(x, VXA_F_GUEST_IA32_EFER, efer);
             vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
-            x->bits = EFER_LME;
-            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ EFER_LME);
+            x->bits = VXA_EFER_LME;
+            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ VXA_EFER_LME);
         }
     }
     /* IA32_BNDCFGS: EN (0), BNDPRESERVE (1), reserved 11:2, base 63:12. */
@@ -214,15 +214,15 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     if (load_cet) {
         uint64_t s = FV(c, GUEST_S_CET);
         int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
-        uint64_t rsvd = S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
+        uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
         if (!RULE(c, GUEST_S_CET_RESERVED, (s & rsvd) != 0, GUEST_S_CET, s & rsvd, s & ~rsvd)) {
             if (ss < 0 && (s & S_CET_SHSTK_BITS))
                 vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);
             else if (ibt < 0 && (s & S_CET_IBT_BITS))
                 vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_IBT);
         }
-        RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & S_CET_SUPPRESS) && (s & S_CET_TRACKER), GUEST_S_CET,
-             S_CET_SUPPRESS | S_CET_TRACKER, s & ~S_CET_SUPPRESS);
+        RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & VXA_S_CET_SUPPRESS) && (s & VXA_S_CET_TRACKER), GUEST_S_CET,
+             VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, s & ~VXA_S_CET_SUPPRESS);
         /* Model-only (VXA_Q_S_CET_HIGH_NOT_IA32E): Bochs wants bits 63:32 clear outside IA-32e. */
         RULE(c, GUEST_S_CET_HIGH_NOT_IA32E, quirk(c, VXA_Q_S_CET_HIGH_NOT_IA32E) &&
              !entry(c, VXA_ENTRY_IA32E_MODE_GUEST) && (s >> 32) != 0, GUEST_S_CET, s & ~0xffffffffull,

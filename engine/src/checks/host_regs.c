@@ -6,7 +6,7 @@
  * IA32_EFER (Vol. 3A 2.2.1, Figure "IA32_EFER MSR Layout"), IA32_FRED_CONFIG (Vol. 3A, FRED
  * chapter; FRED specification 346446), CR3 LAM bits (Vol. 3A, "Linear-Address Masking"). */
 #define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
-#define CR0_NOT_CHECKED (CR0_NW | CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
+#define CR0_NOT_CHECKED (VXA_CR0_NW | VXA_CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
 
 /* A rule that applies only "on processors that support Intel 64 architecture". */
 static void rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, uint64_t fix)
@@ -50,12 +50,12 @@ void vxa_checks_host_regs(vxa_ctx *c)
                VXA_MSR_CR4_FIXED1, 0);
 
     /* If CR4.CET is 1, CR0.WP must be 1 (unconditional: not only under "load CET state"). */
-    if ((cr4 & CR4_CET) && !(cr0 & CR0_WP)) {
+    if ((cr4 & VXA_CR4_CET) && !(cr0 & VXA_CR0_WP)) {
         vxa_violation *v = vxa_fail(c, VXA_C_HOST_CR4_CET_WP);
         vxa_vfield(v, VXA_F_HOST_CR4, cr4);
         vxa_vfield(v, VXA_F_HOST_CR0, cr0);
-        v->bits = CR4_CET;
-        vxa_vfix(v, VXA_F_HOST_CR0, cr0 | CR0_WP);
+        v->bits = VXA_CR4_CET;
+        vxa_vfix(v, VXA_F_HOST_CR0, cr0 | VXA_CR0_WP);
     }
 
     /* CR3: bits 63:52 and bits 51:32 beyond the physical-address width must be 0.  With LAM,
@@ -63,7 +63,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     {
         unsigned w = c->p->maxphyaddr < 64 ? c->p->maxphyaddr : 63;
         uint64_t bad = cr3 & ~((1ull << w) - 1) & ~0xffffffffull;
-        uint64_t lam = bad & CR3_LAM_BITS;
+        uint64_t lam = bad & VXA_CR3_LAM_BITS;
         bool lam_unknown = false;
         if (lam && (c->p->cpuid_known & VXA_CPUID_LAM)) {
             if (c->p->cpuid & VXA_CPUID_LAM) bad &= ~lam;
@@ -87,11 +87,11 @@ void vxa_checks_host_regs(vxa_ctx *c)
      * 4-byte aligned.  (Bits 63:32 with HAS = 0 and SSP canonical with HAS = 1: 27.2.4.) */
     if (exitc(c, VXA_EXIT_LOAD_CET_STATE)) {
         uint64_t s_cet = FV(c, HOST_S_CET), isst = FV(c, HOST_INTR_SSP_TABLE), ssp = FV(c, HOST_SSP);
-        RULE(c, HOST_S_CET_RSVD, (s_cet & S_CET_RSVD) != 0, HOST_S_CET, s_cet & S_CET_RSVD,
-             s_cet & ~S_CET_RSVD);
+        RULE(c, HOST_S_CET_RSVD, (s_cet & VXA_S_CET_RSVD) != 0, HOST_S_CET, s_cet & VXA_S_CET_RSVD,
+             s_cet & ~VXA_S_CET_RSVD);
         RULE(c, HOST_S_CET_SUPPRESS_TRACKER,
-             (s_cet & (S_CET_SUPPRESS | S_CET_TRACKER)) == (S_CET_SUPPRESS | S_CET_TRACKER),
-             HOST_S_CET, S_CET_SUPPRESS | S_CET_TRACKER, s_cet & ~S_CET_TRACKER);
+             (s_cet & (VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER)) == (VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER),
+             HOST_S_CET, VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, s_cet & ~VXA_S_CET_TRACKER);
         RULE(c, HOST_S_CET_CANONICAL, !vxa_canonical(c, s_cet), HOST_S_CET, 0,
              vxa_canonical_fix(c, s_cet));
         RULE(c, HOST_ISST_CANONICAL, !vxa_canonical(c, isst), HOST_INTR_SSP_TABLE, 0,
@@ -121,10 +121,10 @@ void vxa_checks_host_regs(vxa_ctx *c)
 
     /* "load IA32_EFER": reserved bits 0; LMA and LME each equal "host address-space size". */
     if (exitc(c, VXA_EXIT_LOAD_EFER)) {
-        uint64_t efer = FV(c, HOST_IA32_EFER), want = has ? EFER_LMA | EFER_LME : 0;
-        uint64_t wrong = (efer ^ want) & (EFER_LMA | EFER_LME);
-        RULE(c, HOST_EFER_RSVD, (efer & ~EFER_DEFINED) != 0, HOST_IA32_EFER, efer & ~EFER_DEFINED,
-             efer & EFER_DEFINED);
+        uint64_t efer = FV(c, HOST_IA32_EFER), want = has ? VXA_EFER_LMA | VXA_EFER_LME : 0;
+        uint64_t wrong = (efer ^ want) & (VXA_EFER_LMA | VXA_EFER_LME);
+        RULE(c, HOST_EFER_RSVD, (efer & ~VXA_EFER_DEFINED) != 0, HOST_IA32_EFER, efer & ~VXA_EFER_DEFINED,
+             efer & VXA_EFER_DEFINED);
         if (wrong) {
             vxa_violation *v = vxa_fail(c, VXA_C_HOST_EFER_LMA_LME);
             vxa_vfield(v, VXA_F_HOST_IA32_EFER, efer);
@@ -146,8 +146,8 @@ void vxa_checks_host_regs(vxa_ctx *c)
      * SSP1-3 canonical and 8-byte aligned. */
     if (exit2(c, VXA_EXIT2_LOAD_FRED)) {
         uint64_t cfg = FV(c, HOST_IA32_FRED_CONFIG);
-        RULE(c, HOST_FRED_CONFIG_RSVD, (cfg & FRED_CONFIG_RSVD) != 0, HOST_IA32_FRED_CONFIG,
-             cfg & FRED_CONFIG_RSVD, cfg & ~FRED_CONFIG_RSVD);
+        RULE(c, HOST_FRED_CONFIG_RSVD, (cfg & VXA_FRED_CONFIG_RSVD) != 0, HOST_IA32_FRED_CONFIG,
+             cfg & VXA_FRED_CONFIG_RSVD, cfg & ~VXA_FRED_CONFIG_RSVD);
         RULE(c, HOST_FRED_CONFIG_CANONICAL, !vxa_canonical(c, cfg), HOST_IA32_FRED_CONFIG, 0,
              vxa_canonical_fix(c, cfg));
         fred_pointer(c, VXA_C_HOST_FRED_RSP1_CANONICAL, VXA_C_HOST_FRED_RSP1_ALIGN,
