@@ -150,13 +150,57 @@ static void controls_table(void **state)
     assert_null(vxa_control_find(VXA_WORD_PROC2, 29));   /* reserved, not default1 */
 }
 
+/* cpuid.def: names and positions (SDM Vol. 2A CPUID, written out here independently). */
+static void cpuid_table(void **state)
+{
+    (void)state;
+    for (unsigned b = 0; b < VXA_CPUID_COUNT; b++) {
+        assert_non_null(vxa_cpuid_get(b));
+        assert_string_equal(vxa_cpuid_get(b)->name, vxa_cpuid_name(b));
+    }
+    assert_null(vxa_cpuid_get(VXA_CPUID_COUNT));
+    assert_int_equal(VXA_CPUID_LM, 1u << 10);   /* the profile bit layout is stable */
+    const vxa_cpuid_info *lm = vxa_cpuid_get(VXA_CPUID_BIT_LM), *fred = vxa_cpuid_get(VXA_CPUID_BIT_FRED);
+    assert_int_equal(lm->leaf, 0x80000001u);
+    assert_int_equal(lm->reg, VXA_REG_EDX);
+    assert_int_equal(lm->bit, 29);
+    assert_int_equal(fred->leaf, 7);
+    assert_int_equal(fred->subleaf, 1);
+    assert_int_equal(fred->reg, VXA_REG_EAX);
+    assert_int_equal(fred->bit, 17);
+    assert_string_equal(vxa_cpuid_get(VXA_CPUID_BIT_CET_SS)->name, "cet_ss");
+}
+
+/* IA-32e support derived from IA32_VMX_BASIC[48] only where the profile does not state it. */
+static void profile_derive(void **state)
+{
+    (void)state;
+    vxa_profile p;
+    vxa_profile_init(&p);
+    vxa_profile_derive(&p);                       /* no BASIC: stays unknown */
+    assert_false(p.cpuid_known & VXA_CPUID_LM);
+    p.msr[VXA_MSR_BASIC] = 0x00da040000000004ull;
+    p.msr_present |= 1u << VXA_MSR_BASIC;
+    vxa_profile_derive(&p);
+    assert_true(p.cpuid_known & p.cpuid & VXA_CPUID_LM);
+    p.cpuid_known = p.cpuid = 0;
+    p.msr[VXA_MSR_BASIC] |= 1ull << 48;           /* 32-bit physical addresses: no Intel 64 */
+    vxa_profile_derive(&p);
+    assert_true(p.cpuid_known & VXA_CPUID_LM);
+    assert_false(p.cpuid & VXA_CPUID_LM);
+    p.cpuid |= VXA_CPUID_LM;                      /* a stated value wins */
+    vxa_profile_derive(&p);
+    assert_true(p.cpuid & VXA_CPUID_LM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(encodings_unique_and_consistent), cmocka_unit_test(lookups_both_ways),
         cmocka_unit_test(well_known_fields_present), cmocka_unit_test(widths_mask_values),
         cmocka_unit_test(check_catalogue_consistent), cmocka_unit_test(value_kinds),
-        cmocka_unit_test(controls_table),
+        cmocka_unit_test(controls_table), cmocka_unit_test(cpuid_table),
+        cmocka_unit_test(profile_derive),
     };
     return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
 }

@@ -12,10 +12,13 @@ static const char *const msr_names[VXA_MSR_COUNT] = {
 };
 const char *vxa_msr_name(unsigned i) { return i < VXA_MSR_COUNT ? msr_names[i] : 0; }
 
-static const char *const cpuid_names[VXA_CPUID_COUNT] = {
-    "cet_ss", "cet_ibt", "pks", "fred", "la57", "lam", "pt", "arch_lbr", "uintr", "mpx", "lm"
+static const vxa_cpuid_info cpuid_table[VXA_CPUID_COUNT] = {
+#define VXA_CPUID(NAME, name, leaf, subleaf, reg, bit) { #name, leaf, subleaf, VXA_REG_##reg, bit },
+#include "vmxaudit/cpuid.def"
+#undef VXA_CPUID
 };
-const char *vxa_cpuid_name(unsigned bit) { return bit < VXA_CPUID_COUNT ? cpuid_names[bit] : 0; }
+const vxa_cpuid_info *vxa_cpuid_get(unsigned bit) { return bit < VXA_CPUID_COUNT ? &cpuid_table[bit] : 0; }
+const char *vxa_cpuid_name(unsigned bit) { return bit < VXA_CPUID_COUNT ? cpuid_table[bit].name : 0; }
 
 void vxa_profile_init(vxa_profile *p)
 {
@@ -26,6 +29,14 @@ void vxa_profile_init(vxa_profile *p)
     p->linear_address_width = 48;
     p->cpuid = 0;
     p->cpuid_known = 0;
+}
+
+void vxa_profile_derive(vxa_profile *p)
+{
+    if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
+        p->cpuid_known |= VXA_CPUID_LM;
+        if (!(p->msr[VXA_MSR_BASIC] & VXA_BASIC_32BIT_ADDR)) p->cpuid |= VXA_CPUID_LM;
+    }
 }
 
 static bool true_ctls(const vxa_profile *p)

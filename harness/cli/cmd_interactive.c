@@ -127,9 +127,13 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
         p->maxphyaddr_default = false;
         break;
     }
-    /* IA-32e support: IA32_VMX_BASIC[48] = 0 means 64-bit capable (A.1). */
-    p->cpuid_known |= VXA_CPUID_LM;
-    if (!vxa_profile_has(p, VXA_MSR_BASIC) || !((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) p->cpuid |= VXA_CPUID_LM;
+    /* IA-32e support from IA32_VMX_BASIC[48]; without BASIC, as the original tool (which asked
+     * no CPUID), an Intel 64 processor. */
+    vxa_profile_derive(p);
+    if (!(p->cpuid_known & VXA_CPUID_LM)) {
+        p->cpuid_known |= VXA_CPUID_LM;
+        p->cpuid |= VXA_CPUID_LM;
+    }
     return 0;
 }
 

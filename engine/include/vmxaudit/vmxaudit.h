@@ -130,14 +130,27 @@ enum {
 #define VXA_MSR_INDEX(i) (0x480u + (unsigned)(i))
 const char *vxa_msr_name(unsigned i);            /* "IA32_VMX_BASIC", ...; NULL if out of range */
 
-/* CPUID features that VM-entry rules consult. */
+/* CPUID features that VM-entry rules consult (table: vmxaudit/cpuid.def): VXA_CPUID_CET_SS, ...
+ * are masks of vxa_profile.cpuid; bit i is row i of the table. */
 enum {
-    VXA_CPUID_CET_SS = 1u << 0, VXA_CPUID_CET_IBT = 1u << 1, VXA_CPUID_PKS = 1u << 2,
-    VXA_CPUID_FRED = 1u << 3, VXA_CPUID_LA57 = 1u << 4, VXA_CPUID_LAM = 1u << 5,
-    VXA_CPUID_PT = 1u << 6, VXA_CPUID_ARCH_LBR = 1u << 7, VXA_CPUID_UINTR = 1u << 8,
-    VXA_CPUID_MPX = 1u << 9, VXA_CPUID_LM = 1u << 10
+#define VXA_CPUID(NAME, name, leaf, subleaf, reg, bit) VXA_CPUID_BIT_##NAME,
+#include "vmxaudit/cpuid.def"
+#undef VXA_CPUID
+    VXA_CPUID_COUNT
 };
-#define VXA_CPUID_COUNT 11
+enum {
+#define VXA_CPUID(NAME, name, leaf, subleaf, reg, bit) VXA_CPUID_##NAME = 1u << VXA_CPUID_BIT_##NAME,
+#include "vmxaudit/cpuid.def"
+#undef VXA_CPUID
+};
+typedef enum vxa_cpuid_reg { VXA_REG_EAX, VXA_REG_EBX, VXA_REG_ECX, VXA_REG_EDX } vxa_cpuid_reg;
+typedef struct vxa_cpuid_info {
+    const char *name;          /* the profile key: "cet_ss" */
+    uint32_t leaf, subleaf;    /* CPUID.(EAX=leaf, ECX=subleaf) */
+    uint8_t reg;               /* vxa_cpuid_reg: where the result is */
+    uint8_t bit;
+} vxa_cpuid_info;
+const vxa_cpuid_info *vxa_cpuid_get(unsigned bit);   /* bit < VXA_CPUID_COUNT, else NULL */
 const char *vxa_cpuid_name(unsigned bit);        /* "cet_ss", ...; NULL if out of range */
 
 typedef struct vxa_profile {
@@ -151,6 +164,10 @@ typedef struct vxa_profile {
 } vxa_profile;
 
 void vxa_profile_init(vxa_profile *p);           /* nothing captured, MAXPHYADDR 52, LA width 48 */
+/* Derives what the profile's MSRs imply and it does not state: Intel 64 support (cpuid "lm")
+ * from IA32_VMX_BASIC[48] = 0 (Appendix A.1: 0 on processors that support Intel 64) when the
+ * profile has BASIC and no cpuid.lm.  Readers of profiles call it once after filling one in. */
+void vxa_profile_derive(vxa_profile *p);
 static inline bool vxa_profile_has(const vxa_profile *p, unsigned i)
 {
     return i < VXA_MSR_COUNT && (p->msr_present >> i) & 1u;
