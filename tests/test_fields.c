@@ -193,6 +193,34 @@ static void profile_derive(void **state)
     assert_true(p.cpuid & VXA_CPUID_LM);
 }
 
+/* quirks.def and models.def: IDs distinct from check IDs, every quirk belongs to a model other
+ * than the SDM, names both ways. */
+static void quirks_and_models(void **state)
+{
+    (void)state;
+    assert_true(vxa_quirk_count() > 0);
+    for (unsigned i = 0; i < vxa_quirk_count(); i++) {
+        const vxa_quirk_info *q = vxa_quirk_get(i);
+        assert_int_equal(vxa_check_by_id(q->id), VXA_CHECK_COUNT);
+        assert_ptr_equal(vxa_quirk_by_id(q->id), q);
+        assert_true(q->models != 0 && !(q->models & 1u << VXA_MODEL_SDM));
+        assert_true(q->models >> VXA_MODEL_COUNT == 0);
+        assert_true(q->does[0] && q->sdm[0] && q->cases[0]);
+        for (const uint16_t *c = q->checks; *c != VXA_CHECK_COUNT; c++) assert_true(*c < VXA_CHECK_COUNT);
+    }
+    assert_null(vxa_quirk_get(vxa_quirk_count()));
+    assert_null(vxa_quirk_by_id("NO_SUCH_QUIRK"));
+    assert_true(vxa_quirk_by_id("no_debugctl_check")->models & 1u << VXA_MODEL_BOCHS_2_7);
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
+        const vxa_model_info *mi = vxa_model_get((vxa_model)m);
+        assert_int_equal(vxa_model_by_name(mi->name), m);
+        assert_string_equal(vxa_model_name((vxa_model)m), mi->name);
+        assert_true(mi->implementation[0] && mi->version[0]);
+    }
+    assert_string_equal(vxa_model_name(VXA_MODEL_BOCHS_2_7), "bochs-2.7");
+    assert_null(vxa_model_get(VXA_MODEL_COUNT));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,7 +228,7 @@ int main(void)
         cmocka_unit_test(well_known_fields_present), cmocka_unit_test(widths_mask_values),
         cmocka_unit_test(check_catalogue_consistent), cmocka_unit_test(value_kinds),
         cmocka_unit_test(controls_table), cmocka_unit_test(cpuid_table),
-        cmocka_unit_test(profile_derive),
+        cmocka_unit_test(profile_derive), cmocka_unit_test(quirks_and_models),
     };
     return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
 }

@@ -116,9 +116,10 @@ static int bash(void)
            "    esac\n"
            "    case $cmd in\n");
     printf("        explain)\n            if [ \"$COMP_CWORD\" -eq 2 ]; then\n"
-           "                COMPREPLY=($(compgen -W 'error exit");
+           "                COMPREPLY=($(compgen -W 'error exit quirks");
     for (unsigned c = 0; c < VXA_CHECK_COUNT; c++) printf(" %s", vxa_check_get((vxa_check)c)->id);
-    printf("' -- \"${cur^^}\"))\n                [ \"${cur}\" = \"${cur,,}\" ] && COMPREPLY+=($(compgen -W 'error exit' -- \"$cur\"))\n"
+    for (unsigned q = 0; q < vxa_quirk_count(); q++) printf(" %s", vxa_quirk_get(q)->id);
+    printf("' -- \"${cur^^}\"))\n                [ \"${cur}\" = \"${cur,,}\" ] && COMPREPLY+=($(compgen -W 'error exit quirks' -- \"$cur\"))\n"
            "            elif [ \"$sub\" = error ]; then COMPREPLY=($(compgen -W \"$(seq 1 28)\" -- \"$cur\"))\n"
            "            elif [ \"$sub\" = exit ]; then COMPREPLY=($(compgen -W '33 34 41' -- \"$cur\")); fi ;;\n");
     printf("        profile)\n            if [ \"$COMP_CWORD\" -eq 2 ]; then COMPREPLY=($(compgen -W 'list show import' -- \"$cur\"))\n"

@@ -59,7 +59,7 @@ const char cli_usage_text[] =
     "commands:\n"
     "  check CASE|-        audit a case (VMCS layout + profile); exit 0 if the entry succeeds\n"
     "  checks              list the check catalogue (--format text|md|json)\n"
-    "  explain CHECK-ID    the rule behind a check ID; 'explain error N', 'explain exit N'\n"
+    "  explain CHECK-ID    a check ID's rule, a model quirk; 'explain error N', 'explain exit N'\n"
     "  repair CASE [-o F]  change the fields that violated rules name until the layout enters\n"
     "  fields              list the VMCS field catalogue\n"
     "  profile list        list the bundled CPU capability profiles\n"

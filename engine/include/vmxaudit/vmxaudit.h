@@ -333,10 +333,34 @@ typedef struct vxa_report {
 } vxa_report;
 
 /* ------------------------------------------------------------------------------------------ */
-/* Models: named sets of deviations from the SDM (design §3.5).                                */
-typedef enum vxa_model { VXA_MODEL_SDM, VXA_MODEL_BOCHS_2_7, VXA_MODEL_COUNT } vxa_model;
+/* Models (table: vmxaudit/models.def): the SDM, or a version of another implementation with its
+ * deviations from the SDM, the quirks (engine/src/quirks.def).                                */
+typedef enum vxa_model {
+#define VXA_MODEL(id, name, implementation, version) VXA_MODEL_##id,
+#include "vmxaudit/models.def"
+#undef VXA_MODEL
+    VXA_MODEL_COUNT
+} vxa_model;
+typedef struct vxa_model_info {
+    const char *name;             /* "bochs-2.7" */
+    const char *implementation;   /* "Bochs" */
+    const char *version;          /* "2.7" */
+} vxa_model_info;
+const vxa_model_info *vxa_model_get(vxa_model m);  /* NULL if out of range */
 const char *vxa_model_name(vxa_model m);          /* "sdm", "bochs-2.7" */
 vxa_model vxa_model_by_name(const char *name);    /* VXA_MODEL_COUNT if unknown */
+
+typedef struct vxa_quirk_info {
+    const char *id;               /* "NO_DEBUGCTL_CHECK" */
+    const char *does;             /* one line: what the implementation does */
+    const char *sdm;              /* what the SDM says instead */
+    const char *cases;            /* the tests and regression cases that record it */
+    uint32_t models;              /* bit m: model m (vxa_model) has it */
+    const uint16_t *checks;       /* the checks it affects (vxa_check), ended by VXA_CHECK_COUNT */
+} vxa_quirk_info;
+unsigned vxa_quirk_count(void);
+const vxa_quirk_info *vxa_quirk_get(unsigned i);             /* NULL if i >= vxa_quirk_count() */
+const vxa_quirk_info *vxa_quirk_by_id(const char *id);       /* case-insensitive; NULL if unknown */
 
 /* ------------------------------------------------------------------------------------------ */
 /* The audit.                                                                                  */
