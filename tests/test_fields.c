@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "vmxaudit/vmxaudit.h"
@@ -221,6 +222,17 @@ static void quirks_and_models(void **state)
     assert_null(vxa_model_get(VXA_MODEL_COUNT));
 }
 
+/* The library's versions are the header's (engine/EMBEDDING.md, "Versions"). */
+static void versions(void **state)
+{
+    (void)state;
+    char v[32];
+    snprintf(v, sizeof v, "%d.%d.%d", VMXAUDIT_VERSION_MAJOR, VMXAUDIT_VERSION_MINOR, VMXAUDIT_VERSION_PATCH);
+    assert_string_equal(VMXAUDIT_VERSION, v);
+    assert_string_equal(vxa_version(), VMXAUDIT_VERSION);
+    assert_int_equal(vxa_api_version(), VMXAUDIT_API_VERSION);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +241,7 @@ int main(void)
         cmocka_unit_test(check_catalogue_consistent), cmocka_unit_test(value_kinds),
         cmocka_unit_test(controls_table), cmocka_unit_test(cpuid_table),
         cmocka_unit_test(profile_derive), cmocka_unit_test(quirks_and_models),
+        cmocka_unit_test(versions),
     };
     return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
 }

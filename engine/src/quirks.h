@@ -14,9 +14,9 @@ typedef enum vxa_quirk {
     VXA_Q_COUNT
 } vxa_quirk;
 
-bool vxa_model_has_quirk(uint8_t model, vxa_quirk q);
+VXA_PRIVATE bool vxa_model_has_quirk(uint8_t model, vxa_quirk q);
 /* With VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS: does the model implement WRMSR of this MSR? */
 /* 1 yes, 0 no, -1 it depends on the emulated CPU model (which the profile does not name). */
-int vxa_model_msr(uint8_t model, uint32_t index);
+VXA_PRIVATE int vxa_model_msr(uint8_t model, uint32_t index);
 
 #endif

@@ -77,7 +77,8 @@
 /* IA32_VMX_MISC (A.6) */
 #define VXA_MISC_ACTIVITY_SHIFT 6                 /* bits 6-8: HLT, shutdown, wait-for-SIPI */
 #define VXA_MISC_CR3_TARGETS(m) (((m) >> 16) & 0x1ffu)      /* bits 24:16: CR3-target values */
-#define VXA_MISC_MAX_MSR(m) (512u * ((unsigned)((m) >> 25 & 7u) + 1u))   /* bits 27:25: 512 x (N+1) */
+/* bits 27:25: the recommended maximum MSR-list length, 512 x (N + 1) */
+#define VXA_MISC_MAX_MSR(m) (512u * ((unsigned)((m) >> 25 & 7u) + 1u))
 #define VXA_MISC_VMXOFF_UNBLOCKS_SMI (1ull << 28)
 #define VXA_MISC_ZERO_LEN_INJECTION (1ull << 30)  /* soft events with instruction length 0 */
 /* IA32_VMX_EPT_VPID_CAP (A.10), the bits the EPTP rules read */
@@ -87,7 +88,7 @@
 #define VXA_EPTCAP_WB (1ull << 14)                /* ... WB */
 #define VXA_EPTCAP_AD (1ull << 21)                /* accessed and dirty flags */
 #define VXA_EPTCAP_SSS (1ull << 23)               /* supervisor shadow-stack control */
-#define VXA_EPTCAP_HLAT_PREFIX(m) (((m) >> 48) & 0x3fu)     /* bits 53:48: maximum HLAT prefix size */
+#define VXA_EPTCAP_HLAT_PREFIX(m) (((m) >> 48) & 0x3fu)     /* bits 53:48: max HLAT prefix */
 
 /* VM-entry interruption-information field (25.8.3) */
 #define VXA_INTR_INFO_VECTOR 0xffull
