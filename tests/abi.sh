@@ -41,20 +41,23 @@ $cc -std=c11 -E -dM -include stdbool.h -include stddef.h -include stdint.h -incl
   "$out/none.c" | awk '{ print $2 }' | sed 's/(.*//' | sort -u > "$out/system"
 bad=$(comm -23 "$out/macros" "$out/system" | grep -vE '^(VXA_|VMXAUDIT_)' | tr '\n' ' ' || true)
 [ -z "$bad" ] || fail "unprefixed macros: $bad"
-$cc -std=c11 -I"$inc" -E -P "$out/all.c" | tr '\n' ' ' > "$out/flat"
-# only what the headers declare: the system headers' part ends before the first vxa_ declaration
-grep -oE 'enum[ \t]*[A-Za-z0-9_]*[ \t]*\{[^}]*\}' "$out/flat" | sed 's/^[^{]*{//; s/}$//' |
-  tr ',' '\n' | sed 's/=.*//; s/[ \t]//g' | grep -v '^$' | sort -u > "$out/enumerators"
-grep -E '^(VXA_|VMXAUDIT_)' "$out/enumerators" > /dev/null || fail "no enumerator found"
-sysenums=$(printf '#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n' |
-  $cc -std=c11 -E -P - | tr '\n' ' ' | grep -oE 'enum[ \t]*[A-Za-z0-9_]*[ \t]*\{[^}]*\}' | wc -l)
-[ "$sysenums" = 0 ] || echo "abi: note: the system headers declare $sysenums enums" >&2
-bad=$(grep -vE '^VXA_' "$out/enumerators" | tr '\n' ' ' || true)
+# enumerators and type names in the preprocessed headers, less those of the system headers
+printf '#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n' > "$out/sys.c"
+names() {  # names FILE: "enum NAME" per enumerator, "type NAME" per typedef, struct/enum/union tag
+  $cc -std=c11 -I"$inc" -E -P "$1" | tr '\n' ' ' > "$out/flat"
+  grep -oE 'enum[ \t]*[A-Za-z0-9_]*[ \t]*\{[^}]*\}' "$out/flat" | sed 's/^[^{]*{//; s/}$//' |
+    tr ',' '\n' | sed 's/=.*//; s/[ \t]//g' | grep -v '^$' | sed 's/^/enum /'
+  grep -oE '(struct|enum|union)[ \t]+[A-Za-z_][A-Za-z0-9_]*|typedef[^;{]*[ *]([A-Za-z_][A-Za-z0-9_]*)[ \t]*;|\}[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*;' "$out/flat" |
+    sed -E 's/^(struct|enum|union)[ \t]+//; s/^typedef.*[ *]([A-Za-z_][A-Za-z0-9_]*)[ \t]*;$/\1/; s/^\}[ \t]*//; s/[ \t]*;$//' |
+    sed 's/^/type /'
+}
+names "$out/all.c" | sort -u > "$out/names"
+names "$out/sys.c" | sort -u > "$out/sysnames"
+comm -23 "$out/names" "$out/sysnames" > "$out/ours"
+grep -q '^enum VXA_' "$out/ours" || fail "no enumerator found"
+bad=$(grep '^enum ' "$out/ours" | grep -v '^enum VXA_' | cut -d' ' -f2 | tr '\n' ' ' || true)
 [ -z "$bad" ] || fail "unprefixed enumerators: $bad"
-bad=$(grep -oE '(struct|enum|union)[ \t]+[A-Za-z_][A-Za-z0-9_]*|typedef[^;{]*[ *]([A-Za-z_][A-Za-z0-9_]*)[ \t]*;|\}[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*;' "$out/flat" |
-  sed -E 's/^(struct|enum|union)[ \t]+//; s/^typedef.*[ *]([A-Za-z_][A-Za-z0-9_]*)[ \t]*;$/\1/; s/^\}[ \t]*//; s/[ \t]*;$//' |
-  sort -u | grep -vE '^(vxa_|_IO_|_G_|__)' | grep -vE '^(FILE|fpos_t|size_t|ptrdiff_t|wchar_t|max_align_t|va_list|off_t|ssize_t|cookie_io_functions_t|u?int(_least|_fast)?[0-9]+_t|u?intmax_t|u?intptr_t)$' |
-  tr '\n' ' ' || true)
+bad=$(grep '^type ' "$out/ours" | grep -v '^type vxa_' | cut -d' ' -f2 | tr '\n' ' ' || true)
 [ -z "$bad" ] || fail "types or tags without the vxa_ prefix: $bad"
 
 [ $status = 0 ] && echo "abi: $(wc -l < "$out/exported") exported symbols = the VXA_API declarations of the public headers; every name they define is prefixed"
