@@ -1,7 +1,7 @@
 #!/bin/sh
 # amalgamate.sh — writes the single-file distribution of the freestanding engine, like SQLite's
-# amalgamation: OUTDIR/vmxaudit.h (the public API: vmxaudit.h, binary.h, live.h, with fields.def
-# and checks.def inlined) and OUTDIR/vmxaudit.c (every core source of engine/src and
+# amalgamation: OUTDIR/vmxaudit.h (the public API: vmxaudit.h, binary.h, live.h, with their .def
+# tables inlined) and OUTDIR/vmxaudit.c (every core source of engine/src and
 # engine/src/checks, internal headers and .def tables inlined; the hosted JSON codec left out).
 # Run by CMake at build time (target vmxaudit_amalgamation); the output is never committed.
 #
@@ -11,7 +11,9 @@
 # header has an include guard); a .def table is inlined at every #include (X-macros).  The
 # sources become one translation unit, so what is file-local in them must stay local: the macros
 # a source defines are #undef'd after it, and a file-scope static name that several sources
-# define is renamed per source (#define NAME NAME__src_FILE ... #undef NAME).
+# define is renamed per source (#define NAME NAME__src_FILE ... #undef NAME).  What the sources
+# share is declared VXA_PRIVATE (engine/src/internal.h), static here because the header defines
+# VMXAUDIT_AMALGAMATION: the object's only global symbols are the VXA_API functions.
 set -eu
 engine=${1:?usage: amalgamate.sh ENGINE_DIR OUTDIR [VERSION]}
 out=${2:?usage: amalgamate.sh ENGINE_DIR OUTDIR [VERSION]}

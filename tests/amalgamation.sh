@@ -2,7 +2,8 @@
 # amalgamation.sh — the single-file distribution (engine/amalgamate.sh) as a driver uses it:
 #  1. vmxaudit.c builds freestanding (-ffreestanding -nostdinc, compiler headers only, kernel
 #     flags) with gcc and clang, -Wall -Wextra -Werror, and needs no symbol beyond
-#     memcpy/memset/memmove/memcmp (nm -u); vmxaudit.h compiles on its own;
+#     memcpy/memset/memmove/memcmp (nm -u); its only global symbols are the VXA_API functions of
+#     vmxaudit.h (the internals are static); vmxaudit.h compiles on its own;
 #  2. worst-case stack of vxa_live_audit and vxa_audit from gcc's call graph (-fcallgraph-info=su;
 #     no recursion, no unbounded frame), at most STACK_BOUND bytes at -O2 (engine/EMBEDDING.md);
 #  3. the freestanding gcc and clang objects, symbols prefixed amalg_, linked into a hosted
@@ -36,6 +37,17 @@ for cc in gcc clang; do
     exit 1
   fi
   echo "amalgamation: $cc -ffreestanding -nostdinc -mno-red-zone -mgeneral-regs-only: ok; nm -u: $(nm -u "$out/am-$cc.o" | awk '{print $2}' | tr '\n' ' ')"
+  # Its internals are static (VXA_PRIVATE, SQLite's pattern): the object defines as global
+  # exactly the VXA_API declarations of vmxaudit.h.
+  nm --defined-only -g "$out/am-$cc.o" | awk '{print $3}' | sort > "$out/global-$cc"
+  awk '/^VXA_API / { s = $0; sub(/[(\[].*/, "", s); n = split(s, w, /[ *]+/); print w[n] }' "$am/vmxaudit.h" |
+    sort > "$out/api"
+  if ! cmp -s "$out/global-$cc" "$out/api"; then
+    echo "amalgamation ($cc): global symbols differ from the VXA_API declarations (< global, > API):" >&2
+    diff "$out/global-$cc" "$out/api" >&2 || true
+    exit 1
+  fi
+  echo "amalgamation: $cc: $(wc -l < "$out/api") global symbols, all VXA_API; the rest static"
 done
 
 # 2. stack: the deepest path of the call graph (callback frames excluded: they are the caller's).

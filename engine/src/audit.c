@@ -8,7 +8,7 @@
 uint64_t vxa_pa_mask(const vxa_ctx *c)
 {
     unsigned w = c->p->maxphyaddr;
-    if (vxa_profile_has(c->p, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) w = 32;
+    if (vxa_profile_has(c->p, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & VXA_BASIC_32BIT_ADDR)) w = 32;
     return w >= 64 ? ~0ull : (1ull << w) - 1;
 }
 
@@ -157,7 +157,7 @@ int vxa_intel64(const vxa_ctx *c)
 {
     int r = vxa_cpuid(c, VXA_CPUID_LM);
     /* IA32_VMX_BASIC[48] = 1 (32-bit addresses) is never reported by an Intel 64 processor. */
-    if (r < 0 && has_msr(c, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & BASIC_32BIT_ADDR)) r = 0;
+    if (r < 0 && has_msr(c, VXA_MSR_BASIC) && (msr(c, VXA_MSR_BASIC) & VXA_BASIC_32BIT_ADDR)) r = 0;
     return r;
 }
 
@@ -357,10 +357,10 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
     c->reads = in->reads;
     c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
     c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
-    c->proc2 = proc(c, PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
-    c->proc3 = proc(c, PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
+    c->proc2 = proc(c, VXA_PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
+    c->proc3 = proc(c, VXA_PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
     c->exit = (uint32_t)FV(c, VM_EXIT_CONTROLS);
-    c->exit2 = exitc(c, EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
+    c->exit2 = exitc(c, VXA_EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
     c->entry = (uint32_t)FV(c, VM_ENTRY_CONTROLS);
     out->nviolations = 0;
     out->nundetermined = 0;

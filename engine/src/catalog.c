@@ -42,3 +42,6 @@ static const char *const result_names[] = {
 };
 
 const char *vxa_result_name(vxa_result r) { return (unsigned)r <= VXA_FAULT ? result_names[r] : 0; }
+
+unsigned vxa_api_version(void) { return VMXAUDIT_API_VERSION; }
+const char *vxa_version(void) { return VMXAUDIT_VERSION; }

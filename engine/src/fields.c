@@ -9,12 +9,23 @@
 #define RO VXA_KIND_RO
 #define GUEST VXA_KIND_GUEST
 #define HOST VXA_KIND_HOST
+#define PLAIN VXA_VALUE_PLAIN
+#define PA VXA_VALUE_PHYS_ADDR
+#define LA VXA_VALUE_LINEAR_ADDR
+#define SEL VXA_VALUE_SELECTOR
+#define AR VXA_VALUE_ACCESS_RIGHTS
+#define LIMIT VXA_VALUE_LIMIT
+#define CTL VXA_VALUE_CONTROL
+#define CR0 VXA_VALUE_CR0
+#define CR4 VXA_VALUE_CR4
+#define EFER VXA_VALUE_EFER
+#define RFLAGS VXA_VALUE_RFLAGS
 #define G0 { VXA_WORD_NONE, VXA_WORD_NONE }, { 0, 0 }
 #define G(w, b) { VXA_WORD_##w, VXA_WORD_NONE }, { b, 0 }
 #define G2(w1, b1, w2, b2) { VXA_WORD_##w1, VXA_WORD_##w2 }, { b1, b2 }
 
 static const vxa_field_info field_table[VXA_FIELD_COUNT] = {
-#define VXA_FIELD(name, enc, width, kind, gate) { #name, enc, width, kind, gate },
+#define VXA_FIELD(name, enc, width, kind, value, gate) { #name, enc, width, kind, gate, value },
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
 };
@@ -32,14 +43,24 @@ const vxa_field_info *vxa_field_get(vxa_field f)
 #define ENC_KEY(enc) ((((enc) >> 13) & 3u) << 8 | (((enc) >> 10) & 3u) << 6 | (((enc) >> 1) & 63u))
 #define ENC_KEYABLE(enc) (((enc) & ~0x6c7eu) == 0)   /* access 0, bit 12 0, index < 64, < 2^15 */
 static const uint16_t field_by_key[1024] = {
-#define VXA_FIELD(name, enc, width, kind, gate) [ENC_KEY(enc)] = VXA_F_##name + 1,
+#define VXA_FIELD(name, enc, width, kind, value, gate) [ENC_KEY(enc)] = VXA_F_##name + 1,
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
 };
-#define VXA_FIELD(name, enc, width, kind, gate) \
+#define VXA_FIELD(name, enc, width, kind, value, gate) \
     _Static_assert(ENC_KEYABLE(enc), "field encoding outside the by-encoding key: " #name);
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
+
+static const char *const value_kind_names[VXA_VALUE_COUNT] = {
+    "plain value", "physical address", "linear address", "selector", "access rights", "limit",
+    "control word", "CR0", "CR4", "EFER", "RFLAGS"
+};
+
+const char *vxa_value_kind_name(vxa_value_kind k)
+{
+    return (unsigned)k < VXA_VALUE_COUNT ? value_kind_names[k] : 0;
+}
 
 vxa_field vxa_field_by_encoding(uint32_t encoding)
 {
@@ -61,11 +82,11 @@ int vxa_strcasecmp(const char *a, const char *b)
  * names are upper case) and compares only names of the same length.  (A full case-insensitive
  * scan was 54 % of the time of parsing a JSON case.) */
 static const uint8_t field_name_len[VXA_FIELD_COUNT] = {
-#define VXA_FIELD(name, enc, width, kind, gate) sizeof #name - 1,
+#define VXA_FIELD(name, enc, width, kind, value, gate) sizeof #name - 1,
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
 };
-#define VXA_FIELD(name, enc, width, kind, gate) \
+#define VXA_FIELD(name, enc, width, kind, value, gate) \
     _Static_assert(sizeof #name <= 64, "field name longer than vxa_field_by_name's buffer");
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD

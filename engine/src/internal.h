@@ -5,6 +5,18 @@
 
 #include "vmxaudit/vmxaudit.h"
 #include "vmxaudit/vmx_bits.h"
+
+/* VXA_PRIVATE marks what the engine's sources share but no caller may use (SQLite's pattern):
+ * `static` in the amalgamation, whose sources are one translation unit; in the library, hidden
+ * (-fvisibility=hidden: only VXA_API is exported). */
+#ifndef VXA_PRIVATE
+#ifdef VMXAUDIT_AMALGAMATION
+#define VXA_PRIVATE static
+#else
+#define VXA_PRIVATE
+#endif
+#endif
+
 #include "quirks.h"
 
 /* The audit context.  The effective control words are the layout's values, except that the
@@ -47,43 +59,44 @@ static inline bool quirk(const vxa_ctx *c, vxa_quirk q) { return vxa_model_has_q
 
 /* ---- capability helpers (profile) ---- */
 /* Is the 1-setting of control bit b allowed?  1 yes, 0 no, -1 MSR not captured. */
-int vxa_can_set(const vxa_profile *p, vxa_word w, unsigned bit);
+VXA_PRIVATE int vxa_can_set(const vxa_profile *p, vxa_word w, unsigned bit);
 static inline uint64_t msr(const vxa_ctx *c, unsigned i) { return c->p->msr[i]; }
 static inline bool has_msr(const vxa_ctx *c, unsigned i) { return vxa_profile_has(c->p, i); }
 
 /* Does the CPU support Intel 64 (CPUID.80000001H:EDX.LM)?  1 yes, 0 no, -1 the profile does not
  * say (the codec derives it from IA32_VMX_BASIC[48] when the profile states no cpuid.lm; a
  * profile without either reads as unknown). */
-int vxa_intel64(const vxa_ctx *c);
+VXA_PRIVATE int vxa_intel64(const vxa_ctx *c);
 /* A CPUID feature (VXA_CPUID_*): 1 present, 0 absent, -1 the profile does not say. */
-int vxa_cpuid(const vxa_ctx *c, uint32_t feature);
+VXA_PRIVATE int vxa_cpuid(const vxa_ctx *c, uint32_t feature);
 
 /* ---- address helpers ---- */
 /* Physical address within MAXPHYADDR (and within 32 bits if IA32_VMX_BASIC[48] = 1). */
-bool vxa_pa_ok(const vxa_ctx *c, uint64_t pa);
-uint64_t vxa_pa_mask(const vxa_ctx *c);            /* the bits an address may have */
+VXA_PRIVATE bool vxa_pa_ok(const vxa_ctx *c, uint64_t pa);
+VXA_PRIVATE uint64_t vxa_pa_mask(const vxa_ctx *c);            /* the bits an address may have */
 /* Canonical for the profile's linear-address width (48 or 57). */
-bool vxa_canonical(const vxa_ctx *c, uint64_t la);
-uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la);  /* sign-extend from the width */
+VXA_PRIVATE bool vxa_canonical(const vxa_ctx *c, uint64_t la);
+/* sign-extend from the width */
+VXA_PRIVATE uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la);
 
 /* ---- memory ---- */
 /* Reads guest-physical memory; zeroes when no reader.  Returns 0 on success. */
-int vxa_read(const vxa_ctx *c, uint64_t pa, void *buf, uint32_t len);
-uint64_t vxa_read_u64_le(const uint8_t *b);
+VXA_PRIVATE int vxa_read(const vxa_ctx *c, uint64_t pa, void *buf, uint32_t len);
+VXA_PRIVATE uint64_t vxa_read_u64_le(const uint8_t *b);
 
 /* ---- recording results ---- */
 /* Appends a violation of `id` (or counts it when the report is full: then a scratch record is
  * returned so callers never test for NULL). */
-vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id);
-void vxa_vfield(vxa_violation *v, vxa_field f, uint64_t value);
-void vxa_vfix(vxa_violation *v, vxa_field f, uint64_t value);
-void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1);
-void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux);
+VXA_PRIVATE vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id);
+VXA_PRIVATE void vxa_vfield(vxa_violation *v, vxa_field f, uint64_t value);
+VXA_PRIVATE void vxa_vfix(vxa_violation *v, vxa_field f, uint64_t value);
+VXA_PRIVATE void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1);
+VXA_PRIVATE void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux);
 
 /* A rule on one field: when `violated`, record it with the field's value, the offending bits and
  * (if has_fix) the value the field should get.  Returns `violated`. */
-bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, bool has_fix,
-              uint64_t fix);
+VXA_PRIVATE bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits,
+                          bool has_fix, uint64_t fix);
 /* The SDM-bullet one-liners.  RULE: with a fix; RULE_NOFIX: without. */
 #define RULE(c, ID, cond, FIELD, bits, fix) \
     vxa_rule((c), VXA_C_##ID, (cond), VXA_F_##FIELD, (bits), true, (fix))
@@ -92,42 +105,43 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
 
 /* Allowed-settings rule for a control word (SDM 27.2.1.1 first bullets): records ALLOWED0 /
  * ALLOWED1 violations (with must_be_1/may_be_1 and the fixed value) or undetermined. */
-void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1, vxa_word w,
-                      vxa_field f, uint64_t value);
+VXA_PRIVATE void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1,
+                                  vxa_word w, vxa_field f, uint64_t value);
 
 /* CR0/CR4 against IA32_VMX_CRx_FIXED0/FIXED1 (SDM 24.8, Appendix A.7-A.8): records id0 (a bit
  * fixed to 1 is 0) and id1 (a bit fixed to 0 is 1) with must_be_1/may_be_1 and a fix; `exempt`
  * bits are not checked.  A missing MSR makes its half undetermined. */
-void vxa_rule_fixed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsigned fixed0,
-                    unsigned fixed1, uint64_t exempt);
+VXA_PRIVATE void vxa_rule_fixed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f,
+                                unsigned fixed0, unsigned fixed1, uint64_t exempt);
 
 /* The MSR-store/-load area rules (27.2.1.2, 27.2.1.3): alignment, width, last byte; in
  * exit_controls.c. */
-void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_check id_end,
-                       vxa_field f_addr, vxa_field f_count);
+VXA_PRIVATE void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width,
+                                   vxa_check id_end, vxa_field f_addr, vxa_field f_count);
 
 /* Instruction and VMXON classes: the violation carries the CPU's answer (checked in order). */
 #define VXA_ANSWER(result, code) ((uint64_t)(result) << 8 | (uint64_t)(code))
-vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result, unsigned code);
+VXA_PRIVATE vxa_violation *vxa_fail_answer(vxa_ctx *c, vxa_check id, vxa_result result,
+                                           unsigned code);
 
 /* ---- the check sections, in the order the CPU considers them ---- */
-void vxa_checks_vmxon(vxa_ctx *c);              /* Vol. 2 VMXON, Vol. 3C 24.7 */
-void vxa_checks_instruction(vxa_ctx *c);        /* 27.1 */
-void vxa_checks_exec_controls(vxa_ctx *c);      /* 27.2.1.1 */
-void vxa_checks_exit_controls(vxa_ctx *c);      /* 27.2.1.2 */
-void vxa_checks_entry_controls(vxa_ctx *c);     /* 27.2.1.3 */
-void vxa_checks_host_regs(vxa_ctx *c);          /* 27.2.2 */
-void vxa_checks_host_segs(vxa_ctx *c);          /* 27.2.3 */
-void vxa_checks_host_addrsize(vxa_ctx *c);      /* 27.2.4 */
-void vxa_checks_guest_regs(vxa_ctx *c);         /* 27.3.1.1 */
-void vxa_checks_guest_segs(vxa_ctx *c);         /* 27.3.1.2 */
-void vxa_checks_guest_dtr(vxa_ctx *c);          /* 27.3.1.3 */
-void vxa_checks_guest_rip_rflags(vxa_ctx *c);   /* 27.3.1.4 */
-void vxa_checks_guest_nonreg(vxa_ctx *c);       /* 27.3.1.5 */
-void vxa_checks_guest_pdpte(vxa_ctx *c);        /* 27.3.1.6 */
-void vxa_checks_msr_load(vxa_ctx *c);           /* 27.4 */
+VXA_PRIVATE void vxa_checks_vmxon(vxa_ctx *c);              /* Vol. 2 VMXON, Vol. 3C 24.7 */
+VXA_PRIVATE void vxa_checks_instruction(vxa_ctx *c);        /* 27.1 */
+VXA_PRIVATE void vxa_checks_exec_controls(vxa_ctx *c);      /* 27.2.1.1 */
+VXA_PRIVATE void vxa_checks_exit_controls(vxa_ctx *c);      /* 27.2.1.2 */
+VXA_PRIVATE void vxa_checks_entry_controls(vxa_ctx *c);     /* 27.2.1.3 */
+VXA_PRIVATE void vxa_checks_host_regs(vxa_ctx *c);          /* 27.2.2 */
+VXA_PRIVATE void vxa_checks_host_segs(vxa_ctx *c);          /* 27.2.3 */
+VXA_PRIVATE void vxa_checks_host_addrsize(vxa_ctx *c);      /* 27.2.4 */
+VXA_PRIVATE void vxa_checks_guest_regs(vxa_ctx *c);         /* 27.3.1.1 */
+VXA_PRIVATE void vxa_checks_guest_segs(vxa_ctx *c);         /* 27.3.1.2 */
+VXA_PRIVATE void vxa_checks_guest_dtr(vxa_ctx *c);          /* 27.3.1.3 */
+VXA_PRIVATE void vxa_checks_guest_rip_rflags(vxa_ctx *c);   /* 27.3.1.4 */
+VXA_PRIVATE void vxa_checks_guest_nonreg(vxa_ctx *c);       /* 27.3.1.5 */
+VXA_PRIVATE void vxa_checks_guest_pdpte(vxa_ctx *c);        /* 27.3.1.6 */
+VXA_PRIVATE void vxa_checks_msr_load(vxa_ctx *c);           /* 27.4 */
 
 /* freestanding string helpers */
-int vxa_strcasecmp(const char *a, const char *b);
+VXA_PRIVATE int vxa_strcasecmp(const char *a, const char *b);
 
 #endif

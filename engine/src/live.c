@@ -5,39 +5,41 @@
 
 /* ---- CPUID (SDM Vol. 2A, CPUID) ---- */
 
-static void cpuid_or_zero(void (*cpuid)(void *, uint32_t, uint32_t, uint32_t[4]), void *ctx,
-                          uint32_t max, uint32_t leaf, uint32_t sub, uint32_t r[4])
+/* Does CPUID.(leaf, subleaf) exist?  Basic and extended leaves up to their maximum; subleaf n
+ * of leaf 7 when CPUID.(7,0):EAX >= n (the only sub-leaves cpuid.def reads). */
+static bool leaf_exists(uint32_t leaf, uint32_t sub, uint32_t max_basic, uint32_t max_ext,
+                        uint32_t max_sub7)
 {
-    r[0] = r[1] = r[2] = r[3] = 0;
-    if (leaf <= max) cpuid(ctx, leaf, sub, r);
+    if (leaf >= 0x80000000u ? leaf > max_ext : leaf > max_basic) return false;
+    return sub == 0 || (leaf == 7 && sub <= max_sub7);
 }
 
 void vxa_live_cpu_from_cpuid(void (*cpuid)(void *, uint32_t, uint32_t, uint32_t[4]), void *ctx,
                              vxa_live_cpu *out)
 {
-    uint32_t r[4], max_basic, max_ext, f = 0;
+    uint32_t r[4], max_basic, max_ext, max_sub7 = 0, f = 0, done = 0;
     cpuid(ctx, 0, 0, r);
     max_basic = r[0];
     cpuid(ctx, 0x80000000u, 0, r);
     max_ext = r[0] >= 0x80000000u ? r[0] : 0;
-
-    cpuid_or_zero(cpuid, ctx, max_basic, 7, 0, r);
-    uint32_t max_sub7 = r[0];
-    if (r[1] >> 14 & 1u) f |= VXA_CPUID_MPX;
-    if (r[1] >> 25 & 1u) f |= VXA_CPUID_PT;
-    if (r[2] >> 7 & 1u) f |= VXA_CPUID_CET_SS;
-    if (r[2] >> 16 & 1u) f |= VXA_CPUID_LA57;
-    if (r[2] >> 31 & 1u) f |= VXA_CPUID_PKS;
-    if (r[3] >> 5 & 1u) f |= VXA_CPUID_UINTR;
-    if (r[3] >> 19 & 1u) f |= VXA_CPUID_ARCH_LBR;
-    if (r[3] >> 20 & 1u) f |= VXA_CPUID_CET_IBT;
-    r[0] = 0;
-    if (max_basic >= 7 && max_sub7 >= 1) cpuid(ctx, 7, 1, r);
-    if (r[0] >> 17 & 1u) f |= VXA_CPUID_FRED;
-    if (r[0] >> 26 & 1u) f |= VXA_CPUID_LAM;
-
-    cpuid_or_zero(cpuid, ctx, max_ext, 0x80000001u, 0, r);
-    if (r[3] >> 29 & 1u) f |= VXA_CPUID_LM;
+    if (max_basic >= 7) {
+        cpuid(ctx, 7, 0, r);
+        max_sub7 = r[0];
+    }
+    /* each leaf of cpuid.def once: its features together; a leaf that does not exist reads 0 */
+    for (unsigned i = 0; i < VXA_CPUID_COUNT; i++) {
+        const vxa_cpuid_info *fi = vxa_cpuid_get(i);
+        if ((done >> i) & 1u) continue;
+        r[0] = r[1] = r[2] = r[3] = 0;
+        if (leaf_exists(fi->leaf, fi->subleaf, max_basic, max_ext, max_sub7))
+            cpuid(ctx, fi->leaf, fi->subleaf, r);
+        for (unsigned j = i; j < VXA_CPUID_COUNT; j++) {
+            const vxa_cpuid_info *fj = vxa_cpuid_get(j);
+            if (fj->leaf != fi->leaf || fj->subleaf != fi->subleaf) continue;
+            done |= 1u << j;
+            if ((r[fj->reg] >> fj->bit) & 1u) f |= 1u << j;
+        }
+    }
     out->maxphyaddr = 0;
     out->linear_address_width = 0;
     if (max_ext >= 0x80000008u) {
@@ -84,20 +86,20 @@ int vxa_live_read_profile(const vxa_live_ops *ops, void *ctx, vxa_live_workspace
         for (unsigned i = VXA_MSR_TRUE_PINBASED_CTLS; i <= VXA_MSR_TRUE_ENTRY_CTLS; i++)
             read_msr(ops, ctx, ws, i);
     /* A.3.3: IA32_VMX_PROCBASED_CTLS2 iff IA32_VMX_PROCBASED_CTLS[63] = 1. */
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + PROC_ACTIVATE_SECONDARY) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + VXA_PROC_ACTIVATE_SECONDARY) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_PROCBASED_CTLS2);
     /* A.3.4: IA32_VMX_PROCBASED_CTLS3 iff IA32_VMX_PROCBASED_CTLS[49] = 1. */
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + PROC_ACTIVATE_TERTIARY) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS, 32 + VXA_PROC_ACTIVATE_TERTIARY) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_PROCBASED_CTLS3);
     /* A.4.2: IA32_VMX_EXIT_CTLS2 iff IA32_VMX_EXIT_CTLS[63] = 1. */
-    if (msr_bit(ws, VXA_MSR_EXIT_CTLS, 32 + EXIT_ACTIVATE_SECONDARY) == 1)
+    if (msr_bit(ws, VXA_MSR_EXIT_CTLS, 32 + VXA_EXIT_ACTIVATE_SECONDARY) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_EXIT_CTLS2);
     /* A.10: IA32_VMX_EPT_VPID_CAP iff PROCBASED_CTLS2[33] ("enable EPT") or [37] ("enable
      * VPID"); A.11: IA32_VMX_VMFUNC iff PROCBASED_CTLS2[45] ("enable VM functions"). */
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + PROC2_ENABLE_EPT) == 1 ||
-        msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + PROC2_ENABLE_VPID) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + VXA_PROC2_ENABLE_EPT) == 1 ||
+        msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + VXA_PROC2_ENABLE_VPID) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_EPT_VPID_CAP);
-    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + PROC2_ENABLE_VMFUNC) == 1)
+    if (msr_bit(ws, VXA_MSR_PROCBASED_CTLS2, 32 + VXA_PROC2_ENABLE_VMFUNC) == 1)
         read_msr(ops, ctx, ws, VXA_MSR_VMFUNC);
 
     vxa_live_cpu cpu = ops->cpu;

@@ -1,38 +1,56 @@
-/* models.c — which model has which quirk (design §3.5).  The quirks are documented in quirks.h;
- * the evidence for each Bochs 2.7 quirk is in ../shared/reference/bochs-checks.md and the
- * regression cases that record it. */
+/* models.c — the models (vmxaudit/models.def) and their quirks (quirks.def) as data, and the
+ * data of the quirks that need more than a yes/no (the MSRs a model implements). */
 #include "internal.h"
 
-static const char *const model_names[VXA_MODEL_COUNT] = { "sdm", "bochs-2.7" };
-
-static const uint64_t model_quirks[VXA_MODEL_COUNT] = {
-    [VXA_MODEL_SDM] = 0,
-    [VXA_MODEL_BOCHS_2_7] = 1ull << VXA_Q_FIRST_FAILURE_ONLY | 1ull << VXA_Q_NMI_STI_BLOCKING_FAILS |
-                            1ull << VXA_Q_NO_OTHER_EVENT_CHECKS | 1ull << VXA_Q_ENTRY_TO_SMM_NOT_CHECKED |
-                            1ull << VXA_Q_NO_GUEST_RIP_WIDTH_CHECK | 1ull << VXA_Q_NO_HLT_INJECTION_CHECK |
-                            1ull << VXA_Q_SHUTDOWN_INJECTION_BY_VECTOR |
-                            1ull << VXA_Q_NO_PENDING_DBG_BS_CHECK | 1ull << VXA_Q_PENDING_DBG_32BIT |
-                            1ull << VXA_Q_NO_DEBUGCTL_CHECK | 1ull << VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK |
-                            1ull << VXA_Q_NO_IA32E_GUEST_PG_CHECK | 1ull << VXA_Q_DPL_RPL_DATA_TYPES_ONLY |
-                            1ull << VXA_Q_NO_VNMI_BLOCKED_NMI_CHECK | 1ull << VXA_Q_INTR_ENCLAVE_BIT_RESERVED |
-                            1ull << VXA_Q_TSC_MULTIPLIER_NONZERO | 1ull << VXA_Q_MSRLOAD_ONLY_KNOWN_MSRS |
-                            1ull << VXA_Q_MSR_AREA_SPAN_32BIT | 1ull << VXA_Q_CS_DPL_VS_CS_RPL |
-                            1ull << VXA_Q_LINK_PTR_BEFORE_NONREG | 1ull << VXA_Q_ERRCODE_UNCHECKED_WITH_CET |
-                            1ull << VXA_Q_NULL_SS_UNUSABLE_IA32E | 1ull << VXA_Q_S_CET_HIGH_NOT_IA32E,
+static const vxa_model_info model_table[VXA_MODEL_COUNT] = {
+#define VXA_MODEL(id, name, implementation, version) { name, implementation, version },
+#include "vmxaudit/models.def"
+#undef VXA_MODEL
 };
+
+/* Each quirk's checks, ended by VXA_CHECK_COUNT (C(ID) names a check of the catalogue: an unknown
+ * ID does not compile). */
+#define C(id) VXA_C_##id,
+#define NO_CHECK
+#define VXA_QUIRK(id, models, checks, does, sdm, cases) \
+    static const uint16_t quirk_checks_##id[] = { checks VXA_CHECK_COUNT };
+#include "quirks.def"
+#undef VXA_QUIRK
+
+#define M(id) (1u << VXA_MODEL_##id)
+static const vxa_quirk_info quirk_table[VXA_Q_COUNT] = {
+#define VXA_QUIRK(id, models, checks, does, sdm, cases) \
+    { #id, does, sdm, cases, models, quirk_checks_##id },
+#include "quirks.def"
+#undef VXA_QUIRK
+};
+_Static_assert(VXA_MODEL_COUNT <= 32, "vxa_quirk_info.models is 32 bits");
 
 bool vxa_model_has_quirk(uint8_t model, vxa_quirk q)
 {
-    return model < VXA_MODEL_COUNT && (model_quirks[model] >> q) & 1u;
+    return model < VXA_MODEL_COUNT && (unsigned)q < VXA_Q_COUNT && (quirk_table[q].models >> model) & 1u;
 }
 
-const char *vxa_model_name(vxa_model m) { return m < VXA_MODEL_COUNT ? model_names[m] : 0; }
+const vxa_model_info *vxa_model_get(vxa_model m) { return (unsigned)m < VXA_MODEL_COUNT ? &model_table[m] : 0; }
+
+const char *vxa_model_name(vxa_model m) { return (unsigned)m < VXA_MODEL_COUNT ? model_table[m].name : 0; }
 
 vxa_model vxa_model_by_name(const char *name)
 {
     for (unsigned m = 0; m < VXA_MODEL_COUNT; m++)
-        if (vxa_strcasecmp(name, model_names[m]) == 0) return (vxa_model)m;
+        if (vxa_strcasecmp(name, model_table[m].name) == 0) return (vxa_model)m;
     return VXA_MODEL_COUNT;
+}
+
+unsigned vxa_quirk_count(void) { return VXA_Q_COUNT; }
+
+const vxa_quirk_info *vxa_quirk_get(unsigned i) { return i < VXA_Q_COUNT ? &quirk_table[i] : 0; }
+
+const vxa_quirk_info *vxa_quirk_by_id(const char *id)
+{
+    for (unsigned i = 0; i < VXA_Q_COUNT; i++)
+        if (vxa_strcasecmp(id, quirk_table[i].id) == 0) return &quirk_table[i];
+    return 0;
 }
 
 /* The MSRs Debian's Bochs 2.7 (model corei7_skylake_x) accepts in a VM-entry MSR-load list,

@@ -12,10 +12,13 @@ static const char *const msr_names[VXA_MSR_COUNT] = {
 };
 const char *vxa_msr_name(unsigned i) { return i < VXA_MSR_COUNT ? msr_names[i] : 0; }
 
-static const char *const cpuid_names[VXA_CPUID_COUNT] = {
-    "cet_ss", "cet_ibt", "pks", "fred", "la57", "lam", "pt", "arch_lbr", "uintr", "mpx", "lm"
+static const vxa_cpuid_info cpuid_table[VXA_CPUID_COUNT] = {
+#define VXA_CPUID(NAME, name, leaf, subleaf, reg, bit) { #name, leaf, subleaf, VXA_REG_##reg, bit },
+#include "vmxaudit/cpuid.def"
+#undef VXA_CPUID
 };
-const char *vxa_cpuid_name(unsigned bit) { return bit < VXA_CPUID_COUNT ? cpuid_names[bit] : 0; }
+const vxa_cpuid_info *vxa_cpuid_get(unsigned bit) { return bit < VXA_CPUID_COUNT ? &cpuid_table[bit] : 0; }
+const char *vxa_cpuid_name(unsigned bit) { return bit < VXA_CPUID_COUNT ? cpuid_table[bit].name : 0; }
 
 void vxa_profile_init(vxa_profile *p)
 {
@@ -28,16 +31,18 @@ void vxa_profile_init(vxa_profile *p)
     p->cpuid_known = 0;
 }
 
-/* Default1 classes (A.2): the bits a non-TRUE control MSR reports as must-be-1. */
-static const uint32_t default1[] = {
-    [VXA_WORD_PIN] = 0x00000016u, [VXA_WORD_PROC] = 0x0401e172u,
-    [VXA_WORD_EXIT] = 0x00036dffu, [VXA_WORD_ENTRY] = 0x000011ffu,
-};
+void vxa_profile_derive(vxa_profile *p)
+{
+    if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
+        p->cpuid_known |= VXA_CPUID_LM;
+        if (!(p->msr[VXA_MSR_BASIC] & VXA_BASIC_32BIT_ADDR)) p->cpuid |= VXA_CPUID_LM;
+    }
+}
 
 static bool true_ctls(const vxa_profile *p)
 {
     /* A profile without IA32_VMX_BASIC reads as BASIC[55] = 0 (design §3.2). */
-    return vxa_profile_has(p, VXA_MSR_BASIC) && (p->msr[VXA_MSR_BASIC] & BASIC_TRUE_CTLS);
+    return vxa_profile_has(p, VXA_MSR_BASIC) && (p->msr[VXA_MSR_BASIC] & VXA_BASIC_TRUE_CTLS);
 }
 
 static bool ctl32(const vxa_profile *p, vxa_word w, unsigned plain, unsigned tru,
@@ -47,7 +52,7 @@ static bool ctl32(const vxa_profile *p, vxa_word w, unsigned plain, unsigned tru
     if (!vxa_profile_has(p, i)) { *missing = i; return false; }
     *m1 = (uint32_t)p->msr[i];
     *a1 = (uint32_t)(p->msr[i] >> 32);
-    if (i == plain) *m1 |= default1[w];   /* A.3.1: default1 controls reserved, must be 1 */
+    if (i == plain) *m1 |= vxa_word_default1(w);   /* A.3.1: default1 controls must be 1 */
     return true;
 }
 
@@ -79,20 +84,20 @@ bool vxa_allowed(const vxa_profile *p, vxa_word w, uint64_t *m1, uint64_t *a1, u
     case VXA_WORD_ENTRY:
         return ctl32(p, w, VXA_MSR_ENTRY_CTLS, VXA_MSR_TRUE_ENTRY_CTLS, m1, a1, missing);
     case VXA_WORD_PROC2:   /* A.3.3: exists iff PROCBASED_CTLS[63] */
-        if (!advertised(p, VXA_WORD_PROC, PROC_ACTIVATE_SECONDARY, VXA_MSR_PROCBASED_CTLS2, m1, a1,
+        if (!advertised(p, VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY, VXA_MSR_PROCBASED_CTLS2, m1, a1,
                         missing))
             return false;
         *m1 = (uint32_t)*a1;   /* allowed-0 settings in bits 31:0, allowed-1 in 63:32 */
         *a1 >>= 32;
         return true;
     case VXA_WORD_PROC3:   /* A.3.4: exists iff PROCBASED_CTLS[49]; 64 allowed-1 bits */
-        return advertised(p, VXA_WORD_PROC, PROC_ACTIVATE_TERTIARY, VXA_MSR_PROCBASED_CTLS3, m1, a1,
+        return advertised(p, VXA_WORD_PROC, VXA_PROC_ACTIVATE_TERTIARY, VXA_MSR_PROCBASED_CTLS3, m1, a1,
                           missing);
     case VXA_WORD_EXIT2:   /* A.4.2: exists iff EXIT_CTLS[63]; 64 allowed-1 bits */
-        return advertised(p, VXA_WORD_EXIT, EXIT_ACTIVATE_SECONDARY, VXA_MSR_EXIT_CTLS2, m1, a1,
+        return advertised(p, VXA_WORD_EXIT, VXA_EXIT_ACTIVATE_SECONDARY, VXA_MSR_EXIT_CTLS2, m1, a1,
                           missing);
     case VXA_WORD_VMFUNC:  /* A.11: exists iff PROCBASED_CTLS2[45] */
-        return advertised(p, VXA_WORD_PROC2, PROC2_ENABLE_VMFUNC, VXA_MSR_VMFUNC, m1, a1, missing);
+        return advertised(p, VXA_WORD_PROC2, VXA_PROC2_ENABLE_VMFUNC, VXA_MSR_VMFUNC, m1, a1, missing);
     case VXA_WORD_BASIC:
         if (!vxa_profile_has(p, VXA_MSR_BASIC)) { *missing = VXA_MSR_BASIC; return false; }
         *m1 = 0;
@@ -161,7 +166,7 @@ unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *out, unsig
         unsigned plain = ctl[k], tru = ctl[k + 5];
         if (vxa_profile_has(p, plain)) {
             uint32_t lo = (uint32_t)p->msr[plain];
-            uint32_t d = default1[ctl_word[k]];
+            uint32_t d = (uint32_t)vxa_word_default1(ctl_word[k]);
             if ((lo & d) != d) n = warn(out, n, max, VXA_PI_DEFAULT1_NOT_SET, plain, d & ~lo);
         }
         if (vxa_profile_has(p, plain) && vxa_profile_has(p, tru)) {
@@ -181,12 +186,12 @@ unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *out, unsig
     }
     /* MSRs advertised by another MSR but not captured (design §3.2) */
     static const struct { vxa_word by; unsigned bit; unsigned msr; } adv[] = {
-        { VXA_WORD_PROC, PROC_ACTIVATE_SECONDARY, VXA_MSR_PROCBASED_CTLS2 },
-        { VXA_WORD_PROC, PROC_ACTIVATE_TERTIARY, VXA_MSR_PROCBASED_CTLS3 },
-        { VXA_WORD_EXIT, EXIT_ACTIVATE_SECONDARY, VXA_MSR_EXIT_CTLS2 },
-        { VXA_WORD_PROC2, PROC2_ENABLE_VMFUNC, VXA_MSR_VMFUNC },
-        { VXA_WORD_PROC2, PROC2_ENABLE_EPT, VXA_MSR_EPT_VPID_CAP },
-        { VXA_WORD_PROC2, PROC2_ENABLE_VPID, VXA_MSR_EPT_VPID_CAP },
+        { VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY, VXA_MSR_PROCBASED_CTLS2 },
+        { VXA_WORD_PROC, VXA_PROC_ACTIVATE_TERTIARY, VXA_MSR_PROCBASED_CTLS3 },
+        { VXA_WORD_EXIT, VXA_EXIT_ACTIVATE_SECONDARY, VXA_MSR_EXIT_CTLS2 },
+        { VXA_WORD_PROC2, VXA_PROC2_ENABLE_VMFUNC, VXA_MSR_VMFUNC },
+        { VXA_WORD_PROC2, VXA_PROC2_ENABLE_EPT, VXA_MSR_EPT_VPID_CAP },
+        { VXA_WORD_PROC2, VXA_PROC2_ENABLE_VPID, VXA_MSR_EPT_VPID_CAP },
     };
     for (unsigned k = 0; k < sizeof adv / sizeof adv[0]; k++)
         if (vxa_can_set(p, adv[k].by, adv[k].bit) == 1 && !vxa_profile_has(p, adv[k].msr))

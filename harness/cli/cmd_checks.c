@@ -65,26 +65,64 @@ const cli_command cli_cmd_checks = { "checks", NULL, "list the check catalogue",
     .exit_status = "0, or 2 for bad usage.",
     .options = checks_options, .size = sizeof(checks_opts), .run = checks_run };
 
+/* The models that have quirk q, "bochs-2.7, ..." (names) or one per line (with versions). */
+static void quirk_models(const vxa_quirk_info *q, bool versions, const char *sep)
+{
+    bool first = true;
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
+        if (!((q->models >> m) & 1u)) continue;
+        const vxa_model_info *mi = vxa_model_get((vxa_model)m);
+        printf("%s%s", first ? "" : sep, mi->name);
+        if (versions) printf(" (%s %s)", mi->implementation, mi->version);
+        first = false;
+    }
+}
+
+static int explain_quirk(const vxa_quirk_info *q)
+{
+    printf("%s%s%s (quirk)\n  %s\n\n  models:   ", C_BOLD, q->id, C_RESET, q->does);
+    quirk_models(q, true, "\n            ");
+    printf("\n  SDM:      %s\n  checks:  ", q->sdm);
+    if (q->checks[0] == VXA_CHECK_COUNT) printf(" none: the predicted outcome");
+    for (const uint16_t *c = q->checks; *c != VXA_CHECK_COUNT; c++) printf(" %s", vxa_check_get((vxa_check)*c)->id);
+    printf("\n  cases:    %s\n", q->cases);
+    return EXIT_OK;
+}
+
 static int explain_run(const void *opts, int argc, char **argv)
 {
     (void)opts, (void)argc;
     vxa_check c = vxa_check_by_id(argv[0]);
     if (c == VXA_CHECK_COUNT) {
-        fprintf(stderr, "vmxaudit explain: unknown check ID '%s' (see 'vmxaudit checks')\n", argv[0]);
+        const vxa_quirk_info *q = vxa_quirk_by_id(argv[0]);
+        if (q) return explain_quirk(q);
+        fprintf(stderr, "vmxaudit explain: unknown check ID or quirk '%s' (see 'vmxaudit checks', "
+                "'vmxaudit explain quirks')\n", argv[0]);
         return EXIT_USAGE;
     }
     const vxa_check_info *ci = vxa_check_get(c);
     printf("%s%s%s\n  %s\n\n  class:    %s\n  SDM:      section %s (%s)\n  when it fails: %s\n", C_BOLD,
            ci->id, C_RESET, ci->rule, vxa_class_name((vxa_class)ci->cls), ci->sdm, vxa_sdm_edition,
            class_answer[ci->cls]);
+    for (unsigned i = 0; i < vxa_quirk_count(); i++) {
+        const vxa_quirk_info *q = vxa_quirk_get(i);
+        for (const uint16_t *k = q->checks; *k != VXA_CHECK_COUNT; k++)
+            if (*k == c) {
+                printf("  quirk %s of ", q->id);
+                quirk_models(q, true, ", ");
+                printf(":\n    %s\n", q->does);
+            }
+    }
     return EXIT_OK;
 }
 
-const cli_command cli_cmd_explain = { "explain", "CHECK-ID", "the rule behind a check ID",
+const cli_command cli_cmd_explain = { "explain", "CHECK-ID|QUIRK", "the rule behind a check ID, or a model quirk",
     .description =
     "Prints the rule behind a check ID: its class, what the CPU reports when it fails, the SDM\n"
-    "section, and the rule (IDs in any case).\n",
-    .exit_status = "0, or 2 for an unknown check ID.",
+    "section, the rule, and the model quirks (implementation versions) that change it.  A QUIRK\n"
+    "is a named deviation of a model: what it does, which versions have it, the checks it\n"
+    "affects (IDs in any case).\n",
+    .exit_status = "0, or 2 for an unknown check ID or quirk.",
     .min_args = 1, .max_args = 1, .complete_args = CLI_C_CHECK, .run = explain_run };
 
 static int error_run(const void *opts, int argc, char **argv)
@@ -110,3 +148,31 @@ const cli_command cli_cmd_explain_exit = { "explain exit", "[N]", "basic exit re
     "in 0x80000021); without N lists them all.\n",
     .exit_status = "0, or 2 for a number the SDM does not define.",
     .max_args = 1, .arg_word = cli_exit_number, .run = exit_run };
+
+/* The README's quirk table (tests/readme_quirks.sh compares them) or a list for people. */
+typedef struct quirks_opts { const char *format; } quirks_opts;
+
+static const cli_option quirks_options[] = {
+    { "format", 0, CLI_TEXT, .values = "text|md", .def = "text", .offset = offsetof(quirks_opts, format),
+      .help = "a list for people, or the README's Markdown table" },
+    { 0 } };
+
+static int quirks_run(const void *opts, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    bool md = !strcmp(((const quirks_opts *)opts)->format, "md");
+    if (md) printf("| quirk | models | what it does | SDM | cases |\n|---|---|---|---|---|\n");
+    for (unsigned i = 0; i < vxa_quirk_count(); i++) {
+        const vxa_quirk_info *q = vxa_quirk_get(i);
+        printf(md ? "| `%s` | " : "%-30s ", q->id);
+        quirk_models(q, false, md ? ", " : ",");
+        if (md) printf(" | %s | %s | %s |\n", q->does, q->sdm, q->cases);
+        else printf("  %s\n", q->does);
+    }
+    return EXIT_OK;
+}
+
+const cli_command cli_cmd_explain_quirks = { "explain quirks", NULL, "every model quirk",
+    .description = "Lists the named deviations of the models from the SDM and the models that have them.\n",
+    .exit_status = "0, or 2 for bad usage.",
+    .options = quirks_options, .size = sizeof(quirks_opts), .run = quirks_run };

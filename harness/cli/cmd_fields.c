@@ -5,8 +5,6 @@
 
 static const char *const widths[] = { "16", "64", "32", "natural" };
 static const char *const kinds[] = { "control", "read-only", "guest", "host" };
-static const char *const words[] = { "", "pin", "proc", "proc2", "proc3", "exit", "exit2",
-                                     "entry", "vmfunc", "basic", "seam" };
 
 static void gate_text(const vxa_field_info *fi, char *buf, size_t n)
 {
@@ -14,7 +12,7 @@ static void gate_text(const vxa_field_info *fi, char *buf, size_t n)
     for (unsigned g = 0; g < 2; g++) {
         if (fi->gate_word[g] == VXA_WORD_NONE) continue;
         size_t l = strlen(buf);
-        snprintf(buf + l, n - l, "%s%s[%u]", l ? " or " : "", words[fi->gate_word[g]], fi->gate_bit[g]);
+        snprintf(buf + l, n - l, "%s%s[%u]", l ? " or " : "", vxa_word_name((vxa_word)fi->gate_word[g]), fi->gate_bit[g]);
     }
     if (!buf[0]) snprintf(buf, n, "always");
 }

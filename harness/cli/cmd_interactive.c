@@ -116,32 +116,32 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
         p->maxphyaddr_default = false;
         break;
     }
-    /* IA-32e support: IA32_VMX_BASIC[48] = 0 means 64-bit capable (A.1). */
-    p->cpuid_known |= VXA_CPUID_LM;
-    if (!vxa_profile_has(p, VXA_MSR_BASIC) || !((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) p->cpuid |= VXA_CPUID_LM;
+    /* IA-32e support from IA32_VMX_BASIC[48]; without BASIC, as the original tool (which asked
+     * no CPUID), an Intel 64 processor. */
+    vxa_profile_derive(p);
+    if (!(p->cpuid_known & VXA_CPUID_LM)) {
+        p->cpuid_known |= VXA_CPUID_LM;
+        p->cpuid |= VXA_CPUID_LM;
+    }
     return 0;
 }
 
 /* ---- the fields ---- */
 
 
-/* Question order: the control words (they decide what else matters), the other controls, the
- * host state, the guest state; VM-exit information fields are never asked (read-only). */
+/* Question order: the control words (they decide what else matters; controls.def order), the
+ * other controls, the host state, the guest state; VM-exit information fields are never asked
+ * (read-only). */
 static unsigned question_order(vxa_field *out)
 {
-    static const vxa_field words[] = { VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_F_CPU_BASED_VM_EXEC_CONTROL,
-        VXA_F_SECONDARY_VM_EXEC_CONTROL, VXA_F_TERTIARY_VM_EXEC_CONTROL, VXA_F_VM_EXIT_CONTROLS,
-        VXA_F_SECONDARY_VM_EXIT_CONTROLS, VXA_F_VM_ENTRY_CONTROLS };
     unsigned n = 0;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) out[n++] = words[i];
+    for (unsigned w = VXA_WORD_NONE + 1; vxa_word_get((vxa_word)w); w++)
+        out[n++] = (vxa_field)vxa_word_get((vxa_word)w)->field;
     static const uint8_t kinds[] = { VXA_KIND_CTRL, VXA_KIND_HOST, VXA_KIND_GUEST };
     for (size_t k = 0; k < 3; k++)
-        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
-            if (vxa_field_get((vxa_field)f)->kind != kinds[k]) continue;
-            bool dup = false;
-            for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) dup |= words[i] == (vxa_field)f;
-            if (!dup) out[n++] = (vxa_field)f;
-        }
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            if (vxa_field_get((vxa_field)f)->kind == kinds[k] && vxa_field_control_word((vxa_field)f) == VXA_WORD_NONE)
+                out[n++] = (vxa_field)f;
     return n;
 }
 
@@ -150,14 +150,16 @@ static void field_help(const vxa_profile *p, vxa_field f)
     const vxa_field_info *fi = vxa_field_get(f);
     static const char *const widths[] = { "16-bit", "64-bit", "32-bit", "natural-width" };
     printf("    %s: encoding 0x%x, %s\n", fi->name, fi->encoding, widths[fi->width]);
-    vxa_word w = control_word_of(f);
+    vxa_word w = vxa_field_control_word(f);
     uint64_t m1, a1;
     unsigned missing;
     if (w != VXA_WORD_NONE && vxa_allowed(p, w, &m1, &a1, &missing)) {
         printf("    must be 1: 0x%llx, may be 1: 0x%llx\n", (unsigned long long)m1, (unsigned long long)a1);
-        for (const bitname *b = bitnames_of(w); b->name; b++)
-            if ((a1 >> b->bit) & 1)
-                printf("      bit %2u  %-40s %s\n", b->bit, b->name, (m1 >> b->bit) & 1 ? "(forced)" : "");
+        for (unsigned i = 0; i < VXA_CONTROL_COUNT; i++) {
+            const vxa_control_info *b = vxa_control_get(i);
+            if (b->word == w && b->display && (a1 >> b->bit) & 1)
+                printf("      bit %2u  %-40s %s\n", b->bit, b->display, (m1 >> b->bit) & 1 ? "(forced)" : "");
+        }
     }
 }
 
@@ -330,7 +332,7 @@ static int run(const void *opts, int argc, char **argv)
     static vxa_vmcs work;
     work = base.vmcs;
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {   /* fit the default controls to this CPU */
-        vxa_word w = control_word_of((vxa_field)f);
+        vxa_word w = vxa_field_control_word((vxa_field)f);
         uint64_t m1, a1;
         unsigned missing;
         if (w != VXA_WORD_NONE && vxa_allowed(&c.profile, w, &m1, &a1, &missing))

@@ -12,19 +12,21 @@ static const char *const issue_text[] = {
     "advertised by another MSR but not captured",
     "IA32_VMX_BASIC not captured: read as BASIC[55] = BASIC[56] = 0 (no TRUE MSRs)" };
 
-static void word(const vxa_profile *p, vxa_word w, const char *title)
+static void word(const vxa_profile *p, vxa_word w)
 {
     uint64_t m1, a1;
     unsigned missing;
-    printf("%s%s%s\n", C_BOLD, title, C_RESET);
+    printf("%s%s%s\n", C_BOLD, vxa_word_get(w)->title, C_RESET);
     if (!vxa_allowed(p, w, &m1, &a1, &missing)) {
         printf("  %s(not captured: %s)%s\n", C_YELLOW, vxa_msr_name(missing), C_RESET);
         return;
     }
-    for (const bitname *b = bitnames_of(w); b->name; b++) {
+    for (unsigned i = 0; i < VXA_CONTROL_COUNT; i++) {
+        const vxa_control_info *b = vxa_control_get(i);
+        if (b->word != w || !b->display) continue;
         bool must = (m1 >> b->bit) & 1, may = (a1 >> b->bit) & 1;
         const char *s = must ? "forced" : may ? "yes" : "no";
-        printf("  %-45s %s%s%s\n", b->name, may ? C_GREEN : C_DIM, s, C_RESET);
+        printf("  %-45s %s%s%s\n", b->display, may ? C_GREEN : C_DIM, s, C_RESET);
     }
 }
 
@@ -78,14 +80,7 @@ static int show(const char *name, bool json)
         printf("  %-45s %s\n", "Skip deliver-error-code checks (BASIC[56])", (b >> 56) & 1 ? "yes" : "no");
         printf("\n");
     }
-    word(&p, VXA_WORD_PIN, "Pin-based VM-execution controls");
-    word(&p, VXA_WORD_PROC, "Primary processor-based VM-execution controls");
-    word(&p, VXA_WORD_PROC2, "Secondary processor-based VM-execution controls");
-    word(&p, VXA_WORD_PROC3, "Tertiary processor-based VM-execution controls");
-    word(&p, VXA_WORD_EXIT, "Primary VM-exit controls");
-    word(&p, VXA_WORD_EXIT2, "Secondary VM-exit controls");
-    word(&p, VXA_WORD_ENTRY, "VM-entry controls");
-    word(&p, VXA_WORD_VMFUNC, "VM-function controls");
+    for (unsigned w = VXA_WORD_NONE + 1; vxa_word_get((vxa_word)w); w++) word(&p, (vxa_word)w);
     if (vxa_profile_has(&p, VXA_MSR_MISC)) {
         uint64_t m = p.msr[VXA_MSR_MISC];
         printf("%sMiscellaneous data (IA32_VMX_MISC)%s\n", C_BOLD, C_RESET);
@@ -113,12 +108,13 @@ static int show(const char *name, bool json)
             printf("  %-45s %s\n", caps[i].n, (c >> caps[i].bit) & 1 ? "yes" : "no");
         printf("\n");
     }
-    static const struct { unsigned f0, f1; const char *reg; } fx[] = {
-        { VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, "CR0" }, { VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, "CR4" } };
+    static const struct { unsigned f0, f1; vxa_value_kind reg; } fx[] = {
+        { VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, VXA_VALUE_CR0 },
+        { VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, VXA_VALUE_CR4 } };
     for (unsigned k = 0; k < 2; k++) {
         if (!vxa_profile_has(&p, fx[k].f0) || !vxa_profile_has(&p, fx[k].f1)) continue;
         uint64_t f0 = p.msr[fx[k].f0], f1 = p.msr[fx[k].f1];
-        printf("%s%s in VMX operation%s\n  must be 1:", C_BOLD, fx[k].reg, C_RESET);
+        printf("%s%s in VMX operation%s\n  must be 1:", C_BOLD, vxa_value_kind_name(fx[k].reg), C_RESET);
         for (unsigned b = 0; b < 64; b++)
             if ((f0 >> b) & 1) printf(" %s", regbit_name(fx[k].reg, b) ? regbit_name(fx[k].reg, b) : "?");
         printf("\n  may be 1: ");

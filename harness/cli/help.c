@@ -105,6 +105,7 @@ static int man(void)
 static void ids(void)
 {
     for (unsigned c = 0; c < VXA_CHECK_COUNT; c++) printf("%s%s", c ? " " : "", vxa_check_get((vxa_check)c)->id);
+    for (unsigned q = 0; q < vxa_quirk_count(); q++) printf(" %s", vxa_quirk_get(q)->id);
 }
 
 static void list_words(const char *(*word)(unsigned))
@@ -150,7 +151,7 @@ static void complete_kind(cli_complete k, const char *words, const char *(*word)
         corpus_words("layouts");
         printf("'\n%scompopt -o default 2>/dev/null\n", ind);
         break;
-    case CLI_C_CHECK:   /* IDs are upper case; the CLI takes any case */
+    case CLI_C_CHECK:   /* check IDs and quirks are upper case; the CLI takes any case */
         printf("%sCOMPREPLY+=($(compgen -W '", ind);
         ids();
         printf("' -- \"${cur^^}\"))\n");

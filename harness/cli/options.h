@@ -37,7 +37,7 @@ typedef enum cli_complete {
     CLI_C_DIR,       /* folder names */
     CLI_C_PROFILE,   /* the bundled profiles ('vmxaudit profile list'), and files */
     CLI_C_LAYOUT,    /* the bundled layouts, and files */
-    CLI_C_CHECK,     /* the check IDs of the catalogue */
+    CLI_C_CHECK,     /* the check IDs of the catalogue and the model quirks */
     CLI_C_COMMAND,   /* the subcommands */
 } cli_complete;
 

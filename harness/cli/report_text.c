@@ -8,45 +8,14 @@
 const char *vxa_undet_text(unsigned reason);
 const char *cli_undet_text(unsigned reason) { return vxa_undet_text(reason); }
 
-
-static const char *field_reg(const char *name)
-{
-    if (strstr(name, "CR0") && !strstr(name, "MASK") && !strstr(name, "SHADOW")) return "CR0";
-    if (strstr(name, "CR4") && !strstr(name, "MASK") && !strstr(name, "SHADOW")) return "CR4";
-    if (strstr(name, "EFER")) return "EFER";
-    if (strstr(name, "RFLAGS")) return "RFLAGS";
-    return NULL;
-}
-
-/* The default1 class of each control word (SDM Appendix A.3-A.5): reserved bits that must be 1
- * unless the TRUE MSRs allow 0. */
-static uint64_t default1(vxa_word w)
-{
-    switch (w) {
-    case VXA_WORD_PIN: return 0x16;
-    case VXA_WORD_PROC: return 0x0401e172;
-    case VXA_WORD_EXIT: return 0x00036dff;
-    case VXA_WORD_ENTRY: return 0x000011ff;
-    default: return 0;
-    }
-}
-
 const char *cli_field_bit_name(vxa_field f, unsigned b)
 {
-    vxa_word w = control_word_of(f);
+    vxa_word w = vxa_field_control_word(f);
     if (w != VXA_WORD_NONE) {
-        const char *n = bitname_of(w, b);
-        return n ? n : (default1(w) >> b) & 1 ? "reserved, default 1" : "reserved";
+        const vxa_control_info *ci = vxa_control_find(w, b);
+        return ci && ci->display ? ci->display : ci && ci->default1 ? "reserved, default 1" : "reserved";
     }
-    const char *name = vxa_field_get(f)->name;
-    size_t l = strlen(name);
-    if (l > 9 && !strcmp(name + l - 9, "_AR_BYTES")) {   /* segment access rights, SDM 25.4.1 */
-        static const char *const ar[17] = { "Type", "Type", "Type", "Type", "S", "DPL", "DPL", "P",
-            NULL, NULL, NULL, NULL, "AVL", "L", "D/B", "G", "unusable" };
-        return b < 17 ? ar[b] : NULL;
-    }
-    const char *reg = field_reg(name);
-    return reg ? regbit_name(reg, b) : NULL;
+    return regbit_name((vxa_value_kind)vxa_field_get(f)->value, b);
 }
 
 void cli_field_bits(char *buf, size_t n, vxa_field f, uint64_t mask)

@@ -46,10 +46,10 @@ static bool pae_guest_without_ept(const vxa_vmcs *v)
 {
     uint64_t cr0 = vxa_get(v, VXA_F_GUEST_CR0), cr4 = vxa_get(v, VXA_F_GUEST_CR4);
     uint64_t proc = vxa_get(v, VXA_F_CPU_BASED_VM_EXEC_CONTROL);
-    bool ept = (proc >> PROC_ACTIVATE_SECONDARY & 1) &&
-               (vxa_get(v, VXA_F_SECONDARY_VM_EXEC_CONTROL) >> PROC2_ENABLE_EPT & 1);
-    bool ia32e = vxa_get(v, VXA_F_VM_ENTRY_CONTROLS) >> ENTRY_IA32E_MODE_GUEST & 1;
-    return (cr0 & CR0_PG) && (cr4 & CR4_PAE) && !ia32e && !ept;
+    bool ept = (proc >> VXA_PROC_ACTIVATE_SECONDARY & 1) &&
+               (vxa_get(v, VXA_F_SECONDARY_VM_EXEC_CONTROL) >> VXA_PROC2_ENABLE_EPT & 1);
+    bool ia32e = vxa_get(v, VXA_F_VM_ENTRY_CONTROLS) >> VXA_ENTRY_IA32E_MODE_GUEST & 1;
+    return (cr0 & VXA_CR0_PG) && (cr4 & VXA_CR4_PAE) && !ia32e && !ept;
 }
 
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)

@@ -38,12 +38,8 @@ static vxa_field pick_field(rng *r, const vxa_profile *p, const uint8_t *reads)
     return VXA_F_GUEST_RFLAGS;
 }
 
-static const vxa_field ctl_field[] = {
-    VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_F_CPU_BASED_VM_EXEC_CONTROL, VXA_F_SECONDARY_VM_EXEC_CONTROL,
-    VXA_F_TERTIARY_VM_EXEC_CONTROL, VXA_F_VM_EXIT_CONTROLS, VXA_F_SECONDARY_VM_EXIT_CONTROLS,
-    VXA_F_VM_ENTRY_CONTROLS };
-static const vxa_word ctl_word[] = { VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3,
-                                     VXA_WORD_EXIT, VXA_WORD_EXIT2, VXA_WORD_ENTRY };
+/* The words the allowed-settings rules cover (27.2.1.1-27.2.1.3): PIN..ENTRY in controls.def. */
+#define NCTL (VXA_WORD_ENTRY - VXA_WORD_PIN + 1)
 
 static unsigned pick_bit(rng *r, uint64_t pool)
 {
@@ -57,14 +53,15 @@ static unsigned pick_bit(rng *r, uint64_t pool)
  * that may not be 1, or turn on an allowed feature.  Returns false if the word is not there. */
 static bool control_bit(rng *r, const vxa_profile *p, vxa_vmcs *v, int mode)
 {
-    unsigned k = below(r, 7);
+    vxa_word w = (vxa_word)(VXA_WORD_PIN + below(r, NCTL));
+    vxa_field f = (vxa_field)vxa_word_get(w)->field;
     uint64_t must, may;
-    if (!vxa_allowed(p, ctl_word[k], &must, &may, NULL)) return false;
-    uint64_t cur = vxa_get(v, ctl_field[k]);
-    uint64_t mask = width_bits(ctl_field[k]) == 64 ? ~0ull : 0xffffffffull;
+    if (!vxa_allowed(p, w, &must, &may, NULL)) return false;
+    uint64_t cur = vxa_get(v, f);
+    uint64_t mask = width_bits(f) == 64 ? ~0ull : 0xffffffffull;
     uint64_t pool = mode == 0 ? (must & cur) : mode == 1 ? (~may & ~cur & mask) : (may & ~cur & ~must);
     if (!pool) return false;
-    vxa_set(v, ctl_field[k], cur ^ (1ull << pick_bit(r, pool)));
+    vxa_set(v, f, cur ^ (1ull << pick_bit(r, pool)));
     return true;
 }
 
@@ -205,7 +202,7 @@ static void keep_observable(const vxa_profile *p, vxa_case *c)
 {
     static vxa_report rep;
     uint64_t act = vxa_get(&c->vmcs, VXA_F_GUEST_ACTIVITY_STATE);
-    bool timer = vxa_get(&c->vmcs, VXA_F_PIN_BASED_VM_EXEC_CONTROL) >> PIN_PREEMPTION_TIMER & 1;
+    bool timer = vxa_get(&c->vmcs, VXA_F_PIN_BASED_VM_EXEC_CONTROL) >> VXA_PIN_PREEMPTION_TIMER & 1;
     if (act == 0 || act > 3 || (act != 3 && timer)) return;
     vxa_memory mem = vxa_case_memory(c);
     vxa_input in = { p, &c->vmcs, &c->entry, &mem, VXA_MODEL_SDM, NULL };
@@ -275,9 +272,9 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out)
      * (SDM 26.5.1), where the CPU has the timer. */
     uint64_t must, may;
     if (vxa_get(&out->vmcs, VXA_F_GUEST_ACTIVITY_STATE) && vxa_allowed(p, VXA_WORD_PIN, &must, &may, NULL) &&
-        (may >> PIN_PREEMPTION_TIMER & 1)) {
+        (may >> VXA_PIN_PREEMPTION_TIMER & 1)) {
         vxa_set(&out->vmcs, VXA_F_PIN_BASED_VM_EXEC_CONTROL,
-                vxa_get(&out->vmcs, VXA_F_PIN_BASED_VM_EXEC_CONTROL) | 1ull << PIN_PREEMPTION_TIMER);
+                vxa_get(&out->vmcs, VXA_F_PIN_BASED_VM_EXEC_CONTROL) | 1ull << VXA_PIN_PREEMPTION_TIMER);
         vxa_set(&out->vmcs, VXA_F_VMX_PREEMPTION_TIMER_VALUE, 0);
     }
     keep_observable(p, out);

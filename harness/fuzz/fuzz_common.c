@@ -160,10 +160,7 @@ int fuzz_bin_to_case(const vxa_bin_case *b, vxa_case *c)
     c->profile.cpuid &= (1u << VXA_CPUID_COUNT) - 1;
     c->profile.cpuid_known &= (1u << VXA_CPUID_COUNT) - 1;
     c->profile.cpuid &= c->profile.cpuid_known;
-    if (!(c->profile.cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
-        c->profile.cpuid_known |= VXA_CPUID_LM;
-        if (!((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) c->profile.cpuid |= VXA_CPUID_LM;
-    }
+    vxa_profile_derive(&c->profile);
     c->vmcs = b->vmcs;
     c->entry = b->entry;
     c->memory = calloc(b->nblobs ? b->nblobs : 1, sizeof *c->memory);

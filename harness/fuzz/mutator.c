@@ -17,6 +17,7 @@
  *   - plain byte mutation as fallback. */
 #include <string.h>
 #include "vmxaudit/binary.h"
+#include "vmxaudit/vmx_bits.h"
 #include "mutator.h"
 
 static uint64_t rng;
@@ -47,39 +48,15 @@ static bool decode(const uint8_t *data, size_t size, vxa_bin_case *c)
     return true;
 }
 
-/* ---- fields by kind (from the canonical names) ---- */
-enum { K_OTHER, K_PHYS, K_LINEAR, K_AR, K_LIMIT, K_SELECTOR, K_CONTROL };
-static uint8_t kind[VXA_FIELD_COUNT];
-
-static bool has(const char *s, const char *sub) { return strstr(s, sub) != NULL; }
-static void classify(void)
-{
-    static bool done;
-    if (done) return;
-    done = true;
-    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
-        const char *n = vxa_field_get((vxa_field)f)->name;
-        uint8_t k = K_OTHER;
-        if (has(n, "AR_BYTES")) k = K_AR;
-        else if (has(n, "_LIMIT")) k = K_LIMIT;
-        else if (has(n, "_SELECTOR")) k = K_SELECTOR;
-        else if (has(n, "_CONTROL") && !has(n, "GUEST") && !has(n, "HOST")) k = K_CONTROL;
-        else if (has(n, "ADDR") || has(n, "BITMAP") || has(n, "POINTER") || has(n, "PDPTR") ||
-                 has(n, "PID_POINTER_TABLE") || has(n, "DIRECTORY") || has(n, "CR3"))
-            k = K_PHYS;
-        else if (has(n, "_BASE") || has(n, "RIP") || has(n, "RSP") || has(n, "ESP") || has(n, "EIP") ||
-                 has(n, "SSP") || has(n, "LINEAR"))
-            k = K_LINEAR;
-        kind[f] = k;
-    }
-}
+/* ---- fields by what their value is (fields.def VALUE column) ---- */
+static vxa_value_kind value_of(vxa_field f) { return (vxa_value_kind)vxa_field_get(f)->value; }
 
 static vxa_field random_field_of(const vxa_vmcs *v, int want_kind)
 {
     unsigned start = below(VXA_FIELD_COUNT);
     for (unsigned k = 0; k < VXA_FIELD_COUNT; k++) {
         unsigned f = (start + k) % VXA_FIELD_COUNT;
-        if ((want_kind < 0 || kind[f] == want_kind) && (vxa_is_set(v, (vxa_field)f) || want_kind >= 0))
+        if ((want_kind < 0 || value_of((vxa_field)f) == (vxa_value_kind)want_kind) && (vxa_is_set(v, (vxa_field)f) || want_kind >= 0))
             return (vxa_field)f;
     }
     return (vxa_field)start;
@@ -134,10 +111,10 @@ static void mut_boundary(vxa_bin_case *c)
 {
     vxa_field f = below(2) ? random_field_of(&c->vmcs, -1) : (vxa_field)below(VXA_FIELD_COUNT);
     uint64_t v = vxa_get(&c->vmcs, f), nv;
-    switch (kind[f]) {
-    case K_PHYS: nv = phys_boundary(c, v); break;
-    case K_LINEAR: nv = linear_boundary(c, v); break;
-    case K_LIMIT: { const uint64_t l[] = { 0, 0xfff, 0x1000, 0xffff, 0xfffff, 0x100000, 0xffffffff, 0xfffff000, 0x000fffff | (v & 0xfff00000) }; nv = PICK(l); break; }
+    switch (value_of(f)) {
+    case VXA_VALUE_PHYS_ADDR: nv = phys_boundary(c, v); break;
+    case VXA_VALUE_LINEAR_ADDR: nv = linear_boundary(c, v); break;
+    case VXA_VALUE_LIMIT: { const uint64_t l[] = { 0, 0xfff, 0x1000, 0xffff, 0xfffff, 0x100000, 0xffffffff, 0xfffff000, 0x000fffff | (v & 0xfff00000) }; nv = PICK(l); break; }
     default: nv = generic_boundary(v, width_bits(f));
     }
     vxa_set(&c->vmcs, f, nv);
@@ -150,12 +127,9 @@ static void mut_flip(vxa_bin_case *c)
 }
 
 /* ---- control words ---- */
-static const vxa_field control_fields[] = {
-    VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_F_CPU_BASED_VM_EXEC_CONTROL, VXA_F_SECONDARY_VM_EXEC_CONTROL,
-    VXA_F_TERTIARY_VM_EXEC_CONTROL, VXA_F_VM_EXIT_CONTROLS, VXA_F_SECONDARY_VM_EXIT_CONTROLS,
-    VXA_F_VM_ENTRY_CONTROLS };
-static const vxa_word control_words[] = { VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3,
-                                          VXA_WORD_EXIT, VXA_WORD_EXIT2, VXA_WORD_ENTRY };
+/* The words the allowed-settings rules cover (27.2.1.1-27.2.1.3): PIN..ENTRY in controls.def. */
+#define NCTL (VXA_WORD_ENTRY - VXA_WORD_PIN + 1)
+static vxa_field word_field(vxa_word w) { return (vxa_field)vxa_word_get(w)->field; }
 
 static unsigned pick_bit(uint64_t pool, unsigned bits)
 {
@@ -169,11 +143,11 @@ static unsigned pick_bit(uint64_t pool, unsigned bits)
  * 3 clear a set bit (feature off) */
 static void mut_control(vxa_bin_case *c, unsigned how)
 {
-    unsigned k = below(7);
-    vxa_field f = control_fields[k];
-    unsigned bits = k == 3 || k == 5 ? 64 : 32;
+    vxa_word w = (vxa_word)(VXA_WORD_PIN + below(NCTL));
+    vxa_field f = word_field(w);
+    unsigned bits = width_bits(f);
     uint64_t m1 = 0, a1 = ~0ull, v = vxa_get(&c->vmcs, f);
-    vxa_allowed(&c->profile, control_words[k], &m1, &a1, NULL);
+    vxa_allowed(&c->profile, w, &m1, &a1, NULL);
     uint64_t width = bits == 64 ? ~0ull : 0xffffffffull, pool;
     switch (how) {
     case 0: pool = m1 & v; break;
@@ -185,10 +159,10 @@ static void mut_control(vxa_bin_case *c, unsigned how)
     vxa_set(&c->vmcs, f, v ^ (1ull << b));
     /* turning on "activate secondary/tertiary controls" or "activate secondary exit controls"
      * makes the word matter: give it an allowed value */
-    if (how == 2 && k == 1 && (b == 31 || b == 17)) {
-        unsigned w = b == 31 ? 2 : 3;
-        vxa_allowed(&c->profile, control_words[w], &m1, &a1, NULL);
-        vxa_set(&c->vmcs, control_fields[w], m1 | (rnd() & a1));
+    if (how == 2 && w == VXA_WORD_PROC && (b == VXA_PROC_ACTIVATE_SECONDARY || b == VXA_PROC_ACTIVATE_TERTIARY)) {
+        vxa_word on = b == VXA_PROC_ACTIVATE_SECONDARY ? VXA_WORD_PROC2 : VXA_WORD_PROC3;
+        vxa_allowed(&c->profile, on, &m1, &a1, NULL);
+        vxa_set(&c->vmcs, word_field(on), m1 | (rnd() & a1));
     }
 }
 
@@ -479,7 +453,6 @@ static void mutate_one(vxa_bin_case *c)
 size_t fuzz_mutate(uint8_t *data, size_t size, size_t max, unsigned seed, fuzz_bytes_fn bytes)
 {
     rng = seed * 0x9e3779b97f4a7c15ull + 1;
-    classify();
     if (below(16) == 0 || !decode(data, size, &cs)) return bytes(data, size, max);
     /* one rule away from valid: repair, then one mutation */
     if (below(2)) repair(&cs);
@@ -493,7 +466,6 @@ size_t fuzz_crossover(const uint8_t *d1, size_t s1, const uint8_t *d2, size_t s2
                       size_t max, unsigned seed)
 {
     rng = seed * 0x9e3779b97f4a7c15ull + 7;
-    classify();
     if (!decode(d1, s1, &cs)) return 0;
     /* the second case's blobs are not kept (the first one's own the storage) */
     if (!vxa_bin_decode(d2, s2, &cs2)) return 0;

@@ -15,14 +15,6 @@
 #include "check_cases.h"
 #include "reach.h"
 
-static const vxa_field ctl_field[7] = {
-    VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_F_CPU_BASED_VM_EXEC_CONTROL, VXA_F_SECONDARY_VM_EXEC_CONTROL,
-    VXA_F_TERTIARY_VM_EXEC_CONTROL, VXA_F_VM_EXIT_CONTROLS, VXA_F_SECONDARY_VM_EXIT_CONTROLS,
-    VXA_F_VM_ENTRY_CONTROLS };
-static const vxa_word ctl_word[7] = { VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3,
-                                      VXA_WORD_EXIT, VXA_WORD_EXIT2, VXA_WORD_ENTRY };
-static const char *const ctl_name[7] = { "pin", "proc", "proc2", "proc3", "exit", "exit2", "entry" };
-
 static vxa_report rep;
 
 static bool reports(const vxa_case *c, uint8_t model, vxa_check id)
@@ -35,14 +27,15 @@ static bool reports(const vxa_case *c, uint8_t model, vxa_check id)
     return false;
 }
 
-typedef struct need { uint64_t ctl[7]; uint32_t cpuid; } need;
+/* The control bits needed, per control word (controls.def), and the CPUID features. */
+typedef struct need { uint64_t ctl[VXA_WORD_COUNT]; uint32_t cpuid; } need;
 
 static bool satisfied(const vxa_profile *p, const need *n)
 {
-    for (unsigned w = 0; w < 7; w++) {
+    for (unsigned w = 0; w < VXA_WORD_COUNT; w++) {
         if (!n->ctl[w]) continue;
         uint64_t m1, a1;
-        if (!vxa_allowed(p, ctl_word[w], &m1, &a1, NULL) || (n->ctl[w] & ~a1)) return false;
+        if (!vxa_allowed(p, (vxa_word)w, &m1, &a1, NULL) || (n->ctl[w] & ~a1)) return false;
     }
     return (n->cpuid & p->cpuid & p->cpuid_known) == n->cpuid;
 }
@@ -51,10 +44,11 @@ static void describe(const need *n, char *buf, size_t size)
 {
     size_t o = 0;
     buf[0] = 0;
-    for (unsigned w = 0; w < 7; w++)
+    for (unsigned w = 0; w < VXA_WORD_COUNT; w++)
         for (unsigned b = 0; b < 64; b++)
             if ((n->ctl[w] >> b) & 1u && o < size)
-                o += (size_t)snprintf(buf + o, size - o, "%s%s bit %u", o ? ", " : "", ctl_name[w], b);
+                o += (size_t)snprintf(buf + o, size - o, "%s%s bit %u", o ? ", " : "",
+                                      vxa_word_name((vxa_word)w), b);
     for (unsigned b = 0; b < VXA_CPUID_COUNT; b++)
         if ((n->cpuid >> b) & 1u && o < size)
             o += (size_t)snprintf(buf + o, size - o, "%scpuid %s", o ? ", " : "", vxa_cpuid_name(b));
@@ -63,16 +57,19 @@ static void describe(const need *n, char *buf, size_t size)
 static void ablate(vxa_case *c, uint8_t model, vxa_check id, need *n)
 {
     memset(n, 0, sizeof *n);
-    for (unsigned w = 0; w < 7; w++) {
-        uint64_t v = vxa_get(&c->vmcs, ctl_field[w]), m1, a1 = 0;
+    for (unsigned w = 0; w < VXA_WORD_COUNT; w++) {
+        const vxa_word_info *wi = vxa_word_get((vxa_word)w);
+        if (!wi) continue;
+        vxa_field f = (vxa_field)wi->field;
+        uint64_t v = vxa_get(&c->vmcs, f), m1, a1 = 0;
         /* only bits the test's own profile allows as 1: a bit it forbids is the violation of an
          * allowed-settings check, which any profile forbidding some bit reaches */
-        vxa_allowed(&c->profile, ctl_word[w], &m1, &a1, NULL);
+        vxa_allowed(&c->profile, (vxa_word)w, &m1, &a1, NULL);
         for (unsigned b = 0; b < 64; b++) {
             if (!((v & a1) >> b & 1u)) continue;
-            vxa_set(&c->vmcs, ctl_field[w], v & ~(1ull << b));
+            vxa_set(&c->vmcs, f, v & ~(1ull << b));
             if (!reports(c, model, id)) n->ctl[w] |= 1ull << b;
-            vxa_set(&c->vmcs, ctl_field[w], v);
+            vxa_set(&c->vmcs, f, v);
         }
     }
     uint32_t present = c->profile.cpuid & c->profile.cpuid_known;

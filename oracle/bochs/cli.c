@@ -27,7 +27,7 @@ static int usage(FILE *f, int rc)
           "options: --bochs PATH  --timeout SECONDS (per case, default 5)  --trace FILE\n"
           "         --workdir DIR (keep the machine's files there)\n"
           "CASES: one case per line, e.g.\n"
-          "  vmlaunch PIN_BASED_VM_EXEC_CONTROL=0x16 0x4002=0x0401e172 @0x2000=0fa2\n"
+          "  vmlaunch GUEST_RFLAGS=0x2 0x681e=0x2000 @0x2000=0fa2\n"
           "  vmresume launched nofill novmcs movss vmcs=0x5000 model=bochs-2.7 noaudit ...\n"
           "bench --audit: the model of the payload's in-guest audit (default bochs-2.7), none: off\n", f);
     return rc;

@@ -2,17 +2,7 @@
 #include <inttypes.h>
 #include "profile_json.h"
 
-enum { EAX, EBX, ECX, EDX };
-
-const struct vxa_cpuid_flag vxa_cpuid_flags[] = {     /* SDM Vol. 2A CPUID, Table 3-8 */
-    { "cet_ss", 7, 0, ECX, 7 },   { "cet_ibt", 7, 0, EDX, 20 }, { "pks", 7, 0, ECX, 31 },
-    { "fred", 7, 1, EAX, 17 },    { "la57", 7, 0, ECX, 16 },    { "lam", 7, 1, EAX, 26 },
-    { "pt", 7, 0, EBX, 25 },      { "arch_lbr", 7, 0, EDX, 19 }, { "uintr", 7, 0, EDX, 5 },
-    { "mpx", 7, 0, EBX, 14 },     { "lm", 0x80000001u, 0, EDX, 29 },
-};
-const size_t vxa_cpuid_nflags = sizeof vxa_cpuid_flags / sizeof vxa_cpuid_flags[0];
-
-bool vxa_probe_flag(const struct vxa_oracle_probe *p, const struct vxa_cpuid_flag *f)
+bool vxa_probe_flag(const struct vxa_oracle_probe *p, const vxa_cpuid_info *f)
 {
     struct vxa_oracle_cpuid c;
     if (!vxa_oracle_probe_cpuid(p, f->leaf, f->subleaf, &c)) return false;  /* leaf absent */
@@ -53,9 +43,9 @@ int vxa_probe_write_profile(FILE *out, const struct vxa_oracle_probe *p, const c
     if (vxa_oracle_probe_linear_width(p))
         fprintf(out, "\n  \"linear_address_width\": %u,", vxa_oracle_probe_linear_width(p));
     fputs("\n  \"cpuid\": {", out);
-    for (size_t i = 0; i < vxa_cpuid_nflags; i++)
-        fprintf(out, "%s\"%s\": %s", i ? ", " : " ", vxa_cpuid_flags[i].name,
-                vxa_probe_flag(p, &vxa_cpuid_flags[i]) ? "true" : "false");
+    for (unsigned i = 0; i < VXA_CPUID_COUNT; i++)
+        fprintf(out, "%s\"%s\": %s", i ? ", " : " ", vxa_cpuid_name(i),
+                vxa_probe_flag(p, vxa_cpuid_get(i)) ? "true" : "false");
     fputs(" }\n}\n", out);
     return ferror(out) ? -1 : 0;
 }

@@ -5,13 +5,11 @@
 
 #include <stdio.h>
 #include "oracle.h"
+#include "vmxaudit/vmxaudit.h"
 
-/* The `cpuid` flags of the profile, from the probed leaves; names as the engine's
- * vxa_cpuid_name(): cet_ss cet_ibt pks fred la57 lam pt arch_lbr uintr mpx lm. */
-struct vxa_cpuid_flag { const char *name; uint32_t leaf, subleaf; int reg; unsigned bit; };
-extern const struct vxa_cpuid_flag vxa_cpuid_flags[];
-extern const size_t vxa_cpuid_nflags;
-bool vxa_probe_flag(const struct vxa_oracle_probe *p, const struct vxa_cpuid_flag *f);
+/* Is the CPUID feature (the engine's cpuid.def row) set in the probed leaves?  False when the
+ * payload did not read its leaf. */
+bool vxa_probe_flag(const struct vxa_oracle_probe *p, const vxa_cpuid_info *f);
 
 /* Writes {"name","cpu","source","msrs","maxphyaddr","linear_address_width","cpuid"}: only the
  * MSRs RDMSR returned, values lower-case hex with 0x and no padding.  Returns 0 or -1. */

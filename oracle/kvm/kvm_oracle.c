@@ -366,9 +366,16 @@ static const char *msr_name(unsigned i)
     return n ? n : "IA32_VMX_?";
 }
 
-/* Bits that KVM derives into the non-TRUE control MSRs' allowed-0 ("default1" classes, SDM
- * Appendix A.2). */
-static const uint32_t default1[4] = { 0x16u, 0x0401e172u, 0x36dffu, 0x11ffu };
+/* The bits KVM derives into a non-TRUE control MSR's allowed-0: the default1 class (SDM A.2) of
+ * the control word that MSR reports. */
+static uint64_t default1_of_msr(unsigned i)
+{
+    for (unsigned w = 0; w < VXA_WORD_COUNT; w++) {
+        const vxa_word_info *wi = vxa_word_get((vxa_word)w);
+        if (wi && wi->msr == i) return wi->default1;
+    }
+    return 0;
+}
 
 int kvm_oracle_profile_plan(const struct kvm_oracle_caps *caps, const vxa_profile *p,
                             struct kvm_oracle_msr *writes, unsigned *nwrites,
@@ -435,7 +442,7 @@ int kvm_oracle_profile_plan(const struct kvm_oracle_caps *caps, const vxa_profil
                 if (!vxa_profile_has(p, t) || !(p->msr[VXA_MSR_BASIC] >> 55 & 1)) {
                     if (!vxa_profile_has(p, t)) WRITE(t, v);
                 } else {
-                    uint64_t want = p->msr[t] | default1[i - VXA_MSR_PINBASED_CTLS];
+                    uint64_t want = p->msr[t] | default1_of_msr(i);
                     if (want != v)
                         NOTE("%s: KVM derives it from %s as 0x%llx; the profile has 0x%llx", n,
                              msr_name(t), (unsigned long long)want, (unsigned long long)v);

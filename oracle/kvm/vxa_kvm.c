@@ -45,7 +45,7 @@ static void usage(FILE *f)
         "  --force            boot the payload even where KVM offers no VMX (probe: raw\n"
         "                     output); still exits 3\n"
         "CASES: one case per line (as vxa-bochs), e.g.\n"
-        "  vmlaunch PIN_BASED_VM_EXEC_CONTROL=0x16 0x4002=0x0401e172 @0x2000=0fa2\n"
+        "  vmlaunch GUEST_RFLAGS=0x2 0x681e=0x2000 @0x2000=0fa2\n"
         "BATCH: the payload's binary batch (oracle/common/payload_abi.h), raw output\n"
         "Exit status: 0 ok, 2 bad input, 3 KVM offers no VMX here, 4 the backend failed.\n",
         VXA_KVM_PAYLOAD_ELF);

@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "cpu.h"
 #include "vmcs.h"
+#include "vmxaudit/vmx_bits.h"
 
 struct layout layout_fill, layout_primer;
 
@@ -23,11 +24,6 @@ static void add(struct layout *l, uint32_t enc, uint64_t val)
 {
     if (l->n < LAYOUT_MAX) l->f[l->n++] = (struct field_val){ enc, val };
 }
-
-#define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)   /* SDM Table 26-14 */
-#define EXIT_LOAD_PAT             (1u << 19)
-#define EXIT_LOAD_EFER            (1u << 21)
-#define ENTRY_IA32E_MODE_GUEST    (1u << 9)   /* SDM Table 26-16 */
 
 void layout_init(const struct probe *p)
 {
@@ -45,8 +41,8 @@ void layout_init(const struct probe *p)
     add(f, VMCS_HOST_TR_BASE, cpu_tss_base());
     add(f, VMCS_HOST_GDTR_BASE, cpu_gdt_base());
     add(f, VMCS_HOST_IDTR_BASE, cpu_idt_base());
-    if (exit1 & EXIT_LOAD_PAT) add(f, VMCS_HOST_IA32_PAT, vxa_host_pat);
-    if (exit1 & EXIT_LOAD_EFER) add(f, VMCS_HOST_IA32_EFER, vxa_host_efer);
+    if (exit1 & (1u << VXA_EXIT_LOAD_PAT)) add(f, VMCS_HOST_IA32_PAT, vxa_host_pat);
+    if (exit1 & (1u << VXA_EXIT_LOAD_EFER)) add(f, VMCS_HOST_IA32_EFER, vxa_host_efer);
     add(f, VMCS_EXCEPTION_BITMAP, 0xffffffffu);
     add(f, VMCS_GUEST_RIP, (uint64_t)vxa_guest_stub);
     add(f, VMCS_GUEST_CR3, vxa_host_cr3);
@@ -57,8 +53,8 @@ void layout_init(const struct probe *p)
     *l = *f;
     add(l, VMCS_PIN_BASED_VM_EXEC_CONTROL, probe_ctl_allowed0(p, 0x481));
     add(l, VMCS_CPU_BASED_VM_EXEC_CONTROL, probe_ctl_allowed0(p, 0x482));
-    add(l, VMCS_VM_EXIT_CONTROLS, probe_ctl_allowed0(p, 0x483) | EXIT_HOST_ADDR_SPACE_SIZE);
-    add(l, VMCS_VM_ENTRY_CONTROLS, probe_ctl_allowed0(p, 0x484) | ENTRY_IA32E_MODE_GUEST);
+    add(l, VMCS_VM_EXIT_CONTROLS, probe_ctl_allowed0(p, 0x483) | (1u << VXA_EXIT_HOST_ADDR_SPACE_SIZE));
+    add(l, VMCS_VM_ENTRY_CONTROLS, probe_ctl_allowed0(p, 0x484) | (1u << VXA_ENTRY_IA32E_MODE_GUEST));
     add(l, VMCS_GUEST_CR0, vxa_host_cr0);
     add(l, VMCS_GUEST_CR4, vxa_host_cr4);
     add(l, VMCS_GUEST_DR7, 0x400);

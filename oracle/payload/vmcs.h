@@ -4,7 +4,7 @@
 #define VXA_VMCS_H
 
 enum vmcs_encoding {
-#define VXA_FIELD(name, enc, width, kind, gate) VMCS_##name = enc,
+#define VXA_FIELD(name, enc, width, kind, value, gate) VMCS_##name = enc,
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
 };

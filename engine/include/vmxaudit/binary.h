@@ -33,10 +33,10 @@ typedef struct vxa_bin_case {
 } vxa_bin_case;
 
 /* Decodes; returns the number of bytes consumed, or 0 if the header is invalid. */
-size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *out);
+VXA_API size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *out);
 /* Encodes into buf (size cap); returns the length, or 0 if it does not fit. */
-size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap);
+VXA_API size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap);
 /* A memory reader over the decoded blobs. */
-vxa_memory vxa_bin_memory(const vxa_bin_case *c);
+VXA_API vxa_memory vxa_bin_memory(const vxa_bin_case *c);
 
 #endif

@@ -24,18 +24,19 @@ typedef struct vxa_msr_import {
 
 /* WinDbg `rdmsr 480` output: "msr[480] = 00da0400`00000004" lines; prompts and blank lines are
  * skipped. */
-int vxa_import_windbg(const char *text, size_t len, const char *file, vxa_profile *p,
-                      vxa_msr_import *info, vxa_error *err);
+VXA_API int vxa_import_windbg(const char *text, size_t len, const char *file, vxa_profile *p,
+                              vxa_msr_import *info, vxa_error *err);
 /* msr-tools: either a transcript ("$ rdmsr [-a|-p N|-d|-u|-c|-0|-x|-X] 0x480" followed by the
  * value line(s)) or "INDEX VALUE" / "INDEX: VALUE" lines, values hex unless the command said
  * -d/-u.  With -a, every CPU's value must agree. */
-int vxa_import_msrtools(const char *text, size_t len, const char *file, vxa_profile *p,
-                        vxa_msr_import *info, vxa_error *err);
+VXA_API int vxa_import_msrtools(const char *text, size_t len, const char *file, vxa_profile *p,
+                                vxa_msr_import *info, vxa_error *err);
 /* The Linux msr device (/dev/cpu/N/msr): pread of 8 bytes at offset = MSR index; an MSR the read
  * refuses (EIO: not implemented) or a short read stays not captured.  Any file works the same
  * way (tests use a regular file).  Returns -1 with *err when the file cannot be opened; on
  * systems without pread (Windows), always -1. */
-int vxa_import_msr_device(const char *path, vxa_profile *p, vxa_msr_import *info, vxa_error *err);
+VXA_API int vxa_import_msr_device(const char *path, vxa_profile *p, vxa_msr_import *info,
+                                  vxa_error *err);
 
 /* ---- VMCS dumps -> layout ---- */
 
@@ -55,12 +56,12 @@ typedef struct vxa_dump_info {
 
 /* KVM's dump_vmcs() text as the kernel prints it (dmesg: timestamps and "kvm_intel: " prefixes
  * are stripped): "*** Guest State ***", "*** Host State ***", "*** Control State ***". */
-int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file, vxa_vmcs *v,
-                         vxa_dump_info *info, vxa_error *err);
+VXA_API int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                                 vxa_dump_info *info, vxa_error *err);
 /* Xen's vmcs_dump_vcpu() text ("(XEN) " prefixes stripped), both the "sel=, attr=, limit=,
  * base=" and the column ("sel attr limit base") segment layouts. */
-int vxa_import_xen(const char *text, size_t len, const char *file, vxa_vmcs *v,
-                   vxa_dump_info *info, vxa_error *err);
+VXA_API int vxa_import_xen(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                           vxa_dump_info *info, vxa_error *err);
 
 #ifdef __cplusplus
 }

@@ -87,17 +87,17 @@ typedef struct vxa_live_workspace {
  * 7.0:EBX[14] MPX, EBX[25] PT, ECX[7] CET_SS, ECX[16] LA57, ECX[31] PKS, EDX[5] UINTR,
  * EDX[19] ARCH_LBR, EDX[20] CET_IBT; 7.1:EAX[17] FRED, EAX[26] LAM; 80000008H:EAX[7:0]
  * MAXPHYADDR, EAX[15:8] linear-address width.  Leaves beyond the maximum leaf read as 0. */
-void vxa_live_cpu_from_cpuid(void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf,
-                                           uint32_t regs[4]),
-                             void *ctx, vxa_live_cpu *out);
+VXA_API void vxa_live_cpu_from_cpuid(void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf,
+                                                   uint32_t regs[4]),
+                                     void *ctx, vxa_live_cpu *out);
 
 /* Step 1+2: fills ws->profile, ws->msr_advertised, ws->msr_failed.  Returns the number of
  * advertised MSRs whose RDMSR failed, or -1 if an argument is NULL. */
-int vxa_live_read_profile(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *ws);
+VXA_API int vxa_live_read_profile(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *ws);
 
 /* Step 3 (needs ws->profile): fills ws->vmcs and the VMREAD counters.  Returns the number of
  * failed VMREADs, or -1 if an argument is NULL. */
-int vxa_live_read_vmcs(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *ws);
+VXA_API int vxa_live_read_vmcs(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *ws);
 
 /* All four steps: audits the current VMCS of this logical processor for the entry described by
  * env (NULL: vxa_entry_init() defaults — VMLAUNCH of a clear VMCS from 64-bit CPL 0; for
@@ -105,20 +105,20 @@ int vxa_live_read_vmcs(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *w
  * Returns the number of reads that failed (advertised MSRs + VMREADs; 0 = everything the rules
  * need was read), or -1 if ops, a required callback, ws or out is NULL.  Run it on the logical
  * processor whose VMCS is current, with preemption off, before VMLAUNCH/VMRESUME. */
-int vxa_live_audit(const vxa_live_ops *ops, void *ctx, const vxa_entry *env,
-                   vxa_live_workspace *ws, vxa_report *out);
+VXA_API int vxa_live_audit(const vxa_live_ops *ops, void *ctx, const vxa_entry *env,
+                           vxa_live_workspace *ws, vxa_report *out);
 
 /* What the CPU did on VMLAUNCH/VMRESUME, read back into an outcome: rflags is RFLAGS right after
  * the instruction fell through (CF = 1: VMfailInvalid; ZF = 1: VMfailValid, the VM-instruction
  * error is read; SDM Vol. 3C 31.2).  For a VM exit pass entry_exit = true (rflags ignored): the
  * exit reason is read, and when its bit 31 is set ("VM-entry failure", SDM 27.8) the result is
  * an entry failure with reason and qualification.  Returns 0, or -1 if a VMREAD failed. */
-int vxa_live_observe(const vxa_live_ops *ops, void *ctx, uint64_t rflags, bool entry_exit,
-                     vxa_outcome *observed);
+VXA_API int vxa_live_observe(const vxa_live_ops *ops, void *ctx, uint64_t rflags, bool entry_exit,
+                             vxa_outcome *observed);
 
 /* Does the observed outcome (one value) lie in the predicted one (possibly a set)?  For a VM
  * exit that is not an entry failure, the prediction must be "entered". */
-bool vxa_live_agrees(const vxa_outcome *predicted, const vxa_outcome *observed);
+VXA_API bool vxa_live_agrees(const vxa_outcome *predicted, const vxa_outcome *observed);
 
 #ifdef __cplusplus
 }

@@ -18,8 +18,37 @@
 extern "C" {
 #endif
 
-#define VMXAUDIT_API_VERSION 1          /* bumped on any incompatible change of this header */
-#define VMXAUDIT_VERSION "0.1.0"
+/* Versions (engine/EMBEDDING.md, "Versions"): VMXAUDIT_API_VERSION is the ABI generation, the
+ * shared library's SONAME (libvmxaudit.so.1); it is bumped by any change that breaks a program
+ * built against an earlier header.  VMXAUDIT_VERSION is the release, MAJOR.MINOR.PATCH: MINOR
+ * grows with compatible additions, PATCH with fixes.  vxa_api_version() and vxa_version() give
+ * the library's own values, to compare with the header's at run time. */
+#define VMXAUDIT_API_VERSION 1
+#define VMXAUDIT_VERSION_MAJOR 0
+#define VMXAUDIT_VERSION_MINOR 1
+#define VMXAUDIT_VERSION_PATCH 0
+#define VMXAUDIT_STRINGIFY_(x) #x
+#define VMXAUDIT_STRINGIFY(x) VMXAUDIT_STRINGIFY_(x)
+#define VMXAUDIT_VERSION VMXAUDIT_STRINGIFY(VMXAUDIT_VERSION_MAJOR) "." \
+    VMXAUDIT_STRINGIFY(VMXAUDIT_VERSION_MINOR) "." VMXAUDIT_STRINGIFY(VMXAUDIT_VERSION_PATCH)
+
+/* VXA_API marks every public function and object.  The shared library is built with
+ * -fvisibility=hidden and exports exactly these (tests/abi.sh); in the amalgamation everything
+ * else is static.  A Windows DLL build defines VXA_BUILDING_DLL. */
+#ifndef VXA_API
+#if defined(_WIN32) && defined(VXA_BUILDING_DLL)
+#define VXA_API __declspec(dllexport)
+#elif defined(_WIN32)
+#define VXA_API
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define VXA_API __attribute__((visibility("default")))
+#else
+#define VXA_API
+#endif
+#endif
+
+VXA_API unsigned vxa_api_version(void);          /* VMXAUDIT_API_VERSION of the library */
+VXA_API const char *vxa_version(void);           /* VMXAUDIT_VERSION of the library */
 
 /* ------------------------------------------------------------------------------------------ */
 /* VMCS fields (table: vmxaudit/fields.def)                                                    */
@@ -27,18 +56,42 @@ extern "C" {
 typedef enum vxa_width { VXA_W16, VXA_W64, VXA_W32, VXA_WN } vxa_width;   /* = encoding bits 14:13 */
 typedef enum vxa_kind { VXA_KIND_CTRL, VXA_KIND_RO, VXA_KIND_GUEST, VXA_KIND_HOST } vxa_kind; /* bits 11:10 */
 
+/* What a field's value is (fields.def VALUE column): what its bits mean to the rules, for
+ * reports (bit names), mutators (boundary values) and importers. */
+typedef enum vxa_value_kind {
+    VXA_VALUE_PLAIN,          /* a number, a bitmap, an MSR value: nothing more specific */
+    VXA_VALUE_PHYS_ADDR,      /* a physical address (with flags in its low bits for CR3/EPTP) */
+    VXA_VALUE_LINEAR_ADDR,    /* a linear address: canonical or 32-bit by mode */
+    VXA_VALUE_SELECTOR,       /* a segment selector: index, TI (bit 2), RPL (bits 1:0) */
+    VXA_VALUE_ACCESS_RIGHTS,  /* segment access rights as the VMCS holds them (25.4.1) */
+    VXA_VALUE_LIMIT,          /* a segment or descriptor-table limit */
+    VXA_VALUE_CONTROL,        /* a control word: vxa_field_control_word(), controls.def */
+    VXA_VALUE_CR0, VXA_VALUE_CR4, VXA_VALUE_EFER, VXA_VALUE_RFLAGS,   /* that register's bits */
+    VXA_VALUE_COUNT
+} vxa_value_kind;
+/* "physical address", ...; NULL if out of range */
+VXA_API const char *vxa_value_kind_name(vxa_value_kind k);
+
 typedef enum vxa_field {
-#define VXA_FIELD(name, enc, width, kind, gate) VXA_F_##name,
+#define VXA_FIELD(name, enc, width, kind, value, gate) VXA_F_##name,
 #include "vmxaudit/fields.def"
 #undef VXA_FIELD
     VXA_FIELD_COUNT,
     VXA_F_NONE = 0xffff
 } vxa_field;
 
-/* Control words and other capability words a field or rule can depend on. */
+/* Control words (table: vmxaudit/controls.def: PIN PROC PROC2 PROC3 EXIT EXIT2 ENTRY VMFUNC) and
+ * the other capability words a field or rule can depend on. */
 typedef enum vxa_word {
-    VXA_WORD_NONE, VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3, VXA_WORD_EXIT,
-    VXA_WORD_EXIT2, VXA_WORD_ENTRY, VXA_WORD_VMFUNC, VXA_WORD_BASIC, VXA_WORD_SEAM
+    VXA_WORD_NONE,
+#define VXA_CONTROL_WORD(W, w, field, msr, title) VXA_WORD_##W,
+#define VXA_CONTROL(W, bit, name, default1, display)
+#define VXA_CONTROL_END(W, w)
+#include "vmxaudit/controls.def"
+#undef VXA_CONTROL_WORD
+#undef VXA_CONTROL
+#undef VXA_CONTROL_END
+    VXA_WORD_BASIC, VXA_WORD_SEAM, VXA_WORD_COUNT
 } vxa_word;
 
 typedef struct vxa_field_info {
@@ -48,12 +101,57 @@ typedef struct vxa_field_info {
     uint8_t kind;          /* vxa_kind */
     uint8_t gate_word[2];  /* vxa_word; VXA_WORD_NONE = no condition */
     uint8_t gate_bit[2];
+    uint8_t value;         /* vxa_value_kind */
 } vxa_field_info;
 
-const vxa_field_info *vxa_field_get(vxa_field f);                 /* NULL if out of range */
-vxa_field vxa_field_by_encoding(uint32_t encoding);               /* VXA_F_NONE if unknown */
-vxa_field vxa_field_by_name(const char *name);                    /* case-insensitive; VXA_F_NONE */
-uint64_t vxa_field_mask(vxa_field f);                             /* all bits the field can hold */
+VXA_API const vxa_field_info *vxa_field_get(vxa_field f);                 /* NULL if out of range */
+/* VXA_F_NONE if unknown */
+VXA_API vxa_field vxa_field_by_encoding(uint32_t encoding);
+/* case-insensitive; VXA_F_NONE */
+VXA_API vxa_field vxa_field_by_name(const char *name);
+/* all bits the field can hold */
+VXA_API uint64_t vxa_field_mask(vxa_field f);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Controls (table: vmxaudit/controls.def; the bit constants: vmxaudit/vmx_bits.h)             */
+
+typedef struct vxa_word_info {
+    const char *name;      /* short name: "pin", "proc", "proc2", ... */
+    const char *title;     /* "Pin-based VM-execution controls" */
+    uint16_t field;        /* vxa_field holding the word: VXA_F_PIN_BASED_VM_EXEC_CONTROL */
+    uint8_t msr;           /* the capability MSR of its allowed settings: VXA_MSR_PINBASED_CTLS */
+    uint64_t default1;     /* the default1 class (SDM A.2): must be 1 unless a TRUE MSR allows 0 */
+} vxa_word_info;
+typedef struct vxa_control_info {
+    const char *name;      /* C name without the word: "NMI_EXITING"; "RESERVED_1" */
+    const char *display;   /* the SDM's name: "NMI exiting"; NULL for a reserved default1 bit */
+    uint8_t word;          /* vxa_word */
+    uint8_t bit;
+    bool default1;         /* in the word's default1 class */
+} vxa_control_info;
+enum {
+    VXA_CONTROL_COUNT = 0
+#define VXA_CONTROL_WORD(W, w, field, msr, title)
+#define VXA_CONTROL(W, bit, name, default1, display) + 1
+#define VXA_CONTROL_END(W, w)
+#include "vmxaudit/controls.def"
+#undef VXA_CONTROL_WORD
+#undef VXA_CONTROL
+#undef VXA_CONTROL_END
+};
+
+/* NULL unless a control word (PIN..VMFUNC) */
+VXA_API const vxa_word_info *vxa_word_get(vxa_word w);
+/* "pin", ..., "vmfunc", "basic", "seam"; NULL */
+VXA_API const char *vxa_word_name(vxa_word w);
+/* its default1 class; 0 for other words */
+VXA_API uint64_t vxa_word_default1(vxa_word w);
+/* the control word f holds; VXA_WORD_NONE */
+VXA_API vxa_word vxa_field_control_word(vxa_field f);
+/* The rows of controls.def, by word and then bit: i < VXA_CONTROL_COUNT, else NULL. */
+VXA_API const vxa_control_info *vxa_control_get(unsigned i);
+/* NULL: not in the table */
+VXA_API const vxa_control_info *vxa_control_find(vxa_word w, unsigned bit);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Capability profile                                                                          */
@@ -68,17 +166,32 @@ enum {
     VXA_MSR_COUNT
 };
 #define VXA_MSR_INDEX(i) (0x480u + (unsigned)(i))
-const char *vxa_msr_name(unsigned i);            /* "IA32_VMX_BASIC", ...; NULL if out of range */
+/* "IA32_VMX_BASIC", ...; NULL if out of range */
+VXA_API const char *vxa_msr_name(unsigned i);
 
-/* CPUID features that VM-entry rules consult. */
+/* CPUID features that VM-entry rules consult (table: vmxaudit/cpuid.def): VXA_CPUID_CET_SS, ...
+ * are masks of vxa_profile.cpuid; bit i is row i of the table. */
 enum {
-    VXA_CPUID_CET_SS = 1u << 0, VXA_CPUID_CET_IBT = 1u << 1, VXA_CPUID_PKS = 1u << 2,
-    VXA_CPUID_FRED = 1u << 3, VXA_CPUID_LA57 = 1u << 4, VXA_CPUID_LAM = 1u << 5,
-    VXA_CPUID_PT = 1u << 6, VXA_CPUID_ARCH_LBR = 1u << 7, VXA_CPUID_UINTR = 1u << 8,
-    VXA_CPUID_MPX = 1u << 9, VXA_CPUID_LM = 1u << 10
+#define VXA_CPUID(NAME, name, leaf, subleaf, reg, bit) VXA_CPUID_BIT_##NAME,
+#include "vmxaudit/cpuid.def"
+#undef VXA_CPUID
+    VXA_CPUID_COUNT
 };
-#define VXA_CPUID_COUNT 11
-const char *vxa_cpuid_name(unsigned bit);        /* "cet_ss", ...; NULL if out of range */
+enum {
+#define VXA_CPUID(NAME, name, leaf, subleaf, reg, bit) \
+    VXA_CPUID_##NAME = 1u << VXA_CPUID_BIT_##NAME,
+#include "vmxaudit/cpuid.def"
+#undef VXA_CPUID
+};
+typedef enum vxa_cpuid_reg { VXA_REG_EAX, VXA_REG_EBX, VXA_REG_ECX, VXA_REG_EDX } vxa_cpuid_reg;
+typedef struct vxa_cpuid_info {
+    const char *name;          /* the profile key: "cet_ss" */
+    uint32_t leaf, subleaf;    /* CPUID.(EAX=leaf, ECX=subleaf) */
+    uint8_t reg;               /* vxa_cpuid_reg: where the result is */
+    uint8_t bit;
+} vxa_cpuid_info;
+VXA_API const vxa_cpuid_info *vxa_cpuid_get(unsigned bit);   /* bit < VXA_CPUID_COUNT, else NULL */
+VXA_API const char *vxa_cpuid_name(unsigned bit);        /* "cet_ss", ...; NULL if out of range */
 
 typedef struct vxa_profile {
     uint64_t msr[VXA_MSR_COUNT];
@@ -90,7 +203,12 @@ typedef struct vxa_profile {
     uint32_t cpuid_known;          /* VXA_CPUID_* whose presence the profile states */
 } vxa_profile;
 
-void vxa_profile_init(vxa_profile *p);           /* nothing captured, MAXPHYADDR 52, LA width 48 */
+/* nothing captured, MAXPHYADDR 52, LA width 48 */
+VXA_API void vxa_profile_init(vxa_profile *p);
+/* Derives what the profile's MSRs imply and it does not state: Intel 64 support (cpuid "lm")
+ * from IA32_VMX_BASIC[48] = 0 (Appendix A.1: 0 on processors that support Intel 64) when the
+ * profile has BASIC and no cpuid.lm.  Readers of profiles call it once after filling one in. */
+VXA_API void vxa_profile_derive(vxa_profile *p);
 static inline bool vxa_profile_has(const vxa_profile *p, unsigned i)
 {
     return i < VXA_MSR_COUNT && (p->msr_present >> i) & 1u;
@@ -99,11 +217,11 @@ static inline bool vxa_profile_has(const vxa_profile *p, unsigned i)
 /* Allowed settings of a control word (SDM Appendix A.3-A.5, honouring IA32_VMX_BASIC[55]).
  * must_be_1: bits whose 0-setting is not allowed; may_be_1: bits whose 1-setting is allowed.
  * Returns false (and sets *missing to the MSR index needed) when the profile lacks the MSR. */
-bool vxa_allowed(const vxa_profile *p, vxa_word w, uint64_t *must_be_1, uint64_t *may_be_1,
-                 unsigned *missing);
+VXA_API bool vxa_allowed(const vxa_profile *p, vxa_word w, uint64_t *must_be_1, uint64_t *may_be_1,
+                         unsigned *missing);
 /* Does the field exist on this CPU (its gate is allowed-1 and its index fits VMCS_ENUM)?
  * Returns 1 yes, 0 no (VMWRITE fails with error 12), -1 undetermined (MSR not captured). */
-int vxa_field_exists(const vxa_profile *p, vxa_field f);
+VXA_API int vxa_field_exists(const vxa_profile *p, vxa_field f);
 
 /* Profile sanity (SDM Appendix A): warnings, never errors. */
 typedef enum vxa_profile_issue {
@@ -116,7 +234,7 @@ typedef enum vxa_profile_issue {
 } vxa_profile_issue;
 typedef struct vxa_profile_warning { uint8_t issue; uint8_t msr; uint64_t bits; } vxa_profile_warning;
 /* Writes up to max warnings, returns how many were found (may exceed max). */
-unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *out, unsigned max);
+VXA_API unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *out, unsigned max);
 
 /* ------------------------------------------------------------------------------------------ */
 /* VMCS layout, entry environment, memory                                                      */
@@ -126,11 +244,11 @@ typedef struct vxa_vmcs {
     uint8_t set[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: the layout gave field f (else it reads 0) */
 } vxa_vmcs;
 
-void vxa_vmcs_init(vxa_vmcs *v);
+VXA_API void vxa_vmcs_init(vxa_vmcs *v);
 static inline uint64_t vxa_get(const vxa_vmcs *v, vxa_field f) { return v->value[f]; }
 static inline bool vxa_is_set(const vxa_vmcs *v, vxa_field f) { return (v->set[f >> 3] >> (f & 7)) & 1u; }
-void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value);  /* masks to the field's width */
-void vxa_unset(vxa_vmcs *v, vxa_field f);
+VXA_API void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value);  /* masks to the field's width */
+VXA_API void vxa_unset(vxa_vmcs *v, vxa_field f);
 
 typedef enum vxa_instruction { VXA_VMLAUNCH, VXA_VMRESUME, VXA_VMXON } vxa_instruction;
 typedef enum vxa_cpu_mode { VXA_MODE_64BIT, VXA_MODE_COMPAT, VXA_MODE_PROTECTED, VXA_MODE_REAL,
@@ -156,7 +274,7 @@ typedef struct vxa_entry {
     uint64_t cr0, cr4;            /* CR0/CR4 when VMXON executes; defaults 0x80050033 / 0x2020 */
 } vxa_entry;
 
-void vxa_entry_init(vxa_entry *e);
+VXA_API void vxa_entry_init(vxa_entry *e);
 
 /* Reads len bytes of guest-physical memory at pa.  Returns 0 on success; non-zero means the
  * memory is unknown to the caller, which makes the rules that need it undetermined.
@@ -188,10 +306,13 @@ typedef struct vxa_check_info {
     const char *rule;     /* one-line rule */
 } vxa_check_info;
 
-const vxa_check_info *vxa_check_get(vxa_check c);
-vxa_check vxa_check_by_id(const char *id);        /* VXA_CHECK_COUNT if unknown (case-insensitive) */
-const char *vxa_class_name(vxa_class c);          /* "vmxon", "instruction", "controls", ... */
-extern const char vxa_sdm_edition[];              /* the SDM edition the catalogue follows */
+VXA_API const vxa_check_info *vxa_check_get(vxa_check c);
+/* VXA_CHECK_COUNT if unknown (case-insensitive) */
+VXA_API vxa_check vxa_check_by_id(const char *id);
+/* "vmxon", "instruction", "controls", ... */
+VXA_API const char *vxa_class_name(vxa_class c);
+/* the SDM edition the catalogue follows */
+VXA_API extern const char vxa_sdm_edition[];
 
 /* ------------------------------------------------------------------------------------------ */
 /* Report                                                                                      */
@@ -199,7 +320,7 @@ extern const char vxa_sdm_edition[];              /* the SDM edition the catalog
 typedef enum vxa_result {
     VXA_ENTERED, VXA_VMFAIL_INVALID, VXA_VMFAIL_VALID, VXA_ENTRY_FAILURE, VXA_FAULT
 } vxa_result;
-const char *vxa_result_name(vxa_result r);        /* "entered", "vmfail_invalid", ... */
+VXA_API const char *vxa_result_name(vxa_result r);        /* "entered", "vmfail_invalid", ... */
 
 #define VXA_MAX_SET 8
 typedef struct vxa_outcome {
@@ -256,10 +377,36 @@ typedef struct vxa_report {
 } vxa_report;
 
 /* ------------------------------------------------------------------------------------------ */
-/* Models: named sets of deviations from the SDM (design §3.5).                                */
-typedef enum vxa_model { VXA_MODEL_SDM, VXA_MODEL_BOCHS_2_7, VXA_MODEL_COUNT } vxa_model;
-const char *vxa_model_name(vxa_model m);          /* "sdm", "bochs-2.7" */
-vxa_model vxa_model_by_name(const char *name);    /* VXA_MODEL_COUNT if unknown */
+/* Models (table: vmxaudit/models.def): the SDM, or a version of another implementation with its
+ * deviations from the SDM, the quirks (engine/src/quirks.def).                                */
+typedef enum vxa_model {
+#define VXA_MODEL(id, name, implementation, version) VXA_MODEL_##id,
+#include "vmxaudit/models.def"
+#undef VXA_MODEL
+    VXA_MODEL_COUNT
+} vxa_model;
+typedef struct vxa_model_info {
+    const char *name;             /* "bochs-2.7" */
+    const char *implementation;   /* "Bochs" */
+    const char *version;          /* "2.7" */
+} vxa_model_info;
+VXA_API const vxa_model_info *vxa_model_get(vxa_model m);  /* NULL if out of range */
+VXA_API const char *vxa_model_name(vxa_model m);          /* "sdm", "bochs-2.7" */
+VXA_API vxa_model vxa_model_by_name(const char *name);    /* VXA_MODEL_COUNT if unknown */
+
+typedef struct vxa_quirk_info {
+    const char *id;               /* "NO_DEBUGCTL_CHECK" */
+    const char *does;             /* one line: what the implementation does */
+    const char *sdm;              /* what the SDM says instead */
+    const char *cases;            /* the tests and regression cases that record it */
+    uint32_t models;              /* bit m: model m (vxa_model) has it */
+    const uint16_t *checks;       /* the checks it affects (vxa_check), ended by VXA_CHECK_COUNT */
+} vxa_quirk_info;
+VXA_API unsigned vxa_quirk_count(void);
+/* NULL if i >= vxa_quirk_count() */
+VXA_API const vxa_quirk_info *vxa_quirk_get(unsigned i);
+/* case-insensitive; NULL if unknown */
+VXA_API const vxa_quirk_info *vxa_quirk_by_id(const char *id);
 
 /* ------------------------------------------------------------------------------------------ */
 /* The audit.                                                                                  */
@@ -274,10 +421,10 @@ typedef struct vxa_input {
 } vxa_input;
 
 /* Runs every rule, fills *out.  Returns 0, or -1 if an argument is NULL. */
-int vxa_audit(const vxa_input *in, vxa_report *out);
+VXA_API int vxa_audit(const vxa_input *in, vxa_report *out);
 
 /* Equal outcomes: result, exit reason and vector equal, error and qualification sets equal. */
-bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b);
+VXA_API bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b);
 
 /* Repair (design §3.6): audit -> apply the fixes -> audit ..., at most max_rounds rounds, until
  * no VMCS rule is violated.  Only fields that a violated rule names are changed.  *out gets the
@@ -289,8 +436,8 @@ typedef struct vxa_repair_result {
     unsigned nchanged;
     uint8_t changed[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: field f was changed */
 } vxa_repair_result;
-bool vxa_repair(const vxa_input *in, unsigned max_rounds, vxa_vmcs *out, vxa_report *report,
-                vxa_repair_result *res);
+VXA_API bool vxa_repair(const vxa_input *in, unsigned max_rounds, vxa_vmcs *out, vxa_report *report,
+                        vxa_repair_result *res);
 
 #ifdef __cplusplus
 }

@@ -3,16 +3,9 @@
  * length; format in 25.8.3). */
 #include "../internal.h"
 
-/* IA32_VMX_BASIC[58]: the nested-exception bit (13) of the VM-entry interruption-information
- * field may be 1 (FRED; SDM Appendix A.1, 25.8.3 Table "Format of the VM-Entry
- * Interruption-Information Field").  Not in vmx_bits.h. */
-#define BASIC_NESTED_EXCEPTION (1ull << 58)
-/* IA32_VMX_MISC[30]: VM entry allows injection of a software interrupt, software exception or
- * privileged software exception with an instruction length of 0 (Appendix A.6). */
-#define MISC_ZERO_LEN_INJECTION (1ull << 30)
 /* Interruption-information reserved bits 30:12 (25.8.3). */
 #define INTR_INFO_RESERVED 0x7ffff000ull
-#define INTR_INFO_TYPE (7ull << INTR_INFO_TYPE_SHIFT)
+#define INTR_INFO_TYPE (7ull << VXA_INTR_INFO_TYPE_SHIFT)
 /* #CP (control-protection exception, Vol. 1 CET / Vol. 3A 6.15) pushes an error code. */
 #define VECTOR_CP 21u
 
@@ -39,7 +32,7 @@ static int vector_has_errcode(const vxa_ctx *c, unsigned vec, uint32_t *unknown)
 static int cpu_has_fred(const vxa_ctx *c)
 {
     if (c->p->cpuid_known & VXA_CPUID_FRED) return (c->p->cpuid & VXA_CPUID_FRED) != 0;
-    if (has_msr(c, VXA_MSR_CR4_FIXED1)) return (msr(c, VXA_MSR_CR4_FIXED1) & CR4_FRED) != 0;
+    if (has_msr(c, VXA_MSR_CR4_FIXED1)) return (msr(c, VXA_MSR_CR4_FIXED1) & VXA_CR4_FRED) != 0;
     return -1;
 }
 
@@ -87,16 +80,16 @@ static void check_event_injection(vxa_ctx *c)
     uint64_t info = FV(c, VM_ENTRY_INTR_INFO_FIELD);
     uint64_t errcode = FV(c, VM_ENTRY_EXCEPTION_ERROR_CODE);
     uint64_t len = FV(c, VM_ENTRY_INSTRUCTION_LEN);
-    unsigned type = (unsigned)(info >> INTR_INFO_TYPE_SHIFT) & 7u;
-    unsigned vec = (unsigned)(info & INTR_INFO_VECTOR);
-    bool deliver = (info & INTR_INFO_DELIVER_ERRCODE) != 0;
+    unsigned type = (unsigned)(info >> VXA_INTR_INFO_TYPE_SHIFT) & 7u;
+    unsigned vec = (unsigned)(info & VXA_INTR_INFO_VECTOR);
+    bool deliver = (info & VXA_INTR_INFO_DELIVER_ERRCODE) != 0;
     /* A profile without IA32_VMX_BASIC reads as BASIC = 0 (design 3.2). */
     uint64_t basic = has_msr(c, VXA_MSR_BASIC) ? msr(c, VXA_MSR_BASIC) : 0;
-    bool no_errcode_check = (basic & BASIC_NO_ERRCODE_CHECK) != 0;
-    bool nested_ok = (basic & BASIC_NESTED_EXCEPTION) != 0;
+    bool no_errcode_check = (basic & VXA_BASIC_NO_ERRCODE_CHECK) != 0;
+    bool nested_ok = (basic & VXA_BASIC_NESTED_EXCEPTION) != 0;
     /* The guest will use FRED event delivery: IA-32e mode guest and CR4.FRED = 1 in the CR4
      * field, on a processor that supports FRED (-1: support unknown). */
-    bool fred_guest = entry(c, ENTRY_IA32E_MODE_GUEST) && (FV(c, GUEST_CR4) & CR4_FRED);
+    bool fred_guest = entry(c, VXA_ENTRY_IA32E_MODE_GUEST) && (FV(c, GUEST_CR4) & VXA_CR4_FRED);
     int fred = fred_guest ? cpu_has_fred(c) : 0;
     unsigned fred_ctx = fred_guest ? CTX_FRED : 0;
     uint32_t unknown = 0;
@@ -106,39 +99,39 @@ static void check_event_injection(vxa_ctx *c)
     const bool cet = vxa_cpuid(c, VXA_CPUID_CET_SS) > 0 || vxa_cpuid(c, VXA_CPUID_CET_IBT) > 0;
     const bool no_other = quirk(c, VXA_Q_NO_OTHER_EVENT_CHECKS) && !cet;
 
-    if (!(info & INTR_INFO_VALID)) return;
+    if (!(info & VXA_INTR_INFO_VALID)) return;
 
     /* The interruption type is not reserved: 1 always; 7 (other event) on processors that do not
      * support the 1-setting of the "monitor trap flag" VM-execution control. */
-    if (type == INTR_TYPE_RESERVED) {
+    if (type == VXA_INTR_TYPE_RESERVED) {
         event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
-    } else if (type == INTR_TYPE_OTHER && !no_other) {
+    } else if (type == VXA_INTR_TYPE_OTHER && !no_other) {
         uint64_t m1, a1;
         unsigned missing;
         if (!vxa_allowed(c->p, VXA_WORD_PROC, &m1, &a1, &missing))
             vxa_undet(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(missing));
-        else if (!(a1 & BIT(PROC_MONITOR_TRAP_FLAG)))
+        else if (!(a1 & BIT(VXA_PROC_MONITOR_TRAP_FLAG)))
             event_fail(c, VXA_C_CTRL_EVENT_TYPE_RESERVED, INFO, INTR_INFO_TYPE, false, 0, 0);
     }
 
     /* The vector is consistent with the interruption type: NMI 2; hardware exception at most 31;
      * other event 0 (pending MTF VM exit), with FRED also 1 (SYSCALL) and 2 (SYSENTER). */
-    event_rule(c, VXA_C_CTRL_EVENT_NMI_VECTOR, type == INTR_TYPE_NMI && vec != 2, NO_UNDET, INFO,
-               INTR_INFO_VECTOR, true, (info & ~INTR_INFO_VECTOR) | 2u, 0);
-    event_rule(c, VXA_C_CTRL_EVENT_HW_EXCEPTION_VECTOR, type == INTR_TYPE_HW_EXCEPTION && vec > 31,
-               NO_UNDET, INFO, INTR_INFO_VECTOR, false, 0, 0);
-    if (type == INTR_TYPE_OTHER && vec != 0 && !no_other)
+    event_rule(c, VXA_C_CTRL_EVENT_NMI_VECTOR, type == VXA_INTR_TYPE_NMI && vec != 2, NO_UNDET, INFO,
+               VXA_INTR_INFO_VECTOR, true, (info & ~VXA_INTR_INFO_VECTOR) | 2u, 0);
+    event_rule(c, VXA_C_CTRL_EVENT_HW_EXCEPTION_VECTOR, type == VXA_INTR_TYPE_HW_EXCEPTION && vec > 31,
+               NO_UNDET, INFO, VXA_INTR_INFO_VECTOR, false, 0, 0);
+    if (type == VXA_INTR_TYPE_OTHER && vec != 0 && !no_other)
         event_rule(c, VXA_C_CTRL_EVENT_OTHER_VECTOR, vec > 2 ? 1 : fred < 0 ? -1 : !fred,
-                   VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED, INFO, INTR_INFO_VECTOR, true,
-                   info & ~INTR_INFO_VECTOR, fred_ctx);
+                   VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED, INFO, VXA_INTR_INFO_VECTOR, true,
+                   info & ~VXA_INTR_INFO_VECTOR, fred_ctx);
 
     /* Deliver-error-code (bit 11): 1 if and only if (1) "unrestricted guest" is 0 or CR0.PE is
      * 1 in the guest CR0 field, (2) the type is hardware exception and (3) the vector normally
      * delivers an error code.  If IA32_VMX_BASIC[56] is read as 1, (3) is not checked: a hardware
      * exception may be injected with or without an error code, regardless of vector (A.1). */
-    bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
-    bool prot = !ug || (FV(c, GUEST_CR0) & CR0_PE);
-    bool hw = type == INTR_TYPE_HW_EXCEPTION;
+    bool ug = proc2(c, VXA_PROC2_UNRESTRICTED_GUEST);
+    bool prot = !ug || (FV(c, GUEST_CR0) & VXA_CR0_PE);
+    bool hw = type == VXA_INTR_TYPE_HW_EXCEPTION;
     int ec = hw ? vector_has_errcode(c, vec, &unknown) : 0;
     unsigned ug_ctx = ug ? CTX_UG : 0;
     /* Model-only (VXA_Q_ERRCODE_UNCHECKED_WITH_CET): Bochs skips both rules on CET models. */
@@ -146,20 +139,20 @@ static void check_event_injection(vxa_ctx *c)
     if (deliver && !skip)
         event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_UNEXPECTED,
                    !(prot && hw) ? 1 : no_errcode_check ? 0 : ec < 0 ? -1 : !ec,
-                   VXA_UR_CPUID_UNKNOWN, unknown, INFO, INTR_INFO_DELIVER_ERRCODE, true,
-                   info & ~INTR_INFO_DELIVER_ERRCODE, ug_ctx);
+                   VXA_UR_CPUID_UNKNOWN, unknown, INFO, VXA_INTR_INFO_DELIVER_ERRCODE, true,
+                   info & ~VXA_INTR_INFO_DELIVER_ERRCODE, ug_ctx);
     else if (!deliver && prot && hw && !no_errcode_check && !skip)
         event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_MISSING, ec, VXA_UR_CPUID_UNKNOWN, unknown, INFO,
-                   INTR_INFO_DELIVER_ERRCODE, true, info | INTR_INFO_DELIVER_ERRCODE, ug_ctx);
+                   VXA_INTR_INFO_DELIVER_ERRCODE, true, info | VXA_INTR_INFO_DELIVER_ERRCODE, ug_ctx);
 
     /* Reserved bits 30:12 are 0; bit 13 (nested exception) is not reserved on processors that
      * enumerate it in IA32_VMX_BASIC[58] (FRED), and then only a hardware exception may set it. */
-    uint64_t rsvd = INTR_INFO_RESERVED & ~(nested_ok ? INTR_INFO_FRED_NESTED : 0);
+    uint64_t rsvd = INTR_INFO_RESERVED & ~(nested_ok ? VXA_INTR_INFO_FRED_NESTED : 0);
     event_rule(c, VXA_C_CTRL_EVENT_INFO_RESERVED, (info & rsvd) != 0, NO_UNDET, INFO, info & rsvd,
                true, info & ~rsvd, 0);
     event_rule(c, VXA_C_CTRL_EVENT_NESTED_EXCEPTION_TYPE,
-               nested_ok && (info & INTR_INFO_FRED_NESTED) && !hw, NO_UNDET, INFO,
-               INTR_INFO_FRED_NESTED, true, info & ~INTR_INFO_FRED_NESTED, 0);
+               nested_ok && (info & VXA_INTR_INFO_FRED_NESTED) && !hw, NO_UNDET, INFO,
+               VXA_INTR_INFO_FRED_NESTED, true, info & ~VXA_INTR_INFO_FRED_NESTED, 0);
 
     /* If deliver-error-code is 1, bits 31:16 of the VM-entry exception error code are 0. */
     event_rule(c, VXA_C_CTRL_EVENT_ERRCODE_RESERVED, deliver && (errcode & 0xffff0000u), NO_UNDET,
@@ -168,17 +161,17 @@ static void check_event_injection(vxa_ctx *c)
 
     /* Software interrupt, privileged software exception, software exception: the instruction
      * length is in the range 0-15; 0 only if IA32_VMX_MISC[30] is read as 1. */
-    if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
-        type == INTR_TYPE_SW_EXCEPTION) {
+    if (type == VXA_INTR_TYPE_SW_INTR || type == VXA_INTR_TYPE_PRIV_SW_EXCEPTION ||
+        type == VXA_INTR_TYPE_SW_EXCEPTION) {
         int bad = len > 15 ? 1 : len != 0 ? 0 : !has_msr(c, VXA_MSR_MISC) ? -1
-                : !(msr(c, VXA_MSR_MISC) & MISC_ZERO_LEN_INJECTION);
+                : !(msr(c, VXA_MSR_MISC) & VXA_MISC_ZERO_LEN_INJECTION);
         event_rule(c, VXA_C_CTRL_EVENT_INSTR_LEN, bad, VXA_UR_MSR_MISSING,
                    VXA_MSR_INDEX(VXA_MSR_MISC), VXA_F_VM_ENTRY_INSTRUCTION_LEN, 0, true,
                    len == 0 ? 1u : 15u, CTX_INFO);
     }
     /* FRED: other event with vector 1 (SYSCALL) or 2 (SYSENTER) is delivered as if that
      * instruction (of this length) had executed; the length is at most 15. */
-    if (type == INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15 &&
+    if (type == VXA_INTR_TYPE_OTHER && (vec == 1 || vec == 2) && len > 15 &&
         !no_other)
         event_rule(c, VXA_C_CTRL_EVENT_FRED_INSTR_LEN, fred, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_FRED,
                    VXA_F_VM_ENTRY_INSTRUCTION_LEN, 0, true, 15u, CTX_INFO | fred_ctx);
@@ -200,10 +193,10 @@ void vxa_checks_entry_controls(vxa_ctx *c)
                       VXA_F_VM_ENTRY_MSR_LOAD_COUNT);
     /* If the processor is not in SMM, "entry to SMM" and "deactivate dual-monitor treatment"
      * must be 0; the two cannot both be 1. */
-    uint64_t smm_bits = BIT(ENTRY_TO_SMM) | BIT(ENTRY_DEACT_DUAL_MONITOR);
-    uint64_t outside = quirk(c, VXA_Q_ENTRY_TO_SMM_NOT_CHECKED) ? BIT(ENTRY_DEACT_DUAL_MONITOR) : smm_bits;
+    uint64_t smm_bits = BIT(VXA_ENTRY_TO_SMM) | BIT(VXA_ENTRY_DEACT_DUAL_MONITOR);
+    uint64_t outside = quirk(c, VXA_Q_ENTRY_TO_SMM_NOT_CHECKED) ? BIT(VXA_ENTRY_DEACT_DUAL_MONITOR) : smm_bits;
     RULE(c, CTRL_ENTRY_SMM_OUTSIDE_SMM, !c->e->smm && (c->entry & outside), VM_ENTRY_CONTROLS,
          c->entry & outside, c->entry & ~outside);
     RULE(c, CTRL_ENTRY_SMM_AND_DEACTIVATE, (c->entry & smm_bits) == smm_bits, VM_ENTRY_CONTROLS,
-         smm_bits, c->entry & ~BIT(ENTRY_DEACT_DUAL_MONITOR));
+         smm_bits, c->entry & ~BIT(VXA_ENTRY_DEACT_DUAL_MONITOR));
 }

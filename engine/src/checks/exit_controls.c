@@ -39,16 +39,16 @@ void vxa_checks_exit_controls(vxa_ctx *c)
                      VXA_F_VM_EXIT_CONTROLS, c->exit);
     /* If "activate secondary controls" is 1, reserved bits in the secondary VM-exit controls
      * must be cleared (A.4.2: IA32_VMX_EXIT_CTLS2, 64 allowed-1 bits; no allowed-0 bits). */
-    if (exitc(c, EXIT_ACTIVATE_SECONDARY))
+    if (exitc(c, VXA_EXIT_ACTIVATE_SECONDARY))
         vxa_rule_allowed(c, VXA_C_CTRL_EXIT2_RESERVED, VXA_C_CTRL_EXIT2_RESERVED, VXA_WORD_EXIT2,
                          VXA_F_SECONDARY_VM_EXIT_CONTROLS, c->exit2);
     /* "activate VMX-preemption timer" = 0 => "save VMX-preemption timer value" = 0. */
-    if (!pin(c, PIN_PREEMPTION_TIMER) && exitc(c, EXIT_SAVE_PREEMPTION_TIMER)) {
+    if (!pin(c, VXA_PIN_PREEMPTION_TIMER) && exitc(c, VXA_EXIT_SAVE_PREEMPTION_TIMER)) {
         vxa_violation *v = vxa_fail(c, VXA_C_CTRL_EXIT_SAVE_PREEMPT_TIMER);
         vxa_vfield(v, VXA_F_VM_EXIT_CONTROLS, c->exit);
         vxa_vfield(v, VXA_F_PIN_BASED_VM_EXEC_CONTROL, c->pin);
-        v->bits = BIT(EXIT_SAVE_PREEMPTION_TIMER);
-        vxa_vfix(v, VXA_F_VM_EXIT_CONTROLS, c->exit & ~BIT(EXIT_SAVE_PREEMPTION_TIMER));
+        v->bits = BIT(VXA_EXIT_SAVE_PREEMPTION_TIMER);
+        vxa_vfix(v, VXA_F_VM_EXIT_CONTROLS, c->exit & ~BIT(VXA_EXIT_SAVE_PREEMPTION_TIMER));
     }
     vxa_ctrl_msr_area(c, VXA_C_CTRL_EXIT_MSR_STORE_ALIGN, VXA_C_CTRL_EXIT_MSR_STORE_WIDTH,
                       VXA_C_CTRL_EXIT_MSR_STORE_END, VXA_F_VM_EXIT_MSR_STORE_ADDR,

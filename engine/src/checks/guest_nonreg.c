@@ -22,9 +22,6 @@ enum { ACT_ACTIVE = 0, ACT_HLT = 1, ACT_SHUTDOWN = 2, ACT_WAIT_SIPI = 3 };
 #define PDE_RTM_MUST0 (0xfffull | BIT(13) | BIT(14) | BIT(15) | ~0ull << 17)
 #define DEBUGCTL_BTF BIT(1)                  /* IA32_DEBUGCTL.BTF (Vol. 3B 19.4.1) */
 #define SS_DPL(ar) (((ar) >> 5) & 3u)
-/* IA32_VMX_MISC (A.6): bits 6-8 = activity states HLT, shutdown, wait-for-SIPI supported. */
-#define MISC_ACTIVITY_SHIFT 6
-#define BASIC_REVISION 0x7fffffffull
 #define LINK_NONE 0xffffffffffffffffull
 #define SHADOW_VMCS_INDICATOR 0x80000000u
 
@@ -49,11 +46,11 @@ static bool injection_allowed(unsigned act, unsigned type, unsigned vector)
 {
     switch (act) {
     case ACT_HLT:
-        return type == INTR_TYPE_EXT_INTR || type == INTR_TYPE_NMI ||
-               (type == INTR_TYPE_HW_EXCEPTION && (vector == 1 || vector == 18)) ||
-               (type == INTR_TYPE_OTHER && vector == 0);
+        return type == VXA_INTR_TYPE_EXT_INTR || type == VXA_INTR_TYPE_NMI ||
+               (type == VXA_INTR_TYPE_HW_EXCEPTION && (vector == 1 || vector == 18)) ||
+               (type == VXA_INTR_TYPE_OTHER && vector == 0);
     case ACT_SHUTDOWN:
-        return type == INTR_TYPE_NMI || (type == INTR_TYPE_HW_EXCEPTION && vector == 18);
+        return type == VXA_INTR_TYPE_NMI || (type == VXA_INTR_TYPE_HW_EXCEPTION && vector == 18);
     case ACT_WAIT_SIPI:
         return false;
     default:
@@ -64,8 +61,8 @@ static bool injection_allowed(unsigned act, unsigned type, unsigned vector)
 static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t info)
 {
     uint64_t ss_ar = FV(c, GUEST_SS_AR_BYTES);
-    bool inject = (info & INTR_INFO_VALID) != 0;
-    unsigned type = (unsigned)(info >> INTR_INFO_TYPE_SHIFT) & 7u, vector = (unsigned)(info & 0xff);
+    bool inject = (info & VXA_INTR_INFO_VALID) != 0;
+    unsigned type = (unsigned)(info >> VXA_INTR_INFO_TYPE_SHIFT) & 7u, vector = (unsigned)(info & 0xff);
 
     /* "must contain a value in the range 0 - 3, indicating an activity state supported by the
      * implementation" (supported: IA32_VMX_MISC bits 6-8) */
@@ -73,7 +70,7 @@ static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t inf
     if (act >= ACT_HLT && act <= ACT_WAIT_SIPI) {
         if (!has_msr(c, VXA_MSR_MISC))
             vxa_undet(c, VXA_C_GUEST_ACTIVITY_UNSUPPORTED, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(VXA_MSR_MISC));
-        else if (!(msr(c, VXA_MSR_MISC) >> (MISC_ACTIVITY_SHIFT + act - 1) & 1u)) {
+        else if (!(msr(c, VXA_MSR_MISC) >> (VXA_MISC_ACTIVITY_SHIFT + act - 1) & 1u)) {
             vxa_violation *v = vxa_fail(c, VXA_C_GUEST_ACTIVITY_UNSUPPORTED);
             vxa_vfield(v, VXA_F_GUEST_ACTIVITY_STATE, act);
             v->aux = msr(c, VXA_MSR_MISC);
@@ -94,7 +91,7 @@ static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t inf
     /* the injected event must not be one the activity state blocks */
     bool skip = (act == ACT_HLT && quirk(c, VXA_Q_NO_HLT_INJECTION_CHECK)) ||
                 (act == ACT_SHUTDOWN && quirk(c, VXA_Q_SHUTDOWN_INJECTION_BY_VECTOR) &&
-                 (type == INTR_TYPE_NMI || vector == 18));
+                 (type == VXA_INTR_TYPE_NMI || vector == 18));
     if (inject && !skip && !injection_allowed((unsigned)act, type, vector)) {
         vxa_check id = act == ACT_HLT ? VXA_C_GUEST_ACTIVITY_HLT_INJECTION
                      : act == ACT_SHUTDOWN ? VXA_C_GUEST_ACTIVITY_SHUTDOWN_INJECTION
@@ -103,7 +100,7 @@ static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t inf
                  VXA_F_GUEST_ACTIVITY_STATE, ACT_ACTIVE);
     }
     /* not wait-for-SIPI with "entry to SMM" */
-    if (act == ACT_WAIT_SIPI && entry(c, ENTRY_TO_SMM))
+    if (act == ACT_WAIT_SIPI && entry(c, VXA_ENTRY_TO_SMM))
         vxa_vfix(fail2(c, VXA_C_GUEST_ACTIVITY_WFS_SMM, VXA_F_GUEST_ACTIVITY_STATE, act,
                        VXA_F_VM_ENTRY_CONTROLS, c->entry), VXA_F_GUEST_ACTIVITY_STATE, ACT_ACTIVE);
 }
@@ -111,9 +108,9 @@ static void activity_state(vxa_ctx *c, uint64_t act, uint64_t intr, uint64_t inf
 static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
 {
     uint64_t rflags = FV(c, GUEST_RFLAGS);
-    bool inject = (info & INTR_INFO_VALID) != 0;
-    unsigned type = (unsigned)(info >> INTR_INFO_TYPE_SHIFT) & 7u;
-    bool ext = inject && type == INTR_TYPE_EXT_INTR, nmi = inject && type == INTR_TYPE_NMI;
+    bool inject = (info & VXA_INTR_INFO_VALID) != 0;
+    unsigned type = (unsigned)(info >> VXA_INTR_INFO_TYPE_SHIFT) & 7u;
+    bool ext = inject && type == VXA_INTR_TYPE_EXT_INTR, nmi = inject && type == VXA_INTR_TYPE_NMI;
     vxa_violation *v;
 
     uint64_t reserved = INTR_RESERVED | (quirk(c, VXA_Q_INTR_ENCLAVE_BIT_RESERVED) ? INTR_ENCLAVE : 0);
@@ -121,7 +118,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
          intr & ~reserved);
     RULE(c, GUEST_INTR_STI_AND_MOVSS, (intr & (INTR_STI | INTR_MOVSS)) == (INTR_STI | INTR_MOVSS),
          GUEST_INTERRUPTIBILITY_INFO, INTR_STI | INTR_MOVSS, intr & ~INTR_STI);
-    if ((intr & INTR_STI) && !(rflags & RFLAGS_IF)) {
+    if ((intr & INTR_STI) && !(rflags & VXA_RFLAGS_IF)) {
         v = fail2(c, VXA_C_GUEST_INTR_STI_IF, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_GUEST_RFLAGS, rflags);
         v->bits = INTR_STI;
@@ -146,7 +143,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
         v->bits = INTR_SMI;
         vxa_vfix(v, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTR_SMI);
     }
-    if (entry(c, ENTRY_TO_SMM) && !(intr & INTR_SMI)) {
+    if (entry(c, VXA_ENTRY_TO_SMM) && !(intr & INTR_SMI)) {
         v = fail2(c, VXA_C_GUEST_INTR_SMI_ENTRY_TO_SMM, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_VM_ENTRY_CONTROLS, c->entry);
         v->bits = INTR_SMI;
@@ -165,7 +162,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
             vxa_undet(c, VXA_C_GUEST_INTR_NMI_STI, VXA_UR_MODEL_SPECIFIC, 3);
         }
     }
-    if (pin(c, PIN_VIRTUAL_NMIS) && nmi && (intr & INTR_NMI) && !quirk(c, VXA_Q_NO_VNMI_BLOCKED_NMI_CHECK)) {
+    if (pin(c, VXA_PIN_VIRTUAL_NMIS) && nmi && (intr & INTR_NMI) && !quirk(c, VXA_Q_NO_VNMI_BLOCKED_NMI_CHECK)) {
         v = fail2(c, VXA_C_GUEST_INTR_VNMI_NMI_BLOCKING, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_VM_ENTRY_INTR_INFO_FIELD, info);
         vxa_vfield(v, VXA_F_PIN_BASED_VM_EXEC_CONTROL, c->pin);
@@ -180,7 +177,7 @@ static void interruptibility(vxa_ctx *c, uint64_t intr, uint64_t info)
             vxa_undet(c, VXA_C_GUEST_INTR_ENCLAVE, VXA_UR_MODEL_SPECIFIC, 0);
     }
     /* FRED (CR4 bit 32): no blocking by STI in user mode (SS.DPL = 3). */
-    if ((FV(c, GUEST_CR4) & CR4_FRED) && SS_DPL(FV(c, GUEST_SS_AR_BYTES)) == 3 && (intr & INTR_STI)) {
+    if ((FV(c, GUEST_CR4) & VXA_CR4_FRED) && SS_DPL(FV(c, GUEST_SS_AR_BYTES)) == 3 && (intr & INTR_STI)) {
         v = fail2(c, VXA_C_GUEST_INTR_FRED_STI, VXA_F_GUEST_INTERRUPTIBILITY_INFO, intr,
                   VXA_F_GUEST_CR4, FV(c, GUEST_CR4));
         vxa_vfield(v, VXA_F_GUEST_SS_AR_BYTES, FV(c, GUEST_SS_AR_BYTES));
@@ -204,7 +201,7 @@ static void pending_debug(vxa_ctx *c, uint64_t act, uint64_t intr)
          pde & reserved, pde & ~reserved);
     /* With blocking by STI or MOV SS, or in HLT: BS = 1 iff TF = 1 and BTF = 0. */
     if (((intr & (INTR_STI | INTR_MOVSS)) || act == ACT_HLT) && !quirk(c, VXA_Q_NO_PENDING_DBG_BS_CHECK)) {
-        bool want_bs = (rflags & RFLAGS_TF) && !(debugctl & DEBUGCTL_BTF);
+        bool want_bs = (rflags & VXA_RFLAGS_TF) && !(debugctl & DEBUGCTL_BTF);
         if (want_bs && !(pde & PDE_BS)) {
             v = fail2(c, VXA_C_GUEST_PENDING_DBG_BS_SET, VXA_F_GUEST_PENDING_DBG_EXCEPTIONS, pde,
                       VXA_F_GUEST_RFLAGS, rflags);
@@ -251,7 +248,7 @@ static void link_pointer(vxa_ctx *c)
 {
     uint64_t link = FV(c, VMCS_LINK_POINTER);
     const vxa_entry *e = c->e;
-    bool to_smm = entry(c, ENTRY_TO_SMM);
+    bool to_smm = entry(c, VXA_ENTRY_TO_SMM);
     vxa_violation *v;
 
     if (link == LINK_NONE) return;
@@ -270,13 +267,13 @@ static void link_pointer(vxa_ctx *c)
             uint32_t hdr = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
             if (!has_msr(c, VXA_MSR_BASIC))
                 vxa_undet(c, VXA_C_GUEST_LINK_PTR_REVISION, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(VXA_MSR_BASIC));
-            else if ((hdr & BASIC_REVISION) != (msr(c, VXA_MSR_BASIC) & BASIC_REVISION)) {
+            else if ((hdr & VXA_BASIC_REVISION) != (msr(c, VXA_MSR_BASIC) & VXA_BASIC_REVISION)) {
                 v = link_fail(c, VXA_C_GUEST_LINK_PTR_REVISION, link, 0);
                 v->aux = hdr;                     /* the header found; the revision is in BASIC */
                 vxa_vfix(v, VXA_F_VMCS_LINK_POINTER, LINK_NONE);   /* no linked VMCS */
             }
             bool shadow = (hdr & SHADOW_VMCS_INDICATOR) != 0;
-            if (shadow != proc2(c, PROC2_VMCS_SHADOWING)) {
+            if (shadow != proc2(c, VXA_PROC2_VMCS_SHADOWING)) {
                 v = link_fail(c, VXA_C_GUEST_LINK_PTR_SHADOW, link, 0);
                 vxa_vfield(v, VXA_F_SECONDARY_VM_EXEC_CONTROL, c->proc2);
                 v->aux = hdr;
@@ -309,7 +306,7 @@ void vxa_checks_guest_nonreg(vxa_ctx *c)
     pending_debug(c, act, intr);
     link_pointer(c);
     /* UINV: with "load UINV", bits 15:8 of the guest UINV field must be 0. */
-    if (entry(c, ENTRY_LOAD_UINV)) {
+    if (entry(c, VXA_ENTRY_LOAD_UINV)) {
         uint64_t uinv = FV(c, GUEST_UINV);
         RULE(c, GUEST_UINV_RESERVED, uinv & 0xff00, GUEST_UINV, uinv & 0xff00, uinv & 0xff);
     }

@@ -27,9 +27,9 @@ static uint64_t pdpte_bad(const vxa_ctx *c, uint64_t e)
 void vxa_checks_guest_pdpte(vxa_ctx *c)
 {
     uint64_t cr0 = FV(c, GUEST_CR0), cr4 = FV(c, GUEST_CR4), cr3 = FV(c, GUEST_CR3);
-    if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || entry(c, ENTRY_IA32E_MODE_GUEST)) return;
+    if (!(cr0 & VXA_CR0_PG) || !(cr4 & VXA_CR4_PAE) || entry(c, VXA_ENTRY_IA32E_MODE_GUEST)) return;
 
-    if (proc2(c, PROC2_ENABLE_EPT)) {
+    if (proc2(c, VXA_PROC2_ENABLE_EPT)) {
         /* The PDPTE fields of the guest-state area. */
         for (unsigned i = 0; i < 4; i++) {
             uint64_t e = c->v->value[pdpte_field[i]], bad = pdpte_bad(c, e);

@@ -60,26 +60,26 @@ static void reserved_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t always
 void vxa_checks_guest_regs(vxa_ctx *c)
 {
     const uint64_t cr0 = FV(c, GUEST_CR0), cr3 = FV(c, GUEST_CR3), cr4 = FV(c, GUEST_CR4);
-    const bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
-    const bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
-    const bool load_dbg = entry(c, ENTRY_LOAD_DEBUG_CONTROLS);
-    const bool load_cet = entry(c, ENTRY_LOAD_CET_STATE);
+    const bool ug = proc2(c, VXA_PROC2_UNRESTRICTED_GUEST);
+    const bool ia32e = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    const bool load_dbg = entry(c, VXA_ENTRY_LOAD_DEBUG_CONTROLS);
+    const bool load_cet = entry(c, VXA_ENTRY_LOAD_CET_STATE);
     vxa_violation *x;
 
     /* CR0 vs FIXED0/FIXED1.  Exceptions: PE and PG are not checked with "unrestricted guest"
      * (which reads as 0 unless the secondary controls are activated); NW and CD are never
      * checked, VM entry does not change them (27.3.2.1). */
     vxa_rule_fixed(c, VXA_C_GUEST_CR0_FIXED0, VXA_C_GUEST_CR0_FIXED1, VXA_F_GUEST_CR0,
-               VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, CR0_NW | CR0_CD | (ug ? CR0_PE | CR0_PG : 0));
-    RULE(c, GUEST_CR0_PG_PE, (cr0 & CR0_PG) && !(cr0 & CR0_PE), GUEST_CR0, CR0_PE, cr0 | CR0_PE);
+               VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, VXA_CR0_NW | VXA_CR0_CD | (ug ? VXA_CR0_PE | VXA_CR0_PG : 0));
+    RULE(c, GUEST_CR0_PG_PE, (cr0 & VXA_CR0_PG) && !(cr0 & VXA_CR0_PE), GUEST_CR0, VXA_CR0_PE, cr0 | VXA_CR0_PE);
     vxa_rule_fixed(c, VXA_C_GUEST_CR4_FIXED0, VXA_C_GUEST_CR4_FIXED1, VXA_F_GUEST_CR4,
                VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, 0);
-    if ((cr4 & CR4_CET) && !(cr0 & CR0_WP)) {
+    if ((cr4 & VXA_CR4_CET) && !(cr0 & VXA_CR0_WP)) {
         x = vxa_fail(c, VXA_C_GUEST_CR4_CET_CR0_WP);
         vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
         vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
-        x->bits = CR0_WP;
-        vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | CR0_WP);
+        x->bits = VXA_CR0_WP;
+        vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | VXA_CR0_WP);
     }
     /* IA32_DEBUGCTL reserved bits; BLD/uncore-PMI/freeze-in-SMM/RTM_DEBUG are model-specific. */
     if (load_dbg && !quirk(c, VXA_Q_NO_DEBUGCTL_CHECK))
@@ -87,33 +87,33 @@ void vxa_checks_guest_regs(vxa_ctx *c)
                       DEBUGCTL_RSVD_ALWAYS, DEBUGCTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
 
     if (vxa_intel64(c) != 0) {   /* unknown: checked */
-        if (ia32e && !(cr0 & CR0_PG) && !quirk(c, VXA_Q_NO_IA32E_GUEST_PG_CHECK)) {
+        if (ia32e && !(cr0 & VXA_CR0_PG) && !quirk(c, VXA_Q_NO_IA32E_GUEST_PG_CHECK)) {
             x = vxa_fail(c, VXA_C_GUEST_IA32E_CR0_PG);
             vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR0_PG;
-            vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | CR0_PG | CR0_PE);
+            x->bits = VXA_CR0_PG;
+            vxa_vfix(x, VXA_F_GUEST_CR0, cr0 | VXA_CR0_PG | VXA_CR0_PE);
         }
-        if (ia32e && !(cr4 & CR4_PAE)) {
+        if (ia32e && !(cr4 & VXA_CR4_PAE)) {
             x = vxa_fail(c, VXA_C_GUEST_IA32E_CR4_PAE);
             vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR4_PAE;
-            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 | CR4_PAE);
+            x->bits = VXA_CR4_PAE;
+            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 | VXA_CR4_PAE);
         }
-        if (!ia32e && (cr4 & CR4_PCIDE)) {
+        if (!ia32e && (cr4 & VXA_CR4_PCIDE)) {
             x = vxa_fail(c, VXA_C_GUEST_NON_IA32E_CR4_PCIDE);
             vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR4_PCIDE;
-            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~CR4_PCIDE);
+            x->bits = VXA_CR4_PCIDE;
+            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~VXA_CR4_PCIDE);
         }
-        if (!ia32e && (cr4 & CR4_FRED)) {
+        if (!ia32e && (cr4 & VXA_CR4_FRED)) {
             x = vxa_fail(c, VXA_C_GUEST_NON_IA32E_CR4_FRED);
             vxa_vfield(x, VXA_F_GUEST_CR4, cr4);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = CR4_FRED;
-            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~CR4_FRED);
+            x->bits = VXA_CR4_FRED;
+            vxa_vfix(x, VXA_F_GUEST_CR4, cr4 & ~VXA_CR4_FRED);
         }
         /* CR3: bits 63:52 and 51:MAXPHYADDR must be 0.  With LAM, CR3 bits 62:61 (LAM_U48,
          * LAM_U57) are architectural and may be 1; undetermined if the profile does not say. */
@@ -121,9 +121,9 @@ void vxa_checks_guest_regs(vxa_ctx *c)
             unsigned w = c->p->maxphyaddr < 52 ? c->p->maxphyaddr : 52;
             uint64_t bad = cr3 & ~((1ull << w) - 1);
             int lam = vxa_cpuid(c, VXA_CPUID_LAM);
-            if (lam != 0) bad &= ~CR3_LAM_BITS;
+            if (lam != 0) bad &= ~VXA_CR3_LAM_BITS;
             if (!RULE(c, GUEST_CR3_WIDTH, bad != 0, GUEST_CR3, bad, cr3 & ~bad) &&
-                lam < 0 && (cr3 & CR3_LAM_BITS))
+                lam < 0 && (cr3 & VXA_CR3_LAM_BITS))
                 vxa_undet(c, VXA_C_GUEST_CR3_WIDTH, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LAM);
         }
         if (load_dbg) {
@@ -139,7 +139,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
         /* FRED state (FRED spec, VMX chapter): checked for IA-32e-mode guests with "load FRED".
          * IA32_FRED_STKLVLS has no reserved bits. */
-        if (ia32e && entry(c, ENTRY_LOAD_FRED)) {
+        if (ia32e && entry(c, VXA_ENTRY_LOAD_FRED)) {
             static const struct { vxa_field f; vxa_check canon, align; uint64_t low; } fred[] = {
                 { VXA_F_GUEST_IA32_FRED_RSP1, VXA_C_GUEST_FRED_RSP1_CANONICAL, VXA_C_GUEST_FRED_RSP1_ALIGN, 0x3f },
                 { VXA_F_GUEST_IA32_FRED_RSP2, VXA_C_GUEST_FRED_RSP2_CANONICAL, VXA_C_GUEST_FRED_RSP2_ALIGN, 0x3f },
@@ -149,8 +149,8 @@ void vxa_checks_guest_regs(vxa_ctx *c)
                 { VXA_F_GUEST_IA32_FRED_SSP3, VXA_C_GUEST_FRED_SSP3_CANONICAL, VXA_C_GUEST_FRED_SSP3_ALIGN, 0x7 },
             };
             uint64_t cfg = FV(c, GUEST_IA32_FRED_CONFIG);
-            RULE(c, GUEST_FRED_CONFIG_RESERVED, (cfg & FRED_CONFIG_RSVD) != 0, GUEST_IA32_FRED_CONFIG,
-                 cfg & FRED_CONFIG_RSVD, cfg & ~FRED_CONFIG_RSVD);
+            RULE(c, GUEST_FRED_CONFIG_RESERVED, (cfg & VXA_FRED_CONFIG_RSVD) != 0, GUEST_IA32_FRED_CONFIG,
+                 cfg & VXA_FRED_CONFIG_RSVD, cfg & ~VXA_FRED_CONFIG_RSVD);
             canonical_rule(c, VXA_C_GUEST_FRED_CONFIG_CANONICAL, VXA_F_GUEST_IA32_FRED_CONFIG);
             for (unsigned i = 0; i < sizeof fred / sizeof fred[0]; i++) {
                 uint64_t v = c->v->value[fred[i].f];
@@ -162,11 +162,11 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     }
 
     /* IA32_PERF_GLOBAL_CTRL: which counter-enable bits exist is enumerated by CPUID.0AH. */
-    if (entry(c, ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
+    if (entry(c, VXA_ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
         reserved_rule(c, VXA_C_GUEST_PERF_GLOBAL_CTRL_RESERVED, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL,
                       PERF_GLOBAL_RSVD_ALWAYS, ~PERF_GLOBAL_RSVD_ALWAYS, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PAT: every byte a valid memory type (what WRMSR accepts at CPL 0). */
-    if (entry(c, ENTRY_LOAD_PAT)) {
+    if (entry(c, VXA_ENTRY_LOAD_PAT)) {
         uint64_t pat = FV(c, GUEST_IA32_PAT), bad = 0, fix = pat;
         for (unsigned i = 0; i < 8; i++) {
             uint64_t t = (pat >> (8 * i)) & 0xff, m = 0xffull << (8 * i);
@@ -178,35 +178,35 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         RULE(c, GUEST_PAT_MEMTYPE, bad != 0, GUEST_IA32_PAT, bad, fix);
     }
     /* IA32_EFER. */
-    if (entry(c, ENTRY_LOAD_EFER)) {
+    if (entry(c, VXA_ENTRY_LOAD_EFER)) {
         uint64_t efer = FV(c, GUEST_IA32_EFER);
-        bool lma = (efer & EFER_LMA) != 0, lme = (efer & EFER_LME) != 0;
-        RULE(c, GUEST_EFER_RESERVED, (efer & ~EFER_DEFINED) != 0, GUEST_IA32_EFER,
-             efer & ~EFER_DEFINED, efer & EFER_DEFINED);
+        bool lma = (efer & VXA_EFER_LMA) != 0, lme = (efer & VXA_EFER_LME) != 0;
+        RULE(c, GUEST_EFER_RESERVED, (efer & ~VXA_EFER_DEFINED) != 0, GUEST_IA32_EFER,
+             efer & ~VXA_EFER_DEFINED, efer & VXA_EFER_DEFINED);
         if (lma != ia32e) {
             x = vxa_fail(c, VXA_C_GUEST_EFER_LMA_IA32E);
             vxa_vfield(x, VXA_F_GUEST_IA32_EFER, efer);
             vxa_vfield(x, VXA_F_VM_ENTRY_CONTROLS, c->entry);
-            x->bits = EFER_LMA;
-            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ EFER_LMA);
+            x->bits = VXA_EFER_LMA;
+            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ VXA_EFER_LMA);
         }
-        if ((cr0 & CR0_PG) && lma != lme) {
+        if ((cr0 & VXA_CR0_PG) && lma != lme) {
             x = vxa_fail(c, VXA_C_GUEST_EFER_LMA_LME);
             vxa_vfield(x, VXA_F_GUEST_IA32_EFER, efer);
             vxa_vfield(x, VXA_F_GUEST_CR0, cr0);
-            x->bits = EFER_LME;
-            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ EFER_LME);
+            x->bits = VXA_EFER_LME;
+            vxa_vfix(x, VXA_F_GUEST_IA32_EFER, efer ^ VXA_EFER_LME);
         }
     }
     /* IA32_BNDCFGS: EN (0), BNDPRESERVE (1), reserved 11:2, base 63:12. */
-    if (entry(c, ENTRY_LOAD_BNDCFGS)) {
+    if (entry(c, VXA_ENTRY_LOAD_BNDCFGS)) {
         uint64_t b = FV(c, GUEST_BNDCFGS), canon = vxa_canonical_fix(c, b);
         RULE(c, GUEST_BNDCFGS_RESERVED, (b & BNDCFGS_RSVD) != 0, GUEST_BNDCFGS, b & BNDCFGS_RSVD,
              b & ~BNDCFGS_RSVD);
         RULE(c, GUEST_BNDCFGS_BASE_CANONICAL, canon != b, GUEST_BNDCFGS, canon ^ b, canon);
     }
     /* IA32_RTIT_CTL: most bits depend on the Intel PT capabilities (CPUID.14H). */
-    if (entry(c, ENTRY_LOAD_RTIT_CTL))
+    if (entry(c, VXA_ENTRY_LOAD_RTIT_CTL))
         reserved_rule(c, VXA_C_GUEST_RTIT_CTL_RESERVED, VXA_F_GUEST_IA32_RTIT_CTL, RTIT_RSVD_ALWAYS,
                       ~(RTIT_RSVD_ALWAYS | RTIT_ALWAYS_DEFINED), VXA_UR_MODEL_SPECIFIC, 0);
     /* CET state: IA32_S_CET reserved bits (which depend on the CET features), SUPPRESS with
@@ -214,26 +214,26 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     if (load_cet) {
         uint64_t s = FV(c, GUEST_S_CET);
         int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
-        uint64_t rsvd = S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
+        uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
         if (!RULE(c, GUEST_S_CET_RESERVED, (s & rsvd) != 0, GUEST_S_CET, s & rsvd, s & ~rsvd)) {
             if (ss < 0 && (s & S_CET_SHSTK_BITS))
                 vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);
             else if (ibt < 0 && (s & S_CET_IBT_BITS))
                 vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_IBT);
         }
-        RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & S_CET_SUPPRESS) && (s & S_CET_TRACKER), GUEST_S_CET,
-             S_CET_SUPPRESS | S_CET_TRACKER, s & ~S_CET_SUPPRESS);
+        RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & VXA_S_CET_SUPPRESS) && (s & VXA_S_CET_TRACKER), GUEST_S_CET,
+             VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, s & ~VXA_S_CET_SUPPRESS);
         /* Model-only (VXA_Q_S_CET_HIGH_NOT_IA32E): Bochs wants bits 63:32 clear outside IA-32e. */
         RULE(c, GUEST_S_CET_HIGH_NOT_IA32E, quirk(c, VXA_Q_S_CET_HIGH_NOT_IA32E) &&
-             !entry(c, ENTRY_IA32E_MODE_GUEST) && (s >> 32) != 0, GUEST_S_CET, s & ~0xffffffffull,
+             !entry(c, VXA_ENTRY_IA32E_MODE_GUEST) && (s >> 32) != 0, GUEST_S_CET, s & ~0xffffffffull,
              s & 0xffffffffull);
     }
     /* IA32_LBR_CTL (architectural LBRs). */
-    if (entry(c, ENTRY_LOAD_LBR_CTL))
+    if (entry(c, VXA_ENTRY_LOAD_LBR_CTL))
         reserved_rule(c, VXA_C_GUEST_LBR_CTL_RESERVED, VXA_F_GUEST_IA32_LBR_CTL, LBR_CTL_RSVD_ALWAYS,
                       LBR_CTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PKRS: 16 keys x 2 bits in 31:0. */
-    if (entry(c, ENTRY_LOAD_PKRS)) {
+    if (entry(c, VXA_ENTRY_LOAD_PKRS)) {
         uint64_t pkrs = FV(c, GUEST_IA32_PKRS);
         RULE(c, GUEST_PKRS_HIGH, (pkrs >> 32) != 0, GUEST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);

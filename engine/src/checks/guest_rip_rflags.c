@@ -20,10 +20,10 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
 {
     uint64_t rip = FV(c, GUEST_RIP), rflags = FV(c, GUEST_RFLAGS);
     uint64_t intr = FV(c, VM_ENTRY_INTR_INFO_FIELD);
-    bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
-    bool cs_l = (FV(c, GUEST_CS_AR_BYTES) & SEG_AR_L) != 0;
-    bool inject = (intr & INTR_INFO_VALID) != 0;
-    unsigned type = (unsigned)(intr >> INTR_INFO_TYPE_SHIFT) & 7u;
+    bool ia32e = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    bool cs_l = (FV(c, GUEST_CS_AR_BYTES) & VXA_SEG_AR_L) != 0;
+    bool inject = (intr & VXA_INTR_INFO_VALID) != 0;
+    unsigned type = (unsigned)(intr >> VXA_INTR_INFO_TYPE_SHIFT) & 7u;
 
     /* RIP */
     if (!ia32e || !cs_l) {
@@ -43,29 +43,29 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
     /* RFLAGS */
     RULE(c, GUEST_RFLAGS_RESERVED, rflags & RFLAGS_RESERVED, GUEST_RFLAGS, rflags & RFLAGS_RESERVED,
          rflags & ~RFLAGS_RESERVED);
-    RULE(c, GUEST_RFLAGS_BIT1, !(rflags & RFLAGS_FIXED1), GUEST_RFLAGS, RFLAGS_FIXED1,
-         rflags | RFLAGS_FIXED1);
-    if ((ia32e || !(FV(c, GUEST_CR0) & CR0_PE)) && (rflags & RFLAGS_VM)) {
+    RULE(c, GUEST_RFLAGS_BIT1, !(rflags & VXA_RFLAGS_FIXED1), GUEST_RFLAGS, VXA_RFLAGS_FIXED1,
+         rflags | VXA_RFLAGS_FIXED1);
+    if ((ia32e || !(FV(c, GUEST_CR0) & VXA_CR0_PE)) && (rflags & VXA_RFLAGS_VM)) {
         vxa_violation *v = vxa_fail(c, VXA_C_GUEST_RFLAGS_VM);
         vxa_vfield(v, VXA_F_GUEST_RFLAGS, rflags);
         vxa_vfield(v, VXA_F_VM_ENTRY_CONTROLS, c->entry);
         vxa_vfield(v, VXA_F_GUEST_CR0, FV(c, GUEST_CR0));
-        v->bits = RFLAGS_VM;
-        vxa_vfix(v, VXA_F_GUEST_RFLAGS, rflags & ~RFLAGS_VM);
+        v->bits = VXA_RFLAGS_VM;
+        vxa_vfix(v, VXA_F_GUEST_RFLAGS, rflags & ~VXA_RFLAGS_VM);
     }
-    if (inject && type == INTR_TYPE_EXT_INTR && !(rflags & RFLAGS_IF)) {
+    if (inject && type == VXA_INTR_TYPE_EXT_INTR && !(rflags & VXA_RFLAGS_IF)) {
         vxa_violation *v = vxa_fail(c, VXA_C_GUEST_RFLAGS_IF_EXTINT);
         vxa_vfield(v, VXA_F_GUEST_RFLAGS, rflags);
         vxa_vfield(v, VXA_F_VM_ENTRY_INTR_INFO_FIELD, intr);
-        v->bits = RFLAGS_IF;
-        vxa_vfix(v, VXA_F_GUEST_RFLAGS, rflags | RFLAGS_IF);
+        v->bits = VXA_RFLAGS_IF;
+        vxa_vfix(v, VXA_F_GUEST_RFLAGS, rflags | VXA_RFLAGS_IF);
     }
 
     /* SSP (only with "load CET state"; the field exists only then) */
-    if (entry(c, ENTRY_LOAD_CET_STATE)) {
+    if (entry(c, VXA_ENTRY_LOAD_CET_STATE)) {
         uint64_t ssp = FV(c, GUEST_SSP);
         RULE(c, GUEST_SSP_ALIGN, ssp & 3, GUEST_SSP, ssp & 3, ssp & ~3ull);
-        if (entry(c, ENTRY_IA32E_MODE_GUEST))
+        if (entry(c, VXA_ENTRY_IA32E_MODE_GUEST))
             RULE(c, GUEST_SSP_LA_WIDTH, !high_bits_identical(c, ssp), GUEST_SSP,
                  ssp ^ vxa_canonical_fix(c, ssp), vxa_canonical_fix(c, ssp));
         else

@@ -20,10 +20,10 @@
 #define LIMIT_V86 0xffffull
 #define NOF VXA_FIELD_COUNT            /* "no further field" in the helpers below */
 
-static inline unsigned type_of(uint64_t ar) { return (unsigned)(ar & SEG_AR_TYPE); }
-static inline unsigned dpl_of(uint64_t ar) { return (unsigned)((ar & SEG_AR_DPL) >> 5); }
-static inline uint64_t with_dpl(uint64_t ar, unsigned dpl) { return (ar & ~SEG_AR_DPL) | (uint64_t)dpl << 5; }
-static inline bool usable(uint64_t ar) { return !(ar & SEG_AR_UNUSABLE); }
+static inline unsigned type_of(uint64_t ar) { return (unsigned)(ar & VXA_SEG_AR_TYPE); }
+static inline unsigned dpl_of(uint64_t ar) { return (unsigned)((ar & VXA_SEG_AR_DPL) >> 5); }
+static inline uint64_t with_dpl(uint64_t ar, unsigned dpl) { return (ar & ~VXA_SEG_AR_DPL) | (uint64_t)dpl << 5; }
+static inline bool usable(uint64_t ar) { return !(ar & VXA_SEG_AR_UNUSABLE); }
 
 /* The six registers the CS..GS bullets name, in the SDM's order, with their fields and the check
  * ID of each per-register bullet (VXA_CHECK_COUNT where the bullet does not name the register). */
@@ -115,13 +115,13 @@ static bool must_eq(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_
 static bool g_limit_11_0(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit, vxa_field arf)
 {
     uint64_t lim = val(c, limit), ar = val(c, arf);
-    if (!applies || (lim & 0xfff) == 0xfff || !(ar & SEG_AR_G)) return false;
+    if (!applies || (lim & 0xfff) == 0xfff || !(ar & VXA_SEG_AR_G)) return false;
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, arf, ar);
     vxa_vfield(v, limit, lim);
-    v->bits = SEG_AR_G;
+    v->bits = VXA_SEG_AR_G;
     if (lim >> 20) vxa_vfix(v, limit, lim | 0xfff);
-    else vxa_vfix(v, arf, ar & ~SEG_AR_G);
+    else vxa_vfix(v, arf, ar & ~VXA_SEG_AR_G);
     return true;
 }
 
@@ -130,12 +130,12 @@ static bool g_limit_11_0(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit
 static bool g_limit_31_20(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit, vxa_field arf)
 {
     uint64_t lim = val(c, limit), ar = val(c, arf);
-    if (!applies || !(lim >> 20) || (ar & SEG_AR_G)) return false;
+    if (!applies || !(lim >> 20) || (ar & VXA_SEG_AR_G)) return false;
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, arf, ar);
     vxa_vfield(v, limit, lim);
-    v->bits = SEG_AR_G;
-    vxa_vfix(v, arf, ar | SEG_AR_G);
+    v->bits = VXA_SEG_AR_G;
+    vxa_vfix(v, arf, ar | VXA_SEG_AR_G);
     if ((lim & 0xfff) != 0xfff) vxa_vfix(v, limit, lim | 0xfff);
     return true;
 }
@@ -144,16 +144,16 @@ static bool g_limit_31_20(vxa_ctx *c, vxa_check id, bool applies, vxa_field limi
 static uint64_t tr_type_fix(uint64_t ar, bool ia32e)
 {
     unsigned t = (!ia32e && (type_of(ar) == 1 || type_of(ar) == 3)) ? 3u : 11u;
-    return (ar & ~SEG_AR_TYPE) | t;
+    return (ar & ~VXA_SEG_AR_TYPE) | t;
 }
 
 void vxa_checks_guest_segs(vxa_ctx *c)
 {
-    const bool v86 = FV(c, GUEST_RFLAGS) & RFLAGS_VM;
-    const bool ia32e = entry(c, ENTRY_IA32E_MODE_GUEST);
-    const bool ug = proc2(c, PROC2_UNRESTRICTED_GUEST);
-    const bool fred = FV(c, GUEST_CR4) & CR4_FRED;
-    const bool pe = FV(c, GUEST_CR0) & CR0_PE;
+    const bool v86 = FV(c, GUEST_RFLAGS) & VXA_RFLAGS_VM;
+    const bool ia32e = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    const bool ug = proc2(c, VXA_PROC2_UNRESTRICTED_GUEST);
+    const bool fred = FV(c, GUEST_CR4) & VXA_CR4_FRED;
+    const bool pe = FV(c, GUEST_CR0) & VXA_CR0_PE;
     const vxa_field RFL = VXA_F_GUEST_RFLAGS, ENT = VXA_F_VM_ENTRY_CONTROLS,
                     SEC = VXA_F_SECONDARY_VM_EXEC_CONTROL, CS_AR = VXA_F_GUEST_CS_AR_BYTES,
                     SS_AR = VXA_F_GUEST_SS_AR_BYTES, TR_AR = VXA_F_GUEST_TR_AR_BYTES,
@@ -163,7 +163,7 @@ void vxa_checks_guest_segs(vxa_ctx *c)
      * for unusable, whatever its access rights say. */
     const bool ss_null_unusable = quirk(c, VXA_Q_NULL_SS_UNUSABLE_IA32E) && ia32e && (ss_sel & ~SEL_RPL) == 0;
     const uint64_t cs_ar = FV(c, GUEST_CS_AR_BYTES),
-                   ss_ar = FV(c, GUEST_SS_AR_BYTES) | (ss_null_unusable ? SEG_AR_UNUSABLE : 0);
+                   ss_ar = FV(c, GUEST_SS_AR_BYTES) | (ss_null_unusable ? VXA_SEG_AR_UNUSABLE : 0);
     const uint64_t tr_ar = FV(c, GUEST_TR_AR_BYTES), ldtr_ar = FV(c, GUEST_LDTR_AR_BYTES);
     const unsigned cs_type = type_of(cs_ar), ss_dpl = dpl_of(ss_ar);
     const bool ldtr = usable(ldtr_ar);
@@ -203,10 +203,10 @@ void vxa_checks_guest_segs(vxa_ctx *c)
     } else {
         /* Bits 3:0 (Type).  CS: 9, 11, 13 or 15 (accessed code), or 3 (read/write accessed
          * data) if "unrestricted guest" is 1.  Fix: make it accessed code. */
-        rule(c, VXA_C_GUEST_CS_AR_TYPE, (cs_type & 9) != 9 && !(ug && cs_type == 3), CS_AR, SEG_AR_TYPE,
+        rule(c, VXA_C_GUEST_CS_AR_TYPE, (cs_type & 9) != 9 && !(ug && cs_type == 3), CS_AR, VXA_SEG_AR_TYPE,
              cs_ar | 9, SEC, NOF);
         /* SS, if usable: 3 or 7 (read/write accessed data). */
-        rule(c, VXA_C_GUEST_SS_AR_TYPE, usable(ss_ar) && (type_of(ss_ar) | 4) != 7, SS_AR, SEG_AR_TYPE,
+        rule(c, VXA_C_GUEST_SS_AR_TYPE, usable(ss_ar) && (type_of(ss_ar) | 4) != 7, SS_AR, VXA_SEG_AR_TYPE,
              (ss_ar & ~(uint64_t)0xb) | 3, NOF, NOF);
         /* DS, ES, FS, GS, if usable: accessed (Type bit 0); a code segment (bit 3) readable (bit 1). */
         EACH(I_DS) {
@@ -214,47 +214,47 @@ void vxa_checks_guest_segs(vxa_ctx *c)
             must1(c, s->readable, usable(AR(s)) && (AR(s) & 8), s->ar, 2);
         }
         /* Bit 4 (S): 1 if the register is CS or usable. */
-        EACH(I_CS) must1(c, s->s, CS_OR_USABLE(s), s->ar, SEG_AR_S);
+        EACH(I_CS) must1(c, s->s, CS_OR_USABLE(s), s->ar, VXA_SEG_AR_S);
         /* Bits 6:5 (DPL).  CS: Type 3 (unrestricted guest) => DPL 0; Type 9 or 11 (non-conforming
          * code) => DPL = SS.DPL; Type 13 or 15 (conforming code) => DPL <= SS.DPL. */
-        must0(c, VXA_C_GUEST_CS_AR_DPL_TYPE3, cs_type == 3, CS_AR, SEG_AR_DPL);
+        must0(c, VXA_C_GUEST_CS_AR_DPL_TYPE3, cs_type == 3, CS_AR, VXA_SEG_AR_DPL);
         /* Model-only (VXA_Q_CS_DPL_VS_CS_RPL): Bochs compares CS.DPL with the CS selector's RPL
          * where the SDM compares it with SS.DPL (same thing unless "unrestricted guest" is 1). */
         const bool vs_rpl = quirk(c, VXA_Q_CS_DPL_VS_CS_RPL);
         const unsigned cs_rpl = (unsigned)(cs_sel & SEL_RPL), ref_dpl = vs_rpl ? cs_rpl : ss_dpl;
         rule(c, vs_rpl ? VXA_C_GUEST_CS_RPL_DPL_NONCONF : VXA_C_GUEST_CS_AR_DPL_NONCONF,
              (cs_type == 9 || cs_type == 11) && dpl_of(cs_ar) != ref_dpl, CS_AR,
-             (cs_ar ^ with_dpl(cs_ar, ref_dpl)) & SEG_AR_DPL, with_dpl(cs_ar, ref_dpl),
+             (cs_ar ^ with_dpl(cs_ar, ref_dpl)) & VXA_SEG_AR_DPL, with_dpl(cs_ar, ref_dpl),
              vs_rpl ? VXA_F_GUEST_CS_SELECTOR : SS_AR, NOF);
         rule(c, VXA_C_GUEST_CS_AR_DPL_CONF, (cs_type == 13 || cs_type == 15) && dpl_of(cs_ar) > ref_dpl,
-             CS_AR, cs_ar & SEG_AR_DPL, with_dpl(cs_ar, ref_dpl), vs_rpl ? VXA_F_GUEST_CS_SELECTOR : SS_AR, NOF);
+             CS_AR, cs_ar & VXA_SEG_AR_DPL, with_dpl(cs_ar, ref_dpl), vs_rpl ? VXA_F_GUEST_CS_SELECTOR : SS_AR, NOF);
         /* SS: DPL = the selector's RPL if "unrestricted guest" is 0; DPL 0 if CS Type is 3 or
          * CR0.PE is 0; DPL 0 or 3 if CR4.FRED is 1 (FRED has no rings 1 and 2). */
-        rule(c, VXA_C_GUEST_SS_AR_DPL_RPL, !ug && ss_dpl != (ss_sel & SEL_RPL), SS_AR, ss_ar & SEG_AR_DPL,
+        rule(c, VXA_C_GUEST_SS_AR_DPL_RPL, !ug && ss_dpl != (ss_sel & SEL_RPL), SS_AR, ss_ar & VXA_SEG_AR_DPL,
              with_dpl(ss_ar, (unsigned)(ss_sel & SEL_RPL)), VXA_F_GUEST_SS_SELECTOR, SEC);
-        rule(c, VXA_C_GUEST_SS_AR_DPL_ZERO, (cs_type == 3 || !pe) && ss_dpl != 0, SS_AR, ss_ar & SEG_AR_DPL,
+        rule(c, VXA_C_GUEST_SS_AR_DPL_ZERO, (cs_type == 3 || !pe) && ss_dpl != 0, SS_AR, ss_ar & VXA_SEG_AR_DPL,
              with_dpl(ss_ar, 0), CS_AR, VXA_F_GUEST_CR0);
-        rule(c, VXA_C_GUEST_SS_AR_DPL_FRED, fred && (ss_dpl == 1 || ss_dpl == 2), SS_AR, ss_ar & SEG_AR_DPL,
-             with_dpl(ss_ar, (cs_ar & SEG_AR_L) ? 0 : 3), VXA_F_GUEST_CR4, NOF);
+        rule(c, VXA_C_GUEST_SS_AR_DPL_FRED, fred && (ss_dpl == 1 || ss_dpl == 2), SS_AR, ss_ar & VXA_SEG_AR_DPL,
+             with_dpl(ss_ar, (cs_ar & VXA_SEG_AR_L) ? 0 : 3), VXA_F_GUEST_CR4, NOF);
         /* DS, ES, FS, GS: if "unrestricted guest" is 0, the register is usable and its Type is
          * 0-11 (data or non-conforming code), the DPL cannot be less than the selector's RPL. */
         unsigned max_type = quirk(c, VXA_Q_DPL_RPL_DATA_TYPES_ONLY) ? 7 : 11;
         EACH(I_DS) {
             unsigned rpl = (unsigned)(val(c, s->sel) & SEL_RPL);
             rule(c, s->dpl_rpl, !ug && usable(AR(s)) && type_of(AR(s)) <= max_type && dpl_of(AR(s)) < rpl, s->ar,
-                 AR(s) & SEG_AR_DPL, with_dpl(AR(s), rpl), s->sel, SEC);
+                 AR(s) & VXA_SEG_AR_DPL, with_dpl(AR(s), rpl), s->sel, SEC);
         }
         /* Bit 7 (P): 1 if the register is CS or usable. */
-        EACH(I_CS) must1(c, s->p, CS_OR_USABLE(s), s->ar, SEG_AR_P);
+        EACH(I_CS) must1(c, s->p, CS_OR_USABLE(s), s->ar, VXA_SEG_AR_P);
         /* Bits 11:8 (reserved): 0 if the register is CS or usable. */
         EACH(I_CS) must0(c, s->rsvd_11_8, CS_OR_USABLE(s), s->ar, AR_RSVD_11_8);
         /* Bit 13 (L), FRED: if CR4.FRED is 1 and SS.DPL is 0, CS.L must be 1 (ring 0 runs in
          * 64-bit mode).  Fix: set L and clear D/B (L = D/B = 1 is reserved). */
-        rule(c, VXA_C_GUEST_CS_AR_L_FRED, fred && ss_dpl == 0 && !(cs_ar & SEG_AR_L), CS_AR, SEG_AR_L,
-             (cs_ar | SEG_AR_L) & ~SEG_AR_DB, SS_AR, VXA_F_GUEST_CR4);
+        rule(c, VXA_C_GUEST_CS_AR_L_FRED, fred && ss_dpl == 0 && !(cs_ar & VXA_SEG_AR_L), CS_AR, VXA_SEG_AR_L,
+             (cs_ar | VXA_SEG_AR_L) & ~VXA_SEG_AR_DB, SS_AR, VXA_F_GUEST_CR4);
         /* Bit 14 (D/B): for CS, 0 if the guest will be IA-32e mode and L is 1. */
-        rule(c, VXA_C_GUEST_CS_AR_DB, ia32e && (cs_ar & SEG_AR_L) && (cs_ar & SEG_AR_DB), CS_AR, SEG_AR_DB,
-             cs_ar & ~SEG_AR_DB, ENT, NOF);
+        rule(c, VXA_C_GUEST_CS_AR_DB, ia32e && (cs_ar & VXA_SEG_AR_L) && (cs_ar & VXA_SEG_AR_DB), CS_AR, VXA_SEG_AR_DB,
+             cs_ar & ~VXA_SEG_AR_DB, ENT, NOF);
         /* Bit 15 (G), if the register is CS or usable: G = 0 if any of limit bits 11:0 is 0;
          * G = 1 if any of limit bits 31:20 is 1. */
         EACH(I_CS) g_limit_11_0(c, s->g_11_0, CS_OR_USABLE(s), s->limit, s->ar);
@@ -266,21 +266,21 @@ void vxa_checks_guest_segs(vxa_ctx *c)
     /* ---- TR access rights ---- */
     /* Type: 3 (busy 16-bit TSS) or 11 (busy 32-bit TSS) if the guest will not be IA-32e mode;
      * 11 (busy 64-bit TSS) if it will. */
-    rule(c, VXA_C_GUEST_TR_AR_TYPE, type_of(tr_ar) != 11 && (ia32e || type_of(tr_ar) != 3), TR_AR, SEG_AR_TYPE,
+    rule(c, VXA_C_GUEST_TR_AR_TYPE, type_of(tr_ar) != 11 && (ia32e || type_of(tr_ar) != 3), TR_AR, VXA_SEG_AR_TYPE,
          tr_type_fix(tr_ar, ia32e), ENT, NOF);
-    must0(c, VXA_C_GUEST_TR_AR_S, true, TR_AR, SEG_AR_S);
-    must1(c, VXA_C_GUEST_TR_AR_P, true, TR_AR, SEG_AR_P);
+    must0(c, VXA_C_GUEST_TR_AR_S, true, TR_AR, VXA_SEG_AR_S);
+    must1(c, VXA_C_GUEST_TR_AR_P, true, TR_AR, VXA_SEG_AR_P);
     must0(c, VXA_C_GUEST_TR_AR_RSVD_11_8, true, TR_AR, AR_RSVD_11_8);
     g_limit_11_0(c, VXA_C_GUEST_TR_AR_G_LIMIT_11_0, true, VXA_F_GUEST_TR_LIMIT, TR_AR);
     g_limit_31_20(c, VXA_C_GUEST_TR_AR_G_LIMIT_31_20, true, VXA_F_GUEST_TR_LIMIT, TR_AR);
-    must0(c, VXA_C_GUEST_TR_AR_UNUSABLE, true, TR_AR, SEG_AR_UNUSABLE);
+    must0(c, VXA_C_GUEST_TR_AR_UNUSABLE, true, TR_AR, VXA_SEG_AR_UNUSABLE);
     must0(c, VXA_C_GUEST_TR_AR_RSVD_31_17, true, TR_AR, AR_RSVD_31_17);
 
     /* ---- LDTR access rights: checked only if LDTR is usable ---- */
-    rule(c, VXA_C_GUEST_LDTR_AR_TYPE, ldtr && type_of(ldtr_ar) != 2, LDTR_AR, SEG_AR_TYPE,
-         (ldtr_ar & ~SEG_AR_TYPE) | 2, NOF, NOF);
-    must0(c, VXA_C_GUEST_LDTR_AR_S, ldtr, LDTR_AR, SEG_AR_S);
-    must1(c, VXA_C_GUEST_LDTR_AR_P, ldtr, LDTR_AR, SEG_AR_P);
+    rule(c, VXA_C_GUEST_LDTR_AR_TYPE, ldtr && type_of(ldtr_ar) != 2, LDTR_AR, VXA_SEG_AR_TYPE,
+         (ldtr_ar & ~VXA_SEG_AR_TYPE) | 2, NOF, NOF);
+    must0(c, VXA_C_GUEST_LDTR_AR_S, ldtr, LDTR_AR, VXA_SEG_AR_S);
+    must1(c, VXA_C_GUEST_LDTR_AR_P, ldtr, LDTR_AR, VXA_SEG_AR_P);
     must0(c, VXA_C_GUEST_LDTR_AR_RSVD_11_8, ldtr, LDTR_AR, AR_RSVD_11_8);
     g_limit_11_0(c, VXA_C_GUEST_LDTR_AR_G_LIMIT_11_0, ldtr, VXA_F_GUEST_LDTR_LIMIT, LDTR_AR);
     g_limit_31_20(c, VXA_C_GUEST_LDTR_AR_G_LIMIT_31_20, ldtr, VXA_F_GUEST_LDTR_LIMIT, LDTR_AR);

@@ -31,9 +31,9 @@ static void has_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bits, bool 
 
 void vxa_checks_host_addrsize(vxa_ctx *c)
 {
-    const uint64_t HAS = BIT(EXIT_HOST_ADDR_SPACE_SIZE), GUEST64 = BIT(ENTRY_IA32E_MODE_GUEST);
-    bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE), guest64 = entry(c, ENTRY_IA32E_MODE_GUEST);
-    bool cet = exitc(c, EXIT_LOAD_CET_STATE);
+    const uint64_t HAS = BIT(VXA_EXIT_HOST_ADDR_SPACE_SIZE), GUEST64 = BIT(VXA_ENTRY_IA32E_MODE_GUEST);
+    bool has = exitc(c, VXA_EXIT_HOST_ADDR_SPACE_SIZE), guest64 = entry(c, VXA_ENTRY_IA32E_MODE_GUEST);
+    bool cet = exitc(c, VXA_EXIT_LOAD_CET_STATE);
     uint64_t cr4 = FV(c, HOST_CR4), rip = FV(c, HOST_RIP), ssp = FV(c, HOST_SSP);
     int i64 = vxa_intel64(c);
 
@@ -67,13 +67,13 @@ void vxa_checks_host_addrsize(vxa_ctx *c)
     } else if (!has) {
         /* In IA-32e mode: "host address-space size" must be 1. */
         ctl_rule(c, VXA_C_HOST_IA32E_HAS, VXA_F_VM_EXIT_CONTROLS, HAS, true,
-                 vxa_can_set(c->p, VXA_WORD_EXIT, EXIT_HOST_ADDR_SPACE_SIZE) == 1);
+                 vxa_can_set(c->p, VXA_WORD_EXIT, VXA_EXIT_HOST_ADDR_SPACE_SIZE) == 1);
     }
 
     if (!has) {
         /* "host address-space size" = 0. */
         if (guest64) ctl_rule(c, VXA_C_HOST_HAS0_GUEST_64, VXA_F_VM_ENTRY_CONTROLS, GUEST64, false, true);
-        if (cr4 & CR4_PCIDE) has_rule(c, VXA_C_HOST_HAS0_CR4_PCIDE, VXA_F_HOST_CR4, CR4_PCIDE, true, cr4 & ~CR4_PCIDE);
+        if (cr4 & VXA_CR4_PCIDE) has_rule(c, VXA_C_HOST_HAS0_CR4_PCIDE, VXA_F_HOST_CR4, VXA_CR4_PCIDE, true, cr4 & ~VXA_CR4_PCIDE);
         if (rip >> 32) has_rule(c, VXA_C_HOST_HAS0_RIP_HIGH, VXA_F_HOST_RIP, rip & ~0xffffffffull, true, rip & 0xffffffffull);
         if (cet && (FV(c, HOST_S_CET) >> 32))
             has_rule(c, VXA_C_HOST_HAS0_S_CET_HIGH, VXA_F_HOST_S_CET, FV(c, HOST_S_CET) & ~0xffffffffull,
@@ -81,13 +81,13 @@ void vxa_checks_host_addrsize(vxa_ctx *c)
         if (cet && (ssp >> 32))
             has_rule(c, VXA_C_HOST_HAS0_SSP_HIGH, VXA_F_HOST_SSP, ssp & ~0xffffffffull, true, ssp & 0xffffffffull);
         /* CR4.FRED can be 1 only in IA-32e mode. */
-        if (cr4 & CR4_FRED) has_rule(c, VXA_C_HOST_HAS0_CR4_FRED, VXA_F_HOST_CR4, CR4_FRED, true, cr4 & ~CR4_FRED);
+        if (cr4 & VXA_CR4_FRED) has_rule(c, VXA_C_HOST_HAS0_CR4_FRED, VXA_F_HOST_CR4, VXA_CR4_FRED, true, cr4 & ~VXA_CR4_FRED);
     } else {
         /* "host address-space size" = 1. */
-        if (!(cr4 & CR4_PAE)) has_rule(c, VXA_C_HOST_HAS1_CR4_PAE, VXA_F_HOST_CR4, CR4_PAE, true, cr4 | CR4_PAE);
+        if (!(cr4 & VXA_CR4_PAE)) has_rule(c, VXA_C_HOST_HAS1_CR4_PAE, VXA_F_HOST_CR4, VXA_CR4_PAE, true, cr4 | VXA_CR4_PAE);
         /* RIP canonical, relative to the paging mode that VM exit establishes: 57 bits only if
          * the processor supports 5-level paging and the CR4 field sets LA57. */
-        unsigned w = c->p->linear_address_width == 57 && (cr4 & CR4_LA57) ? 57u : 48u;
+        unsigned w = c->p->linear_address_width == 57 && (cr4 & VXA_CR4_LA57) ? 57u : 48u;
         if (sext(rip, w) != rip) has_rule(c, VXA_C_HOST_HAS1_RIP_CANONICAL, VXA_F_HOST_RIP, 0, true, sext(rip, w));
         if (cet && !vxa_canonical(c, ssp))
             has_rule(c, VXA_C_HOST_HAS1_SSP_CANONICAL, VXA_F_HOST_SSP, 0, true, vxa_canonical_fix(c, ssp));

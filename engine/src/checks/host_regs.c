@@ -6,7 +6,7 @@
  * IA32_EFER (Vol. 3A 2.2.1, Figure "IA32_EFER MSR Layout"), IA32_FRED_CONFIG (Vol. 3A, FRED
  * chapter; FRED specification 346446), CR3 LAM bits (Vol. 3A, "Linear-Address Masking"). */
 #define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
-#define CR0_NOT_CHECKED (CR0_NW | CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
+#define CR0_NOT_CHECKED (VXA_CR0_NW | VXA_CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
 
 /* A rule that applies only "on processors that support Intel 64 architecture". */
 static void rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, uint64_t fix)
@@ -41,7 +41,7 @@ static void fred_pointer(vxa_ctx *c, vxa_check canon, vxa_check align, vxa_field
 void vxa_checks_host_regs(vxa_ctx *c)
 {
     uint64_t cr0 = FV(c, HOST_CR0), cr4 = FV(c, HOST_CR4), cr3 = FV(c, HOST_CR3);
-    bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE);
+    bool has = exitc(c, VXA_EXIT_HOST_ADDR_SPACE_SIZE);
 
     /* The CR0 and CR4 fields must not set any bit to a value not supported in VMX operation. */
     vxa_rule_fixed(c, VXA_C_HOST_CR0_FIXED0, VXA_C_HOST_CR0_FIXED1, VXA_F_HOST_CR0, VXA_MSR_CR0_FIXED0,
@@ -50,12 +50,12 @@ void vxa_checks_host_regs(vxa_ctx *c)
                VXA_MSR_CR4_FIXED1, 0);
 
     /* If CR4.CET is 1, CR0.WP must be 1 (unconditional: not only under "load CET state"). */
-    if ((cr4 & CR4_CET) && !(cr0 & CR0_WP)) {
+    if ((cr4 & VXA_CR4_CET) && !(cr0 & VXA_CR0_WP)) {
         vxa_violation *v = vxa_fail(c, VXA_C_HOST_CR4_CET_WP);
         vxa_vfield(v, VXA_F_HOST_CR4, cr4);
         vxa_vfield(v, VXA_F_HOST_CR0, cr0);
-        v->bits = CR4_CET;
-        vxa_vfix(v, VXA_F_HOST_CR0, cr0 | CR0_WP);
+        v->bits = VXA_CR4_CET;
+        vxa_vfix(v, VXA_F_HOST_CR0, cr0 | VXA_CR0_WP);
     }
 
     /* CR3: bits 63:52 and bits 51:32 beyond the physical-address width must be 0.  With LAM,
@@ -63,7 +63,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     {
         unsigned w = c->p->maxphyaddr < 64 ? c->p->maxphyaddr : 63;
         uint64_t bad = cr3 & ~((1ull << w) - 1) & ~0xffffffffull;
-        uint64_t lam = bad & CR3_LAM_BITS;
+        uint64_t lam = bad & VXA_CR3_LAM_BITS;
         bool lam_unknown = false;
         if (lam && (c->p->cpuid_known & VXA_CPUID_LAM)) {
             if (c->p->cpuid & VXA_CPUID_LAM) bad &= ~lam;
@@ -85,13 +85,13 @@ void vxa_checks_host_regs(vxa_ctx *c)
     /* "load CET state": IA32_S_CET must be a value WRMSR accepts (reserved bits 9:6 clear, not
      * both SUPPRESS and TRACKER), IA32_S_CET and IA32_INTERRUPT_SSP_TABLE_ADDR canonical, SSP
      * 4-byte aligned.  (Bits 63:32 with HAS = 0 and SSP canonical with HAS = 1: 27.2.4.) */
-    if (exitc(c, EXIT_LOAD_CET_STATE)) {
+    if (exitc(c, VXA_EXIT_LOAD_CET_STATE)) {
         uint64_t s_cet = FV(c, HOST_S_CET), isst = FV(c, HOST_INTR_SSP_TABLE), ssp = FV(c, HOST_SSP);
-        RULE(c, HOST_S_CET_RSVD, (s_cet & S_CET_RSVD) != 0, HOST_S_CET, s_cet & S_CET_RSVD,
-             s_cet & ~S_CET_RSVD);
+        RULE(c, HOST_S_CET_RSVD, (s_cet & VXA_S_CET_RSVD) != 0, HOST_S_CET, s_cet & VXA_S_CET_RSVD,
+             s_cet & ~VXA_S_CET_RSVD);
         RULE(c, HOST_S_CET_SUPPRESS_TRACKER,
-             (s_cet & (S_CET_SUPPRESS | S_CET_TRACKER)) == (S_CET_SUPPRESS | S_CET_TRACKER),
-             HOST_S_CET, S_CET_SUPPRESS | S_CET_TRACKER, s_cet & ~S_CET_TRACKER);
+             (s_cet & (VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER)) == (VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER),
+             HOST_S_CET, VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, s_cet & ~VXA_S_CET_TRACKER);
         RULE(c, HOST_S_CET_CANONICAL, !vxa_canonical(c, s_cet), HOST_S_CET, 0,
              vxa_canonical_fix(c, s_cet));
         RULE(c, HOST_ISST_CANONICAL, !vxa_canonical(c, isst), HOST_INTR_SSP_TABLE, 0,
@@ -103,7 +103,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
      * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
      * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
      * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
-    if (exitc(c, EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
+    if (exitc(c, VXA_EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
         uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
         if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
                   HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,
@@ -113,18 +113,18 @@ void vxa_checks_host_regs(vxa_ctx *c)
 
     /* "load IA32_PAT": each byte 0, 1, 4, 5, 6 or 7.  Fix: the bad bytes get the power-up
      * value of their entry (0x0007040600070406). */
-    if (exitc(c, EXIT_LOAD_PAT)) {
+    if (exitc(c, VXA_EXIT_LOAD_PAT)) {
         uint64_t pat = FV(c, HOST_IA32_PAT), bad = pat_bad_bytes(pat);
         RULE(c, HOST_PAT_MEMTYPE, bad != 0, HOST_IA32_PAT, bad,
              (pat & ~bad) | (0x0007040600070406ull & bad));
     }
 
     /* "load IA32_EFER": reserved bits 0; LMA and LME each equal "host address-space size". */
-    if (exitc(c, EXIT_LOAD_EFER)) {
-        uint64_t efer = FV(c, HOST_IA32_EFER), want = has ? EFER_LMA | EFER_LME : 0;
-        uint64_t wrong = (efer ^ want) & (EFER_LMA | EFER_LME);
-        RULE(c, HOST_EFER_RSVD, (efer & ~EFER_DEFINED) != 0, HOST_IA32_EFER, efer & ~EFER_DEFINED,
-             efer & EFER_DEFINED);
+    if (exitc(c, VXA_EXIT_LOAD_EFER)) {
+        uint64_t efer = FV(c, HOST_IA32_EFER), want = has ? VXA_EFER_LMA | VXA_EFER_LME : 0;
+        uint64_t wrong = (efer ^ want) & (VXA_EFER_LMA | VXA_EFER_LME);
+        RULE(c, HOST_EFER_RSVD, (efer & ~VXA_EFER_DEFINED) != 0, HOST_IA32_EFER, efer & ~VXA_EFER_DEFINED,
+             efer & VXA_EFER_DEFINED);
         if (wrong) {
             vxa_violation *v = vxa_fail(c, VXA_C_HOST_EFER_LMA_LME);
             vxa_vfield(v, VXA_F_HOST_IA32_EFER, efer);
@@ -135,7 +135,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     }
 
     /* "load PKRS": bits 63:32 of IA32_PKRS must be 0. */
-    if (exitc(c, EXIT_LOAD_PKRS)) {
+    if (exitc(c, VXA_EXIT_LOAD_PKRS)) {
         uint64_t pkrs = FV(c, HOST_IA32_PKRS);
         RULE(c, HOST_PKRS_RSVD, (pkrs >> 32) != 0, HOST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);
@@ -144,10 +144,10 @@ void vxa_checks_host_regs(vxa_ctx *c)
     /* "load FRED" (secondary VM-exit control 1): IA32_FRED_CONFIG reserved bits and canonical
      * (its bits 63:12 are the event-handler address); RSP1-3 canonical and 64-byte aligned;
      * SSP1-3 canonical and 8-byte aligned. */
-    if (exit2(c, EXIT2_LOAD_FRED)) {
+    if (exit2(c, VXA_EXIT2_LOAD_FRED)) {
         uint64_t cfg = FV(c, HOST_IA32_FRED_CONFIG);
-        RULE(c, HOST_FRED_CONFIG_RSVD, (cfg & FRED_CONFIG_RSVD) != 0, HOST_IA32_FRED_CONFIG,
-             cfg & FRED_CONFIG_RSVD, cfg & ~FRED_CONFIG_RSVD);
+        RULE(c, HOST_FRED_CONFIG_RSVD, (cfg & VXA_FRED_CONFIG_RSVD) != 0, HOST_IA32_FRED_CONFIG,
+             cfg & VXA_FRED_CONFIG_RSVD, cfg & ~VXA_FRED_CONFIG_RSVD);
         RULE(c, HOST_FRED_CONFIG_CANONICAL, !vxa_canonical(c, cfg), HOST_IA32_FRED_CONFIG, 0,
              vxa_canonical_fix(c, cfg));
         fred_pointer(c, VXA_C_HOST_FRED_RSP1_CANONICAL, VXA_C_HOST_FRED_RSP1_ALIGN,

@@ -22,7 +22,7 @@ static void base_canonical(vxa_ctx *c, vxa_check id, vxa_field f)
 
 void vxa_checks_host_segs(vxa_ctx *c)
 {
-    bool has = exitc(c, EXIT_HOST_ADDR_SPACE_SIZE);
+    bool has = exitc(c, VXA_EXIT_HOST_ADDR_SPACE_SIZE);
 
     /* In the selector field for each of CS, SS, DS, ES, FS, GS and TR, RPL and TI must be 0. */
     sel_rpl_ti(c, VXA_C_HOST_CS_SEL_RPL_TI, VXA_F_HOST_CS_SELECTOR);

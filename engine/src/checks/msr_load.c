@@ -22,9 +22,6 @@
  * IA32_VMX_MISC[28] = 1), bits 31:12 MSEG base; bits 1, 11:3 and 63:32 reserved. */
 #define SMM_MONITOR_RSVD (BIT(1) | 0xff8ull | ~0xffffffffull)
 #define SMM_MONITOR_VMXOFF_UNBLOCK BIT(2)
-#define MISC_VMXOFF_UNBLOCKS_SMI BIT(28)
-/* IA32_MISC bits 27:25: recommended maximum list length 512 x (N + 1) (A.6) */
-#define MISC_MAX_MSR(m) (512u * ((unsigned)((m) >> 25 & 7u) + 1u))
 #define ARCH_MAX_MSR 4096u                   /* 512 x 8: the largest maximum MISC can state */
 #define ENTRY_SIZE 16u
 
@@ -46,12 +43,12 @@ static int wrmsr_gp(const vxa_ctx *c, const msr_entry *e, uint64_t *bits, uint64
         /* SCE (0), LME (8), LMA (10, read-only, written value ignored), NXE (11); the rest
          * reserved on Intel processors.  LME cannot change while CR0.PG = 1 (Vol. 3A 10.8.5):
          * the guest CR0 and EFER are already loaded when the list is processed (27.3.2). */
-        uint64_t ok = EFER_SCE | EFER_NXE | (lm(c) ? EFER_LME | EFER_LMA : 0);
-        uint64_t lme_now = entry(c, ENTRY_LOAD_EFER) ? FV(c, GUEST_IA32_EFER) & EFER_LME
-                         : entry(c, ENTRY_IA32E_MODE_GUEST) ? EFER_LME : 0;
+        uint64_t ok = VXA_EFER_SCE | VXA_EFER_NXE | (lm(c) ? VXA_EFER_LME | VXA_EFER_LMA : 0);
+        uint64_t lme_now = entry(c, VXA_ENTRY_LOAD_EFER) ? FV(c, GUEST_IA32_EFER) & VXA_EFER_LME
+                         : entry(c, VXA_ENTRY_IA32E_MODE_GUEST) ? VXA_EFER_LME : 0;
         *bits = v & ~ok;
-        if ((FV(c, GUEST_CR0) & CR0_PG) && (v & EFER_LME) != lme_now) *bits |= EFER_LME;
-        *fix = ((v & ok) & ~EFER_LME) | ((FV(c, GUEST_CR0) & CR0_PG) ? lme_now : (v & EFER_LME));
+        if ((FV(c, GUEST_CR0) & VXA_CR0_PG) && (v & VXA_EFER_LME) != lme_now) *bits |= VXA_EFER_LME;
+        *fix = ((v & ok) & ~VXA_EFER_LME) | ((FV(c, GUEST_CR0) & VXA_CR0_PG) ? lme_now : (v & VXA_EFER_LME));
         return *bits != 0;
     }
     case MSR_IA32_STAR:
@@ -83,7 +80,7 @@ static int wrmsr_gp(const vxa_ctx *c, const msr_entry *e, uint64_t *bits, uint64
         *bits = v & SMM_MONITOR_RSVD;
         if (v & SMM_MONITOR_VMXOFF_UNBLOCK) {
             if (!has_msr(c, VXA_MSR_MISC)) return *bits ? 1 : -1;
-            if (!(msr(c, VXA_MSR_MISC) & MISC_VMXOFF_UNBLOCKS_SMI)) *bits |= SMM_MONITOR_VMXOFF_UNBLOCK;
+            if (!(msr(c, VXA_MSR_MISC) & VXA_MISC_VMXOFF_UNBLOCKS_SMI)) *bits |= SMM_MONITOR_VMXOFF_UNBLOCK;
         }
         *fix = v & ~*bits;
         return *bits != 0;
@@ -154,7 +151,7 @@ void vxa_checks_msr_load(vxa_ctx *c)
         if (count > 512u)
             vxa_undet(c, VXA_C_ADV_MSRLOAD_COUNT_MAX, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(VXA_MSR_MISC));
     } else {
-        max = MISC_MAX_MSR(msr(c, VXA_MSR_MISC));
+        max = VXA_MISC_MAX_MSR(msr(c, VXA_MSR_MISC));
         if (count > max) {
             vxa_violation *v = vxa_fail(c, VXA_C_ADV_MSRLOAD_COUNT_MAX);
             vxa_vfield(v, VXA_F_VM_ENTRY_MSR_LOAD_COUNT, count);

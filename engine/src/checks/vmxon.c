@@ -38,7 +38,7 @@ void vxa_checks_vmxon(vxa_ctx *c)
      * (IA32_EFER.LMA = 1 and CS.L = 0), CR4.VMXE = 0. */
     if (e->mode == VXA_MODE_REAL || e->mode == VXA_MODE_V86 || e->mode == VXA_MODE_COMPAT)
         vxa_fail_answer(c, VXA_C_VMXON_UD_MODE, VXA_FAULT, 6);
-    if (!(e->cr4 & CR4_VMXE)) vxa_fail_answer(c, VXA_C_VMXON_UD_CR4_VMXE, VXA_FAULT, 6);
+    if (!(e->cr4 & VXA_CR4_VMXE)) vxa_fail_answer(c, VXA_C_VMXON_UD_CR4_VMXE, VXA_FAULT, 6);
 
     /* Already in VMX operation: non-root exits; root: CPL > 0 #GP(0), else VMfailValid(15). */
     if (e->vmx_operation) {

@@ -84,11 +84,7 @@ int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile
             if (on) p->cpuid |= 1u << bit;
         }
     }
-    /* IA-32e support: IA32_VMX_BASIC[48] = 0 means 64-bit capable (A.1). */
-    if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
-        p->cpuid_known |= VXA_CPUID_LM;
-        if (!((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) p->cpuid |= VXA_CPUID_LM;
-    }
+    vxa_profile_derive(p);   /* IA-32e support from IA32_VMX_BASIC[48] where not stated */
     return 0;
 }
 
