@@ -28,6 +28,22 @@ void vxa_profile_init(vxa_profile *p)
     p->cpuid_known = 0;
 }
 
+void vxa_profile_normalize(vxa_profile *p)
+{
+    p->msr_present &= (1u << VXA_MSR_COUNT) - 1;
+    p->cpuid_known &= (1u << VXA_CPUID_COUNT) - 1;
+    p->cpuid &= p->cpuid_known;
+    if (p->maxphyaddr_default || p->maxphyaddr < 32 || p->maxphyaddr > 52) {
+        p->maxphyaddr = 52;
+        p->maxphyaddr_default = true;
+    }
+    if (p->linear_address_width != 57) p->linear_address_width = 48;
+    if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
+        p->cpuid_known |= VXA_CPUID_LM;
+        if (!(p->msr[VXA_MSR_BASIC] & BASIC_32BIT_ADDR)) p->cpuid |= VXA_CPUID_LM;
+    }
+}
+
 /* Default1 classes (A.2): the bits a non-TRUE control MSR reports as must-be-1. */
 static const uint32_t default1[] = {
     [VXA_WORD_PIN] = 0x00000016u, [VXA_WORD_PROC] = 0x0401e172u,

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "report_text.h"
 
 const char cli_help_check[] =
     "usage: vmxaudit check CASE|- [--format text|json] [--model sdm|bochs-2.7] [--profile P]\n"
@@ -19,31 +18,11 @@ const char cli_help_check[] =
     "after them with the reason they are not what the CPU reported (JSON: \"consistent\").\n"
     "exit status: 0 the entry succeeds, 1 it fails, 2 bad input.\n";
 
-/* --observed in JSON: an "observed" object and "consistent" on every violation. */
-static char *add_observed(char *json, const vxa_report *r, const cli_observed *obs)
-{
-    cJSON *doc = cJSON_Parse(json);
-    if (!doc) return json;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "result", obs->what < 33 ? "vmfail_valid" : "entry_failure");
-    cJSON_AddNumberToObject(o, obs->what < 33 ? "error" : "exit_reason", obs->what);
-    if (obs->has_qual) cJSON_AddNumberToObject(o, "qualification", obs->qual);
-    cJSON_AddItemToObject(doc, "observed", o);
-    cJSON *vs = cJSON_GetObjectItemCaseSensitive(doc, "violations");
-    unsigned i = 0;
-    for (cJSON *v = vs ? vs->child : NULL; v && i < VXA_MAX_VIOLATIONS; v = v->next, i++)
-        cJSON_AddBoolToObject(v, "consistent", cli_consistent(obs, &r->violations[i]));
-    free(json);
-    json = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    return json;
-}
-
 int cmd_check(int argc, char **argv)
 {
     const char *path = NULL, *format = "text", *model_name = "sdm", *profile = NULL;
     bool quiet = false, lint = false;
-    cli_observed obs = { 0 };
+    vxa_observed obs = { 0 };
     const char *qual = NULL;
     if (cli_help_requested(argc, argv, cli_help_check)) return EXIT_OK;
     for (int i = 1; i < argc; i++) {
@@ -102,12 +81,13 @@ int cmd_check(int argc, char **argv)
     vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model, reads };
     vxa_audit(&in, &r);
     if (!strcmp(format, "json")) {
-        char *s = vxa_report_to_json(&r, &c.vmcs);
-        if (obs.present) s = add_observed(s, &r, &obs);
+        cJSON *doc = vxa_report_to_tree(&r, &obs);
+        char *s = cJSON_Print(doc);
         puts(s);
         free(s);
+        cJSON_Delete(doc);
     } else {
-        cli_print_report(stdout, &c, &r, model, &obs, quiet);
+        cli_print_report(&c, &r, model, &obs, quiet);
     }
     if (lint) {   /* on stderr with --format json, so stdout stays one JSON document */
         FILE *out = strcmp(format, "json") ? stdout : stderr;

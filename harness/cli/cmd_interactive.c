@@ -6,14 +6,11 @@
  * the full report and saves everything entered as a case (--save).  Works from a terminal and from
  * piped input: an empty line takes the default, '.' or end of input takes the defaults of all the
  * remaining questions. */
-#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "bitnames.h"
 #include "cli.h"
-#include "report_text.h"
 
 const char cli_help_interactive[] =
     "usage: vmxaudit interactive [--profile P] [--layout L] [--save FILE] [--model sdm|bochs-2.7]\n"
@@ -127,9 +124,7 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
         p->maxphyaddr_default = false;
         break;
     }
-    /* IA-32e support: IA32_VMX_BASIC[48] = 0 means 64-bit capable (A.1). */
-    p->cpuid_known |= VXA_CPUID_LM;
-    if (!vxa_profile_has(p, VXA_MSR_BASIC) || !((p->msr[VXA_MSR_BASIC] >> 48) & 1u)) p->cpuid |= VXA_CPUID_LM;
+    vxa_profile_normalize(p);
     return 0;
 }
 
@@ -161,12 +156,12 @@ static void field_help(const vxa_profile *p, vxa_field f)
     const vxa_field_info *fi = vxa_field_get(f);
     static const char *const widths[] = { "16-bit", "64-bit", "32-bit", "natural-width" };
     printf("    %s: encoding 0x%x, %s\n", fi->name, fi->encoding, widths[fi->width]);
-    vxa_word w = control_word_of(f);
+    vxa_word w = vxa_field_word(f);
     uint64_t m1, a1;
     unsigned missing;
     if (w != VXA_WORD_NONE && vxa_allowed(p, w, &m1, &a1, &missing)) {
         printf("    must be 1: 0x%llx, may be 1: 0x%llx\n", (unsigned long long)m1, (unsigned long long)a1);
-        for (const bitname *b = bitnames_of(w); b->name; b++)
+        for (const vxa_bitname *b = vxa_word_bitnames(w); b->name; b++)
             if ((a1 >> b->bit) & 1)
                 printf("      bit %2u  %-40s %s\n", b->bit, b->name, (m1 >> b->bit) & 1 ? "(forced)" : "");
     }
@@ -267,48 +262,18 @@ int cmd_interactive(int argc, char **argv)
         }
         if (!strcmp(a, "msrs")) {
             ask_msrs(&s, &c.profile, &base.profile);
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "name", "interactive");
-            cJSON_AddStringToObject(o, "source", "typed into vmxaudit interactive");
-            cJSON *m = cJSON_AddObjectToObject(o, "msrs");
-            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-                if (vxa_profile_has(&c.profile, i)) {
-                    char k[16], v[24];
-                    snprintf(k, sizeof k, "0x%x", 0x480 + i);
-                    snprintf(v, sizeof v, "0x%llx", (unsigned long long)c.profile.msr[i]);
-                    cJSON_AddStringToObject(m, k, v);
-                }
-            cJSON_AddNumberToObject(o, "maxphyaddr", c.profile.maxphyaddr);
-            c.profile_json = o;
-            c.profile_name = strdup("interactive");
+            const vxa_profile_about about = { "interactive", NULL, "typed into vmxaudit interactive" };
+            c.profile_json = vxa_profile_to_tree(&c.profile, &about);
+            c.profile_name = strdup(about.name);
             break;
         }
-        char *pname = NULL;
-        if (vxa_profile_load(a, &c.profile, &pname, &e)) {
+        /* a file is inlined whole: the saved case stands alone and audits the same */
+        if (vxa_case_set_profile(&c, a, &e)) {
             char msg[1200];
             vxa_error_format(&e, msg, sizeof msg);
             printf("    %s\n", msg);
             if (profile_arg || s.rest_default) { vxa_case_free(&base); vxa_case_free(&c); return EXIT_USAGE; }
             continue;
-        }
-        bool file = strchr(a, '/') || strstr(a, ".json");
-        if (file) {
-            cJSON *o = cJSON_CreateObject();   /* inline it: the saved case stands alone */
-            cJSON *m = cJSON_AddObjectToObject(o, "msrs");
-            cJSON_AddStringToObject(o, "name", pname);
-            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-                if (vxa_profile_has(&c.profile, i)) {
-                    char k[16], v[24];
-                    snprintf(k, sizeof k, "0x%x", 0x480 + i);
-                    snprintf(v, sizeof v, "0x%llx", (unsigned long long)c.profile.msr[i]);
-                    cJSON_AddStringToObject(m, k, v);
-                }
-            if (!c.profile.maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", c.profile.maxphyaddr);
-            c.profile_json = o;
-            c.profile_name = pname;
-        } else {
-            free(pname);
-            c.profile_name = strdup(a);
         }
         break;
     }
@@ -325,7 +290,7 @@ int cmd_interactive(int argc, char **argv)
     static vxa_vmcs work;
     work = base.vmcs;
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {   /* fit the default controls to this CPU */
-        vxa_word w = control_word_of((vxa_field)f);
+        vxa_word w = vxa_field_word((vxa_field)f);
         uint64_t m1, a1;
         unsigned missing;
         if (w != VXA_WORD_NONE && vxa_allowed(&c.profile, w, &m1, &a1, &missing))
@@ -391,7 +356,7 @@ int cmd_interactive(int argc, char **argv)
     vxa_audit(&in, &r);
     c.name = strdup("interactive");
     printf("\n%u fields asked.\n\n", nasked);
-    cli_print_report(stdout, &c, &r, model, NULL, false);
+    cli_print_report(&c, &r, model, NULL, false);
     rc = r.outcome.result == VXA_ENTERED ? EXIT_OK : EXIT_NEGATIVE;
     if (save) {
         char *js = vxa_case_to_json(&c);

@@ -62,7 +62,7 @@ int cmd_minimize(int argc, char **argv)
     if (model == VXA_MODEL_COUNT) return cli_usage("minimize", "unknown model '%s' (sdm, bochs-2.7)", model_name);
     vxa_case c;
     vxa_error e;
-    if (vxa_load_case_file(path, &c, &e)) {
+    if (vxa_case_load(path, &c, &e)) {
         vxa_case_free(&c);
         return cli_input_error(&e);
     }

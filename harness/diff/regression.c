@@ -43,9 +43,7 @@ cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa
         }
     }
     c.expect_by_model[VXA_MODEL_SDM].present = false;
-    char *text = vxa_case_to_json(&c);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
+    cJSON *doc = vxa_case_to_tree(&c);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");   /* a regression case replayed */
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
     cJSON *ob = cJSON_AddObjectToObject(doc, "observed");

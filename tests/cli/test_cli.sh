@@ -20,7 +20,7 @@ expect fields-profile 0 'TERTIARY_VM_EXEC_CONTROL +64 +control +proc\[17\] +no' 
 expect profile-list 0 'il-xeon-8180-skylake-sp' -- "$vx" profile list
 expect profile-show 0 'Unrestricted guest +yes' -- "$vx" profile show il-xeon-8180-skylake-sp
 expect profile-show-missing 0 'IA32_VMX_VMFUNC +\(not captured\)' -- "$vx" profile show il-xeon-8180-skylake-sp
-expect profile-show-json 0 '"0x480": "0xda040000000004"' -- "$vx" profile show il-xeon-8180-skylake-sp --format json
+expect profile-show-json 0 '"0x480":[[:space:]]*"0xda040000000004"' -- "$vx" profile show il-xeon-8180-skylake-sp --format json
 expect profile-show-file 0 'profile il-xeon-8180' -- "$vx" profile show "$src/corpus/profiles/il-xeon-8180-skylake-sp.json"
 expect profile-unknown 2 'no bundled profile' -- "$vx" profile show no-such-cpu
 expect checks 0 'VMLAUNCH_CPL +instruction +27\.1' -- "$vx" checks

@@ -91,6 +91,11 @@ typedef struct vxa_profile {
 } vxa_profile;
 
 void vxa_profile_init(vxa_profile *p);           /* nothing captured, MAXPHYADDR 52, LA width 48 */
+/* The profile as the profile format states it (every reader calls this): only the MSRs and
+ * CPUID features this header names, a feature present only where known, MAXPHYADDR 32..52
+ * (else the default), a linear-address width of 48 or 57; IA-32e support, where not stated,
+ * from IA32_VMX_BASIC[48] (SDM A.1: always 0 on a processor that supports Intel 64). */
+void vxa_profile_normalize(vxa_profile *p);
 static inline bool vxa_profile_has(const vxa_profile *p, unsigned i)
 {
     return i < VXA_MSR_COUNT && (p->msr_present >> i) & 1u;

@@ -273,12 +273,10 @@ static int parse_expect(jctx *j, const cJSON *o, const char *path, vxa_expect *x
 static const char *const top_keys_order[] = { "vmxaudit", "name", "profile", "entry", "vmcs",
                                               "memory", "expect", "expect_by_model", NULL };
 
-int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *c, vxa_error *err)
+/* Reads the case from doc, which c then owns (its unknown keys are kept for the writer). */
+static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
 {
-    jctx j = { text, len, filename, err };
-    vxa_case_init(c);
-    cJSON *doc = jparse(&j);
-    if (!doc) return -1;
+    jctx j = *jc;
     c->json = doc;
     if (!cJSON_IsObject(doc)) return jerr(&j, "", NULL, "a case must be a JSON object");
     if (jnodup(&j, doc, "", false)) return -1;
@@ -335,12 +333,31 @@ int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case 
     return 0;
 }
 
+int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *c, vxa_error *err)
+{
+    jctx j = { text, len, filename, err };
+    vxa_case_init(c);
+    cJSON *doc = jparse(&j);
+    return doc ? case_from_doc(&j, doc, c) : -1;
+}
+
+int vxa_case_from_tree(const cJSON *doc, const char *filename, vxa_case *c, vxa_error *err)
+{
+    jctx j = { NULL, 0, filename, err };
+    vxa_case_init(c);
+    cJSON *copy = cJSON_Duplicate(doc, 1);
+    return copy ? case_from_doc(&j, copy, c) : jerr(&j, "", NULL, "no case document");
+}
+
 int vxa_case_load(const char *path, vxa_case *c, vxa_error *err)
 {
     size_t len;
     char *text = vxa_read_text_file(path, &len, err);
     if (!text) { vxa_case_init(c); return -1; }
-    int rc = vxa_case_parse(text, len, strcmp(path, "-") ? path : "<stdin>", c, err);
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    int rc = vxa_is_binary_case((const uint8_t *)text, len)
+                 ? vxa_case_from_binary((const uint8_t *)text, len, name, c, err)
+                 : vxa_case_parse(text, len, name, c, err);
     free(text);
     return rc;
 }
@@ -410,7 +427,7 @@ static cJSON *entry_json(const vxa_entry *e)
     return o;
 }
 
-char *vxa_case_to_json(const vxa_case *c)
+cJSON *vxa_case_to_tree(const vxa_case *c)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "vmxaudit", 1);
@@ -452,6 +469,12 @@ char *vxa_case_to_json(const vxa_case *c)
             for (const char *const *k = top_keys_order; *k; k++) known |= !strcmp(*k, it->string);
             if (!known) cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
         }
+    return o;
+}
+
+char *vxa_case_to_json(const vxa_case *c)
+{
+    cJSON *o = vxa_case_to_tree(c);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;

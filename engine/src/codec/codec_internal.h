@@ -32,5 +32,7 @@ char *jhex(uint64_t v, char *buf);   /* "0x1f" into buf[24] */
 void jpath(char *buf, size_t size, const char *a, const char *b);
 
 int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile *p);
+/* Does buf start like a binary case ('V', version 1)? */
+bool vxa_is_binary_case(const uint8_t *buf, size_t len);
 
 #endif

@@ -33,15 +33,14 @@ static const char *const undet_reasons[] = {
     "whether the MSR accepts the value is not in the profile"
 };
 
-const char *vxa_undet_text(unsigned reason);
 const char *vxa_undet_text(unsigned reason)
 {
     return reason < sizeof undet_reasons / sizeof undet_reasons[0] ? undet_reasons[reason] : "?";
 }
 
-char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
+cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_observed *obs)
 {
-    (void)v;
+    if (obs && !obs->present) obs = NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "outcome", outcome_json(&r->outcome));
     if (r->outcome_assumes_undetermined_pass)
@@ -76,6 +75,8 @@ char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
                 cJSON_AddItemToObject(fx, vxa_field_get((vxa_field)x->fix_field[k])->name,
                                       hexitem(x->fix_value[k]));
         }
+        if (obs && ci->cls != VXA_CLASS_ADVISORY)
+            cJSON_AddBoolToObject(j, "consistent", vxa_observed_consistent(obs, x));
         if (ci->cls == VXA_CLASS_ADVISORY) {
             if (!wa) wa = cJSON_CreateArray();
             cJSON_AddItemToArray(wa, j);
@@ -110,9 +111,34 @@ char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
     cJSON *w = cJSON_AddObjectToObject(o, "vmwrite_errors");
     for (unsigned i = 0; i < r->nvmwrite; i++)
         cJSON_AddNumberToObject(w, vxa_field_get((vxa_field)r->vmwrite_field[i])->name, r->vmwrite_error[i]);
+    if (obs) {
+        cJSON *ob = cJSON_AddObjectToObject(o, "observed");
+        cJSON_AddStringToObject(ob, "result", obs->what < 33 ? "vmfail_valid" : "entry_failure");
+        cJSON_AddNumberToObject(ob, obs->what < 33 ? "error" : "exit_reason", obs->what);
+        if (obs->has_qual) cJSON_AddNumberToObject(ob, "qualification", obs->qual);
+    }
+    return o;
+}
+
+char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
+{
+    (void)v;
+    cJSON *o = vxa_report_to_tree(r, NULL);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;
+}
+
+bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation *v)
+{
+    unsigned cls = vxa_check_get((vxa_check)v->check)->cls;
+    switch (o->what) {
+    case 7: return cls == VXA_CLASS_CONTROLS;
+    case 8: return cls == VXA_CLASS_HOST;
+    case 33: return cls == VXA_CLASS_GUEST && (!o->has_qual || v->qualification == o->qual);
+    case 34: return cls == VXA_CLASS_MSRLOAD && (!o->has_qual || v->index == o->qual);
+    default: return false;
+    }
 }
 
 void vxa_outcome_to_text(const vxa_outcome *o, char *buf, size_t size)

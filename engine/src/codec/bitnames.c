@@ -1,11 +1,12 @@
-/* bitnames.c — see bitnames.h. */
+/* bitnames.c — human names of the bits of VMX control words and registers (SDM 25.6-25.8,
+ * Appendix A), for the text report and profile decoding (vmxaudit/codec.h). */
 #include <string.h>
-#include "bitnames.h"
+#include "codec_internal.h"
 
-static const bitname pin_names[] = {
+static const vxa_bitname pin_names[] = {
     { 0, "External-interrupt exiting" }, { 3, "NMI exiting" }, { 5, "Virtual NMIs" },
     { 6, "Activate VMX-preemption timer" }, { 7, "Process posted interrupts" }, { 0, NULL } };
-static const bitname proc_names[] = {
+static const vxa_bitname proc_names[] = {
     { 2, "Interrupt-window exiting" }, { 3, "Use TSC offsetting" }, { 7, "HLT exiting" },
     { 9, "INVLPG exiting" }, { 10, "MWAIT exiting" }, { 11, "RDPMC exiting" },
     { 12, "RDTSC exiting" }, { 15, "CR3-load exiting" }, { 16, "CR3-store exiting" },
@@ -14,7 +15,7 @@ static const bitname proc_names[] = {
     { 24, "Unconditional I/O exiting" }, { 25, "Use I/O bitmaps" }, { 27, "Monitor trap flag" },
     { 28, "Use MSR bitmaps" }, { 29, "MONITOR exiting" }, { 30, "PAUSE exiting" },
     { 31, "Activate secondary controls" }, { 0, NULL } };
-static const bitname proc2_names[] = {
+static const vxa_bitname proc2_names[] = {
     { 0, "Virtualize APIC accesses" }, { 1, "Enable EPT" }, { 2, "Descriptor-table exiting" },
     { 3, "Enable RDTSCP" }, { 4, "Virtualize x2APIC mode" }, { 5, "Enable VPID" },
     { 6, "WBINVD exiting" }, { 7, "Unrestricted guest" }, { 8, "APIC-register virtualization" },
@@ -27,11 +28,11 @@ static const bitname proc2_names[] = {
     { 25, "Use TSC scaling" }, { 26, "Enable user wait and pause" }, { 27, "Enable PCONFIG" },
     { 28, "Enable ENCLV exiting" }, { 30, "VMM bus-lock detection" }, { 31, "Instruction timeout" },
     { 0, NULL } };
-static const bitname proc3_names[] = {
+static const vxa_bitname proc3_names[] = {
     { 0, "LOADIWKEY exiting" }, { 1, "Enable HLAT" }, { 2, "EPT paging-write control" },
     { 3, "Guest-paging verification" }, { 4, "IPI virtualization" },
     { 7, "Virtualize IA32_SPEC_CTRL" }, { 0, NULL } };
-static const bitname exit_names[] = {
+static const vxa_bitname exit_names[] = {
     { 2, "Save debug controls" }, { 9, "Host address-space size" },
     { 12, "Load IA32_PERF_GLOBAL_CTRL" }, { 15, "Acknowledge interrupt on exit" },
     { 18, "Save IA32_PAT" }, { 19, "Load IA32_PAT" }, { 20, "Save IA32_EFER" },
@@ -40,20 +41,20 @@ static const bitname exit_names[] = {
     { 26, "Clear IA32_LBR_CTL" }, { 27, "Clear UINV" }, { 28, "Load CET state" },
     { 29, "Load PKRS" }, { 30, "Save IA32_PERF_GLOBAL_CTL" },
     { 31, "Activate secondary controls" }, { 0, NULL } };
-static const bitname exit2_names[] = {
+static const vxa_bitname exit2_names[] = {
     { 0, "Save IA32_FRED" }, { 1, "Load IA32_FRED" }, { 3, "Prematurely busy shadow stack" },
     { 0, NULL } };
-static const bitname entry_names[] = {
+static const vxa_bitname entry_names[] = {
     { 2, "Load debug controls" }, { 9, "IA-32e mode guest" }, { 10, "Entry to SMM" },
     { 11, "Deactivate dual-monitor treatment" }, { 13, "Load IA32_PERF_GLOBAL_CTRL" },
     { 14, "Load IA32_PAT" }, { 15, "Load IA32_EFER" }, { 16, "Load IA32_BNDCFGS" },
     { 17, "Conceal VMX from PT" }, { 18, "Load IA32_RTIT_CTL" }, { 19, "Load UINV" },
     { 20, "Load CET state" }, { 21, "Load guest IA32_LBR_CTL" }, { 22, "Load PKRS" },
     { 23, "Load IA32_FRED" }, { 0, NULL } };
-static const bitname vmfunc_names[] = { { 0, "EPTP switching" }, { 0, NULL } };
-static const bitname none[] = { { 0, NULL } };
+static const vxa_bitname vmfunc_names[] = { { 0, "EPTP switching" }, { 0, NULL } };
+static const vxa_bitname none[] = { { 0, NULL } };
 
-const bitname *bitnames_of(vxa_word w)
+const vxa_bitname *vxa_word_bitnames(vxa_word w)
 {
     switch (w) {
     case VXA_WORD_PIN: return pin_names;
@@ -68,9 +69,9 @@ const bitname *bitnames_of(vxa_word w)
     }
 }
 
-const char *bitname_of(vxa_word w, unsigned bit)
+const char *vxa_word_bitname(vxa_word w, unsigned bit)
 {
-    for (const bitname *b = bitnames_of(w); b->name; b++)
+    for (const vxa_bitname *b = vxa_word_bitnames(w); b->name; b++)
         if (b->bit == bit) return b->name;
     return NULL;
 }
@@ -88,7 +89,7 @@ static const char *const rflags[22] = { [0] = "CF", [1] = "reserved-1", [2] = "P
     [6] = "ZF", [7] = "SF", [8] = "TF", [9] = "IF", [10] = "DF", [11] = "OF", [14] = "NT",
     [16] = "RF", [17] = "VM", [18] = "AC", [19] = "VIF", [20] = "VIP", [21] = "ID" };
 
-const char *regbit_name(const char *reg, unsigned bit)
+const char *vxa_register_bitname(const char *reg, unsigned bit)
 {
     if (!strcmp(reg, "CR0")) return bit < 32 ? cr0[bit] : NULL;
     if (!strcmp(reg, "CR4")) return bit < 33 ? cr4[bit] : NULL;
@@ -97,7 +98,7 @@ const char *regbit_name(const char *reg, unsigned bit)
     return NULL;
 }
 
-vxa_word control_word_of(vxa_field f)
+vxa_word vxa_field_word(vxa_field f)
 {
     switch (f) {
     case VXA_F_PIN_BASED_VM_EXEC_CONTROL: return VXA_WORD_PIN;
