@@ -189,7 +189,7 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     cJSON_AddStringToObject(b, "backend", o->backend);
     cJSON_AddStringToObject(b, "cpu", o->cpu ? o->cpu : "host");
     cJSON_AddStringToObject(b, "version", probe->backend_version);
-    cJSON_AddItemToObject(b, "outcome", vxa_outcome_json(obs));
+    cJSON_AddItemToObject(b, "outcome", vxa_outcome_to_tree(obs));
     cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
     for (size_t i = 0; i < res->nreplaced; i++) {
         vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);

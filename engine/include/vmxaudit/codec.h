@@ -69,6 +69,9 @@ int vxa_case_load(const char *path, vxa_case *out, vxa_error *err);
  * tree, or the text (malloc'd, caller frees). */
 struct cJSON *vxa_case_to_tree(const vxa_case *c);
 char *vxa_case_to_json(const vxa_case *c);
+/* An outcome in the shape of a case's `expect` (a set of one value as a number): what an
+ * oracle observed, in a regression case's `observed`. */
+struct cJSON *vxa_outcome_to_tree(const vxa_outcome *o);
 /* Sets the case's profile: a bundled name stays a reference by name; a file (a path, "-") is
  * inlined as its document, every key kept, so the case stands alone.  0, or -1 and *err. */
 int vxa_case_set_profile(vxa_case *c, const char *name_or_path, vxa_error *err);

@@ -399,6 +399,15 @@ static cJSON *expect_json(const vxa_expect *x)
     return o;
 }
 
+cJSON *vxa_outcome_to_tree(const vxa_outcome *o)
+{
+    vxa_expect x;
+    memset(&x, 0, sizeof x);
+    x.present = true;
+    x.outcome = *o;
+    return expect_json(&x);
+}
+
 static cJSON *entry_json(const vxa_entry *e)
 {
     vxa_entry d;
