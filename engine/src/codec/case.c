@@ -364,12 +364,6 @@ int vxa_case_load(const char *path, vxa_case *c, vxa_error *err)
 
 /* ---- writing ---- */
 
-static cJSON *hexitem(uint64_t v)
-{
-    char b[24];
-    return cJSON_CreateString(jhex(v, b));
-}
-
 static cJSON *set_or_num(const uint32_t *v, unsigned n)
 {
     if (n == 1) return cJSON_CreateNumber(v[0]);
@@ -427,12 +421,12 @@ static cJSON *entry_json(const vxa_entry *e)
     cJSON_AddNumberToObject(o, "cpl", e->cpl);
     if (e->smm) cJSON_AddBoolToObject(o, "smm", true);
     if (e->has_current_vmcs_address)
-        cJSON_AddItemToObject(o, "current_vmcs_address", hexitem(e->current_vmcs_address));
-    if (e->has_vmxon_address) cJSON_AddItemToObject(o, "vmxon_address", hexitem(e->vmxon_address));
+        cJSON_AddItemToObject(o, "current_vmcs_address", jhexitem(e->current_vmcs_address));
+    if (e->has_vmxon_address) cJSON_AddItemToObject(o, "vmxon_address", jhexitem(e->vmxon_address));
     if (e->feature_control != d.feature_control)
-        cJSON_AddItemToObject(o, "feature_control", hexitem(e->feature_control));
-    if (e->cr0 != d.cr0) cJSON_AddItemToObject(o, "cr0", hexitem(e->cr0));
-    if (e->cr4 != d.cr4) cJSON_AddItemToObject(o, "cr4", hexitem(e->cr4));
+        cJSON_AddItemToObject(o, "feature_control", jhexitem(e->feature_control));
+    if (e->cr0 != d.cr0) cJSON_AddItemToObject(o, "cr0", jhexitem(e->cr0));
+    if (e->cr4 != d.cr4) cJSON_AddItemToObject(o, "cr4", jhexitem(e->cr4));
     return o;
 }
 
@@ -447,7 +441,7 @@ cJSON *vxa_case_to_tree(const vxa_case *c)
     cJSON *v = cJSON_AddObjectToObject(o, "vmcs");
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
         if (vxa_is_set(&c->vmcs, (vxa_field)f))
-            cJSON_AddItemToObject(v, vxa_field_get((vxa_field)f)->name, hexitem(c->vmcs.value[f]));
+            cJSON_AddItemToObject(v, vxa_field_get((vxa_field)f)->name, jhexitem(c->vmcs.value[f]));
     if (c->nmemory) {
         cJSON *m = cJSON_AddArrayToObject(o, "memory");
         for (size_t i = 0; i < c->nmemory; i++) {
@@ -456,7 +450,7 @@ cJSON *vxa_case_to_tree(const vxa_case *c)
             for (uint32_t k = 0; k < c->memory[i].length; k++)
                 sprintf(hex + 2 * k, "%02x", c->memory[i].data[k]);
             hex[c->memory[i].length * 2] = 0;
-            cJSON_AddItemToObject(b, "address", hexitem(c->memory[i].address));
+            cJSON_AddItemToObject(b, "address", jhexitem(c->memory[i].address));
             cJSON_AddStringToObject(b, "data", hex);
             free(hex);
             cJSON_AddItemToArray(m, b);

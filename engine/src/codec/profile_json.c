@@ -116,12 +116,6 @@ int vxa_profile_from_tree(const cJSON *o, const char *filename, vxa_profile *out
     return profile_doc(&j, o, out, name_out);
 }
 
-static cJSON *hexitem(uint64_t v)
-{
-    char b[24];
-    return cJSON_CreateString(jhex(v, b));
-}
-
 cJSON *vxa_profile_to_tree(const vxa_profile *p, const vxa_profile_about *about)
 {
     cJSON *o = cJSON_CreateObject();
@@ -132,7 +126,7 @@ cJSON *vxa_profile_to_tree(const vxa_profile *p, const vxa_profile_about *about)
     for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
         if (vxa_profile_has(p, i)) {
             char k[24];
-            cJSON_AddItemToObject(m, jhex(VXA_MSR_INDEX(i), k), hexitem(p->msr[i]));
+            cJSON_AddItemToObject(m, jhex(VXA_MSR_INDEX(i), k), jhexitem(p->msr[i]));
         }
     if (!p->maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", p->maxphyaddr);
     cJSON_AddNumberToObject(o, "linear_address_width", p->linear_address_width);

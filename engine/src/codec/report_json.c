@@ -4,12 +4,6 @@
 #include <string.h>
 #include "codec_internal.h"
 
-static cJSON *hexitem(uint64_t v)
-{
-    char b[24];
-    return cJSON_CreateString(jhex(v, b));
-}
-
 static cJSON *outcome_json(const vxa_outcome *o)
 {
     cJSON *j = cJSON_CreateObject();
@@ -57,23 +51,23 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_observed *obs)
         cJSON_AddStringToObject(j, "sdm", ci->sdm);
         cJSON *f = cJSON_AddObjectToObject(j, "fields");
         for (unsigned k = 0; k < x->nfields; k++)
-            cJSON_AddItemToObject(f, vxa_field_get((vxa_field)x->field[k])->name, hexitem(x->value[k]));
-        if (x->bits) cJSON_AddItemToObject(j, "bits", hexitem(x->bits));
+            cJSON_AddItemToObject(f, vxa_field_get((vxa_field)x->field[k])->name, jhexitem(x->value[k]));
+        if (x->bits) cJSON_AddItemToObject(j, "bits", jhexitem(x->bits));
         if (x->has_allowed) {
-            cJSON_AddItemToObject(j, "must_be_1", hexitem(x->must_be_1));
-            cJSON_AddItemToObject(j, "may_be_1", hexitem(x->may_be_1));
+            cJSON_AddItemToObject(j, "must_be_1", jhexitem(x->must_be_1));
+            cJSON_AddItemToObject(j, "may_be_1", jhexitem(x->may_be_1));
         }
         if (ci->cls == VXA_CLASS_GUEST) cJSON_AddNumberToObject(j, "qualification", x->qualification);
         if (ci->cls == VXA_CLASS_MSRLOAD) {
             cJSON_AddNumberToObject(j, "entry", x->index);
-            cJSON_AddItemToObject(j, "msr", hexitem(x->aux));
+            cJSON_AddItemToObject(j, "msr", jhexitem(x->aux));
         }
         cJSON_AddStringToObject(j, "message", ci->rule);
         if (x->nfix) {
             cJSON *fx = cJSON_AddObjectToObject(j, "fix");
             for (unsigned k = 0; k < x->nfix; k++)
                 cJSON_AddItemToObject(fx, vxa_field_get((vxa_field)x->fix_field[k])->name,
-                                      hexitem(x->fix_value[k]));
+                                      jhexitem(x->fix_value[k]));
         }
         if (obs && ci->cls != VXA_CLASS_ADVISORY)
             cJSON_AddBoolToObject(j, "consistent", vxa_observed_consistent(obs, x));
