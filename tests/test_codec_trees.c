@@ -229,7 +229,7 @@ static void report_observed_advisory_first(void **s)
     r.violations[2].check = VXA_C_MSRLOAD_FS_GS_BASE;
     r.violations[2].index = 2;
     const vxa_observed obs = { true, 34, true, 1 };
-    cJSON *o = vxa_report_to_tree(&r, &obs);
+    cJSON *o = vxa_report_to_tree(&r, NULL, &obs);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "violations");
     assert_int_equal(cJSON_GetArraySize(v), 2);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(v->child, "check")->valuestring, "MSRLOAD_RESERVED");
@@ -243,7 +243,7 @@ static void report_observed_advisory_first(void **s)
     cJSON_Delete(o);
     /* without an observation: the plain report, whose text form is the tree printed */
     const vxa_observed none = { 0 };
-    o = vxa_report_to_tree(&r, &none);
+    o = vxa_report_to_tree(&r, NULL, &none);
     assert_false(cJSON_HasObjectItem(o, "observed"));
     assert_false(cJSON_HasObjectItem(cJSON_GetObjectItemCaseSensitive(o, "violations")->child, "consistent"));
     char *a = cJSON_Print(o), *b = vxa_report_to_json(&r, NULL);

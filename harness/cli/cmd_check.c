@@ -81,7 +81,7 @@ int cmd_check(int argc, char **argv)
     vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model, reads };
     vxa_audit(&in, &r);
     if (!strcmp(format, "json")) {
-        cJSON *doc = vxa_report_to_tree(&r, &obs);
+        cJSON *doc = vxa_report_to_tree(&r, &c.vmcs, &obs);
         char *s = cJSON_Print(doc);
         puts(s);
         free(s);

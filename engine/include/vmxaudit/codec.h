@@ -113,9 +113,10 @@ typedef struct vxa_observed {
 /* Is violation v one the CPU could have reported as o (its class, and the qualification)? */
 bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation *v);
 
-/* Reports (design §4.3).  With an observation (obs non-NULL and present) the report adds
- * "observed" and marks each violation "consistent" with it.  v is unused (kept for the API). */
-struct cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_observed *obs);
+/* Reports (design §4.3) of an audit of layout v (may be NULL).  With an observation (obs
+ * non-NULL and present) the report adds "observed" and marks each violation "consistent" with
+ * it. */
+struct cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_observed *obs);
 char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v);
 void vxa_outcome_to_text(const vxa_outcome *o, char *buf, size_t size);
 /* Why an undetermined rule is undetermined (vxa_undet_reason), in words. */

@@ -32,8 +32,9 @@ const char *vxa_undet_text(unsigned reason)
     return reason < sizeof undet_reasons / sizeof undet_reasons[0] ? undet_reasons[reason] : "?";
 }
 
-cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_observed *obs)
+cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_observed *obs)
 {
+    (void)v;
     if (obs && !obs->present) obs = NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "outcome", outcome_json(&r->outcome));
@@ -116,8 +117,7 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_observed *obs)
 
 char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
 {
-    (void)v;
-    cJSON *o = vxa_report_to_tree(r, NULL);
+    cJSON *o = vxa_report_to_tree(r, v, NULL);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;
