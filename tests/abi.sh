@@ -41,10 +41,13 @@ $cc -std=c11 -E -dM -include stdbool.h -include stddef.h -include stdint.h -incl
   "$out/none.c" | awk '{ print $2 }' | sed 's/(.*//' | sort -u > "$out/system"
 bad=$(comm -23 "$out/macros" "$out/system" | grep -vE '^(VXA_|VMXAUDIT_)' | tr '\n' ' ' || true)
 [ -z "$bad" ] || fail "unprefixed macros: $bad"
-# enumerators and type names in the preprocessed headers, less those of the system headers
-printf '#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n' > "$out/sys.c"
+# enumerators and type names in the preprocessed headers, less those of the system headers and
+# of cJSON: vmxaudit/codec.h names `struct cJSON` (the trees it reads and writes) without
+# defining it
+cjson=$(pkg-config --cflags libcjson 2>/dev/null || true)
+printf '#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <cjson/cJSON.h>\n' > "$out/sys.c"
 names() {  # names FILE: "enum NAME" per enumerator, "type NAME" per typedef, struct/enum/union tag
-  $cc -std=c11 -I"$inc" -E -P "$1" | tr '\n' ' ' > "$out/flat"
+  $cc -std=c11 -I"$inc" $cjson -E -P "$1" | tr '\n' ' ' > "$out/flat"
   grep -oE 'enum[ \t]*[A-Za-z0-9_]*[ \t]*\{[^}]*\}' "$out/flat" | sed 's/^[^{]*{//; s/}$//' |
     tr ',' '\n' | sed 's/=.*//; s/[ \t]//g' | grep -v '^$' | sed 's/^/enum /'
   grep -oE '(struct|enum|union)[ \t]+[A-Za-z_][A-Za-z0-9_]*|typedef[^;{]*[ *]([A-Za-z_][A-Za-z0-9_]*)[ \t]*;|\}[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*;' "$out/flat" |

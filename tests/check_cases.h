@@ -1,20 +1,9 @@
-/* check_cases.h — builds cases for the per-check tests: a bundled layout (corpus/layouts) with a
- * patch applied at the JSON level.  A patch is an object with any of:
- *   "vmcs":   { FIELD: value | null }      values replace, null removes the field
- *   "entry":  { key: value }               merged into the case's entry
- *   "memory": [ {address, data} ]          appended
- *   "profile": NAME                        another bundled profile
- *   "msrs":   { MSR: value | null }        profile MSRs replaced / removed (profile inlined)
- *   "cpuid":  { feature: bool }            profile CPUID features
- *   "maxphyaddr": N                        profile MAXPHYADDR */
+/* check_cases.h — the per-check tests' helpers (cmocka): cases built from a bundled layout and
+ * a patch (harness/fuzz/case_patch.h), audited, and the report searched. */
 #ifndef VMXAUDIT_TESTS_CHECK_CASES_H
 #define VMXAUDIT_TESTS_CHECK_CASES_H
 
-#include <cjson/cJSON.h>
-#include "vmxaudit/codec.h"
-
-/* Returns 0 and fills *out (free with vxa_case_free), or -1 with a message in err. */
-int tc_build_case(const char *layout, const cJSON *patch, vxa_case *out, char *err, size_t errsz);
+#include "case_patch.h"
 
 /* For cmocka tests (they fail the running test on error):
  * builds `layout` + patch (JSON text) and audits it into *r with the case's memory (or `mem`)

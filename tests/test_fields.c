@@ -172,25 +172,26 @@ static void cpuid_table(void **state)
     assert_string_equal(vxa_cpuid_get(VXA_CPUID_BIT_CET_SS)->name, "cet_ss");
 }
 
-/* IA-32e support derived from IA32_VMX_BASIC[48] only where the profile does not state it. */
-static void profile_derive(void **state)
+/* vxa_profile_normalize: IA-32e support from IA32_VMX_BASIC[48] only where the profile does not
+ * state it. */
+static void profile_normalize_lm(void **state)
 {
     (void)state;
     vxa_profile p;
     vxa_profile_init(&p);
-    vxa_profile_derive(&p);                       /* no BASIC: stays unknown */
+    vxa_profile_normalize(&p);                    /* no BASIC: stays unknown */
     assert_false(p.cpuid_known & VXA_CPUID_LM);
     p.msr[VXA_MSR_BASIC] = 0x00da040000000004ull;
     p.msr_present |= 1u << VXA_MSR_BASIC;
-    vxa_profile_derive(&p);
+    vxa_profile_normalize(&p);
     assert_true(p.cpuid_known & p.cpuid & VXA_CPUID_LM);
     p.cpuid_known = p.cpuid = 0;
     p.msr[VXA_MSR_BASIC] |= 1ull << 48;           /* 32-bit physical addresses: no Intel 64 */
-    vxa_profile_derive(&p);
+    vxa_profile_normalize(&p);
     assert_true(p.cpuid_known & VXA_CPUID_LM);
     assert_false(p.cpuid & VXA_CPUID_LM);
     p.cpuid |= VXA_CPUID_LM;                      /* a stated value wins */
-    vxa_profile_derive(&p);
+    vxa_profile_normalize(&p);
     assert_true(p.cpuid & VXA_CPUID_LM);
 }
 
@@ -240,7 +241,7 @@ int main(void)
         cmocka_unit_test(well_known_fields_present), cmocka_unit_test(widths_mask_values),
         cmocka_unit_test(check_catalogue_consistent), cmocka_unit_test(value_kinds),
         cmocka_unit_test(controls_table), cmocka_unit_test(cpuid_table),
-        cmocka_unit_test(profile_derive), cmocka_unit_test(quirks_and_models),
+        cmocka_unit_test(profile_normalize_lm), cmocka_unit_test(quirks_and_models),
         cmocka_unit_test(versions),
     };
     return cmocka_run_group_tests_name("fields", tests, NULL, NULL);

@@ -31,8 +31,16 @@ void vxa_profile_init(vxa_profile *p)
     p->cpuid_known = 0;
 }
 
-void vxa_profile_derive(vxa_profile *p)
+void vxa_profile_normalize(vxa_profile *p)
 {
+    p->msr_present &= (1u << VXA_MSR_COUNT) - 1;
+    p->cpuid_known &= (1u << VXA_CPUID_COUNT) - 1;
+    p->cpuid &= p->cpuid_known;
+    if (p->maxphyaddr_default || p->maxphyaddr < 32 || p->maxphyaddr > 52) {
+        p->maxphyaddr = 52;
+        p->maxphyaddr_default = true;
+    }
+    if (p->linear_address_width != 57) p->linear_address_width = 48;
     if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
         p->cpuid_known |= VXA_CPUID_LM;
         if (!(p->msr[VXA_MSR_BASIC] & VXA_BASIC_32BIT_ADDR)) p->cpuid |= VXA_CPUID_LM;

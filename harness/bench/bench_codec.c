@@ -1,11 +1,10 @@
 /* bench_codec.c — JSON case parse + audit (design §8: >= 50,000 cases/s on one core) and the
- * two report formats: text (the CLI's cli_print_report into /dev/null) and JSON
- * (vxa_report_to_json). */
+ * two report formats: text (vxa_report_print into /dev/null, no colour: what a file or pipe
+ * gets) and JSON (vxa_report_to_json). */
 #include <stdlib.h>
 #include <string.h>
 #include "benchmarks.h"
 #include "measure.h"
-#include "report_text.h"
 
 #define PARSE_TARGET 5e4
 
@@ -40,7 +39,7 @@ static void run_text(void *p, unsigned long long n)
 {
     format_ctx *a = p;
     for (unsigned long long i = 0; i < n; i++)
-        cli_print_report(a->devnull, &a->c, &a->report, VXA_MODEL_SDM, NULL, false);
+        vxa_report_print(a->devnull, &a->c, &a->report, VXA_MODEL_SDM, NULL, 0);
     fflush(a->devnull);
 }
 

@@ -53,8 +53,8 @@ int cli_no_data(const char *what);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends the case files `path` names (a file, or a folder searched for *.json) to *list. */
 void cli_case_files(const char *path, char ***list, size_t *n);
-/* Names the bits set in mask as "13 (VMXE), 5 (PAE)" for known registers, else "13, 5". */
-void cli_bits(char *buf, size_t n, uint64_t mask);
-const char *cli_undet_text(unsigned reason);
+/* The text report (vxa_report_print) on stdout, coloured when the CLI colours. */
+void cli_print_report(const vxa_case *c, const vxa_report *r, vxa_model model,
+                      const vxa_observed *obs, bool quiet);
 
 #endif

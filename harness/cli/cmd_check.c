@@ -4,27 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "report_text.h"
-
-/* --observed in JSON: an "observed" object and "consistent" on every violation. */
-static char *add_observed(char *json, const vxa_report *r, const cli_observed *obs)
-{
-    cJSON *doc = cJSON_Parse(json);
-    if (!doc) return json;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "result", obs->what < 33 ? "vmfail_valid" : "entry_failure");
-    cJSON_AddNumberToObject(o, obs->what < 33 ? "error" : "exit_reason", obs->what);
-    if (obs->has_qual) cJSON_AddNumberToObject(o, "qualification", obs->qual);
-    cJSON_AddItemToObject(doc, "observed", o);
-    cJSON *vs = cJSON_GetObjectItemCaseSensitive(doc, "violations");
-    unsigned i = 0;
-    for (cJSON *v = vs ? vs->child : NULL; v && i < VXA_MAX_VIOLATIONS; v = v->next, i++)
-        cJSON_AddBoolToObject(v, "consistent", cli_consistent(obs, &r->violations[i]));
-    free(json);
-    json = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    return json;
-}
 
 typedef struct check_opts {
     const char *format, *model, *profile;
@@ -53,7 +32,7 @@ static int run(const void *opts, int argc, char **argv)
     const check_opts *o = opts;
     const char *path = argv[0], *format = o->format;
     (void)argc;
-    cli_observed obs = { 0 };
+    vxa_observed obs = { 0 };
     if (o->observed.set) {
         unsigned v = (unsigned)(o->observed.v & 0xffff);   /* an exit reason may come with bit 31 (0x80000021) */
         if (v != 7 && v != 8 && v != 33 && v != 34)
@@ -92,12 +71,13 @@ static int run(const void *opts, int argc, char **argv)
     vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model, reads };
     vxa_audit(&in, &r);
     if (!strcmp(format, "json")) {
-        char *s = vxa_report_to_json(&r, &c.vmcs);
-        if (obs.present) s = add_observed(s, &r, &obs);
+        cJSON *doc = vxa_report_to_tree(&r, &c.vmcs, &obs);
+        char *s = cJSON_Print(doc);
         puts(s);
         free(s);
+        cJSON_Delete(doc);
     } else {
-        cli_print_report(stdout, &c, &r, model, &obs, quiet);
+        cli_print_report(&c, &r, model, &obs, quiet);
     }
     if (lint) {   /* on stderr with --format json, so stdout stays one JSON document */
         FILE *out = strcmp(format, "json") ? stdout : stderr;

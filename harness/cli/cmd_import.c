@@ -31,26 +31,6 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
-/* The profile for a case: a bundled name stays a name, a file is inlined. */
-static int case_profile(vxa_case *c, const char *p)
-{
-    vxa_error e;
-    char *pname = NULL;
-    if (vxa_profile_load(p, &c->profile, &pname, &e)) return cli_input_error(&e);
-    bool file = strchr(p, '/') || strstr(p, ".json") || !strcmp(p, "-");
-    if (file) {
-        size_t len;
-        char *text = vxa_read_text_file(p, &len, &e);
-        c->profile_json = text ? cJSON_Parse(text) : NULL;
-        free(text);
-        c->profile_name = pname;
-    } else {
-        free(pname);
-        c->profile_name = strdup(p);
-    }
-    return EXIT_OK;
-}
-
 typedef struct import_opts { const char *format, *profile, *output, *name; } import_opts;
 #define O(f) .offset = offsetof(import_opts, f)
 
@@ -72,10 +52,9 @@ static int import_run(const void *opts, int argc, char **argv)
     bool kvm = !strcmp(format, "kvm-dmesg");
     vxa_case c;
     vxa_case_init(&c);
-    int rc = case_profile(&c, profile);
-    if (rc) { vxa_case_free(&c); return rc; }
-
     vxa_error e;
+    if (vxa_case_set_profile(&c, profile, &e)) { vxa_case_free(&c); return cli_input_error(&e); }
+    int rc;
     size_t len;
     char *text = vxa_read_text_file(path, &len, &e);
     if (!text) { vxa_case_free(&c); return cli_input_error(&e); }
@@ -244,26 +223,18 @@ static int pimport_run(const void *opts, int argc, char **argv)
     }
     if (rc) return cli_input_error(&e);
 
-    cJSON *o = cJSON_CreateObject();
     char nm[300];
     snprintf(nm, sizeof nm, "%s", name ? name : base_name(fname));
     char *dot = strrchr(nm, '.');
     if (!name && dot && dot != nm) *dot = 0;
-    cJSON_AddStringToObject(o, "name", nm);
     char src[600];
     snprintf(src, sizeof src, "imported by vmxaudit profile import --format %s from %s", format, base_name(fname));
-    cJSON_AddStringToObject(o, "source", src);
-    cJSON *m = cJSON_AddObjectToObject(o, "msrs");
-    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-        if (vxa_profile_has(&p, i)) {
-            char k[16], v[24];
-            snprintf(k, sizeof k, "0x%x", 0x480 + i);
-            snprintf(v, sizeof v, "0x%llx", (unsigned long long)p.msr[i]);
-            cJSON_AddStringToObject(m, k, v);
-        }
-    if (mpa) cJSON_AddNumberToObject(o, "maxphyaddr", (double)mpa);
-    char *s = cJSON_Print(o);
-    cJSON_Delete(o);
+    if (mpa) {
+        p.maxphyaddr = (uint8_t)mpa;
+        p.maxphyaddr_default = false;
+    }
+    const vxa_profile_about about = { nm, NULL, src };
+    char *s = vxa_profile_to_json(&p, &about);
     rc = write_out("profile import", outp, s);
     free(s);
     fprintf(stderr, "vmxaudit profile import: %u of %u VMX capability MSRs captured", info.ncaptured, VXA_MSR_COUNT);

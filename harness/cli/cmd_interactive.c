@@ -6,15 +6,12 @@
  * the full report and saves everything entered as a case (--save).  Works from a terminal and from
  * piped input: an empty line takes the default, '.' or end of input takes the defaults of all the
  * remaining questions. */
-#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
-#include "bitnames.h"
 #include "cli.h"
-#include "report_text.h"
 
 typedef struct session {
     bool tty;           /* stdin is a terminal (else answers are echoed for a readable transcript) */
@@ -118,7 +115,7 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
     }
     /* IA-32e support from IA32_VMX_BASIC[48]; without BASIC, as the original tool (which asked
      * no CPUID), an Intel 64 processor. */
-    vxa_profile_derive(p);
+    vxa_profile_normalize(p);
     if (!(p->cpuid_known & VXA_CPUID_LM)) {
         p->cpuid_known |= VXA_CPUID_LM;
         p->cpuid |= VXA_CPUID_LM;
@@ -274,48 +271,18 @@ static int run(const void *opts, int argc, char **argv)
         }
         if (!strcmp(a, "msrs")) {
             ask_msrs(&s, &c.profile, &base.profile);
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "name", "interactive");
-            cJSON_AddStringToObject(o, "source", "typed into vmxaudit interactive");
-            cJSON *m = cJSON_AddObjectToObject(o, "msrs");
-            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-                if (vxa_profile_has(&c.profile, i)) {
-                    char k[16], v[24];
-                    snprintf(k, sizeof k, "0x%x", 0x480 + i);
-                    snprintf(v, sizeof v, "0x%llx", (unsigned long long)c.profile.msr[i]);
-                    cJSON_AddStringToObject(m, k, v);
-                }
-            cJSON_AddNumberToObject(o, "maxphyaddr", c.profile.maxphyaddr);
-            c.profile_json = o;
-            c.profile_name = strdup("interactive");
+            const vxa_profile_about about = { "interactive", NULL, "typed into vmxaudit interactive" };
+            c.profile_json = vxa_profile_to_tree(&c.profile, &about);
+            c.profile_name = strdup(about.name);
             break;
         }
-        char *pname = NULL;
-        if (vxa_profile_load(a, &c.profile, &pname, &e)) {
+        /* a file is inlined whole: the saved case stands alone and audits the same */
+        if (vxa_case_set_profile(&c, a, &e)) {
             char msg[1200];
             vxa_error_format(&e, msg, sizeof msg);
             printf("    %s\n", msg);
             if (profile_arg || s.rest_default) { vxa_case_free(&base); vxa_case_free(&c); return EXIT_USAGE; }
             continue;
-        }
-        bool file = strchr(a, '/') || strstr(a, ".json");
-        if (file) {
-            cJSON *o = cJSON_CreateObject();   /* inline it: the saved case stands alone */
-            cJSON *m = cJSON_AddObjectToObject(o, "msrs");
-            cJSON_AddStringToObject(o, "name", pname);
-            for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-                if (vxa_profile_has(&c.profile, i)) {
-                    char k[16], v[24];
-                    snprintf(k, sizeof k, "0x%x", 0x480 + i);
-                    snprintf(v, sizeof v, "0x%llx", (unsigned long long)c.profile.msr[i]);
-                    cJSON_AddStringToObject(m, k, v);
-                }
-            if (!c.profile.maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", c.profile.maxphyaddr);
-            c.profile_json = o;
-            c.profile_name = pname;
-        } else {
-            free(pname);
-            c.profile_name = strdup(a);
         }
         break;
     }
@@ -398,7 +365,7 @@ static int run(const void *opts, int argc, char **argv)
     vxa_audit(&in, &r);
     c.name = strdup("interactive");
     printf("\n%u fields asked.\n\n", nasked);
-    cli_print_report(stdout, &c, &r, model, NULL, false);
+    cli_print_report(&c, &r, model, NULL, false);
     rc = r.outcome.result == VXA_ENTERED ? EXIT_OK : EXIT_NEGATIVE;
     if (save) {
         char *js = vxa_case_to_json(&c);

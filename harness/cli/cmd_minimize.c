@@ -49,7 +49,7 @@ static int run(const void *opts, int argc, char **argv)
     vxa_model model = vxa_model_by_name(model_name);
     vxa_case c;
     vxa_error e;
-    if (vxa_load_case_file(path, &c, &e)) {
+    if (vxa_case_load(path, &c, &e)) {
         vxa_case_free(&c);
         return cli_input_error(&e);
     }

@@ -205,9 +205,7 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
             memcpy(x->outcome.qual, obs->qual, sizeof obs->qual);
         }
     }
-    char *text = vxa_case_to_json(&c);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
+    cJSON *doc = vxa_case_to_tree(&c);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
     cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
@@ -215,7 +213,7 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     cJSON_AddStringToObject(b, "backend", o->backend);
     cJSON_AddStringToObject(b, "cpu", o->cpu ? o->cpu : "host");
     cJSON_AddStringToObject(b, "version", probe->backend_version);
-    cJSON_AddItemToObject(b, "outcome", vxa_outcome_json(obs));
+    cJSON_AddItemToObject(b, "outcome", vxa_outcome_to_tree(obs));
     cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
     for (size_t i = 0; i < res->nreplaced; i++) {
         vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);
@@ -273,10 +271,7 @@ static int do_run(const opts *o, char **paths, int npaths)
         return status_of(rc);
     }
     char *pname = oracle_name(o);
-    if (vxa_probe_to_profile(&probe, pname, &prof, err, sizeof err)) {
-        fprintf(stderr, "vmxaudit oracle run: %s\n", err);
-        return EXIT_BACKEND;
-    }
+    vxa_probe_profile(&probe, &prof);
     struct vxa_oracle_case *cases = calloc(nfiles, sizeof *cases);
     for (size_t i = 0; i < nfiles; i++) {
         vxa_prepare(&items[i].c, &prof, (uint8_t)model, &items[i].prep);

@@ -1,9 +1,9 @@
 /* cmd_profile.c — `vmxaudit profile list|show`: the bundled capability profiles, decoded like
  * QEMU's vmxcap (allowed-0/allowed-1 per control bit, SDM Appendix A). */
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bitnames.h"
 #include "cli.h"
 
 static const char *const issue_text[] = {
@@ -38,21 +38,26 @@ static int show(const char *name, bool json)
     if (vxa_profile_load(name, &p, &pname, &e)) return cli_input_error(&e);
     vxa_profile_warning w[32];
     unsigned nw = vxa_profile_check(&p, w, 32);
-    if (json) {
-        printf("{\n  \"name\": \"%s\",\n  \"msrs\": {", pname);
-        bool first = true;
-        for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-            if (vxa_profile_has(&p, i)) {
-                printf("%s\n    \"0x%x\": \"0x%llx\"", first ? "" : ",", 0x480 + i, (unsigned long long)p.msr[i]);
-                first = false;
-            }
-        printf("\n  },\n  \"maxphyaddr\": %u,\n  \"maxphyaddr_default\": %s,\n  \"linear_address_width\": %u,\n",
-               p.maxphyaddr, p.maxphyaddr_default ? "true" : "false", p.linear_address_width);
-        printf("  \"warnings\": [");
-        for (unsigned i = 0; i < nw && i < 32; i++)
-            printf("%s\n    {\"msr\": \"0x%x\", \"issue\": \"%s\", \"bits\": \"0x%llx\"}", i ? "," : "",
-                   0x480 + w[i].msr, issue_text[w[i].issue], (unsigned long long)w[i].bits);
-        printf("\n  ]\n}\n");
+    if (json) {   /* the profile as read, then what decoding it found */
+        const vxa_profile_about about = { pname, NULL, NULL };
+        cJSON *o = vxa_profile_to_tree(&p, &about);
+        if (p.maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", p.maxphyaddr);
+        cJSON_AddBoolToObject(o, "maxphyaddr_default", p.maxphyaddr_default);
+        cJSON *wa = cJSON_AddArrayToObject(o, "warnings");
+        for (unsigned i = 0; i < nw && i < 32; i++) {
+            cJSON *x = cJSON_CreateObject();
+            char b[24];
+            snprintf(b, sizeof b, "0x%x", VXA_MSR_INDEX(w[i].msr));
+            cJSON_AddStringToObject(x, "msr", b);
+            cJSON_AddStringToObject(x, "issue", issue_text[w[i].issue]);
+            snprintf(b, sizeof b, "0x%llx", (unsigned long long)w[i].bits);
+            cJSON_AddStringToObject(x, "bits", b);
+            cJSON_AddItemToArray(wa, x);
+        }
+        char *s = cJSON_Print(o);
+        puts(s);
+        free(s);
+        cJSON_Delete(o);
         free(pname);
         return EXIT_OK;
     }
@@ -116,11 +121,11 @@ static int show(const char *name, bool json)
         uint64_t f0 = p.msr[fx[k].f0], f1 = p.msr[fx[k].f1];
         printf("%s%s in VMX operation%s\n  must be 1:", C_BOLD, vxa_value_kind_name(fx[k].reg), C_RESET);
         for (unsigned b = 0; b < 64; b++)
-            if ((f0 >> b) & 1) printf(" %s", regbit_name(fx[k].reg, b) ? regbit_name(fx[k].reg, b) : "?");
+            if ((f0 >> b) & 1) printf(" %s", vxa_register_bitname(fx[k].reg, b) ? vxa_register_bitname(fx[k].reg, b) : "?");
         printf("\n  may be 1: ");
         for (unsigned b = 0; b < 64; b++)
             if ((f1 >> b) & 1 && !((f0 >> b) & 1)) {
-                const char *n = regbit_name(fx[k].reg, b);
+                const char *n = vxa_register_bitname(fx[k].reg, b);
                 if (n) printf(" %s", n); else printf(" bit%u", b);
             }
         printf("\n\n");

@@ -27,6 +27,12 @@ const char *col(const char *code)
     return buf[i];
 }
 
+void cli_print_report(const vxa_case *c, const vxa_report *r, vxa_model model,
+                      const vxa_observed *obs, bool quiet)
+{
+    vxa_report_print(stdout, c, r, model, obs, (cli_colour ? VXA_TEXT_COLOUR : 0) | (quiet ? VXA_TEXT_QUIET : 0));
+}
+
 int cli_input_error(const vxa_error *e)
 {
     char msg[1200];

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "backend.h"
 #include "bridge.h"
+#include "profile_json.h"
 #ifdef VXA_HAVE_BOCHS
 #include "bochs.h"
 #endif
@@ -71,8 +72,7 @@ int vxa_backend_open(vxa_backend *b, const char *name, const char *cpu, double t
     } else {
         snprintf(b->profile_name, sizeof b->profile_name, "kvm-host");
     }
-    if (vxa_probe_to_profile(&b->probe, b->profile_name, &b->profile, err, errlen))
-        return VXA_ORACLE_FAILED;
+    vxa_probe_profile(&b->probe, &b->profile);
     char *path = vxa_corpus_find("profiles", b->profile_name);
     if (path) {
         /* Bundled: cases may name it, provided it is the profile the oracle has now. */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "baseline.h"
-#include "profile_json.h"
 
 void vxa_case_use_profile(vxa_case *c, const vxa_backend *b)
 {
@@ -14,14 +13,8 @@ void vxa_case_use_profile(vxa_case *c, const vxa_backend *b)
     if (c->profile_json) cJSON_Delete(c->profile_json);
     c->profile_json = NULL;
     if (b->profile_bundled) return;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) return;
-    vxa_probe_write_profile(f, &b->probe, b->profile_name, b->cpu ? b->cpu : b->name, "oracle probe");
-    fclose(f);
-    c->profile_json = cJSON_Parse(text);
-    free(text);
+    const vxa_profile_about about = { b->profile_name, b->cpu ? b->cpu : b->name, "oracle probe" };
+    c->profile_json = vxa_profile_to_tree(&b->profile, &about);
 }
 
 void vxa_case_copy(vxa_case *dst, const vxa_case *src)

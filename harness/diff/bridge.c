@@ -3,28 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bridge.h"
-#include "profile_json.h"
 #include "vmxaudit/vmx_bits.h"
-
-int vxa_probe_to_profile(const struct vxa_oracle_probe *p, const char *name, vxa_profile *out,
-                         char *err, size_t errlen)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f || vxa_probe_write_profile(f, p, name, name, "oracle probe") != 0) {
-        if (f) fclose(f);
-        free(text);
-        snprintf(err, errlen, "cannot write the probed profile");
-        return -1;
-    }
-    fclose(f);
-    vxa_error e;
-    int rc = vxa_profile_parse(text, len, name, out, NULL, &e);
-    if (rc) vxa_error_format(&e, err, errlen);
-    free(text);
-    return rc;
-}
 
 static const vxa_field harness[] = {
     VXA_F_HOST_CR0, VXA_F_HOST_CR3, VXA_F_HOST_CR4, VXA_F_HOST_RSP, VXA_F_HOST_RIP,

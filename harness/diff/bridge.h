@@ -7,10 +7,6 @@
 #include "oracle.h"
 #include "vmxaudit/codec.h"
 
-/* The oracle CPU's capability profile from its probe. */
-int vxa_probe_to_profile(const struct vxa_oracle_probe *p, const char *name, vxa_profile *out,
-                         char *err, size_t errlen);
-
 typedef struct vxa_prepared {
     struct vxa_oracle_case oc;        /* what is sent; points into the arrays below */
     struct vxa_oracle_field *fields;

@@ -16,7 +16,6 @@
 #include "journal.h"
 #include "regression.h"
 #include "report.h"
-#include "vmxaudit/binary.h"
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int s) { (void)s; interrupted = 1; }
@@ -51,40 +50,6 @@ static void collect(const char *path, char ***list, size_t *n)
     }
     if (d) closedir(d);
     qsort(*list + first, *n - first, sizeof **list, cmp_str);
-}
-
-int vxa_load_case_file(const char *path, vxa_case *out, vxa_error *e)
-{
-    size_t l = strlen(path);
-    if (l < 4 || strcmp(path + l - 4, ".bin")) return vxa_case_load(path, out, e);
-    vxa_case_init(out);
-    memset(e, 0, sizeof *e);
-    snprintf(e->file, sizeof e->file, "%s", path);
-    FILE *f = fopen(path, "rb");
-    static uint8_t buf[1 << 20];
-    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
-    if (f) fclose(f);
-    static vxa_bin_case bc;
-    if (!f || !vxa_bin_decode(buf, n, &bc)) {
-        snprintf(e->message, sizeof e->message, f ? "not a binary case (magic 'V', version 1)" : "%s",
-                 f ? "" : strerror(errno));
-        return -1;
-    }
-    out->profile = bc.profile;
-    out->vmcs = bc.vmcs;
-    out->entry = bc.entry;
-    const char *base = strrchr(path, '/');
-    out->name = strdup(base ? base + 1 : path);
-    out->profile_name = strdup("(binary case)");
-    out->nmemory = bc.nblobs;
-    out->memory = calloc(bc.nblobs ? bc.nblobs : 1, sizeof *out->memory);
-    for (unsigned i = 0; i < bc.nblobs; i++) {
-        out->memory[i].address = bc.blob[i].address;
-        out->memory[i].length = bc.blob[i].length;
-        out->memory[i].data = malloc(bc.blob[i].length ? bc.blob[i].length : 1);
-        memcpy(out->memory[i].data, bc.blob[i].data, bc.blob[i].length);
-    }
-    return 0;
 }
 
 /* ---- running and judging ---- */
@@ -339,7 +304,7 @@ static int load_item(const vxa_campaign_config *cfg, const vxa_generator *g, cha
         return 0;
     }
     vxa_error e;
-    if (vxa_load_case_file(files[i], c, &e)) {
+    if (vxa_case_load(files[i], c, &e)) {
         char msg[1200];
         vxa_error_format(&e, msg, sizeof msg);
         fprintf(stderr, "vmxaudit diff: %s\n", msg);

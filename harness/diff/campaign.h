@@ -53,7 +53,4 @@ int vxa_minimize_mismatch(vxa_backend *b, uint8_t model, const vxa_baselines *bl
 int vxa_run_one(vxa_backend *b, uint8_t model, const vxa_case *c, vxa_verdict *v,
                 vxa_prepared *pp, struct vxa_oracle_result *r);
 
-/* Loads a case file: JSON (design §4.2) or the binary encoding (binary.h). */
-int vxa_load_case_file(const char *path, vxa_case *out, vxa_error *e);
-
 #endif

@@ -4,19 +4,6 @@
 #include <string.h>
 #include "regression.h"
 
-cJSON *vxa_outcome_json(const vxa_outcome *o)
-{
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "result", vxa_result_name((vxa_result)o->result));
-    if (o->result == VXA_VMFAIL_VALID && o->nerror) cJSON_AddNumberToObject(j, "error", o->error[0]);
-    if (o->result == VXA_ENTRY_FAILURE) {
-        cJSON_AddNumberToObject(j, "exit_reason", o->exit_reason);
-        if (o->nqual) cJSON_AddNumberToObject(j, "qualification", o->qual[0]);
-    }
-    if (o->result == VXA_FAULT) cJSON_AddNumberToObject(j, "vector", o->vector);
-    return j;
-}
-
 cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa_prepared *pp,
                            const struct vxa_oracle_result *res, const vxa_verdict *v,
                            const vxa_origin *o)
@@ -43,9 +30,7 @@ cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa
         }
     }
     c.expect_by_model[VXA_MODEL_SDM].present = false;
-    char *text = vxa_case_to_json(&c);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
+    cJSON *doc = vxa_case_to_tree(&c);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");   /* a regression case replayed */
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
     cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
@@ -53,7 +38,7 @@ cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa
     cJSON_AddStringToObject(bo, "backend", b->name);
     cJSON_AddStringToObject(bo, "cpu", b->cpu ? b->cpu : "host");
     cJSON_AddStringToObject(bo, "version", b->probe.backend_version);
-    cJSON_AddItemToObject(bo, "outcome", vxa_outcome_json(&v->observed));
+    cJSON_AddItemToObject(bo, "outcome", vxa_outcome_to_tree(&v->observed));
     cJSON *hf = cJSON_AddObjectToObject(bo, "harness_fields");
     for (size_t i = 0; i < res->nreplaced; i++) {
         vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);

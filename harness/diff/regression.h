@@ -24,7 +24,4 @@ cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *c, const vxa_pr
                            const struct vxa_oracle_result *r, const vxa_verdict *v,
                            const vxa_origin *o);
 
-/* The same outcome shape as `expect` (one observed value). */
-cJSON *vxa_outcome_json(const vxa_outcome *o);
-
 #endif

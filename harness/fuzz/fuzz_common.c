@@ -110,32 +110,6 @@ void fuzz_count_checks(const vxa_report *r, const vxa_entry *e, uint8_t *counter
 
 /* ---- binary case <-> JSON case ---- */
 
-static cJSON *hex(uint64_t v)
-{
-    char b[24];
-    snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-    return cJSON_CreateString(b);
-}
-
-void *fuzz_profile_to_json(const vxa_profile *p)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", "fuzz");
-    cJSON *m = cJSON_AddObjectToObject(o, "msrs");
-    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
-        if (vxa_profile_has(p, i)) {
-            char k[16];
-            snprintf(k, sizeof k, "0x%x", VXA_MSR_INDEX(i));
-            cJSON_AddItemToObject(m, k, hex(p->msr[i]));
-        }
-    if (!p->maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", p->maxphyaddr);
-    cJSON_AddNumberToObject(o, "linear_address_width", p->linear_address_width);
-    cJSON *cpu = cJSON_AddObjectToObject(o, "cpuid");
-    for (unsigned bit = 0; bit < VXA_CPUID_COUNT; bit++)
-        if ((p->cpuid_known >> bit) & 1u) cJSON_AddBoolToObject(cpu, vxa_cpuid_name(bit), (p->cpuid >> bit) & 1u);
-    return o;
-}
-
 const char *fuzz_profile_diff(const vxa_profile *p, const vxa_profile *q)
 {
     if (p->msr_present != q->msr_present) return "profile MSR set";
@@ -145,35 +119,6 @@ const char *fuzz_profile_diff(const vxa_profile *p, const vxa_profile *q)
     if (p->linear_address_width != q->linear_address_width) return "linear-address width";
     if (p->cpuid != q->cpuid || p->cpuid_known != q->cpuid_known) return "CPUID features";
     return NULL;
-}
-
-int fuzz_bin_to_case(const vxa_bin_case *b, vxa_case *c)
-{
-    vxa_case_init(c);
-    const vxa_profile *p = &b->profile;
-    cJSON *o = fuzz_profile_to_json(p);
-    c->profile_json = o;
-    c->profile_name = strdup("fuzz");
-    c->profile = *p;
-    /* Only the features the format knows are kept, and IA-32e support follows IA32_VMX_BASIC[48]
-     * where the profile does not state it (design §4.1, as the reader does). */
-    c->profile.cpuid &= (1u << VXA_CPUID_COUNT) - 1;
-    c->profile.cpuid_known &= (1u << VXA_CPUID_COUNT) - 1;
-    c->profile.cpuid &= c->profile.cpuid_known;
-    vxa_profile_derive(&c->profile);
-    c->vmcs = b->vmcs;
-    c->entry = b->entry;
-    c->memory = calloc(b->nblobs ? b->nblobs : 1, sizeof *c->memory);
-    if (!c->memory) return -1;
-    for (unsigned k = 0; k < b->nblobs; k++) {
-        vxa_blob *d = &c->memory[c->nmemory++];
-        d->address = b->blob[k].address;
-        d->length = b->blob[k].length;
-        d->data = malloc(d->length + 1u);
-        if (!d->data) return -1;
-        if (d->length) memcpy(d->data, b->blob[k].data, d->length);
-    }
-    return 0;
 }
 
 const char *fuzz_case_diff(const vxa_case *a, const vxa_case *b)
@@ -224,8 +169,7 @@ bool fuzz_profile_is_path(const uint8_t *data, size_t size)
 {
     cJSON *doc = cJSON_ParseWithLength((const char *)data, size);
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "profile");
-    bool path = cJSON_IsString(p) && (strchr(p->valuestring, '/') || strstr(p->valuestring, ".json") ||
-                                      !strcmp(p->valuestring, "-"));
+    bool path = cJSON_IsString(p) && vxa_profile_is_path(p->valuestring);
     cJSON_Delete(doc);
     return path;
 }

@@ -22,12 +22,8 @@ const char *fuzz_outcome_inconsistent(const vxa_report *r, const vxa_entry *e);
 extern uint8_t vxa_check_counters[2 * VXA_CHECK_COUNT];
 void fuzz_count_checks(const vxa_report *r, const vxa_entry *e, uint8_t *counters);
 
-/* A profile as a JSON profile object (cJSON *, named "fuzz"); NULL if the profiles are equal,
- * else what differs. */
-void *fuzz_profile_to_json(const vxa_profile *p);
+/* NULL if the profiles are equal, else what differs. */
 const char *fuzz_profile_diff(const vxa_profile *p, const vxa_profile *q);
-/* A binary case as a JSON case (the profile inline as an object, named "fuzz"); 0 on success. */
-int fuzz_bin_to_case(const vxa_bin_case *b, vxa_case *out);
 /* NULL if the two cases hold the same profile, layout, environment and memory, else what differs. */
 const char *fuzz_case_diff(const vxa_case *a, const vxa_case *b);
 /* The case JSON round trip: c1 written, parsed into *c2 (free it with vxa_case_free), equal to

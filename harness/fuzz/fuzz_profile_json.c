@@ -5,7 +5,6 @@
  * a control word whose must-be-1 and may-be-1 bits contradict is flagged by the sanity check. */
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,9 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     free(name);
-    cJSON *o = fuzz_profile_to_json(&p);
-    char *s = cJSON_Print(o);
-    cJSON_Delete(o);
+    const vxa_profile_about about = { "fuzz", NULL, NULL };
+    char *s = vxa_profile_to_json(&p, &about);
     if (vxa_profile_parse(s, strlen(s), "<fuzz>", &q, NULL, &err)) {
         fprintf(stderr, "%s\n%s\n", s, err.message);
         fuzz_die("profile JSON: written profile does not parse");

@@ -50,7 +50,9 @@ static void write_bin(const char *sub, const char *name)
 static void write_json(const char *name)
 {
     vxa_case c;
-    if (fuzz_bin_to_case(&b, &c)) exit(1);
+    vxa_error e;
+    size_t len = vxa_bin_encode(&b, buf, sizeof buf);
+    if (!len || vxa_case_from_binary(buf, len, NULL, &c, &e)) exit(1);
     char *s = vxa_case_to_json(&c);
     write_file("case_json", name, s, strlen(s));
     free(s);

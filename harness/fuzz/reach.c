@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check_cases.h"
+#include "case_patch.h"
 #include "reach.h"
 
 static vxa_report rep;

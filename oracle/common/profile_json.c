@@ -1,5 +1,5 @@
-/* profile_json.c — probe -> profile JSON (design §4.1). */
-#include <inttypes.h>
+/* profile_json.c — probe -> capability profile (design §4.1). */
+#include <stdlib.h>
 #include "profile_json.h"
 
 bool vxa_probe_flag(const struct vxa_oracle_probe *p, const vxa_cpuid_info *f)
@@ -10,42 +10,34 @@ bool vxa_probe_flag(const struct vxa_oracle_probe *p, const vxa_cpuid_info *f)
     return (r[f->reg] >> f->bit) & 1;
 }
 
-static void json_string(FILE *out, const char *s)
+void vxa_probe_profile(const struct vxa_oracle_probe *p, vxa_profile *out)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(out, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(out, "\\u%04x", (unsigned char)*s);
-        else fputc(*s, out);
+    vxa_profile_init(out);
+    for (unsigned i = 0; i < VXA_ORACLE_NMSR && i < VXA_MSR_COUNT; i++)
+        if (p->msr_present >> i & 1) {
+            out->msr[i] = p->msr[i];
+            out->msr_present |= 1u << i;
+        }
+    if (vxa_oracle_probe_maxphyaddr(p)) {         /* absent: the engine's default applies */
+        out->maxphyaddr = (uint8_t)vxa_oracle_probe_maxphyaddr(p);
+        out->maxphyaddr_default = false;
     }
-    fputc('"', out);
+    if (vxa_oracle_probe_linear_width(p)) out->linear_address_width = (uint8_t)vxa_oracle_probe_linear_width(p);
+    for (unsigned bit = 0; bit < VXA_CPUID_COUNT; bit++) {   /* every cpuid.def feature */
+        out->cpuid_known |= 1u << bit;
+        if (vxa_probe_flag(p, vxa_cpuid_get(bit))) out->cpuid |= 1u << bit;
+    }
+    vxa_profile_normalize(out);
 }
 
 int vxa_probe_write_profile(FILE *out, const struct vxa_oracle_probe *p, const char *name,
                             const char *cpu, const char *source)
 {
-    fputs("{\n  \"name\": ", out);
-    json_string(out, name);
-    fputs(",\n  \"cpu\": ", out);
-    json_string(out, cpu);
-    fputs(",\n  \"source\": ", out);
-    json_string(out, source);
-    fputs(",\n  \"msrs\": {", out);
-    const char *sep = "\n";
-    for (unsigned i = 0; i < VXA_ORACLE_NMSR; i++) {
-        if (!(p->msr_present >> i & 1)) continue;
-        fprintf(out, "%s    \"0x%x\": \"0x%" PRIx64 "\"", sep, 0x480 + i, p->msr[i]);
-        sep = ",\n";
-    }
-    fputs("\n  },", out);
-    if (vxa_oracle_probe_maxphyaddr(p))          /* absent: the engine's default applies */
-        fprintf(out, "\n  \"maxphyaddr\": %u,", vxa_oracle_probe_maxphyaddr(p));
-    if (vxa_oracle_probe_linear_width(p))
-        fprintf(out, "\n  \"linear_address_width\": %u,", vxa_oracle_probe_linear_width(p));
-    fputs("\n  \"cpuid\": {", out);
-    for (unsigned i = 0; i < VXA_CPUID_COUNT; i++)
-        fprintf(out, "%s\"%s\": %s", i ? ", " : " ", vxa_cpuid_name(i),
-                vxa_probe_flag(p, vxa_cpuid_get(i)) ? "true" : "false");
-    fputs(" }\n}\n", out);
-    return ferror(out) ? -1 : 0;
+    vxa_profile prof;
+    vxa_probe_profile(p, &prof);
+    const vxa_profile_about about = { name, cpu, source };
+    char *s = vxa_profile_to_json(&prof, &about);
+    int rc = s && fprintf(out, "%s\n", s) > 0 ? 0 : -1;
+    free(s);
+    return rc || ferror(out) ? -1 : 0;
 }

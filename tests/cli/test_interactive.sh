@@ -65,6 +65,13 @@ expect profile-retry 0 'no bundled profile' -- sh -c "\"$vx\" interactive < \"$t
 expect profile-by-name 0 'profile il-i7-8700k-coffeelake' -- sh -c "\"$vx\" interactive < \"$tmp/in\""
 expect profile-option 0 'profile il-i9-12900k-alderlake' -- sh -c "\"$vx\" interactive --profile il-i9-12900k-alderlake < /dev/null"
 expect profile-option-bad 2 'no bundled profile' -- sh -c "\"$vx\" interactive --profile nope < /dev/null"
+# A profile file is saved whole with the case: its CPUID features and linear-address width too.
+sed -e 's/"linear_address_width": 48/"linear_address_width": 57/' -e 's/"la57": false/"la57": true/' \
+    "$src/corpus/profiles/il-xeon-8180-skylake-sp.json" > "$tmp/la57.json"
+expect profile-file-saved 0 '' -- sh -c "\"$vx\" interactive --profile \"$tmp/la57.json\" --save \"$tmp/p.json\" < /dev/null"
+expect profile-file-saved-width 0 '"linear_address_width":[[:space:]]*57' -- cat "$tmp/p.json"
+expect profile-file-saved-cpuid 0 '"la57":[[:space:]]*true' -- cat "$tmp/p.json"
+expect profile-file-saved-extra 0 '"cpuid_note"' -- cat "$tmp/p.json"
 expect layout-option 0 'GUEST_CR0 +\[0x' -- sh -c "\"$vx\" interactive --layout protected32 < /dev/null"
 expect help 0 'usage: vmxaudit interactive' -- "$vx" interactive --help
 expect bad-arg 2 "unknown option '--frob'" -- "$vx" interactive --frob

@@ -205,10 +205,12 @@ typedef struct vxa_profile {
 
 /* nothing captured, MAXPHYADDR 52, LA width 48 */
 VXA_API void vxa_profile_init(vxa_profile *p);
-/* Derives what the profile's MSRs imply and it does not state: Intel 64 support (cpuid "lm")
- * from IA32_VMX_BASIC[48] = 0 (Appendix A.1: 0 on processors that support Intel 64) when the
- * profile has BASIC and no cpuid.lm.  Readers of profiles call it once after filling one in. */
-VXA_API void vxa_profile_derive(vxa_profile *p);
+/* The profile as the profile format states it (every reader calls it once after filling one
+ * in): only the MSRs and CPUID features this header names, a feature present only where known,
+ * MAXPHYADDR 32..52 (else the default), a linear-address width of 48 or 57; Intel 64 support
+ * (cpuid "lm"), where not stated, from IA32_VMX_BASIC[48] = 0 (SDM A.1: always 0 on a processor
+ * that supports Intel 64). */
+VXA_API void vxa_profile_normalize(vxa_profile *p);
 static inline bool vxa_profile_has(const vxa_profile *p, unsigned i)
 {
     return i < VXA_MSR_COUNT && (p->msr_present >> i) & 1u;

@@ -273,12 +273,10 @@ static int parse_expect(jctx *j, const cJSON *o, const char *path, vxa_expect *x
 static const char *const top_keys_order[] = { "vmxaudit", "name", "profile", "entry", "vmcs",
                                               "memory", "expect", "expect_by_model", NULL };
 
-int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *c, vxa_error *err)
+/* Reads the case from doc, which c then owns (its unknown keys are kept for the writer). */
+static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
 {
-    jctx j = { text, len, filename, err };
-    vxa_case_init(c);
-    cJSON *doc = jparse(&j);
-    if (!doc) return -1;
+    jctx j = *jc;
     c->json = doc;
     if (!cJSON_IsObject(doc)) return jerr(&j, "", NULL, "a case must be a JSON object");
     if (jnodup(&j, doc, "", false)) return -1;
@@ -335,23 +333,36 @@ int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case 
     return 0;
 }
 
+int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *c, vxa_error *err)
+{
+    jctx j = { text, len, filename, err };
+    vxa_case_init(c);
+    cJSON *doc = jparse(&j);
+    return doc ? case_from_doc(&j, doc, c) : -1;
+}
+
+int vxa_case_from_tree(const cJSON *doc, const char *filename, vxa_case *c, vxa_error *err)
+{
+    jctx j = { NULL, 0, filename, err };
+    vxa_case_init(c);
+    cJSON *copy = cJSON_Duplicate(doc, 1);
+    return copy ? case_from_doc(&j, copy, c) : jerr(&j, "", NULL, "no case document");
+}
+
 int vxa_case_load(const char *path, vxa_case *c, vxa_error *err)
 {
     size_t len;
     char *text = vxa_read_text_file(path, &len, err);
     if (!text) { vxa_case_init(c); return -1; }
-    int rc = vxa_case_parse(text, len, strcmp(path, "-") ? path : "<stdin>", c, err);
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    int rc = vxa_is_binary_case((const uint8_t *)text, len)
+                 ? vxa_case_from_binary((const uint8_t *)text, len, name, c, err)
+                 : vxa_case_parse(text, len, name, c, err);
     free(text);
     return rc;
 }
 
 /* ---- writing ---- */
-
-static cJSON *hexitem(uint64_t v)
-{
-    char b[24];
-    return cJSON_CreateString(jhex(v, b));
-}
 
 static cJSON *set_or_num(const uint32_t *v, unsigned n)
 {
@@ -382,6 +393,15 @@ static cJSON *expect_json(const vxa_expect *x)
     return o;
 }
 
+cJSON *vxa_outcome_to_tree(const vxa_outcome *o)
+{
+    vxa_expect x;
+    memset(&x, 0, sizeof x);
+    x.present = true;
+    x.outcome = *o;
+    return expect_json(&x);
+}
+
 static cJSON *entry_json(const vxa_entry *e)
 {
     vxa_entry d;
@@ -401,16 +421,16 @@ static cJSON *entry_json(const vxa_entry *e)
     cJSON_AddNumberToObject(o, "cpl", e->cpl);
     if (e->smm) cJSON_AddBoolToObject(o, "smm", true);
     if (e->has_current_vmcs_address)
-        cJSON_AddItemToObject(o, "current_vmcs_address", hexitem(e->current_vmcs_address));
-    if (e->has_vmxon_address) cJSON_AddItemToObject(o, "vmxon_address", hexitem(e->vmxon_address));
+        cJSON_AddItemToObject(o, "current_vmcs_address", jhexitem(e->current_vmcs_address));
+    if (e->has_vmxon_address) cJSON_AddItemToObject(o, "vmxon_address", jhexitem(e->vmxon_address));
     if (e->feature_control != d.feature_control)
-        cJSON_AddItemToObject(o, "feature_control", hexitem(e->feature_control));
-    if (e->cr0 != d.cr0) cJSON_AddItemToObject(o, "cr0", hexitem(e->cr0));
-    if (e->cr4 != d.cr4) cJSON_AddItemToObject(o, "cr4", hexitem(e->cr4));
+        cJSON_AddItemToObject(o, "feature_control", jhexitem(e->feature_control));
+    if (e->cr0 != d.cr0) cJSON_AddItemToObject(o, "cr0", jhexitem(e->cr0));
+    if (e->cr4 != d.cr4) cJSON_AddItemToObject(o, "cr4", jhexitem(e->cr4));
     return o;
 }
 
-char *vxa_case_to_json(const vxa_case *c)
+cJSON *vxa_case_to_tree(const vxa_case *c)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "vmxaudit", 1);
@@ -421,7 +441,7 @@ char *vxa_case_to_json(const vxa_case *c)
     cJSON *v = cJSON_AddObjectToObject(o, "vmcs");
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
         if (vxa_is_set(&c->vmcs, (vxa_field)f))
-            cJSON_AddItemToObject(v, vxa_field_get((vxa_field)f)->name, hexitem(c->vmcs.value[f]));
+            cJSON_AddItemToObject(v, vxa_field_get((vxa_field)f)->name, jhexitem(c->vmcs.value[f]));
     if (c->nmemory) {
         cJSON *m = cJSON_AddArrayToObject(o, "memory");
         for (size_t i = 0; i < c->nmemory; i++) {
@@ -430,7 +450,7 @@ char *vxa_case_to_json(const vxa_case *c)
             for (uint32_t k = 0; k < c->memory[i].length; k++)
                 sprintf(hex + 2 * k, "%02x", c->memory[i].data[k]);
             hex[c->memory[i].length * 2] = 0;
-            cJSON_AddItemToObject(b, "address", hexitem(c->memory[i].address));
+            cJSON_AddItemToObject(b, "address", jhexitem(c->memory[i].address));
             cJSON_AddStringToObject(b, "data", hex);
             free(hex);
             cJSON_AddItemToArray(m, b);
@@ -452,6 +472,12 @@ char *vxa_case_to_json(const vxa_case *c)
             for (const char *const *k = top_keys_order; *k; k++) known |= !strcmp(*k, it->string);
             if (!known) cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
         }
+    return o;
+}
+
+char *vxa_case_to_json(const vxa_case *c)
+{
+    cJSON *o = vxa_case_to_tree(c);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;

@@ -27,10 +27,17 @@ int jnodup(jctx *j, const cJSON *o, const char *path, bool ci);
 int jknown(jctx *j, const cJSON *o, const char *path, const char *const *keys);
 const char *jclosest(const char *name, const char *(*candidate)(unsigned), unsigned n);
 char *jhex(uint64_t v, char *buf);   /* "0x1f" into buf[24] */
+static inline cJSON *jhexitem(uint64_t v)   /* the string item "0x1f" */
+{
+    char b[24];
+    return cJSON_CreateString(jhex(v, b));
+}
 /* buf = a + "." + b, truncated to size like snprintf (the per-key path of the hot parse loops,
  * where snprintf was a tenth of the time of parsing a case). */
 void jpath(char *buf, size_t size, const char *a, const char *b);
 
 int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile *p);
+/* Does buf start like a binary case ('V', version 1)? */
+bool vxa_is_binary_case(const uint8_t *buf, size_t len);
 
 #endif

@@ -84,8 +84,18 @@ int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile
             if (on) p->cpuid |= 1u << bit;
         }
     }
-    vxa_profile_derive(p);   /* IA-32e support from IA32_VMX_BASIC[48] where not stated */
+    vxa_profile_normalize(p);
     return 0;
+}
+
+static int profile_doc(jctx *j, const cJSON *doc, vxa_profile *out, char **name_out)
+{
+    int rc = vxa_profile_from_json(j, doc, "", out);
+    if (rc == 0 && name_out) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(doc, "name");
+        *name_out = strdup(cJSON_IsString(n) ? n->valuestring : "");
+    }
+    return rc;
 }
 
 int vxa_profile_parse(const char *text, size_t len, const char *filename, vxa_profile *out,
@@ -94,13 +104,46 @@ int vxa_profile_parse(const char *text, size_t len, const char *filename, vxa_pr
     jctx j = { text, len, filename, err };
     cJSON *doc = jparse(&j);
     if (!doc) return -1;
-    int rc = vxa_profile_from_json(&j, doc, "", out);
-    if (rc == 0 && name_out) {
-        const cJSON *n = cJSON_GetObjectItemCaseSensitive(doc, "name");
-        *name_out = strdup(cJSON_IsString(n) ? n->valuestring : "");
-    }
+    int rc = profile_doc(&j, doc, out, name_out);
     cJSON_Delete(doc);
     return rc;
+}
+
+int vxa_profile_from_tree(const cJSON *o, const char *filename, vxa_profile *out, char **name_out,
+                          vxa_error *err)
+{
+    jctx j = { NULL, 0, filename, err };
+    return profile_doc(&j, o, out, name_out);
+}
+
+cJSON *vxa_profile_to_tree(const vxa_profile *p, const vxa_profile_about *about)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (about && about->name) cJSON_AddStringToObject(o, "name", about->name);
+    if (about && about->cpu) cJSON_AddStringToObject(o, "cpu", about->cpu);
+    if (about && about->source) cJSON_AddStringToObject(o, "source", about->source);
+    cJSON *m = cJSON_AddObjectToObject(o, "msrs");
+    for (unsigned i = 0; i < VXA_MSR_COUNT; i++)
+        if (vxa_profile_has(p, i)) {
+            char k[24];
+            cJSON_AddItemToObject(m, jhex(VXA_MSR_INDEX(i), k), jhexitem(p->msr[i]));
+        }
+    if (!p->maxphyaddr_default) cJSON_AddNumberToObject(o, "maxphyaddr", p->maxphyaddr);
+    cJSON_AddNumberToObject(o, "linear_address_width", p->linear_address_width);
+    if (p->cpuid_known) {
+        cJSON *c = cJSON_AddObjectToObject(o, "cpuid");
+        for (unsigned b = 0; b < VXA_CPUID_COUNT; b++)
+            if ((p->cpuid_known >> b) & 1u) cJSON_AddBoolToObject(c, vxa_cpuid_name(b), (p->cpuid >> b) & 1u);
+    }
+    return o;
+}
+
+char *vxa_profile_to_json(const vxa_profile *p, const vxa_profile_about *about)
+{
+    cJSON *o = vxa_profile_to_tree(p, about);
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    return s;
 }
 
 static char *read_file(const char *path, size_t *len, vxa_error *err)
@@ -136,10 +179,17 @@ char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
     return read_file(path, len, err);
 }
 
-int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out, vxa_error *err)
+bool vxa_profile_is_path(const char *name_or_path)
+{
+    return strchr(name_or_path, '/') || strstr(name_or_path, ".json") || strcmp(name_or_path, "-") == 0;
+}
+
+/* Loads a profile by bundled name or path; *doc_out (if non-NULL) gets the document. */
+static int profile_load(const char *name_or_path, vxa_profile *out, char **name_out, cJSON **doc_out,
+                        vxa_error *err)
 {
     char *path = NULL;
-    if (strchr(name_or_path, '/') || strstr(name_or_path, ".json") || strcmp(name_or_path, "-") == 0)
+    if (vxa_profile_is_path(name_or_path))
         path = strdup(name_or_path);
     else
         path = vxa_corpus_find("profiles", name_or_path);
@@ -153,8 +203,40 @@ int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out
     }
     size_t len;
     char *text = read_file(path, &len, err);
-    int rc = text ? vxa_profile_parse(text, len, path, out, name_out, err) : -1;
+    int rc = -1;
+    if (text) {
+        jctx j = { text, len, path, err };
+        cJSON *doc = jparse(&j);
+        rc = doc ? profile_doc(&j, doc, out, name_out) : -1;
+        if (rc == 0 && doc_out) *doc_out = doc;
+        else cJSON_Delete(doc);
+    }
     free(text);
     free(path);
     return rc;
+}
+
+int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out, vxa_error *err)
+{
+    return profile_load(name_or_path, out, name_out, NULL, err);
+}
+
+int vxa_case_set_profile(vxa_case *c, const char *name_or_path, vxa_error *err)
+{
+    vxa_profile p;
+    char *name = NULL;
+    cJSON *doc = NULL;
+    bool inline_it = vxa_profile_is_path(name_or_path);
+    if (profile_load(name_or_path, &p, &name, inline_it ? &doc : NULL, err)) return -1;
+    c->profile = p;
+    free(c->profile_name);
+    cJSON_Delete(c->profile_json);
+    c->profile_json = doc;
+    if (inline_it) {
+        c->profile_name = name;
+    } else {
+        free(name);
+        c->profile_name = strdup(name_or_path);
+    }
+    return 0;
 }

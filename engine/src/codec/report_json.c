@@ -4,12 +4,6 @@
 #include <string.h>
 #include "codec_internal.h"
 
-static cJSON *hexitem(uint64_t v)
-{
-    char b[24];
-    return cJSON_CreateString(jhex(v, b));
-}
-
 static cJSON *outcome_json(const vxa_outcome *o)
 {
     cJSON *j = cJSON_CreateObject();
@@ -33,15 +27,15 @@ static const char *const undet_reasons[] = {
     "whether the MSR accepts the value is not in the profile"
 };
 
-const char *vxa_undet_text(unsigned reason);
 const char *vxa_undet_text(unsigned reason)
 {
     return reason < sizeof undet_reasons / sizeof undet_reasons[0] ? undet_reasons[reason] : "?";
 }
 
-char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
+cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_observed *obs)
 {
     (void)v;
+    if (obs && !obs->present) obs = NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "outcome", outcome_json(&r->outcome));
     if (r->outcome_assumes_undetermined_pass)
@@ -58,24 +52,26 @@ char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
         cJSON_AddStringToObject(j, "sdm", ci->sdm);
         cJSON *f = cJSON_AddObjectToObject(j, "fields");
         for (unsigned k = 0; k < x->nfields; k++)
-            cJSON_AddItemToObject(f, vxa_field_get((vxa_field)x->field[k])->name, hexitem(x->value[k]));
-        if (x->bits) cJSON_AddItemToObject(j, "bits", hexitem(x->bits));
+            cJSON_AddItemToObject(f, vxa_field_get((vxa_field)x->field[k])->name, jhexitem(x->value[k]));
+        if (x->bits) cJSON_AddItemToObject(j, "bits", jhexitem(x->bits));
         if (x->has_allowed) {
-            cJSON_AddItemToObject(j, "must_be_1", hexitem(x->must_be_1));
-            cJSON_AddItemToObject(j, "may_be_1", hexitem(x->may_be_1));
+            cJSON_AddItemToObject(j, "must_be_1", jhexitem(x->must_be_1));
+            cJSON_AddItemToObject(j, "may_be_1", jhexitem(x->may_be_1));
         }
         if (ci->cls == VXA_CLASS_GUEST) cJSON_AddNumberToObject(j, "qualification", x->qualification);
         if (ci->cls == VXA_CLASS_MSRLOAD) {
             cJSON_AddNumberToObject(j, "entry", x->index);
-            cJSON_AddItemToObject(j, "msr", hexitem(x->aux));
+            cJSON_AddItemToObject(j, "msr", jhexitem(x->aux));
         }
         cJSON_AddStringToObject(j, "message", ci->rule);
         if (x->nfix) {
             cJSON *fx = cJSON_AddObjectToObject(j, "fix");
             for (unsigned k = 0; k < x->nfix; k++)
                 cJSON_AddItemToObject(fx, vxa_field_get((vxa_field)x->fix_field[k])->name,
-                                      hexitem(x->fix_value[k]));
+                                      jhexitem(x->fix_value[k]));
         }
+        if (obs && ci->cls != VXA_CLASS_ADVISORY)
+            cJSON_AddBoolToObject(j, "consistent", vxa_observed_consistent(obs, x));
         if (ci->cls == VXA_CLASS_ADVISORY) {
             if (!wa) wa = cJSON_CreateArray();
             cJSON_AddItemToArray(wa, j);
@@ -110,9 +106,33 @@ char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
     cJSON *w = cJSON_AddObjectToObject(o, "vmwrite_errors");
     for (unsigned i = 0; i < r->nvmwrite; i++)
         cJSON_AddNumberToObject(w, vxa_field_get((vxa_field)r->vmwrite_field[i])->name, r->vmwrite_error[i]);
+    if (obs) {
+        cJSON *ob = cJSON_AddObjectToObject(o, "observed");
+        cJSON_AddStringToObject(ob, "result", obs->what < 33 ? "vmfail_valid" : "entry_failure");
+        cJSON_AddNumberToObject(ob, obs->what < 33 ? "error" : "exit_reason", obs->what);
+        if (obs->has_qual) cJSON_AddNumberToObject(ob, "qualification", obs->qual);
+    }
+    return o;
+}
+
+char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
+{
+    cJSON *o = vxa_report_to_tree(r, v, NULL);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;
+}
+
+bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation *v)
+{
+    unsigned cls = vxa_check_get((vxa_check)v->check)->cls;
+    switch (o->what) {
+    case 7: return cls == VXA_CLASS_CONTROLS;
+    case 8: return cls == VXA_CLASS_HOST;
+    case 33: return cls == VXA_CLASS_GUEST && (!o->has_qual || v->qualification == o->qual);
+    case 34: return cls == VXA_CLASS_MSRLOAD && (!o->has_qual || v->index == o->qual);
+    default: return false;
+    }
 }
 
 void vxa_outcome_to_text(const vxa_outcome *o, char *buf, size_t size)

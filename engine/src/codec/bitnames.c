@@ -1,5 +1,7 @@
-/* bitnames.c — see bitnames.h. */
-#include "bitnames.h"
+/* bitnames.c — human names of the bits of a field's value (vmxaudit/codec.h): control bits from
+ * the engine's controls.def (vxa_control_find), register and access-rights bits here, chosen by
+ * the field's value kind (fields.def VALUE). */
+#include "codec_internal.h"
 
 static const char *const cr0[32] = { [0] = "PE", [1] = "MP", [2] = "EM", [3] = "TS", [4] = "ET",
     [5] = "NE", [16] = "WP", [18] = "AM", [29] = "NW", [30] = "CD", [31] = "PG" };
@@ -18,7 +20,7 @@ static const char *const rflags[22] = { [0] = "CF", [1] = "reserved-1", [2] = "P
 static const char *const ar[17] = { "Type", "Type", "Type", "Type", "S", "DPL", "DPL", "P",
     [12] = "AVL", "L", "D/B", "G", "unusable" };
 
-const char *regbit_name(vxa_value_kind k, unsigned bit)
+const char *vxa_register_bitname(vxa_value_kind k, unsigned bit)
 {
     switch (k) {
     case VXA_VALUE_ACCESS_RIGHTS: return bit < 17 ? ar[bit] : NULL;
@@ -27,5 +29,29 @@ const char *regbit_name(vxa_value_kind k, unsigned bit)
     case VXA_VALUE_EFER: return bit < 12 ? efer[bit] : NULL;
     case VXA_VALUE_RFLAGS: return bit < 22 ? rflags[bit] : NULL;
     default: return NULL;
+    }
+}
+
+const char *vxa_field_bitname(vxa_field f, unsigned b)
+{
+    const vxa_field_info *fi = vxa_field_get(f);
+    if (!fi) return NULL;
+    vxa_word w = vxa_field_control_word(f);
+    if (w != VXA_WORD_NONE) {
+        const vxa_control_info *ci = vxa_control_find(w, b);
+        return ci && ci->display ? ci->display : ci && ci->default1 ? "reserved, default 1" : "reserved";
+    }
+    return vxa_register_bitname((vxa_value_kind)fi->value, b);
+}
+
+void vxa_field_bits_text(char *buf, size_t n, vxa_field f, uint64_t mask)
+{
+    size_t k = 0;
+    if (n) buf[0] = 0;
+    for (unsigned b = 0; b < 64 && k < n; b++) {
+        if (!((mask >> b) & 1)) continue;
+        const char *bn = vxa_field_bitname(f, b);
+        k += (size_t)snprintf(buf + k, n - k, "%s%u%s%s%s", k ? ", " : "", b, bn ? " (" : "",
+                              bn ? bn : "", bn ? ")" : "");
     }
 }

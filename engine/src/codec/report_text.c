@@ -1,50 +1,18 @@
 /* report_text.c — the report for people: grouped by class, each violation with its field and
  * value, the offending bits by name, the allowed values and a fix ready to paste. */
-#include <string.h>
-#include "bitnames.h"
-#include "cli.h"
-#include "report_text.h"
+#include "codec_internal.h"
 
-const char *vxa_undet_text(unsigned reason);
-const char *cli_undet_text(unsigned reason) { return vxa_undet_text(reason); }
-
-const char *cli_field_bit_name(vxa_field f, unsigned b)
-{
-    vxa_word w = vxa_field_control_word(f);
-    if (w != VXA_WORD_NONE) {
-        const vxa_control_info *ci = vxa_control_find(w, b);
-        return ci && ci->display ? ci->display : ci && ci->default1 ? "reserved, default 1" : "reserved";
-    }
-    return regbit_name((vxa_value_kind)vxa_field_get(f)->value, b);
-}
-
-void cli_field_bits(char *buf, size_t n, vxa_field f, uint64_t mask)
-{
-    size_t k = 0;
-    buf[0] = 0;
-    for (unsigned b = 0; b < 64 && k < n; b++) {
-        if (!((mask >> b) & 1)) continue;
-        const char *bn = cli_field_bit_name(f, b);
-        k += (size_t)snprintf(buf + k, n - k, "%s%u%s%s%s", k ? ", " : "", b, bn ? " (" : "",
-                              bn ? bn : "", bn ? ")" : "");
-    }
-}
-
-
-bool cli_consistent(const cli_observed *o, const vxa_violation *v)
-{
-    unsigned cls = vxa_check_get((vxa_check)v->check)->cls;
-    switch (o->what) {
-    case 7: return cls == VXA_CLASS_CONTROLS;
-    case 8: return cls == VXA_CLASS_HOST;
-    case 33: return cls == VXA_CLASS_GUEST && (!o->has_qual || v->qualification == o->qual);
-    case 34: return cls == VXA_CLASS_MSRLOAD && (!o->has_qual || v->index == o->qual);
-    default: return false;
-    }
-}
+/* ANSI colours where the caller asks for them (a `colour` in scope). */
+#define SGR(code) (colour ? "\033[" code "m" : "")
+#define C_RESET SGR("0")
+#define C_BOLD SGR("1")
+#define C_RED SGR("31")
+#define C_GREEN SGR("32")
+#define C_YELLOW SGR("33")
+#define C_DIM SGR("2")
 
 /* Why a violation the CPU did not report is still listed (SDM 27.2-27.4 order). */
-static const char *inconsistent_why(const cli_observed *o, const vxa_violation *v)
+static const char *inconsistent_why(const vxa_observed *o, const vxa_violation *v)
 {
     unsigned cls = vxa_check_get((vxa_check)v->check)->cls;
     bool early = o->what == 7 || o->what == 8;
@@ -79,7 +47,7 @@ static const char *bit_requirement(const vxa_violation *v, unsigned b)
     return NULL;
 }
 
-static void print_violation(FILE *out, const vxa_violation *v, const char *note)
+static void print_violation(FILE *out, const vxa_violation *v, const char *note, bool colour)
 {
     char buf[600];
     const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
@@ -99,12 +67,12 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note)
         if (nbits <= 8 && each) {
             for (unsigned b = 0; b < 64; b++) {
                 if (!((v->bits >> b) & 1)) continue;
-                const char *bn = cli_field_bit_name(f, b);
+                const char *bn = vxa_field_bitname(f, b);
                 fprintf(out, "    bit %u%s%s%s of %s %s\n", b, bn ? " (" : "", bn ? bn : "",
                         bn ? ")" : "", vxa_field_get(f)->name, bit_requirement(v, b));
             }
         } else {
-            cli_field_bits(buf, sizeof buf, f, v->bits);
+            vxa_field_bits_text(buf, sizeof buf, f, v->bits);
             fprintf(out, "    offending bit%s of %s: %s (= 0x%llx there)\n", nbits > 1 ? "s" : "",
                     vxa_field_get(f)->name, buf, (unsigned long long)(v->value[0] & v->bits));
         }
@@ -122,7 +90,7 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note)
 }
 
 /* Prints violations i with pick(i) in class order, a heading per class. */
-static void print_group(FILE *out, const vxa_report *r, const cli_observed *obs, int want)
+static void print_group(FILE *out, const vxa_report *r, const vxa_observed *obs, int want, bool colour)
 {
     static const char *const class_title[VXA_CLASS_COUNT] = {
         "VMXON preconditions", "instruction preconditions (SDM 27.1)",
@@ -137,18 +105,18 @@ static void print_group(FILE *out, const vxa_report *r, const cli_observed *obs,
         const vxa_violation *v = &r->violations[i];
         const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
         bool adv = ci->cls == VXA_CLASS_ADVISORY;
-        if (want >= 0 && (adv || (int)cli_consistent(obs, v) != want)) continue;
+        if (want >= 0 && (adv || (int)vxa_observed_consistent(obs, v) != want)) continue;
         if (want < 0 && obs && obs->present && !adv) continue;
         if (ci->cls != cls) {
             cls = ci->cls;
             fprintf(out, "\n%s%s%s\n", C_BOLD, class_title[cls], C_RESET);
         }
-        print_violation(out, v, want == 0 ? inconsistent_why(obs, v) : NULL);
+        print_violation(out, v, want == 0 ? inconsistent_why(obs, v) : NULL, colour);
     }
 }
 
 /* The smallest change that makes the layout enter (vxa_repair), as lines to paste. */
-static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model)
+static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model, bool colour)
 {
     static vxa_vmcs fixed;
     static vxa_report rr;
@@ -170,7 +138,7 @@ static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model)
         }
 }
 
-static void observed_text(const cli_observed *o, char *buf, size_t n)
+static void observed_text(const vxa_observed *o, char *buf, size_t n)
 {
     if (o->what == 7 || o->what == 8)
         snprintf(buf, n, "VMfailValid, VM-instruction error %u (%s)", o->what,
@@ -181,10 +149,11 @@ static void observed_text(const cli_observed *o, char *buf, size_t n)
         snprintf(buf, n, "VM-entry failure, exit reason %u", o->what);
 }
 
-void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_model model,
-                      const cli_observed *obs, bool quiet)
+void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_model model,
+                      const vxa_observed *obs, unsigned flags)
 {
     char buf[600];
+    bool colour = flags & VXA_TEXT_COLOUR, quiet = flags & VXA_TEXT_QUIET;
     vxa_outcome_to_text(&r->outcome, buf, sizeof buf);
     bool ok = r->outcome.result == VXA_ENTERED;
     if (quiet) {
@@ -202,7 +171,7 @@ void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         unsigned ncons = 0, nother = 0;
         for (unsigned i = 0; i < n; i++) {
             if (vxa_check_get((vxa_check)r->violations[i].check)->cls == VXA_CLASS_ADVISORY) continue;
-            if (cli_consistent(obs, &r->violations[i])) ncons++;
+            if (vxa_observed_consistent(obs, &r->violations[i])) ncons++;
             else nother++;
         }
         observed_text(obs, buf, sizeof buf);
@@ -210,7 +179,7 @@ void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         if (ncons) {
             fprintf(out, "\n%s%u likely culprit%s: consistent with what the CPU reported%s\n", C_BOLD,
                     ncons, ncons == 1 ? "" : "s", C_RESET);
-            print_group(out, r, obs, 1);
+            print_group(out, r, obs, 1, colour);
         } else {
             fprintf(out, "\n%sno violation explains what the CPU reported.%s Check that the profile "
                     "is this CPU's and the layout is what was executed", C_YELLOW, C_RESET);
@@ -227,17 +196,17 @@ void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         if (nother) {
             fprintf(out, "\n%s%u other violation%s: not what the CPU reported%s\n", C_BOLD, nother,
                     nother == 1 ? "" : "s", C_RESET);
-            print_group(out, r, obs, 0);
+            print_group(out, r, obs, 0, colour);
         }
     }
-    print_group(out, r, obs, -1);
+    print_group(out, r, obs, -1, colour);
     if (r->nviolations > VXA_MAX_VIOLATIONS)
         fprintf(out, "  ... and %u more violations\n", r->nviolations - VXA_MAX_VIOLATIONS);
     unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
     if (nu) fprintf(out, "\n%sundetermined%s\n", C_YELLOW, C_RESET);
     for (unsigned i = 0; i < nu; i++) {
         const vxa_undetermined *u = &r->undetermined[i];
-        fprintf(out, "  %s: %s", vxa_check_get((vxa_check)u->check)->id, cli_undet_text(u->reason));
+        fprintf(out, "  %s: %s", vxa_check_get((vxa_check)u->check)->id, vxa_undet_text(u->reason));
         if (u->reason == VXA_UR_MSR_MISSING)
             fprintf(out, " %s", vxa_msr_name((unsigned)u->aux - 0x480) ? vxa_msr_name((unsigned)u->aux - 0x480) : "?");
         fprintf(out, "\n");
@@ -247,5 +216,5 @@ void cli_print_report(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         fprintf(out, "  %s: VM-instruction error %u (%s)\n", vxa_field_get((vxa_field)r->vmwrite_field[i])->name,
                 r->vmwrite_error[i], r->vmwrite_error[i] == 12 ? "the field does not exist on this CPU"
                                                               : "read-only field");
-    if (!ok) print_fix_all(out, c, model);
+    if (!ok) print_fix_all(out, c, model, colour);
 }
