@@ -150,6 +150,15 @@ for v in MSRLOAD_RESERVED:true ADV_MSRLOAD_MODEL_SPECIFIC:none; do
   [ "${got:-none}" = "$want" ] && { echo "ok   observed-json-$id-$want"; pass=$((pass + 1)); } ||
     { echo "FAIL observed-json-$id: consistent ${got:-none}, expected $want"; fail=$((fail + 1)); }
 done
+# an MSR-load entry's offending bit is a bit of the entry's value (IA32_EFER.LME here), printed
+# with the entry and its value, never as a bit of VM_ENTRY_MSR_LOAD_COUNT
+sed -e 's/"VM_ENTRY_MSR_LOAD_ADDR": "0x0"/"VM_ENTRY_MSR_LOAD_ADDR": "0x20000"/' \
+    -e 's/"VM_ENTRY_MSR_LOAD_COUNT": "0x0"/"VM_ENTRY_MSR_LOAD_COUNT": "0x2"/' \
+    -e 's/^  "profile": .*/&\n  "memory": [ { "address": "0x20000", "data": "810000c0000000000000000000000000800000c0000000000104000000000000" } ],/' \
+    "$src/corpus/layouts/linux64.json" > "$tmp/efer-lme.json"
+expect msrload-entry-value 1 'MSR-load entry 2 \(at 0x20010\): MSR 0xc0000080, value 0x401$' -- "$vx" check "$tmp/efer-lme.json"
+expect msrload-bit-of-value 1 "offending bit of the entry's value: 8 \(LME\)" -- "$vx" check "$tmp/efer-lme.json"
+expect_not msrload-bit-not-of-count 'bits? (8 .*)?of VM_ENTRY_MSR_LOAD_COUNT'
 expect qualification-needs-33 2 'needs --observed 33 or 34' -- "$vx" check "$bp" --observed 7 --qualification 0
 
 # explain error N (SDM 31.4) and exit N
