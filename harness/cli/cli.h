@@ -20,11 +20,47 @@ const char *cli_exit_number(unsigned i);
 #define VXA_UNLESS_ORACLES NULL
 #else
 #define VXA_UNLESS_ORACLES "the oracle backends"
+/* The CLI's JSON documents (json_out.c): each carries "schema", its version key, named after
+ * its JSON Schema in docs/schemas (installed in share/vmxaudit/schemas). */
+#define CLI_SCHEMA_TEST "vmxaudit-test-1"
+#define CLI_SCHEMA_ORACLE_RUN "vmxaudit-oracle-run-1"
+#define CLI_SCHEMA_EXPLAIN "vmxaudit-explain-1"
+#define CLI_SCHEMA_PROFILE "vmxaudit-profile-1"
+#define CLI_SCHEMA_PROFILE_MATCH "vmxaudit-profile-match-1"
+#define CLI_SCHEMA_CHECKS "vmxaudit-checks-1"
+#define CLI_SCHEMA_FIELDS "vmxaudit-fields-1"
+#define CLI_SCHEMA_REPAIR "vmxaudit-repair-1"
+struct cJSON;
+/* A new document: {"schema": schema}. */
+struct cJSON *cli_json_doc(const char *schema);
+/* Prints the document (and deletes it); EXIT_OK, or EXIT_USAGE if it cannot be written. */
+int cli_json_write(FILE *out, struct cJSON *doc);
+/* A value as vmxaudit writes numbers: "0x1f". */
+struct cJSON *cli_json_hex(uint64_t v);
+
 #endif
 #ifdef VXA_HAVE_BENCH
 #define VXA_UNLESS_BENCH NULL
 #else
 #define VXA_UNLESS_BENCH "the benchmarks"
+/* The CLI's JSON documents (json_out.c): each carries "schema", its version key, named after
+ * its JSON Schema in docs/schemas (installed in share/vmxaudit/schemas). */
+#define CLI_SCHEMA_TEST "vmxaudit-test-1"
+#define CLI_SCHEMA_ORACLE_RUN "vmxaudit-oracle-run-1"
+#define CLI_SCHEMA_EXPLAIN "vmxaudit-explain-1"
+#define CLI_SCHEMA_PROFILE "vmxaudit-profile-1"
+#define CLI_SCHEMA_PROFILE_MATCH "vmxaudit-profile-match-1"
+#define CLI_SCHEMA_CHECKS "vmxaudit-checks-1"
+#define CLI_SCHEMA_FIELDS "vmxaudit-fields-1"
+#define CLI_SCHEMA_REPAIR "vmxaudit-repair-1"
+struct cJSON;
+/* A new document: {"schema": schema}. */
+struct cJSON *cli_json_doc(const char *schema);
+/* Prints the document (and deletes it); EXIT_OK, or EXIT_USAGE if it cannot be written. */
+int cli_json_write(FILE *out, struct cJSON *doc);
+/* A value as vmxaudit writes numbers: "0x1f". */
+struct cJSON *cli_json_hex(uint64_t v);
+
 #endif
 
 /* Catalogue values for option tables (.value_at): the i-th model / check class name. */
@@ -56,5 +92,23 @@ void cli_case_files(const char *path, char ***list, size_t *n);
 /* The text report (vxa_report_print) on stdout, coloured when the CLI colours. */
 void cli_print_report(const vxa_case *c, const vxa_report *r, vxa_model model,
                       const vxa_observed *obs, bool quiet);
+
+/* The CLI's JSON documents (json_out.c): each carries "schema", its version key, named after
+ * its JSON Schema in docs/schemas (installed in share/vmxaudit/schemas). */
+#define CLI_SCHEMA_TEST "vmxaudit-test-1"
+#define CLI_SCHEMA_ORACLE_RUN "vmxaudit-oracle-run-1"
+#define CLI_SCHEMA_EXPLAIN "vmxaudit-explain-1"
+#define CLI_SCHEMA_PROFILE "vmxaudit-profile-1"
+#define CLI_SCHEMA_PROFILE_MATCH "vmxaudit-profile-match-1"
+#define CLI_SCHEMA_CHECKS "vmxaudit-checks-1"
+#define CLI_SCHEMA_FIELDS "vmxaudit-fields-1"
+#define CLI_SCHEMA_REPAIR "vmxaudit-repair-1"
+struct cJSON;
+/* A new document: {"schema": schema}. */
+struct cJSON *cli_json_doc(const char *schema);
+/* Prints the document (and deletes it); EXIT_OK, or EXIT_USAGE if it cannot be written. */
+int cli_json_write(FILE *out, struct cJSON *doc);
+/* A value as vmxaudit writes numbers: "0x1f". */
+struct cJSON *cli_json_hex(uint64_t v);
 
 #endif

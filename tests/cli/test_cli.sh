@@ -15,7 +15,7 @@ for c in check checks explain fields profile; do
   expect "help-$c" 0 "usage: vmxaudit $c" -- "$vx" $c --help
 done
 expect fields 0 '0x00006800 GUEST_CR0' -- "$vx" fields
-expect fields-json 0 '"name": "HOST_INTR_SSP_TABLE"' -- "$vx" fields --format json
+expect fields-json 0 '"name":[[:space:]]*"HOST_INTR_SSP_TABLE"' -- "$vx" fields --format json
 expect fields-profile 0 'TERTIARY_VM_EXEC_CONTROL +64 +control +proc\[17\] +no' -- "$vx" fields --profile il-xeon-8180-skylake-sp
 expect profile-list 0 'il-xeon-8180-skylake-sp' -- "$vx" profile list
 expect profile-show 0 'Unrestricted guest +yes' -- "$vx" profile show il-xeon-8180-skylake-sp
@@ -25,7 +25,7 @@ expect profile-show-file 0 'profile il-xeon-8180' -- "$vx" profile show "$src/co
 expect profile-unknown 2 'no bundled profile' -- "$vx" profile show no-such-cpu
 expect checks 0 'VMLAUNCH_CPL +instruction +27\.1' -- "$vx" checks
 expect checks-md 0 '^\| `VMLAUNCH_CPL` \| instruction' -- "$vx" checks --format md
-expect checks-json 0 '"check": "VMLAUNCH_CPL"' -- "$vx" checks --format json
+expect checks-json 0 '"check":[[:space:]]*"VMLAUNCH_CPL"' -- "$vx" checks --format json
 expect explain 0 'CPL must be 0' -- "$vx" explain vmlaunch_cpl
 expect explain-unknown 2 "unknown check ID" -- "$vx" explain NO_SUCH_CHECK
 expect explain-quirk 0 'models: +bochs-2\.7 \(Bochs 2\.7\)' -- "$vx" explain no_debugctl_check
