@@ -110,6 +110,13 @@ VXA_API char *vxa_corpus_find(const char *sub, const char *name);
 VXA_API char **vxa_corpus_list(const char *sub);
 VXA_API void vxa_corpus_list_free(char **list);
 
+/* The largest input the codec reads (a case, a profile, a dump; default
+ * VXA_INPUT_LIMIT_DEFAULT bytes): a bigger one is an error that says so.  0 restores the
+ * default.  Process-wide; set it before reading. */
+#define VXA_INPUT_LIMIT_DEFAULT ((size_t)32 << 20)
+VXA_API void vxa_set_input_limit(size_t bytes);
+VXA_API size_t vxa_input_limit(void);
+
 /* Parse a hex ("0x1f"), decimal ("31") string or JSON integer value. */
 VXA_API int vxa_parse_u64(const char *s, uint64_t *out);
 
