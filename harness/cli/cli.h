@@ -7,7 +7,7 @@
 #include "options.h"
 #include "vmxaudit/codec.h"
 
-/* Exit status (design §4.3, contract). */
+/* Exit status (docs/exit-codes.md, contract). */
 enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3, EXIT_BACKEND = 4 };
 
 /* `explain error|exit [N]` (explain_numbers.c); the numbers it knows, for the completion. */

@@ -61,7 +61,7 @@ static int import_run(const void *opts, int argc, char **argv)
 
     /* The VM-entry MSR-load list: its entries are in the dump, its address is not. */
     if (info.nmsrs) {
-        const uint64_t at = 0x10000;   /* inside the case arena (design §4.2) */
+        const uint64_t at = 0x10000;   /* inside the case arena (docs/formats.md) */
         c.memory = calloc(1, sizeof *c.memory);
         c.memory[0].address = at;
         c.memory[0].length = info.nmsrs * 16;

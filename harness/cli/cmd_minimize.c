@@ -1,4 +1,4 @@
-/* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (design §7). */
+/* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (docs/harness.md). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (design §6).  `probe` prints the
+/* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (docs/oracles.md).  `probe` prints the
  * oracle CPU's capability profile; `run` executes cases there and compares each observation with
  * the engine's prediction for the layout as executed. */
 #include <stddef.h>

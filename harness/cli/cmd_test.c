@@ -1,6 +1,6 @@
 /* cmd_test.c — `vmxaudit test CASES...`: replays cases that carry expectations (`expect`, and
  * `expect_by_model` per model) against the engine; one line per case and model, then the closing
- * line "N passed, N failed" (design §5). */
+ * line "N passed, N failed" (docs/exit-codes.md for the status). */
 #include <dirent.h>
 #include <stdlib.h>
 #include <stddef.h>

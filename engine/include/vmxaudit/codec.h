@@ -1,4 +1,4 @@
-/* codec.h — the hosted side of libvmxaudit: JSON cases, profiles and reports (design §4),
+/* codec.h — the hosted side of libvmxaudit: JSON cases, profiles and reports (docs/formats.md),
  * read and written with cJSON, and the report as text.  Needs libc; the check engine
  * (vmxaudit.h) does not.
  *
@@ -130,7 +130,7 @@ typedef struct vxa_observed {
 /* Is violation v one the CPU could have reported as o (its class, and the qualification)? */
 VXA_API bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation *v);
 
-/* Reports (design §4.3) of an audit of layout v (may be NULL).  With an observation (obs
+/* Reports (docs/formats.md) of an audit of layout v (may be NULL).  With an observation (obs
  * non-NULL and present) the report adds "observed" and marks each violation "consistent" with
  * it. */
 VXA_API struct cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v,

@@ -1,4 +1,4 @@
-/* case.c — the case format (design §4.2): read with every error named, written canonically,
+/* case.c — the case format (docs/formats.md): read with every error named, written canonically,
  * unknown keys kept for the round trip. */
 #include <ctype.h>
 #include <stdio.h>

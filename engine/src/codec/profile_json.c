@@ -1,4 +1,4 @@
-/* profile_json.c — capability profiles in the project's JSON format (design §4.1). */
+/* profile_json.c — capability profiles in the project's JSON format (docs/formats.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
