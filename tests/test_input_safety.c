@@ -1,4 +1,4 @@
-/* test_input_safety.c — issue 14, defects 2, 9 and 10: a case's "profile" file reference stays in
+/* test_input_safety.c — a case's "profile" file reference stays in
  * the case's folder (no absolute path, no "..", no symbolic link out, no "-", regular files
  * only, under the size cap, never echoed); the JSON reader refuses what the grammar refuses and
  * what a double would change; the input size cap holds for files and devices. */

@@ -1,5 +1,5 @@
-/* output.c — the file a command writes with -o (issue 14): through the one atomic-write helper
- * (harness/common/out_file.h), every error reported, exit 2 (design §4.3: an output that cannot
+/* output.c — the file a command writes with -o: through the one atomic-write helper
+ * (harness/common/out_file.h), every error reported, exit 2 (docs/exit-codes.md: an output that cannot
  * be written is bad usage for a single-shot command). */
 #include <stdlib.h>
 #include <string.h>

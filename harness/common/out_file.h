@@ -1,4 +1,4 @@
-/* out_file.h — the one way vmxaudit writes a file (design §9; issue 14): every -o, --record,
+/* out_file.h — the one way vmxaudit writes a file (docs/harness.md, reliability rules): every -o, --record,
  * regression case and report goes through vxa_write_file().
  *
  * The file is written to a temporary file in the target's own folder, fsync'd and renamed over
@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-/* Statuses, the exit statuses of design §4.3 they map to in a single-shot command. */
+/* Statuses, the exit statuses of docs/exit-codes.md they map to in a single-shot command. */
 enum {
     VXA_WRITE_OK = 0,
     VXA_WRITE_REFUSED = 2,   /* the target: a symbolic link, a device, a folder, no such folder */

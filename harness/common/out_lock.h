@@ -1,4 +1,4 @@
-/* out_lock.h — one campaign at a time in an output folder (issue 14, defect 5): an exclusive
+/* out_lock.h — one campaign at a time in an output folder: an exclusive
  * advisory lock (flock) on DIR/.lock, held for the whole run and released by the kernel when the
  * process ends, however it ends (SIGKILL included): a stale lock cannot block a later --resume. */
 #ifndef VXA_OUT_LOCK_H

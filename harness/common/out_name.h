@@ -1,4 +1,4 @@
-/* out_name.h — a case's name is never a path (issue 14, defect 1): the file a case is written to
+/* out_name.h — a case's name is never a path: the file a case is written to
  * is named by a slug of its name ([A-Za-z0-9_-], at most 64 characters; "case" when nothing is
  * left) and a disambiguator, 8 hex digits of a hash of the name and `salt` (the case's origin:
  * its file, its index), so two cases of one name from different origins get different files and

@@ -19,7 +19,7 @@
 #include "payload_blob.h"
 
 /* Every step checked, the stream closed exactly once (a failed fclose() has closed it too:
- * closing it again was a double free, issue 14 defect 3). */
+ * closing it again was a double free). */
 static int write_file(const char *dir, const char *name, const void *data, size_t len,
                       size_t total, char *err, size_t errlen)
 {

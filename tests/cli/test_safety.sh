@@ -1,11 +1,11 @@
 #!/bin/bash
-# test_safety.sh — issue 14 as a user (or an attacker) meets it, no oracle needed:
-#  defect 2: a case's "profile" never reads a file outside the case's folder, "-", a device or
-#            a FIFO, and never echoes a file's bytes;
-#  defect 6: every -o is atomic and checked: /dev/full, a symbolic link (its target survives),
-#            a full disk (RLIMIT_FSIZE), a folder that does not exist;
-#  defect 7: the exit statuses of those situations, `checks --class nope`;
-#  defect 9, 10: hostile JSON and the input size cap (/dev/zero as a case).
+# test_safety.sh — files read and written as a user (or an attacker) meets them, no oracle needed:
+#  a case's "profile" never reads a file outside the case's folder, "-", a device or
+#  a FIFO, and never echoes a file's bytes;
+#  every -o is atomic and checked: /dev/full, a symbolic link (its target survives),
+#  a full disk (RLIMIT_FSIZE), a folder that does not exist;
+#  the exit statuses of those situations, `checks --class nope`;
+#  hostile JSON and the input size cap (/dev/zero as a case).
 # usage: test_safety.sh VMXAUDIT SOURCE_DIR
 set -u
 vx=$1
@@ -16,7 +16,7 @@ profile() { printf '{"profile": %s, "vmcs": {}}' "$1" > "$tmp/cases/c.json"; }
 mkdir -p "$tmp/cases/sub" "$tmp/o"
 cp "$src/corpus/profiles/il-xeon-8180-skylake-sp.json" "$tmp/cases/sub/cpu.json"
 
-# --- defect 2: profile references ---
+# --- profile references ---
 profile '"sub/cpu.json"'
 expect ref-inside 1 'profile il-xeon-8180-skylake-sp' -- "$vx" check "$tmp/cases/c.json"
 for cmd in check test repair; do
@@ -47,7 +47,7 @@ expect ref-not-echoed 2 "profile file 'notjson.json' is not a valid profile" -- 
 expect_not ref-not-echoed-2 'SECRET-TOKEN'
 printf '{"profile": "sub/cpu.json", "vmcs": {}}' | expect ref-from-stdin 2 'needs a document read from a file' -- "$vx" check -
 
-# --- defects 9, 10: the JSON reader and the size cap ---
+# --- the JSON reader and the size cap ---
 expect dev-zero-case 2 'input limit' -- "$vx" check /dev/zero
 expect max-input 2 'larger than the input limit of 2048 bytes' -- "$vx" check --max-input 2048 "$layout"
 expect max-input-enough 0 'VM entry succeeds' -- "$vx" check --max-input 1048576 "$layout"
@@ -65,7 +65,7 @@ printf '{"profile": "il-xeon-8180-skylake-sp", "name": "\xff\xfe", "vmcs": {}}' 
 expect bad-utf8 2 'utf8.json:1:[0-9]+: not accepted: a byte that is not UTF-8' -- "$vx" check "$tmp/utf8.json"
 expect_not bad-utf8-not-echoed $'\xff'
 
-# --- defect 6: -o ---
+# --- -o ---
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {}}' > "$tmp/zero.json"
 expect o-dev-full 2 '/dev/full is not a regular file' -- "$vx" repair "$tmp/zero.json" -o /dev/full
 expect o-dev-full-force 2 'No space left on device' -- "$vx" repair "$tmp/zero.json" -o /dev/full --force
@@ -89,6 +89,6 @@ ln -s "$tmp/victim.json" "$tmp/o/link2.json"
 expect import-o-symlink 2 'symbolic link' -- "$vx" import --format xen "$src/tests/cli/samples/xen-cs-l-and-d.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/o/link2.json"
 expect import-o-target-survives 0 '^KEEP$' -- cat "$tmp/victim.json"
 
-# --- defect 7 ---
+# --- exit statuses ---
 expect checks-class-nope 2 "unknown class 'nope'" -- "$vx" checks --class nope
 finish

@@ -1,5 +1,5 @@
 #!/bin/bash
-# record_names.sh — issue 14, defect 1: `oracle run --record DIR` never turns a case's name into a
+# record_names.sh — `oracle run --record DIR` never turns a case's name into a
 # path.  Cases named "../../../escape", "", a 300-character name and two cases of one name
 # mismatch on Bochs (model sdm on the Bochs regression corpus); every one is written inside DIR
 # under its own slug-and-hash name, a file outside DIR with the escaping name survives, a
