@@ -13,7 +13,7 @@
 
 typedef struct diff_opts {
     const char *backend, *cpu, *model, *cases, *out;
-    cli_uint generate, seed, batch, minimize, max_runs, show;
+    cli_uint generate, seed, batch, minimize, max_runs, show, max_input;
     double budget, timeout;
     bool resume, report;
 } diff_opts;
@@ -42,6 +42,7 @@ static const cli_option diff_options[] = {
       .help = "print case I of the campaign (generated or from --cases) as JSON; run nothing" },
     { "report", 0, CLI_FLAG, O(report),
       .help = "report.md in DIR for the campaigns named (a grid across their CPU models)" },
+    CLI_MAX_INPUT_OPTION(diff_opts),
     { 0 } };
 
 #ifndef VXA_HAVE_ORACLES
@@ -54,6 +55,7 @@ static int run(const void *opts, int argc, char **argv)
 static int run(const void *opts, int argc, char **argv)
 {
     const diff_opts *o = opts;
+    cli_input_limit(o->max_input);
     vxa_campaign_config c = { 0 };
     c.backend = o->backend;
     c.cpu = o->cpu;

@@ -1,4 +1,4 @@
-/* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (design §7). */
+/* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (docs/harness.md). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +12,9 @@
 
 typedef struct minimize_opts {
     const char *backend, *cpu, *model, *output;
-    cli_uint max_runs;
+    cli_uint max_runs, max_input;
     double timeout;
+    bool force;
 } minimize_opts;
 #define O(f) .offset = offsetof(minimize_opts, f)
 
@@ -27,6 +28,8 @@ static const cli_option minimize_options[] = {
     { "timeout", 0, CLI_TIME, "SECONDS", .def = "1", O(timeout), .help = "per case" },
     { "output", 'o', CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(output),
       .help = "write the minimized case to FILE (default: standard output)" },
+    CLI_FORCE_OPTION(minimize_opts),
+    CLI_MAX_INPUT_OPTION(minimize_opts),
     { 0 } };
 
 #ifndef VXA_HAVE_ORACLES
@@ -43,6 +46,7 @@ static int run(const void *opts, int argc, char **argv)
     const minimize_opts *o = opts;
     const char *backend = o->backend, *cpu = o->cpu, *model_name = o->model, *out = o->output, *path = argv[0];
     unsigned max_runs = (unsigned)o->max_runs.v;
+    cli_input_limit(o->max_input);
     double timeout = o->timeout;
     (void)argc;
     if (!model_name) model_name = !strcmp(backend, "bochs") ? "bochs-2.7" : "sdm";
@@ -106,24 +110,7 @@ static int run(const void *opts, int argc, char **argv)
     fprintf(stderr, " (%u bit(s))\n", res.nbits);
     char *text = cJSON_Print(doc);
     cJSON_Delete(doc);
-    size_t len = strlen(text);
-    text = realloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = 0;
-    rc = EXIT_OK;
-    if (out) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s", out);
-        char *slash = strrchr(dir, '/');
-        const char *name = slash ? slash + 1 : out;
-        if (slash) *slash = 0;
-        if (vxa_write_atomic(slash ? dir : ".", name, text, len)) {
-            fprintf(stderr, "vmxaudit minimize: cannot write %s\n", out);
-            rc = EXIT_USAGE;
-        }
-    } else {
-        fputs(text, stdout);
-    }
+    rc = text ? cli_write_output("minimize", out ? out : "-", text, o->force) : EXIT_BACKEND;
     free(text);
     vxa_case_free(&c);
     vxa_baselines_free(&bl);

@@ -1,8 +1,9 @@
 /* cmd_test.c — `vmxaudit test CASES...`: replays cases that carry expectations (`expect`, and
  * `expect_by_model` per model) against the engine; one line per case and model, then the closing
- * line "N passed, N failed" (design §5). */
+ * line "N passed, N failed" (docs/exit-codes.md for the status); --format json, --junit FILE. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, si
     return NULL;
 }
 
-typedef struct test_opts { bool quiet; const char *format, *junit; } test_opts;
+typedef struct test_opts { bool quiet, force; const char *format, *junit; cli_uint max_input; } test_opts;
 
 static const cli_option test_options[] = {
     { "quiet", 'q', CLI_FLAG, .offset = offsetof(test_opts, quiet), .help = "only the failures and the closing line" },
@@ -44,67 +45,82 @@ static const cli_option test_options[] = {
       .help = "text for people, json for tools (one document: every result and the totals)" },
     { "junit", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, .offset = offsetof(test_opts, junit),
       .help = "also write the results as JUnit XML to FILE (one testcase per case and model)" },
+    CLI_FORCE_OPTION(test_opts),
+    CLI_MAX_INPUT_OPTION(test_opts),
     { 0 } };
 
+/* A growing string (the JUnit document, written at once by cli_write_output). */
+typedef struct sbuf { char *s; size_t n, cap; } sbuf;
+static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    if (b->n + (size_t)k + 1 > b->cap) {
+        b->cap = (b->n + (size_t)k + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
 /* Text as XML attribute content. */
-static void xml_attr(FILE *f, const char *s)
+static void xml_attr(sbuf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\n': fputs("&#10;", f); break;
+        case '&': put(b, "&amp;"); break;
+        case '<': put(b, "&lt;"); break;
+        case '>': put(b, "&gt;"); break;
+        case '"': put(b, "&quot;"); break;
+        case '\n': put(b, "&#10;"); break;
         default:
-            if ((unsigned char)*s >= 0x20) fputc(*s, f);
+            if ((unsigned char)*s >= 0x20) put(b, "%c", *s);
         }
     }
 }
 
-/* JUnit XML (the schema Jenkins, GitLab and GitHub test reporters read): one <testsuite>, a
+/* JUnit XML (the format Jenkins, GitLab and GitHub test reporters read): one <testsuite>, a
  * <testcase> per case and model (classname: the model), <failure> with the reason. */
-static int write_junit(const char *path, const cJSON *results, unsigned passed, unsigned failed, double secs)
+static int write_junit(const char *path, const cJSON *results, unsigned passed, unsigned failed,
+                       double secs, bool force)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "vmxaudit test: cannot write %s\n", path);
-        return EXIT_USAGE;
-    }
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%u\" failures=\"%u\">\n"
-            "  <testsuite name=\"vmxaudit test\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
-            passed + failed, failed, passed + failed, failed, secs);
+    sbuf b = { 0 };
+    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%u\" failures=\"%u\">\n"
+        "  <testsuite name=\"vmxaudit test\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+        passed + failed, failed, passed + failed, failed, secs);
     for (const cJSON *r = results->child; r; r = r->next) {
-        const char *name = cJSON_GetObjectItem(r, "case")->valuestring;
-        const char *file = cJSON_GetObjectItem(r, "file")->valuestring;
-        const char *model = cJSON_GetObjectItem(r, "model")->valuestring;
         const cJSON *why = cJSON_GetObjectItem(r, "reason");
-        fputs("    <testcase classname=\"", f);
-        xml_attr(f, model);
-        fputs("\" name=\"", f);
-        xml_attr(f, name);
-        fputs("\" file=\"", f);
-        xml_attr(f, file);
+        put(&b, "    <testcase classname=\"");
+        xml_attr(&b, cJSON_GetObjectItem(r, "model")->valuestring);
+        put(&b, "\" name=\"");
+        xml_attr(&b, cJSON_GetObjectItem(r, "case")->valuestring);
+        put(&b, "\" file=\"");
+        xml_attr(&b, cJSON_GetObjectItem(r, "file")->valuestring);
         if (!why) {
-            fputs("\"/>\n", f);
+            put(&b, "\"/>\n");
             continue;
         }
-        fputs("\">\n      <failure message=\"", f);
-        xml_attr(f, why->valuestring);
-        fputs("\"/>\n    </testcase>\n", f);
+        put(&b, "\">\n      <failure message=\"");
+        xml_attr(&b, why->valuestring);
+        put(&b, "\"/>\n    </testcase>\n");
     }
-    fputs("  </testsuite>\n</testsuites>\n", f);
-    if (ferror(f) | fclose(f)) {
-        fprintf(stderr, "vmxaudit test: cannot write %s\n", path);
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
+    put(&b, "  </testsuite>\n</testsuites>");
+    int rc = cli_write_output("test", path, b.s, force);
+    free(b.s);
+    return rc;
 }
 
 static int run(const void *opts, int argc, char **argv)
 {
     const test_opts *o = opts;
     bool quiet = o->quiet, json = !strcmp(o->format, "json");
+    cli_input_limit(o->max_input);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char **files = NULL;
@@ -171,7 +187,7 @@ static int run(const void *opts, int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (o->junit && (rc = write_junit(o->junit, results, passed, failed, secs))) {
+    if (o->junit && (rc = write_junit(o->junit, results, passed, failed, secs, o->force))) {
         cJSON_Delete(results);
         return rc;
     }

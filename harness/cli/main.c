@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include <sys/stat.h>
+#include <signal.h>
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
@@ -129,6 +130,10 @@ int main(int argc, char **argv)
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
     cli_colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     find_data(argv[0]);
+#ifdef SIGXFSZ
+    /* past a file size limit a write fails (EFBIG) and says so, instead of killing us */
+    signal(SIGXFSZ, SIG_IGN);
+#endif
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         cli_print_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

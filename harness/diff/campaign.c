@@ -55,7 +55,7 @@ static void collect(const char *path, char ***list, size_t *n)
 /* ---- running and judging ---- */
 
 /* vxa_prepare() of the case with every address VM entry may read moved into the case arena
- * (design §4.2): outside it the oracle's memory is the payload's, not the zeroes the engine
+ * (docs/formats.md): outside it the oracle's memory is the payload's, not the zeroes the engine
  * reads.  The layout as executed (and so the verdict and any regression case) is the moved one. */
 static void prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *pp)
 {

@@ -1,4 +1,4 @@
-/* journal.h — the campaign's durable state (design §9: campaign state survives SIGKILL): an
+/* journal.h — the campaign's durable state (docs/harness.md: campaign state survives SIGKILL): an
  * append-only file of JSON records, one per line, each written with one write() and fsync'd.
  * A record is self-contained (a whole batch of verdicts is one record), so a campaign killed
  * mid-write loses at most the record being written; on resume the torn tail is cut off.

@@ -9,7 +9,7 @@
 
 /* Aborts with a message (every engine records the input as a crash). */
 void fuzz_die(const char *why) __attribute__((noreturn));
-/* NULL if the outcome follows from the violations' classes (design §3.3), else why not. */
+/* NULL if the outcome follows from the violations' classes (docs/outcome-model.md), else why not. */
 const char *fuzz_outcome_inconsistent(const vxa_report *r, const vxa_entry *e);
 
 /* Per-check coverage, two counters per check: [2c] seen failing, [2c+1] seen passing.

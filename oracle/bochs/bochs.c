@@ -1,5 +1,5 @@
 /* bochs.c — the Bochs oracle: batches of cases through one Bochs process at a time; a crash or
- * hang costs one case, and Bochs restarts at the next (design §6, §9). */
+ * hang costs one case, and Bochs restarts at the next (docs/oracles.md, docs/harness.md). */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* bochs.h — the Bochs oracle backend: runs the VMX probe payload inside Debian's Bochs 2.7
- * (design §6).  Types in oracle/common/oracle.h; the formats in oracle/common/payload_abi.h and
+ * (docs/oracles.md).  Types in oracle/common/oracle.h; the formats in oracle/common/payload_abi.h and
  * oracle/bochs/README.md.
  */
 #ifndef VXA_BOCHS_H
