@@ -120,10 +120,21 @@ static int show(const char *name, bool json)
             free(pname);
             return cli_input_error(&e);
         }
-        while (o->child) {   /* after "schema", the profile document's keys in their order */
+        /* the document's keys in their order, the capabilities as the codec writes them
+         * (normalised values), the provenance as it is */
+        const vxa_profile_about about = { pname, NULL, NULL };
+        cJSON *norm = vxa_profile_to_tree(&p, &about);
+        while (o->child) {
             cJSON *k = cJSON_DetachItemViaPointer(o, o->child);
+            cJSON *n = cJSON_DetachItemFromObjectCaseSensitive(norm, k->string);
+            if (n) cJSON_Delete(k), k = n;
             cJSON_AddItemToObject(doc, k->string, k);
         }
+        while (norm->child) {
+            cJSON *k = cJSON_DetachItemViaPointer(norm, norm->child);
+            cJSON_AddItemToObject(doc, k->string, k);
+        }
+        cJSON_Delete(norm);
         cJSON_Delete(o);
         if (p.maxphyaddr_default) cJSON_AddNumberToObject(doc, "maxphyaddr", p.maxphyaddr);
         cJSON_AddBoolToObject(doc, "maxphyaddr_default", p.maxphyaddr_default);
@@ -170,20 +181,36 @@ const cli_command cli_cmd_profile = { "profile", .summary = "CPU capability prof
     .description =
     "Lists the bundled CPU capability profiles, decodes one, or builds one from an MSR dump.\n" };
 
+typedef struct list_opts { bool names; } list_opts;
+
+static const cli_option list_options[] = {
+    { "names", 0, CLI_FLAG, .offset = offsetof(list_opts, names),
+      .help = "only the names, one a line (for scripts and the completion)" },
+    { 0 } };
+
 static int list_run(const void *opts, int argc, char **argv)
 {
-    (void)opts, (void)argc, (void)argv;
-    char **list = vxa_corpus_list("profiles");
-    unsigned n = 0;
-    for (char **l = list; *l; l++, n++) printf("%s\n", *l);
-    vxa_corpus_list_free(list);
+    (void)argc, (void)argv;
+    unsigned n;
+    cli_profile_entry *e = cli_profile_index(&n);
+    size_t w = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (strlen(e[i].name) > w) w = strlen(e[i].name);
+    for (unsigned i = 0; i < n; i++) {
+        if (((const list_opts *)opts)->names) printf("%s\n", e[i].name);
+        else printf("%-*s  %s\n", (int)w, e[i].name, e[i].cpu ? e[i].cpu : "");
+    }
+    cli_profile_index_free(e, n);
     if (!n) return cli_no_data("profiles");
     return EXIT_OK;
 }
 
 const cli_command cli_cmd_profile_list = { "profile list", NULL, "list the bundled CPU capability profiles",
-    .description = "Prints the name of every bundled profile, one a line (use them with --profile NAME).\n",
-    .exit_status = "0, or 2 if the bundled profiles cannot be found.", .run = list_run };
+    .description =
+    "Prints every bundled profile: its name (use it with --profile NAME) and the CPU it describes\n"
+    "(brand string or model).  'vmxaudit profile match' finds the closest to a CPU.\n",
+    .exit_status = "0, or 2 if the bundled profiles cannot be found.",
+    .options = list_options, .size = sizeof(list_opts), .run = list_run };
 
 typedef struct show_opts { const char *format; } show_opts;
 

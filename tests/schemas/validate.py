@@ -26,9 +26,8 @@ def load_schemas(d):
 
 def main():
     args = sys.argv[1:]
-    invert = False
-    if args and args[0] == "--expect-invalid":
-        invert, args = True, args[1:]
+    invert = "--expect-invalid" in args
+    args = [a for a in args if a != "--expect-invalid"]
     if len(args) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
