@@ -300,9 +300,9 @@ static int do_run(const opts *o, char **paths, int npaths)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = run_backend(o, cases, nfiles, res, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc != VXA_ORACLE_OK) {
+    if (rc != VXA_ORACLE_OK) {         /* it was probed a moment ago: failed, not unavailable */
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
-        return status_of(rc);
+        return rc == VXA_ORACLE_NOT_AVAILABLE ? EXIT_BACKEND : status_of(rc);
     }
     unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0, unrecorded = 0;
     int write_rc = 0;

@@ -82,8 +82,9 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
     if (opt->workdir) {
         snprintf(m->dir, sizeof m->dir, "%s", opt->workdir);
     } else {
-        const char *t = getenv("TMPDIR");
-        snprintf(m->dir, sizeof m->dir, "%s/vxa-bochs.XXXXXX", t && *t ? t : "/tmp");
+        const char *t = opt->tmp_parent ? opt->tmp_parent : getenv("TMPDIR");
+        snprintf(m->dir, sizeof m->dir, "%s/%svxa-bochs.XXXXXX", t && *t ? t : "/tmp",
+                 opt->tmp_parent ? "." : "");
         if (!mkdtemp(m->dir)) {
             snprintf(err, errlen, "mkdtemp %s: %s", m->dir, strerror(errno));
             return VXA_ORACLE_FAILED;
