@@ -9,16 +9,9 @@
 
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
 
-static int write_out(const char *cmd, const char *outp, const char *text)
+static int write_out(const char *cmd, const char *outp, const char *text, bool force)
 {
-    FILE *f = outp && strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "vmxaudit %s: cannot write %s\n", cmd, outp);
-        return EXIT_USAGE;
-    }
-    fprintf(f, "%s\n", text);
-    if (f != stdout) fclose(f);
-    return EXIT_OK;
+    return cli_write_output(cmd, outp ? outp : "-", text, force);
 }
 
 static const char *base_name(const char *path)
@@ -31,7 +24,7 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
-typedef struct import_opts { const char *format, *profile, *output, *name; } import_opts;
+typedef struct import_opts { const char *format, *profile, *output, *name; bool force; } import_opts;
 #define O(f) .offset = offsetof(import_opts, f)
 
 static const cli_option import_options[] = {
@@ -42,6 +35,7 @@ static const cli_option import_options[] = {
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the case to OUT (default: standard output)" },
     { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the case's name (default: the dump's file name)" },
+    CLI_FORCE_OPTION(import_opts),
     { 0 } };
 
 static int import_run(const void *opts, int argc, char **argv)
@@ -67,7 +61,7 @@ static int import_run(const void *opts, int argc, char **argv)
 
     /* The VM-entry MSR-load list: its entries are in the dump, its address is not. */
     if (info.nmsrs) {
-        const uint64_t at = 0x10000;   /* inside the case arena (design §4.2) */
+        const uint64_t at = 0x10000;   /* inside the case arena (docs/formats.md) */
         c.memory = calloc(1, sizeof *c.memory);
         c.memory[0].address = at;
         c.memory[0].length = info.nmsrs * 16;
@@ -142,7 +136,7 @@ static int import_run(const void *opts, int argc, char **argv)
     if (!name && dot && dot != nm) *dot = 0;
     c.name = strdup(nm);
     char *s = vxa_case_to_json(&c);
-    rc = write_out("import", outp, s);
+    rc = write_out("import", outp, s, o->force);
     free(s);
     if (!rc && info.has_exit) {
         unsigned reason = info.exit_reason & 0xffff;
@@ -177,6 +171,7 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
 typedef struct pimport_opts {
     const char *format, *output, *name, *msr_path;
     cli_uint maxphyaddr;
+    bool force;
 } pimport_opts;
 #undef O
 #define O(f) .offset = offsetof(pimport_opts, f)
@@ -191,6 +186,7 @@ static const cli_option pimport_options[] = {
       .help = "msr-device: the file to read instead of /dev/cpu/0/msr" },
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the profile to OUT (default: standard output)" },
+    CLI_FORCE_OPTION(pimport_opts),
     { 0 } };
 
 static int pimport_run(const void *opts, int argc, char **argv)
@@ -236,7 +232,7 @@ static int pimport_run(const void *opts, int argc, char **argv)
     }
     const vxa_profile_about about = { nm, NULL, src };
     char *s = vxa_profile_to_json(&p, &about);
-    rc = write_out("profile import", outp, s);
+    rc = write_out("profile import", outp, s, po->force);
     free(s);
     fprintf(stderr, "vmxaudit profile import: %u of %u VMX capability MSRs captured", info.ncaptured, VXA_MSR_COUNT);
     if (info.nignored) fprintf(stderr, ", %u other MSR%s ignored", info.nignored, info.nignored == 1 ? "" : "s");

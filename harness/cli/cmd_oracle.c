@@ -1,4 +1,4 @@
-/* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (design §6).  `probe` prints the
+/* cmd_oracle.c — `vmxaudit oracle probe|run`: real VM entries (docs/oracles.md).  `probe` prints the
  * oracle CPU's capability profile; `run` executes cases there and compares each observation with
  * the engine's prediction for the layout as executed. */
 #include <stddef.h>
@@ -11,6 +11,7 @@ typedef struct opts {
     const char *backend, *cpu, *model, *record;
     double timeout;
     bool verbose;
+    cli_uint max_input;
 } opts;
 #define O(f) .offset = offsetof(opts, f)
 /* The options every oracle subcommand has. */
@@ -28,6 +29,7 @@ static const cli_option run_options[] = {
     { "verbose", 'v', CLI_FLAG, O(verbose), .help = "details for every case, not only the mismatches" },
     { "record", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(record),
       .help = "write every mismatching case to DIR as a regression case" },
+    CLI_MAX_INPUT_OPTION(opts),
     { 0 } };
 
 const cli_command cli_cmd_oracle = { "oracle", .summary = "real VM entries (Bochs, KVM) compared with the engine",
@@ -103,6 +105,9 @@ const cli_command cli_cmd_oracle_ingest = { "oracle ingest", "RESULTS",
     .options = ingest_options, .size = sizeof(ingest_opts), .min_args = 1, .max_args = 1,
     .complete_args = CLI_C_FILE, .run = ingest_run, .unavailable = VXA_UNLESS_ORACLES };
 
+
+
+
 const cli_command cli_cmd_oracle_probe = { "oracle probe", NULL, "the oracle CPU's capability profile",
     .description =
     "Boots the oracle and prints its CPU's capability profile (JSON) as RDMSR/CPUID read it\n"
@@ -121,11 +126,13 @@ const cli_command cli_cmd_oracle_run = { "oracle run", "CASE|DIR...",
     "in-guest audit); a prediction that differs from the hosted one (outcome or violated checks)\n"
     "is shown as IN-GUEST DIFF.\n"
     "--record DIR: every case whose observation differs from the model's prediction is written\n"
-    "to DIR as a regression case: the layout as executed, `expect` (the sdm model),\n"
+    "to DIR (an existing folder) as NAME-HASH.json, NAME a slug of the case's name and HASH one\n"
+    "of the name and the case file (a case name is never a path), as a regression case: the layout as executed, `expect` (the sdm model),\n"
     "`expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend, CPU,\n"
     "version, outcome, harness fields, the oracle's own words) and `origin`.\n",
-    .exit_status = "0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input,\n"
-                   "             3 backend not available here, 4 backend failed.",
+    .exit_status = "0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input\n"
+                   "             (or a --record file refused), 3 backend not available here, 4 backend\n"
+                   "             failed (or a --record write failed: the run still ends with its summary).",
     .options = run_options, .size = sizeof(opts), .min_args = 1, .max_args = -1,
     .complete_args = CLI_C_FILE, .run = run_run, .unavailable = VXA_UNLESS_ORACLES };
 
@@ -140,8 +147,11 @@ static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "bochs_messages.h"
+#include "out_file.h"
+#include "out_name.h"
 #include "bridge.h"
 #include "regression.h"
 #include "prediction.h"
@@ -249,11 +259,14 @@ typedef struct item {
     vxa_prepared prep;
 } item;
 
-/* Writes the regression case atomically (temporary file + rename) into dir. */
+static const char *case_name_of(const vxa_case *c, const char *path) { return c->name ? c->name : path; }
+
+/* Writes the regression case into dir (out_file.h: atomic, never outside dir).  Returns a
+ * VXA_WRITE_* status; a failure is reported for this case, and the run goes on. */
 static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
                   const vxa_case *orig, const char *path, const vxa_vmcs *executed,
-                  const struct vxa_oracle_result *res, const vxa_outcome *obs,
-                  const struct silicon *si)
+                  const struct vxa_oracle_result *res, const vxa_outcome *obs, char *recorded,
+                  size_t nrecorded, const struct silicon *si)
 {
     static vxa_report r;
     vxa_case c = *orig;                       /* shallow: strings and blobs stay the original's */
@@ -271,7 +284,7 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
         c.profile_json = vxa_profile_to_tree(&prof, &about);
     } else if (vxa_profile_load(pname, &prof, NULL, &e)) {
         fprintf(stderr, "vmxaudit oracle run --record: the oracle's profile %s is not bundled\n", pname);
-        return -1;
+        return VXA_WRITE_REFUSED;
     }
     for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
         vxa_input in = { &prof, executed, &orig->entry, &mem, (uint8_t)m };
@@ -318,12 +331,15 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     cJSON_AddStringToObject(origin, "parent", base ? base + 1 : path);   /* the case file it came from */
     char *out = cJSON_Print(doc);
     cJSON_Delete(doc);
-    char final[4096], tmp[4200];
-    snprintf(final, sizeof final, "%s/%s.json", dir, orig->name ? orig->name : "case");
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", final, (int)getpid());
-    FILE *f = fopen(tmp, "w");
-    int rc = f && fprintf(f, "%s\n", out) > 0 && fclose(f) == 0 && rename(tmp, final) == 0 ? 0 : -1;
-    if (rc) fprintf(stderr, "vmxaudit oracle run --record: cannot write %s: %s\n", final, strerror(errno));
+    /* the case's name is never a path: a slug of it and a hash of it and its file (out_name.h) */
+    char name[128], werr[600];
+    vxa_out_name(orig->name, path, name, sizeof name);
+    size_t len = out ? strlen(out) : 0;
+    if (out) out[len] = '\n';            /* cJSON's NUL: the file ends in a newline */
+    int rc = out ? vxa_write_in(dir, name, out, len + 1, 0, werr, sizeof werr) : VXA_WRITE_FAILED;
+    if (!out) snprintf(werr, sizeof werr, "out of memory");
+    if (rc) fprintf(stderr, "vmxaudit oracle run --record: %s: not recorded: %s\n", case_name_of(orig, path), werr);
+    else snprintf(recorded, nrecorded, "%s/%s", dir, name);
     free(out);
     return rc;
 }
@@ -340,7 +356,8 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
                  const vxa_profile *prof, item *items, size_t n, struct vxa_oracle_result *res,
                  vxa_model model, double secs, const struct silicon *si)
 {
-    unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0;
+    unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0, unrecorded = 0;
+    int write_rc = 0;
     bool engine_ok = probe->engine_checks == VXA_CHECK_COUNT;   /* same catalogue in the payload */
     if (!engine_ok && probe->engine_checks)
         fprintf(stderr, "vmxaudit oracle run: the payload's engine has %u checks, this one %u: "
@@ -377,9 +394,12 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
                  ? vxa_prediction_same(&res[i].live, &r, lwhy, sizeof lwhy) : -1;
         lsame += live == 1;
         ldiff += live == 0;
-        if (!ok && o->record &&
-            record(o, o->record, pname, probe, &it->c, it->path, &executed, &res[i], &obs, si))
-            return EXIT_USAGE;
+        char recorded[4300] = "";
+        int wrc = !ok && o->record
+                ? record(o, o->record, pname, probe, &it->c, it->path, &executed, &res[i], &obs,
+                         recorded, sizeof recorded, si) : 0;
+        if (wrc) unrecorded++;
+        if (wrc > write_rc) write_rc = wrc;
         agree += ok;
         mismatch += !ok;
         vxa_outcome_to_text(&obs, otxt, sizeof otxt);
@@ -407,20 +427,29 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
                 }
             }
         }
+        if (*recorded) printf("     recorded: %s\n", recorded);
     }
     printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
            "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", n,
            pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
            secs > 0 ? (double)n / secs : 0.0);
+    if (unrecorded)
+        fprintf(stderr, "vmxaudit oracle run --record: %u mismatching case%s not written to %s (see above)\n",
+                unrecorded, unrecorded == 1 ? "" : "s", o->record);
+    if (write_rc) return write_rc == VXA_WRITE_REFUSED ? EXIT_USAGE : EXIT_BACKEND;
     return mismatch || ldiff ? EXIT_NEGATIVE : EXIT_OK;
 }
 
 static int do_run(const opts *o, char **paths, int npaths)
 {
+    cli_input_limit(o->max_input);
     char **files = NULL;
     size_t nfiles = 0;
     for (int i = 0; i < npaths; i++) cli_case_files(paths[i], &files, &nfiles);
     if (!nfiles) return cli_usage("oracle", "no case files");
+    struct stat rst;
+    if (o->record && (stat(o->record, &rst) || !S_ISDIR(rst.st_mode)))
+        return cli_usage("oracle run", "--record %s: not a folder (create it first)", o->record);
     vxa_model model = vxa_model_by_name(o->model);
 
     item *items = calloc(nfiles, sizeof *items);
@@ -454,9 +483,9 @@ static int do_run(const opts *o, char **paths, int npaths)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = run_backend(o, cases, nfiles, res, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc != VXA_ORACLE_OK) {
+    if (rc != VXA_ORACLE_OK) {         /* it was probed a moment ago: failed, not unavailable */
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
-        return status_of(rc);
+        return rc == VXA_ORACLE_NOT_AVAILABLE ? EXIT_BACKEND : status_of(rc);
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     int status = judge(o, pname, &probe, &prof, items, nfiles, res, model, secs, NULL);

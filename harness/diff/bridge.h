@@ -1,4 +1,4 @@
-/* bridge.h — from a JSON case (design §4.2) to an oracle run and back (design §6, §7):
+/* bridge.h — from a JSON case (docs/formats.md) to an oracle run and back (docs/oracles.md, docs/harness.md):
  * which fields the oracle's harness may replace, the layout as executed, the observed outcome in
  * the engine's terms, and whether an observation matches a prediction. */
 #ifndef VMXAUDIT_BRIDGE_H

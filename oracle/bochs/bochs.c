@@ -1,5 +1,5 @@
 /* bochs.c — the Bochs oracle: batches of cases through one Bochs process at a time; a crash or
- * hang costs one case, and Bochs restarts at the next (design §6, §9). */
+ * hang costs one case, and Bochs restarts at the next (docs/oracles.md, docs/harness.md). */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <stdio.h>
@@ -61,6 +61,8 @@ struct run_state {
     struct vxa_oracle_probe *probe;
     bool ready, finished;
     long open_id;                     /* a case between @B and @R; -1 none */
+    bool retry_left;                  /* one fresh Bochs left for a death in this call */
+    bool died;                        /* this run: Bochs ended on its own before finishing */
     char *open_log;
     char last_words[512];             /* the last non-report lines: why Bochs stopped */
 };
@@ -186,7 +188,23 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
             return VXA_ORACLE_FAILED;
         }
     } else if (got == 0 && st->open_id >= 0) {
-        close_case(st, VXA_ORACLE_CRASHED, "Bochs stopped during this case");
+        if (st->retry_left) {             /* once: the case again, in a fresh Bochs */
+            fprintf(stderr, "vmxaudit: Bochs died during case %ld: that case again in a fresh Bochs\n",
+                    st->open_id);
+            st->retry_left = false;
+            st->died = true;
+            free(st->open_log);
+            st->open_log = NULL;
+            st->open_id = -1;
+        } else {
+            close_case(st, VXA_ORACLE_CRASHED, "Bochs stopped during this case (and in a fresh Bochs)");
+        }
+    } else if (got == 0 && !st->finished && !st->ready && st->retry_left) {
+        fprintf(stderr, "vmxaudit: Bochs died while booting: once more\n");
+        st->retry_left = false;           /* died while booting: boot once more */
+        st->died = true;
+        bx_session_finish(&s, bx_now() + 5);
+        return VXA_ORACLE_OK;
     }
     bx_session_finish(&s, bx_now() + 5);
     free(st->open_log);
@@ -250,7 +268,7 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         free(done);
         return rc;
     }
-    struct run_state st = { .out = out, .done = done, .probe = probe, .open_id = -1 };
+    struct run_state st = { .out = out, .done = done, .probe = probe, .open_id = -1, .retry_left = true };
     bool first = true;
     for (;;) {
         size_t np = 0;
@@ -262,10 +280,16 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
             memset(&again, 0, sizeof again);
             st.probe = &again;
         }
+        st.died = false;
         rc = run_once(&opt, &m, bochs, cases, n, pending, np, &st, err, errlen);
         st.probe = probe;
+        if (st.died && first) {           /* the boot that died never probed: boot again */
+            memset(probe, 0, sizeof *probe);
+            continue;
+        }
         first = false;
         if (rc) break;
+        if (st.died) continue;            /* the retry: the pending cases in a fresh Bochs */
         size_t left = 0;
         for (size_t i = 0; i < n; i++) left += !done[i];
         if (left == np && np) {           /* no progress: blame the first pending case */

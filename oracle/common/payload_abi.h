@@ -12,7 +12,7 @@
 
 /* ---- memory map (guest-physical; the payload identity-maps the first 4 GiB) ---------------- */
 
-/* The case arena (design §4.2): the only memory a case may name.  The payload zeroes it at boot
+/* The case arena (docs/formats.md): the only memory a case may name.  The payload zeroes it at boot
  * and keeps its own code, data, stacks, VMXON/VMCS regions and the batch outside it. */
 #define VXA_ARENA_LOW_BASE   0x00001000
 #define VXA_ARENA_LOW_END    0x0009f000      /* exclusive */
