@@ -45,7 +45,7 @@
  *   - report lines also go to out_buf (out_len bytes used, never past out_size);
  *   - only cases [first, first + count) of the batch run (count 0: probe only);
  *   - VXA_BOOT_QUIET: the probe's @H lines are not reported (but "@H vmxon fail" is);
- *   - VXA_BOOT_BARE_METAL: the rules of oracle/uefi/README.md (arena pages the host gave,
+ *   - VXA_BOOT_BARE_METAL: the rules of oracle/payload/baremetal.h (arena pages the host gave,
  *     bounded and confined guests, MSR-load allowlist, MSRs and PIC masks restored) apply;
  *   - arena_map (bit i of byte i/8 = page i of [0, 16 MiB) is the payload's to use): the arena
  *     pages outside it are never written, and a case that names one is "unsupported";

@@ -1,5 +1,5 @@
 /* baremetal.h — the rules that keep a case harmless on a real machine (a UEFI loader's boot block
- * with VXA_BOOT_BARE_METAL; oracle/uefi/README.md explains them to users).  Under Bochs and KVM
+ * with VXA_BOOT_BARE_METAL; README.md, "A silicon oracle", explains them to users).  Under Bochs and KVM
  * none of this runs: the machine is thrown away after the batch. */
 #ifndef VXA_BAREMETAL_H
 #define VXA_BAREMETAL_H

@@ -1,4 +1,4 @@
-/* image.h — the bootable disk image of the silicon oracle (issue 19, oracle/uefi/README.md):
+/* image.h — the bootable disk image of the silicon oracle (README.md, "A silicon oracle"):
  * GPT, an EFI system partition (FAT32: \EFI\BOOT\BOOTX64.EFI, \VMXAUDIT\PAYLOAD.BIN, BATCH.BIN,
  * CONFIG.TXT) and a results partition (FAT: \RESULTS.TXT, preallocated).  Written without root
  * or loop devices: sfdisk (Debian package fdisk) and mtools, run as programs. */

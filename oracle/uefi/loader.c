@@ -1,4 +1,4 @@
-/* loader.c — the UEFI application of the silicon oracle (issue 19; oracle/uefi/README.md).
+/* loader.c — the UEFI application of the silicon oracle (README.md, "A silicon oracle").
  *
  * It hands the probe payload (oracle/payload, the core Bochs and KVM run) memory, the case batch
  * and an output buffer through a boot block (payload_abi.h), one entry per case, and appends

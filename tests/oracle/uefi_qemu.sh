@@ -1,5 +1,5 @@
 #!/bin/sh
-# uefi_qemu.sh — the silicon oracle's image (issue 19) in QEMU with OVMF, where no VMX is offered
+# uefi_qemu.sh — the silicon oracle's image in QEMU with OVMF, where no VMX is offered
 # to guests (TCG has none; this machine's /dev/kvm offers none): the image boots headless, the
 # probe reports "no VMX" with the CPUID and MSRs it read, RESULTS.TXT appears on the results
 # partition and `oracle ingest` and `profile import` read it; a run reset with a case in flight
