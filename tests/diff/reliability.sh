@@ -1,7 +1,8 @@
 #!/bin/bash
 # reliability.sh — docs/harness.md's reliability rules and docs/exit-codes.md under faults, with
 # Bochs: the oracle's Bochs killed by someone else while it boots and in the middle of a batch
-# (retried once in a fresh Bochs: the same verdicts as an undisturbed run, never exit 3); a
+# (retried once in a fresh Bochs: the same verdicts as an undisturbed run, never exit 3);
+# `oracle run` stopped by SIGTERM (Bochs killed, its temporary folder removed); a
 # campaign stopped by SIGTERM or --budget (exit 5, --resume continues); killed with SIGKILL
 # (nothing written outside DIR, not even in $TMPDIR); two concurrent --resume runs (the second is
 # refused: one lock per DIR); a full disk (fault injection: exit 5, then --resume completes the
@@ -57,9 +58,23 @@ rc=$?
 grep -q 'Bochs died during case [0-9]*: that case again in a fresh Bochs' "$tmp/disturbed" && ok bochs-killed-mid-batch-retried || bad bochs-killed-mid-batch-retried
 cmp -s <(verdicts "$tmp/undisturbed") <(verdicts "$tmp/disturbed") && ok bochs-killed-mid-batch-same-verdicts || { bad bochs-killed-mid-batch-same-verdicts; diff <(verdicts "$tmp/undisturbed") <(verdicts "$tmp/disturbed") | head -5; }
 tmp_empty oracle-run-nothing-left
+# oracle run stopped by SIGTERM while Bochs runs: Bochs killed, its folder in TMPDIR removed
+"$vx" oracle run --backend bochs "$tmp/cases" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 2000); do c=$(pgrep -P $pid | head -1); [ -n "$c" ] && break; sleep 0.005; done
+sleep 0.2
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] && ok oracle-run-sigterm || bad "oracle-run-sigterm: exit $rc"
+sleep 0.2
+# (a zombie is dead: it waits for an init that reaps it)
+st=$(ps -o stat= -p "$c" 2>/dev/null)
+case $st in ''|Z*) ok oracle-run-sigterm-bochs-killed ;; *) bad "oracle-run-sigterm-bochs-killed: Bochs $c still runs ($st)" ;; esac
+tmp_empty oracle-run-sigterm-nothing-left
 
 # --- a full TMPDIR: the machine's files cannot be written ---
-expect tmpdir-full 4 'File too large' -- bash -c "ulimit -f 64; exec \"$vx\" oracle run --backend bochs \"$src/corpus/layouts\""
+expect tmpdir-full 4 'File too large' -- bash -c "ulimit -f 64; trap '' XFSZ; exec \"$vx\" oracle run --backend bochs \"$src/corpus/layouts\""
 tmp_empty tmpdir-full-nothing-left
 
 # --- SIGTERM, --budget: incomplete but resumable ---
@@ -83,7 +98,7 @@ wait $pid 2>/dev/null
 tmp_empty sigkill-nothing-in-tmpdir
 "$vx" diff --resume --out "$tmp/k" > "$tmp/a.out" 2>&1 &
 pa=$!
-for _ in $(seq 400); do [ -s "$tmp/k/.lock" ] && break; sleep 0.01; done
+for _ in $(seq 1000); do grep -qx "$pa" "$tmp/k/.lock" 2>/dev/null && break; sleep 0.01; done   # it holds the lock
 expect second-resume-refused 2 'is in use by another vmxaudit \(pid [0-9]+\)' -- "$vx" diff --resume --out "$tmp/k"
 wait $pa
 rc=$?
