@@ -21,11 +21,17 @@ const char *cli_exit_number(unsigned i);
 #define VXA_UNLESS_ORACLES NULL
 #else
 #define VXA_UNLESS_ORACLES "the oracle backends"
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+
 #endif
 #ifdef VXA_HAVE_BENCH
 #define VXA_UNLESS_BENCH NULL
 #else
 #define VXA_UNLESS_BENCH "the benchmarks"
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+
 #endif
 
 /* Catalogue values for option tables (.value_at): the i-th model / check class name. */
@@ -108,5 +114,7 @@ struct cJSON *cli_json_doc(const char *schema);
 int cli_json_write(FILE *out, struct cJSON *doc);
 /* A value as vmxaudit writes numbers: "0x1f". */
 struct cJSON *cli_json_hex(uint64_t v);
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
 
 #endif

@@ -99,8 +99,11 @@ const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...
     "regression cases.  DIR/journal.jsonl records every batch (fsync'd); after a kill, --resume\n"
     "continues without redoing or losing a case.  At the end (and on Ctrl-C) a table of mismatch\n"
     "signatures and DIR/report.md (signatures, checks x profiles coverage, throughput).  Nothing\n"
-    "is written outside DIR.\n",
-    .exit_status = "0 no unexplained mismatch, 1 mismatches remain, 2 bad input, 3 backend not\n"
-                   "             available here, 4 backend failed.",
+    "is written outside DIR, not even after a SIGKILL: the oracle's temporary files are in\n"
+    "DIR/.vxa-bochs.*, and DIR is locked (DIR/.lock) while a campaign runs there.\n",
+    .exit_status = "0 no unexplained mismatch, 1 mismatches remain, 2 bad input (or DIR in use, or\n"
+                   "             a file in DIR refused), 3 backend not available here, 4 backend failed\n"
+                   "             (or an I/O error), 5 stopped by a signal, --budget or a full disk:\n"
+                   "             --resume continues.",
     .options = diff_options, .size = sizeof(diff_opts), .max_args = -1, .complete_args = CLI_C_DIR,
     .unavailable = VXA_UNLESS_ORACLES, .run = run };

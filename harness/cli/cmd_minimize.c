@@ -76,7 +76,7 @@ static int run(const void *opts, int argc, char **argv)
     struct vxa_oracle_result r;
     vxa_verdict ref;
     rc = vxa_run_one(&b, (uint8_t)model, &c, &ref, &pp, &r);
-    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_exit_status(rc); }
+    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_run_status(rc); }
     vxa_oracle_result_free(&r);
     vxa_prepared_free(&pp);
     char sig[512];
@@ -94,7 +94,7 @@ static int run(const void *opts, int argc, char **argv)
     vxa_min_result res;
     rc = vxa_minimize_mismatch(&b, (uint8_t)model, &bl, &c, &ref, max_runs, "vmxaudit minimize", path,
                                false, 0, 0, &doc, &res);
-    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_exit_status(rc); }
+    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_run_status(rc); }
     fprintf(stderr, "signature: %s\n", sig);
     if (!doc) {
         fprintf(stderr, "vmxaudit minimize: the mismatch did not reproduce on a second run\n");

@@ -46,7 +46,8 @@ const char cli_about[] =
     "Tells why VMLAUNCH/VMRESUME fails: audits a VMCS layout against every VM-entry rule of the\n"
     "Intel SDM (Vol. 3C ch. 27) for a CPU's VMX capabilities, and predicts what the CPU reports.\n";
 const char cli_exit_statuses[] =
-    "0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable, 4 backend failed";
+    "0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable, 4 backend failed,\n"
+    "             5 incomplete but resumable (diff --resume continues)";
 
 /* 'vmxaudit --help': every command with its arguments and summary, from the option tables. */
 void cli_print_usage(FILE *out)

@@ -18,7 +18,6 @@ static vxa_report r;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (fuzz_profile_is_path(data, size)) return 0;
     vxa_case c1, c2;
     vxa_error err;
     memset(&err, 0, sizeof err);

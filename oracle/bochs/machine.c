@@ -82,8 +82,9 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
     if (opt->workdir) {
         snprintf(m->dir, sizeof m->dir, "%s", opt->workdir);
     } else {
-        const char *t = getenv("TMPDIR");
-        snprintf(m->dir, sizeof m->dir, "%s/vxa-bochs.XXXXXX", t && *t ? t : "/tmp");
+        const char *t = opt->tmp_parent ? opt->tmp_parent : getenv("TMPDIR");
+        snprintf(m->dir, sizeof m->dir, "%s/%svxa-bochs.XXXXXX", t && *t ? t : "/tmp",
+                 opt->tmp_parent ? "." : "");
         if (!mkdtemp(m->dir)) {
             snprintf(err, errlen, "mkdtemp %s: %s", m->dir, strerror(errno));
             return VXA_ORACLE_FAILED;
@@ -154,6 +155,7 @@ int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len,
     return write_file(m->dir, "bochsrc", rc, (size_t)n, 0, err, errlen) ? VXA_ORACLE_FAILED : 0;
 }
 
+/* Async-signal-safe (a signal handler calls it): no stdio, no allocation. */
 void bx_machine_cleanup(struct bx_machine *m)
 {
     if (!m->own_dir) return;
@@ -161,8 +163,13 @@ void bx_machine_cleanup(struct bx_machine *m)
                                          "payload1.bin", "payload2.bin", "payload3.bin",
                                          "batch0.bin", "batch1.bin", "batch2.bin" };
     char path[4200];
+    size_t dl = strlen(m->dir);
+    if (dl + 20 > sizeof path) return;
+    memcpy(path, m->dir, dl);
+    path[dl] = '/';
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", m->dir, files[i]);
+        size_t fl = strlen(files[i]);
+        memcpy(path + dl + 1, files[i], fl + 1);
         unlink(path);
     }
     rmdir(m->dir);

@@ -91,4 +91,5 @@ expect import-o-target-survives 0 '^KEEP$' -- cat "$tmp/victim.json"
 
 # --- exit statuses ---
 expect checks-class-nope 2 "unknown class 'nope'" -- "$vx" checks --class nope
+expect test-no-expectations 2 'nothing to test' -- "$vx" test "$tmp/zero.json"
 finish
