@@ -6,6 +6,10 @@
 #include <string.h>
 #include "cli.h"
 #include "vmxaudit/import.h"
+#ifndef _WIN32
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
 
@@ -168,8 +172,51 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
 
 /* ---- profile import ---- */
 
+/* msr-device: what the rules read besides the MSRs, from the same machine's CPUID through the
+ * Linux cpuid device (cpuid(4): 16 bytes EAX, EBX, ECX, EDX read at offset = leaf | subleaf << 32),
+ * /dev/cpu/N/cpuid beside /dev/cpu/N/msr: MAXPHYADDR and the linear-address width (CPUID
+ * 80000008H:EAX[7:0], [15:8]) and the features of cpuid.def.  0, or -1 if it cannot be read. */
+static int read_cpuid_dev(const char *path, vxa_profile *p, char *said, size_t n)
+{
+#ifdef _WIN32
+    (void)path, (void)p, (void)said, (void)n;
+    return -1;
+#else
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    uint32_t r[4];   /* little-endian x86: the device's bytes are the registers */
+#define LEAF(leaf, sub) (pread(fd, r, 16, (off_t)((uint64_t)(leaf) | (uint64_t)(sub) << 32)) == 16)
+    uint32_t max_basic = LEAF(0, 0) ? r[0] : 0, max_ext = LEAF(0x80000000u, 0) ? r[0] : 0;
+    uint32_t max_sub7 = max_basic >= 7 && LEAF(7, 0) ? r[0] : 0;
+    if (!max_basic) { close(fd); return -1; }
+    size_t used = 0;
+    if (max_ext >= 0x80000008u && LEAF(0x80000008u, 0)) {
+        unsigned pa = r[0] & 0xff, la = (r[0] >> 8) & 0xff;
+        if (pa >= 32 && pa <= 52) p->maxphyaddr = (uint8_t)pa, p->maxphyaddr_default = false;
+        if (la == 48 || la == 57) p->linear_address_width = (uint8_t)la;
+        used += (size_t)snprintf(said, n, "MAXPHYADDR %u, linear-address width %u", pa, la);
+    }
+    for (unsigned b = 0; b < VXA_CPUID_COUNT; b++) {
+        const vxa_cpuid_info *ci = vxa_cpuid_get(b);
+        bool ext = ci->leaf >= 0x80000000u;
+        if (ext ? ci->leaf > max_ext : ci->leaf > max_basic) continue;   /* not reported: unknown */
+        bool have = false;
+        if (ci->leaf == 7 && ci->subleaf > max_sub7) have = false;      /* no such sub-leaf: absent */
+        else if (LEAF(ci->leaf, ci->subleaf)) have = (r[ci->reg & 3] >> ci->bit) & 1;
+        else continue;
+        p->cpuid_known |= 1u << b;
+        if (have) p->cpuid |= 1u << b;
+        else p->cpuid &= ~(1u << b);
+        if (have && used < n) used += (size_t)snprintf(said + used, n - used, ", %s", ci->name);
+    }
+#undef LEAF
+    close(fd);
+    return 0;
+#endif
+}
+
 typedef struct pimport_opts {
-    const char *format, *output, *name, *msr_path;
+    const char *format, *output, *name, *msr_path, *cpuid_path;
     cli_uint maxphyaddr;
     bool force;
 } pimport_opts;
@@ -184,6 +231,8 @@ static const cli_option pimport_options[] = {
       .help = "the CPU's physical-address width, CPUID 80000008H:EAX[7:0]" },
     { "msr-path", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(msr_path),
       .help = "msr-device: the file to read instead of /dev/cpu/0/msr" },
+    { "cpuid-path", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(cpuid_path),
+      .help = "msr-device: the cpuid device to read (default: 'cpuid' beside the msr device)" },
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the profile to OUT (default: standard output)" },
     CLI_FORCE_OPTION(pimport_opts),
@@ -226,6 +275,21 @@ static int pimport_run(const void *opts, int argc, char **argv)
     if (!name && dot && dot != nm) *dot = 0;
     char src[600];
     snprintf(src, sizeof src, "imported by vmxaudit profile import --format %s from %s", format, base_name(fname));
+    bool from_cpuid = false;
+    if (dev) {   /* the same CPU's CPUID: /dev/cpu/N/cpuid beside /dev/cpu/N/msr */
+        char cpath[4200], said[400] = "";
+        const char *slash = strrchr(path, '/');
+        if (po->cpuid_path) snprintf(cpath, sizeof cpath, "%s", po->cpuid_path);
+        else snprintf(cpath, sizeof cpath, "%.*scpuid", slash ? (int)(slash - path + 1) : 0, path);
+        from_cpuid = !read_cpuid_dev(cpath, &p, said, sizeof said);
+        if (from_cpuid) fprintf(stderr, "vmxaudit profile import: from %s: %s\n", cpath, said);
+        else if (po->cpuid_path) {
+            fprintf(stderr, "vmxaudit profile import: %s: cannot read the cpuid device\n", cpath);
+            return EXIT_USAGE;
+        } else
+            fprintf(stderr, "vmxaudit profile import: note: no %s (modprobe cpuid): MAXPHYADDR, the "
+                    "linear-address width and the CPUID features are not read\n", cpath);
+    }
     if (mpa) {
         p.maxphyaddr = (uint8_t)mpa;
         p.maxphyaddr_default = false;
@@ -245,7 +309,7 @@ static int pimport_run(const void *opts, int argc, char **argv)
             fprintf(stderr, "vmxaudit profile import: warning: %s (0x%x) %s\n", vxa_msr_name(w[i].msr),
                     0x480 + w[i].msr, w[i].issue == VXA_PI_NO_BASIC ? "not captured: read as BASIC[55] = 0 "
                     "(no TRUE MSRs)" : "is advertised by another MSR but not captured");
-    if (!mpa) fprintf(stderr, "vmxaudit profile import: note: no --maxphyaddr: 52 is assumed\n");
+    if (!mpa && p.maxphyaddr_default) fprintf(stderr, "vmxaudit profile import: note: no --maxphyaddr: 52 is assumed\n");
     return rc;
 }
 
@@ -262,8 +326,10 @@ const cli_command cli_cmd_profile_import = { "profile import", "FILE|-",
     "  uefi-results  RESULTS.TXT of a 'vmxaudit oracle image' run: its probe (MSRs, CPUID,\n"
     "              MAXPHYADDR and the features read on that CPU)\n"
     "MSRs the dump lacks stay 'not captured' (rules that need them are undetermined).  MAXPHYADDR\n"
-    "is not an MSR: give it with --maxphyaddr, else 52 is assumed.  Use the profile JSON with\n"
-    "--profile FILE.\n",
+    "is not an MSR: msr-device reads it, the linear-address width and the CPUID features the\n"
+    "rules consult from the Linux cpuid device beside the msr device (/dev/cpu/0/cpuid,\n"
+    "modprobe cpuid; --cpuid-path FILE reads another); else give it with --maxphyaddr, or 52 is\n"
+    "assumed.  Use the profile JSON with --profile FILE.\n",
     .exit_status = "0 imported, 2 bad input (file, line and what was expected on stderr).",
     .options = pimport_options, .size = sizeof(pimport_opts), .max_args = 1,
     .complete_args = CLI_C_FILE, .run = pimport_run };

@@ -53,6 +53,38 @@ elif [ "$(wc -c < "$tmp/msr")" -eq 1172 ]; then
 else
   echo "FAIL msr-device: could not write the byte file"; fail=$((fail + 1))
 fi
+# ... and the same machine's CPUID from the cpuid device beside it (cpuid(4): 16 bytes EAX..EDX at
+# offset leaf | subleaf << 32): MAXPHYADDR 46 and linear width 57 (80000008H:EAX = 0x392e), PT and
+# LA57 (7.0:EBX[25], ECX[16]), no sub-leaf 1 (7.0:EAX = 0: FRED, LAM absent), LM (80000001H:EDX[29]).
+if [ -z "${VXA_WINDOWS:-}" ] && command -v python3 >/dev/null 2>&1; then
+  mkdir -p "$tmp/dev"; cp "$tmp/msr" "$tmp/dev/msr"
+  # In a plain file the 16-byte records of nearby leaves overlap (leaf 7 starts at byte 7), so the
+  # bytes are placed where every read finds its register.
+  python3 - "$tmp/dev/cpuid" <<'PY'
+import sys
+b, B = {}, 0x80000000
+b[0] = 0x0d                       # leaf 0 EAX: highest basic leaf 0xd
+b[14] = 0x02; b[17] = 0x01        # leaf 7.0 (bytes 7..22): EAX 0, EBX[25] PT, ECX[16] LA57
+b[B] = 0x08; b[B + 3] = 0x80      # leaf 80000000H EAX: 80000008H
+b[B + 16] = 0x20                  # leaf 80000001H (bytes B+1..): EDX[29] LM
+b[B + 8] = 0x2e; b[B + 9] = 0x39  # leaf 80000008H (bytes B+8..): EAX 0x392e
+with open(sys.argv[1], "wb") as f:
+    for off, v in sorted(b.items()):
+        f.seek(off); f.write(bytes([v]))
+    f.seek(B + 31); f.write(b"\0")
+PY
+  expect msr-device-cpuid 0 'from .*dev/cpuid: MAXPHYADDR 46, linear-address width 57, la57, pt, lm' -- "$vx" profile import --format msr-device "$tmp/dev/msr" -o "$tmp/devc.json"
+  expect msr-device-cpuid-maxphyaddr 0 '"maxphyaddr":[[:space:]]*46' -- cat "$tmp/devc.json"
+  expect msr-device-cpuid-width 0 '"linear_address_width":[[:space:]]*57' -- cat "$tmp/devc.json"
+  expect msr-device-cpuid-fred-absent 0 '"fred":[[:space:]]*false' -- cat "$tmp/devc.json"
+  expect msr-device-cpuid-option 2 'cannot read the cpuid device' -- "$vx" profile import --format msr-device --msr-path "$tmp/msr" --cpuid-path "$tmp/nope"
+  expect msr-device-no-cpuid 0 'no .*/cpuid \(modprobe cpuid\)' -- "$vx" profile import --format msr-device --msr-path "$tmp/msr"
+  # this machine's own cpuid device, where it can be read: MAXPHYADDR as /proc/cpuinfo says
+  if [ -r /dev/cpu/0/cpuid ] && grep -q '^address sizes' /proc/cpuinfo; then
+    pa=$(grep -m1 '^address sizes' /proc/cpuinfo | sed 's/.*: *\([0-9]*\) bits physical.*/\1/')
+    expect msr-device-live-cpuid 0 "MAXPHYADDR $pa," -- "$vx" profile import --format msr-device --msr-path "$tmp/msr" --cpuid-path /dev/cpu/0/cpuid
+  fi
+fi
 [ -n "${VXA_WINDOWS:-}" ] ||
   expect msr-device-missing 2 'cannot open' -- "$vx" profile import --format msr-device --msr-path "$tmp/no-such-msr"
 
