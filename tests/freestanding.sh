@@ -1,5 +1,5 @@
 #!/bin/sh
-# freestanding.sh — design §3.1: the engine core (engine/src, engine/src/checks; not the codec)
+# freestanding.sh — docs/architecture.md: the engine core (engine/src, engine/src/checks; not the codec)
 # builds with the compiler's own headers only (no libc), with the flags a kernel needs, and the
 # linked object needs no symbol but memcpy/memset/memmove/memcmp.
 # usage: tests/freestanding.sh [SOURCE_DIR]   (CC selects the compiler; default cc)

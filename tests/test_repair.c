@@ -1,4 +1,4 @@
-/* test_repair.c — repair soundness (design §3.6): every bundled layout, adapted by repair to every
+/* test_repair.c — repair soundness (docs/architecture.md): every bundled layout, adapted by repair to every
  * bundled profile whose control MSRs are complete, audits clean; and after random single-field
  * damage, repair brings it back to a layout that audits clean, changing only fields that a
  * violated rule named (the repair result's changed set is checked against the damage). */
@@ -91,7 +91,7 @@ static void layouts_on_every_profile(void **state)
     assert_int_equal(failures, 0);
 }
 
-/* Issue 4's bar: an all-zero VMCS (nothing set) on every complete profile repairs to a layout
+/* An all-zero VMCS (nothing set) on every complete profile repairs to a layout
  * that audits clean; only fields that violated rules named are changed. */
 static void all_zero_vmcs_on_every_complete_profile(void **state)
 {

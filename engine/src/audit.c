@@ -1,4 +1,4 @@
-/* audit.c — runs the check sections in the CPU's order and predicts the outcome (design §3.3):
+/* audit.c — runs the check sections in the CPU's order and predicts the outcome (docs/outcome-model.md):
  * instruction checks (27.1) -> controls and host state (error 7/8, any order: a set) -> guest
  * state (exit 33; qualifications as a set) -> MSR loading (exit 34, first failing entry). */
 #include "internal.h"

@@ -49,7 +49,7 @@ void vxa_profile_normalize(vxa_profile *p)
 
 static bool true_ctls(const vxa_profile *p)
 {
-    /* A profile without IA32_VMX_BASIC reads as BASIC[55] = 0 (design §3.2). */
+    /* A profile without IA32_VMX_BASIC reads as BASIC[55] = 0 (docs/architecture.md). */
     return vxa_profile_has(p, VXA_MSR_BASIC) && (p->msr[VXA_MSR_BASIC] & VXA_BASIC_TRUE_CTLS);
 }
 
@@ -192,7 +192,7 @@ unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *out, unsig
         uint64_t b = p->msr[VXA_MSR_CR4_FIXED0] & ~p->msr[VXA_MSR_CR4_FIXED1];
         if (b) n = warn(out, n, max, VXA_PI_FIXED0_NOT_IN_FIXED1, VXA_MSR_CR4_FIXED0, b);
     }
-    /* MSRs advertised by another MSR but not captured (design §3.2) */
+    /* MSRs advertised by another MSR but not captured (docs/architecture.md) */
     static const struct { vxa_word by; unsigned bit; unsigned msr; } adv[] = {
         { VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY, VXA_MSR_PROCBASED_CTLS2 },
         { VXA_WORD_PROC, VXA_PROC_ACTIVATE_TERTIARY, VXA_MSR_PROCBASED_CTLS3 },

@@ -1,4 +1,4 @@
-/* repair.c — design §3.6: iterate audit -> fix until the layout enters.  Each round applies, per
+/* repair.c — docs/architecture.md: iterate audit -> fix until the layout enters.  Each round applies, per
  * field, the fix of the first violation (in CPU order) that names it, so a fix computed from the
  * current value is never overwritten by another computed from the same stale value. */
 #include "internal.h"

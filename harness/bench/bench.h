@@ -1,4 +1,4 @@
-/* bench.h — the benchmarks of design §8, as a library the `vmxaudit bench` subcommand and the
+/* bench.h — the benchmarks of docs/performance.md, as a library the `vmxaudit bench` subcommand and the
  * standalone `vxa-bench` program both call.
  *
  * Each benchmark runs a calibrated batch of operations: one warm-up repetition, then `reps`

@@ -1,4 +1,4 @@
-/* bench_codec.c — JSON case parse + audit (design §8: >= 50,000 cases/s on one core) and the
+/* bench_codec.c — JSON case parse + audit (docs/performance.md: >= 50,000 cases/s on one core) and the
  * two report formats: text (vxa_report_print into /dev/null, no colour: what a file or pipe
  * gets) and JSON (vxa_report_to_json). */
 #include <stdlib.h>

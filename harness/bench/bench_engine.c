@@ -1,5 +1,5 @@
 /* bench_engine.c — audits/s and repairs/s of the engine on valid and damaged layouts
- * (design §8: full audit of a valid layout >= 1,000,000/s on one core). */
+ * (docs/performance.md: full audit of a valid layout >= 1,000,000/s on one core). */
 #include <stdlib.h>
 #include <string.h>
 #include "benchmarks.h"

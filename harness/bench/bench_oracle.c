@@ -1,4 +1,4 @@
-/* bench_oracle.c — oracle throughput (design §8: Bochs >= 200 cases/s per process in batches),
+/* bench_oracle.c — oracle throughput (docs/performance.md: Bochs >= 200 cases/s per process in batches),
  * Bochs's boot cost, the engine/oracle ratio on the same cases, KVM and the minimizer.
  *
  * Bochs (with VXA_BENCH_BOCHS, i.e. when the oracle is in the build): the probe's known-good

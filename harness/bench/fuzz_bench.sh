@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fuzz_bench.sh — libFuzzer audit target throughput and check coverage over time (design §8:
+# fuzz_bench.sh — libFuzzer audit target throughput and check coverage over time (docs/performance.md:
 # >= 100,000 exec/s without sanitizers; every check seen failing and passing within 10 minutes
 # for >= 95 % of the catalogue).
 #

@@ -10,7 +10,7 @@ typedef void (*bench_fn)(void *ctx, unsigned long long n);
 typedef struct bench_spec {
     const char *name;        /* "audit/valid/linux64" */
     const char *unit;        /* "audits/s" */
-    double target;           /* design §8 target in unit, or 0 */
+    double target;           /* docs/performance.md target in unit, or 0 */
     bench_fn fn;
     void *ctx;
     /* Oracle-style benchmarks: a fixed number of operations per repetition, timed by the wall

@@ -7,7 +7,7 @@
 #include "options.h"
 #include "vmxaudit/codec.h"
 
-/* Exit status (design §4.3, contract). */
+/* Exit status (docs/exit-codes.md, contract). */
 enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3, EXIT_BACKEND = 4 };
 
 /* `explain error|exit [N]` (explain_numbers.c); the numbers it knows, for the completion. */
@@ -20,11 +20,17 @@ const char *cli_exit_number(unsigned i);
 #define VXA_UNLESS_ORACLES NULL
 #else
 #define VXA_UNLESS_ORACLES "the oracle backends"
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+
 #endif
 #ifdef VXA_HAVE_BENCH
 #define VXA_UNLESS_BENCH NULL
 #else
 #define VXA_UNLESS_BENCH "the benchmarks"
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+
 #endif
 
 /* Catalogue values for option tables (.value_at): the i-th model / check class name. */
@@ -51,10 +57,26 @@ int cli_input_error(const vxa_error *e);
 int cli_no_data(const char *what);
 /* Usage error on stderr, "vmxaudit CMD: ...": returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes text and a newline to path ("-": stdout) atomically (harness/common/out_file.h);
+ * force: -o may replace a symbolic link or write into a device.  EXIT_OK, or EXIT_USAGE with
+ * the reason on stderr. */
+int cli_write_output(const char *cmd, const char *path, const char *text, bool force);
+/* The --force option of a command that writes with -o (its struct has `bool force`). */
+#define CLI_FORCE_OPTION(type) { "force", 0, CLI_FLAG, .offset = offsetof(type, force), \
+    .help = "let -o replace a symbolic link, or write into a device or FIFO (refused without)" }
+/* The --max-input option of a command that reads cases or profiles (its struct has
+ * `cli_uint max_input`); cli_input_limit() hands it to the codec (vxa_set_input_limit). */
+#define CLI_MAX_INPUT_OPTION(type) { "max-input", 0, CLI_UINT, "BYTES", .def = "33554432", \
+    .min = 1024, .max = (uint64_t)1 << 40, .offset = offsetof(type, max_input), \
+    .help = "refuse an input file larger than BYTES (default 32 MiB)" }
+static inline void cli_input_limit(cli_uint max_input) { vxa_set_input_limit((size_t)max_input.v); }
 /* Appends the case files `path` names (a file, or a folder searched for *.json) to *list. */
 void cli_case_files(const char *path, char ***list, size_t *n);
 /* The text report (vxa_report_print) on stdout, coloured when the CLI colours. */
 void cli_print_report(const vxa_case *c, const vxa_report *r, vxa_model model,
                       const vxa_observed *obs, bool quiet);
+
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
 
 #endif

@@ -8,7 +8,7 @@
 typedef struct check_opts {
     const char *format, *model, *profile;
     bool quiet, lint;
-    cli_uint observed, qualification;
+    cli_uint observed, qualification, max_input;
 } check_opts;
 #define O(f) .offset = offsetof(check_opts, f)
 
@@ -25,6 +25,7 @@ static const cli_option check_options[] = {
       .help = "what the CPU reported: VM-instruction error 7 or 8, or exit reason 33 or 34" },
     { "qualification", 0, CLI_UINT, "N", .max = 0xffffffffu, O(qualification),
       .help = "with --observed 33 or 34: the exit qualification" },
+    CLI_MAX_INPUT_OPTION(check_opts),
     { 0 } };
 
 static int run(const void *opts, int argc, char **argv)
@@ -32,6 +33,7 @@ static int run(const void *opts, int argc, char **argv)
     const check_opts *o = opts;
     const char *path = argv[0], *format = o->format;
     (void)argc;
+    cli_input_limit(o->max_input);
     vxa_observed obs = { 0 };
     if (o->observed.set) {
         unsigned v = (unsigned)(o->observed.v & 0xffff);   /* an exit reason may come with bit 31 (0x80000021) */

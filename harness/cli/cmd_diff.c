@@ -13,7 +13,7 @@
 
 typedef struct diff_opts {
     const char *backend, *cpu, *model, *cases, *out;
-    cli_uint generate, seed, batch, minimize, max_runs, show;
+    cli_uint generate, seed, batch, minimize, max_runs, show, max_input;
     double budget, timeout;
     bool resume, report;
 } diff_opts;
@@ -42,6 +42,7 @@ static const cli_option diff_options[] = {
       .help = "print case I of the campaign (generated or from --cases) as JSON; run nothing" },
     { "report", 0, CLI_FLAG, O(report),
       .help = "report.md in DIR for the campaigns named (a grid across their CPU models)" },
+    CLI_MAX_INPUT_OPTION(diff_opts),
     { 0 } };
 
 #ifndef VXA_HAVE_ORACLES
@@ -54,6 +55,7 @@ static int run(const void *opts, int argc, char **argv)
 static int run(const void *opts, int argc, char **argv)
 {
     const diff_opts *o = opts;
+    cli_input_limit(o->max_input);
     vxa_campaign_config c = { 0 };
     c.backend = o->backend;
     c.cpu = o->cpu;
@@ -97,8 +99,11 @@ const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...
     "regression cases.  DIR/journal.jsonl records every batch (fsync'd); after a kill, --resume\n"
     "continues without redoing or losing a case.  At the end (and on Ctrl-C) a table of mismatch\n"
     "signatures and DIR/report.md (signatures, checks x profiles coverage, throughput).  Nothing\n"
-    "is written outside DIR.\n",
-    .exit_status = "0 no unexplained mismatch, 1 mismatches remain, 2 bad input, 3 backend not\n"
-                   "             available here, 4 backend failed.",
+    "is written outside DIR, not even after a SIGKILL: the oracle's temporary files are in\n"
+    "DIR/.vxa-bochs.*, and DIR is locked (DIR/.lock) while a campaign runs there.\n",
+    .exit_status = "0 no unexplained mismatch, 1 mismatches remain, 2 bad input (or DIR in use, or\n"
+                   "             a file in DIR refused), 3 backend not available here, 4 backend failed\n"
+                   "             (or an I/O error), 5 stopped by a signal, --budget or a full disk:\n"
+                   "             --resume continues.",
     .options = diff_options, .size = sizeof(diff_opts), .max_args = -1, .complete_args = CLI_C_DIR,
     .unavailable = VXA_UNLESS_ORACLES, .run = run };

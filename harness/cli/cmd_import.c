@@ -9,16 +9,9 @@
 
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
 
-static int write_out(const char *cmd, const char *outp, const char *text)
+static int write_out(const char *cmd, const char *outp, const char *text, bool force)
 {
-    FILE *f = outp && strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "vmxaudit %s: cannot write %s\n", cmd, outp);
-        return EXIT_USAGE;
-    }
-    fprintf(f, "%s\n", text);
-    if (f != stdout) fclose(f);
-    return EXIT_OK;
+    return cli_write_output(cmd, outp ? outp : "-", text, force);
 }
 
 static const char *base_name(const char *path)
@@ -31,7 +24,7 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
-typedef struct import_opts { const char *format, *profile, *output, *name; } import_opts;
+typedef struct import_opts { const char *format, *profile, *output, *name; bool force; } import_opts;
 #define O(f) .offset = offsetof(import_opts, f)
 
 static const cli_option import_options[] = {
@@ -42,6 +35,7 @@ static const cli_option import_options[] = {
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the case to OUT (default: standard output)" },
     { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the case's name (default: the dump's file name)" },
+    CLI_FORCE_OPTION(import_opts),
     { 0 } };
 
 static int import_run(const void *opts, int argc, char **argv)
@@ -67,7 +61,7 @@ static int import_run(const void *opts, int argc, char **argv)
 
     /* The VM-entry MSR-load list: its entries are in the dump, its address is not. */
     if (info.nmsrs) {
-        const uint64_t at = 0x10000;   /* inside the case arena (design §4.2) */
+        const uint64_t at = 0x10000;   /* inside the case arena (docs/formats.md) */
         c.memory = calloc(1, sizeof *c.memory);
         c.memory[0].address = at;
         c.memory[0].length = info.nmsrs * 16;
@@ -142,7 +136,7 @@ static int import_run(const void *opts, int argc, char **argv)
     if (!name && dot && dot != nm) *dot = 0;
     c.name = strdup(nm);
     char *s = vxa_case_to_json(&c);
-    rc = write_out("import", outp, s);
+    rc = write_out("import", outp, s, o->force);
     free(s);
     if (!rc && info.has_exit) {
         unsigned reason = info.exit_reason & 0xffff;
@@ -177,12 +171,13 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
 typedef struct pimport_opts {
     const char *format, *output, *name, *msr_path;
     cli_uint maxphyaddr;
+    bool force;
 } pimport_opts;
 #undef O
 #define O(f) .offset = offsetof(pimport_opts, f)
 
 static const cli_option pimport_options[] = {
-    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device", .required = true, O(format),
+    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device|uefi-results", .required = true, O(format),
       .help = "the dump's format (see above)" },
     { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the profile's name (default: the dump's file name)" },
     { "maxphyaddr", 0, CLI_UINT, "N", .min = 32, .max = 52, .suggest = "36 39 46 48 52", O(maxphyaddr),
@@ -191,6 +186,7 @@ static const cli_option pimport_options[] = {
       .help = "msr-device: the file to read instead of /dev/cpu/0/msr" },
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the profile to OUT (default: standard output)" },
+    CLI_FORCE_OPTION(pimport_opts),
     { 0 } };
 
 static int pimport_run(const void *opts, int argc, char **argv)
@@ -201,6 +197,7 @@ static int pimport_run(const void *opts, int argc, char **argv)
     if (argc && po->msr_path) return cli_usage("profile import", "give FILE or --msr-path, not both");
     if (!path && dev) path = "/dev/cpu/0/msr";
     if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
+    if (!strcmp(format, "uefi-results")) return cli_import_uefi_results(path, name, outp);
     uint64_t mpa = po->maxphyaddr.set ? po->maxphyaddr.v : 0;
 
     vxa_profile p;
@@ -235,7 +232,7 @@ static int pimport_run(const void *opts, int argc, char **argv)
     }
     const vxa_profile_about about = { nm, NULL, src };
     char *s = vxa_profile_to_json(&p, &about);
-    rc = write_out("profile import", outp, s);
+    rc = write_out("profile import", outp, s, po->force);
     free(s);
     fprintf(stderr, "vmxaudit profile import: %u of %u VMX capability MSRs captured", info.ncaptured, VXA_MSR_COUNT);
     if (info.nignored) fprintf(stderr, ", %u other MSR%s ignored", info.nignored, info.nignored == 1 ? "" : "s");
@@ -262,6 +259,8 @@ const cli_command cli_cmd_profile_import = { "profile import", "FILE|-",
     "              'INDEX VALUE' such as '0x480 0xda040000000004'\n"
     "  msr-device  the Linux msr device: FILE defaults to /dev/cpu/0/msr (modprobe msr; root);\n"
     "              --msr-path FILE reads another (any file read at offset = MSR index)\n"
+    "  uefi-results  RESULTS.TXT of a 'vmxaudit oracle image' run: its probe (MSRs, CPUID,\n"
+    "              MAXPHYADDR and the features read on that CPU)\n"
     "MSRs the dump lacks stay 'not captured' (rules that need them are undetermined).  MAXPHYADDR\n"
     "is not an MSR: give it with --maxphyaddr, else 52 is assumed.  Use the profile JSON with\n"
     "--profile FILE.\n",

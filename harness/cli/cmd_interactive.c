@@ -369,13 +369,8 @@ static int run(const void *opts, int argc, char **argv)
     rc = r.outcome.result == VXA_ENTERED ? EXIT_OK : EXIT_NEGATIVE;
     if (save) {
         char *js = vxa_case_to_json(&c);
-        FILE *f = fopen(save, "w");
-        if (!f) { fprintf(stderr, "vmxaudit interactive: cannot write %s\n", save); rc = EXIT_USAGE; }
-        else {
-            fprintf(f, "%s\n", js);
-            fclose(f);
-            printf("\nsaved the answers as %s (vmxaudit check %s)\n", save, save);
-        }
+        if (cli_write_output("interactive", save, js, false)) rc = EXIT_USAGE;
+        else printf("\nsaved the answers as %s (vmxaudit check %s)\n", save, save);
         free(js);
     }
     vxa_case_free(&base);

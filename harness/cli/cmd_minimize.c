@@ -1,4 +1,4 @@
-/* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (design §7). */
+/* cmd_minimize.c — `vmxaudit minimize CASE`: delta debugging of one mismatch (docs/harness.md). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +12,9 @@
 
 typedef struct minimize_opts {
     const char *backend, *cpu, *model, *output;
-    cli_uint max_runs;
+    cli_uint max_runs, max_input;
     double timeout;
+    bool force;
 } minimize_opts;
 #define O(f) .offset = offsetof(minimize_opts, f)
 
@@ -27,6 +28,8 @@ static const cli_option minimize_options[] = {
     { "timeout", 0, CLI_TIME, "SECONDS", .def = "1", O(timeout), .help = "per case" },
     { "output", 'o', CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(output),
       .help = "write the minimized case to FILE (default: standard output)" },
+    CLI_FORCE_OPTION(minimize_opts),
+    CLI_MAX_INPUT_OPTION(minimize_opts),
     { 0 } };
 
 #ifndef VXA_HAVE_ORACLES
@@ -43,6 +46,7 @@ static int run(const void *opts, int argc, char **argv)
     const minimize_opts *o = opts;
     const char *backend = o->backend, *cpu = o->cpu, *model_name = o->model, *out = o->output, *path = argv[0];
     unsigned max_runs = (unsigned)o->max_runs.v;
+    cli_input_limit(o->max_input);
     double timeout = o->timeout;
     (void)argc;
     if (!model_name) model_name = !strcmp(backend, "bochs") ? "bochs-2.7" : "sdm";
@@ -72,7 +76,7 @@ static int run(const void *opts, int argc, char **argv)
     struct vxa_oracle_result r;
     vxa_verdict ref;
     rc = vxa_run_one(&b, (uint8_t)model, &c, &ref, &pp, &r);
-    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_exit_status(rc); }
+    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_run_status(rc); }
     vxa_oracle_result_free(&r);
     vxa_prepared_free(&pp);
     char sig[512];
@@ -90,7 +94,7 @@ static int run(const void *opts, int argc, char **argv)
     vxa_min_result res;
     rc = vxa_minimize_mismatch(&b, (uint8_t)model, &bl, &c, &ref, max_runs, "vmxaudit minimize", path,
                                false, 0, 0, &doc, &res);
-    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_exit_status(rc); }
+    if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_run_status(rc); }
     fprintf(stderr, "signature: %s\n", sig);
     if (!doc) {
         fprintf(stderr, "vmxaudit minimize: the mismatch did not reproduce on a second run\n");
@@ -106,24 +110,7 @@ static int run(const void *opts, int argc, char **argv)
     fprintf(stderr, " (%u bit(s))\n", res.nbits);
     char *text = cJSON_Print(doc);
     cJSON_Delete(doc);
-    size_t len = strlen(text);
-    text = realloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = 0;
-    rc = EXIT_OK;
-    if (out) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s", out);
-        char *slash = strrchr(dir, '/');
-        const char *name = slash ? slash + 1 : out;
-        if (slash) *slash = 0;
-        if (vxa_write_atomic(slash ? dir : ".", name, text, len)) {
-            fprintf(stderr, "vmxaudit minimize: cannot write %s\n", out);
-            rc = EXIT_USAGE;
-        }
-    } else {
-        fputs(text, stdout);
-    }
+    rc = text ? cli_write_output("minimize", out ? out : "-", text, o->force) : EXIT_BACKEND;
     free(text);
     vxa_case_free(&c);
     vxa_baselines_free(&bl);

@@ -7,7 +7,8 @@
 
 typedef struct repair_opts {
     const char *output, *format, *model;
-    cli_uint rounds;
+    cli_uint rounds, max_input;
+    bool force;
 } repair_opts;
 #define O(f) .offset = offsetof(repair_opts, f)
 
@@ -20,6 +21,8 @@ static const cli_option repair_options[] = {
       .help = "the rules to repair against" },
     { "max-rounds", 0, CLI_UINT, "N", .def = "32", .min = 0, .max = 1000, O(rounds),
       .help = "at most N rounds of audit -> fix" },
+    CLI_FORCE_OPTION(repair_opts),
+    CLI_MAX_INPUT_OPTION(repair_opts),
     { 0 } };
 
 static int run(const void *opts, int argc, char **argv)
@@ -27,6 +30,7 @@ static int run(const void *opts, int argc, char **argv)
     const repair_opts *o = opts;
     const char *path = argv[0], *outp = o->output;
     unsigned rounds = (unsigned)o->rounds.v;
+    cli_input_limit(o->max_input);
     (void)argc;
     bool json = !strcmp(o->format, "json");
     vxa_model model = vxa_model_by_name(o->model);
@@ -81,11 +85,9 @@ static int run(const void *opts, int argc, char **argv)
     if (outp) {
         c.vmcs = fixed;
         char *s = vxa_case_to_json(&c);
-        FILE *f = strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-        if (!f) { fprintf(stderr, "vmxaudit repair: cannot write %s\n", outp); free(s); vxa_case_free(&c); return EXIT_USAGE; }
-        fprintf(f, "%s\n", s);
-        if (f != stdout) fclose(f);
+        int wrc = cli_write_output("repair", outp, s, o->force);
         free(s);
+        if (wrc) { vxa_case_free(&c); return wrc; }
     }
     vxa_case_free(&c);
     return ok ? EXIT_OK : EXIT_NEGATIVE;
@@ -97,6 +99,6 @@ const cli_command cli_cmd_repair = { "repair", "CASE|-",
     "Iterates audit -> fix until the layout passes every control, host, guest and MSR-load rule,\n"
     "prints the fields it changed (old -> new) and writes the repaired case to OUT.  Fields that\n"
     "no violated rule names are never touched.\n",
-    .exit_status = "0 repaired (or already clean), 1 not repairable, 2 bad input.",
+    .exit_status = "0 repaired (or already clean), 1 not repairable, 2 bad input or OUT not written.",
     .options = repair_options, .size = sizeof(repair_opts), .min_args = 1, .max_args = 1,
     .complete_args = CLI_C_FILE, .run = run };

@@ -1,6 +1,6 @@
 /* cmd_test.c — `vmxaudit test CASES...`: replays cases that carry expectations (`expect`, and
  * `expect_by_model` per model) against the engine; one line per case and model, then the closing
- * line "N passed, N failed" (design §5). */
+ * line "N passed, N failed" (docs/exit-codes.md for the status). */
 #include <dirent.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -34,15 +34,17 @@ static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, si
     return NULL;
 }
 
-typedef struct test_opts { bool quiet; } test_opts;
+typedef struct test_opts { bool quiet; cli_uint max_input; } test_opts;
 
 static const cli_option test_options[] = {
     { "quiet", 'q', CLI_FLAG, .offset = offsetof(test_opts, quiet), .help = "only the failures and the closing line" },
+    CLI_MAX_INPUT_OPTION(test_opts),
     { 0 } };
 
 static int run(const void *opts, int argc, char **argv)
 {
     bool quiet = ((const test_opts *)opts)->quiet;
+    cli_input_limit(((const test_opts *)opts)->max_input);
     char **files = NULL;
     size_t nfiles = 0;
     for (int i = 0; i < argc; i++) cli_case_files(argv[i], &files, &nfiles);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include <sys/stat.h>
+#include <signal.h>
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
@@ -45,7 +46,8 @@ const char cli_about[] =
     "Tells why VMLAUNCH/VMRESUME fails: audits a VMCS layout against every VM-entry rule of the\n"
     "Intel SDM (Vol. 3C ch. 27) for a CPU's VMX capabilities, and predicts what the CPU reports.\n";
 const char cli_exit_statuses[] =
-    "0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable, 4 backend failed";
+    "0 success, 1 negative answer, 2 bad input or usage, 3 backend unavailable, 4 backend failed,\n"
+    "             5 incomplete but resumable (diff --resume continues)";
 
 /* 'vmxaudit --help': every command with its arguments and summary, from the option tables. */
 void cli_print_usage(FILE *out)
@@ -129,6 +131,10 @@ int main(int argc, char **argv)
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
     cli_colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     find_data(argv[0]);
+#ifdef SIGXFSZ
+    /* past a file size limit a write fails (EFBIG) and says so, instead of killing us */
+    signal(SIGXFSZ, SIG_IGN);
+#endif
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         cli_print_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

@@ -12,11 +12,16 @@
 #include "kvm_oracle.h"
 #endif
 
+static const char *tmp_parent;
+
+void vxa_backend_set_tmp(const char *dir) { tmp_parent = dir; }
+
 #ifdef VXA_HAVE_BOCHS
 static int run_bochs(vxa_backend *b, const struct vxa_oracle_case *cases, size_t n,
                      struct vxa_oracle_result *out, char *err, size_t errlen)
 {
     struct vxa_bochs_options bo = { 0 };
+    bo.tmp_parent = tmp_parent;
     if (b->case_timeout_s > 0) bo.case_timeout_s = b->case_timeout_s;
     return vxa_bochs_run(&bo, b->cpu, cases, n, out, NULL, err, errlen);
 }
@@ -44,6 +49,7 @@ int vxa_backend_open(vxa_backend *b, const char *name, const char *cpu, double t
 #ifdef VXA_HAVE_BOCHS
     if (!strcmp(name, "bochs")) {
         struct vxa_bochs_options bo = { 0 };
+        bo.tmp_parent = tmp_parent;
         if (timeout > 0) bo.case_timeout_s = timeout;
         if (!b->cpu) b->cpu = "corei7_skylake_x";
         b->run = run_bochs;
@@ -93,6 +99,11 @@ int vxa_backend_run(vxa_backend *b, const struct vxa_oracle_case *cases, size_t 
     b->runs++;
     b->cases_run += n;
     return b->run(b, cases, n, out, err, errlen);
+}
+
+int vxa_backend_run_status(int rc)
+{
+    return rc == VXA_ORACLE_NOT_AVAILABLE ? 4 : vxa_backend_exit_status(rc);
 }
 
 int vxa_backend_exit_status(int rc)

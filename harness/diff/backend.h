@@ -1,5 +1,5 @@
 /* backend.h — one interface over the oracle backends for the campaign and the minimizer
- * (design §6, §7): probe the oracle's CPU once, then run batches of cases there. */
+ * (docs/oracles.md, docs/harness.md): probe the oracle's CPU once, then run batches of cases there. */
 #ifndef VXA_DIFF_BACKEND_H
 #define VXA_DIFF_BACKEND_H
 
@@ -36,7 +36,13 @@ int vxa_backend_open(vxa_backend *b, const char *name, const char *cpu, double t
 int vxa_backend_run(vxa_backend *b, const struct vxa_oracle_case *cases, size_t n,
                     struct vxa_oracle_result *out, char *err, size_t errlen);
 
-/* Exit status (design §4.3) for a VXA_ORACLE_* status. */
+/* Exit status (docs/exit-codes.md) for a VXA_ORACLE_* status of vxa_backend_open. */
 int vxa_backend_exit_status(int oracle_status);
+/* ... of a run after the backend was opened: a backend that was available and then is not
+ * failed (4), it is never "not available here" (3). */
+int vxa_backend_run_status(int oracle_status);
+/* Where the backends put their temporary files (a campaign: its output folder; NULL: $TMPDIR).
+ * Set before vxa_backend_open. */
+void vxa_backend_set_tmp(const char *dir);
 
 #endif

@@ -1,5 +1,5 @@
 /* baseline.h — known-good layouts for the oracle's CPU: the bundled layouts (corpus/layouts)
- * adapted to the oracle's profile by repair (design §3.6, §7).  The generator mutates them; the
+ * adapted to the oracle's profile by repair (docs/architecture.md, docs/harness.md).  The generator mutates them; the
  * minimizer shrinks a mismatch toward the closest one. */
 #ifndef VXA_DIFF_BASELINE_H
 #define VXA_DIFF_BASELINE_H

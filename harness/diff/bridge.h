@@ -1,4 +1,4 @@
-/* bridge.h — from a JSON case (design §4.2) to an oracle run and back (design §6, §7):
+/* bridge.h — from a JSON case (docs/formats.md) to an oracle run and back (docs/oracles.md, docs/harness.md):
  * which fields the oracle's harness may replace, the layout as executed, the observed outcome in
  * the engine's terms, and whether an observation matches a prediction. */
 #ifndef VMXAUDIT_BRIDGE_H
@@ -24,6 +24,9 @@ typedef struct vxa_prepared {
  * (its PDPTEs are read through CR3). */
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 void vxa_prepared_free(vxa_prepared *pp);
+/* The same for a case already prepared once (its fields are those sent: a silicon oracle's
+ * results file carries the cases so): no field is left to the harness. */
+int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 
 /* The layout as executed: the fields sent plus the harness fields the oracle reports, less the
  * fields whose VMWRITE failed (they were never written: they do not exist on the oracle's CPU

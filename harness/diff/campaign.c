@@ -14,10 +14,28 @@
 #include "campaign.h"
 #include "generator.h"
 #include "journal.h"
+#include "out_file.h"
+#include "out_lock.h"
+#include "out_name.h"
 #include "regression.h"
 #include "report.h"
 
 static volatile sig_atomic_t interrupted;
+
+/* The exit status of an output the campaign could not write (docs/exit-codes.md): a full disk
+ * stops it resumably (5), a refused target is bad usage (2), another I/O failure is 4. */
+static int write_status(int wrc)
+{
+    return wrc == VXA_WRITE_REFUSED ? 2 : vxa_write_no_space() ? 5 : 4;
+}
+static int errno_status(int e)
+{
+    return e == ENOSPC || e == EFBIG
+#ifdef EDQUOT
+           || e == EDQUOT
+#endif
+           ? 5 : 4;
+}
 static void on_signal(int s) { (void)s; interrupted = 1; }
 
 static double now(void)
@@ -55,7 +73,7 @@ static void collect(const char *path, char ***list, size_t *n)
 /* ---- running and judging ---- */
 
 /* vxa_prepare() of the case with every address VM entry may read moved into the case arena
- * (design §4.2): outside it the oracle's memory is the payload's, not the zeroes the engine
+ * (docs/formats.md): outside it the oracle's memory is the payload's, not the zeroes the engine
  * reads.  The layout as executed (and so the verdict and any regression case) is the moved one. */
 static void prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *pp)
 {
@@ -170,16 +188,20 @@ static bool is_done(const state *s, unsigned long long i)
     return i < s->ndone_cap && (s->done[i >> 3] >> (i & 7) & 1);
 }
 
-static void mark_done(state *s, unsigned long long i)
+/* i is below the header's case count (validate_record), itself at most VXA_JOURNAL_MAX_CASES. */
+static int mark_done(state *s, unsigned long long i)
 {
     if (i >= s->ndone_cap) {
         unsigned long long cap = s->ndone_cap ? s->ndone_cap : 1024;
         while (cap <= i) cap *= 2;
-        s->done = realloc(s->done, cap / 8);
+        uint8_t *d = realloc(s->done, cap / 8);
+        if (!d) return -1;
+        s->done = d;
         memset(s->done + s->ndone_cap / 8, 0, (cap - s->ndone_cap) / 8);
         s->ndone_cap = cap;
     }
     s->done[i >> 3] |= (uint8_t)(1u << (i & 7));
+    return 0;
 }
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -193,11 +215,79 @@ static double jnum(const cJSON *o, const char *k)
     return cJSON_IsNumber(it) ? it->valuedouble : 0;
 }
 
+#define VXA_JOURNAL_MAX_CASES (1ull << 40)
+
+/* A count in a record: absent (0), or an integer in 0..max. */
+static bool jcount(const cJSON *o, const char *k, double max, double *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+    *out = 0;
+    if (!it) return true;
+    if (!cJSON_IsNumber(it)) return false;
+    double d = it->valuedouble;
+    if (!(d >= 0 && d <= max && d == (double)(unsigned long long)d)) return false;
+    *out = d;
+    return true;
+}
+/* A time in a record: absent (0) or a finite number >= 0. */
+static bool jsecs(const cJSON *o, const char *k)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+    return !it || (cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble < 1e12);
+}
+
+static int damaged(unsigned line, const char *what)
+{
+    fprintf(stderr, "vmxaudit diff: journal record %u: %s: the journal is damaged (an edit, a disk "
+            "error): move journal.jsonl aside and start the campaign again\n", line, what);
+    return 2;
+}
+
+/* Every record is checked before it is used: indices below the header's case count, counts
+ * non-negative integers, files inside mismatches/. */
+static int validate_record(const state *s, const cJSON *rec, unsigned line)
+{
+    double d;
+    if (cJSON_GetObjectItemCaseSensitive(rec, "journal")) {
+        if (!jcount(rec, "cases", (double)VXA_JOURNAL_MAX_CASES, &d) || !jcount(rec, "seed", 1.8e19, &d))
+            return damaged(line, "the header's \"cases\" or \"seed\" is not a count");
+        return 0;
+    }
+    if (!s->have_header) return damaged(line, "a record before the campaign's header");
+    double total = (double)s->st.total;
+    const cJSON *cases = cJSON_GetObjectItemCaseSensitive(rec, "cases");
+    if (cases) {
+        if (!cJSON_IsArray(cases)) return damaged(line, "\"cases\" is not an array");
+        if (!jsecs(rec, "secs") || !jsecs(rec, "oracle_secs") || !jcount(rec, "oracle_runs", 1e15, &d))
+            return damaged(line, "a time or count is negative or not a number");
+        const cJSON *c;
+        cJSON_ArrayForEach(c, cases)
+            if (!cJSON_GetObjectItemCaseSensitive(c, "i") || !jcount(c, "i", total - 1, &d))
+                return damaged(line, "a case index outside the campaign's cases");
+        const cJSON *fail = cJSON_GetObjectItemCaseSensitive(rec, "fail"), *f;
+        cJSON_ArrayForEach(f, fail)
+            if (!cJSON_IsNumber(f) || !(f->valuedouble >= 0 && f->valuedouble <= 4e9))
+                return damaged(line, "a check's failure count is not a count");
+        return 0;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(rec, "min")) {
+        if (!jcount(rec, "min", total - 1, &d)) return damaged(line, "a minimized case's index is outside the campaign");
+        if (!jcount(rec, "runs", 1e9, &d) || !jcount(rec, "candidates", 1e12, &d) || !jcount(rec, "bits", 1e9, &d))
+            return damaged(line, "a minimization count is not a count");
+        const cJSON *fl = cJSON_GetObjectItemCaseSensitive(rec, "file");
+        const char *file = cJSON_IsString(fl) ? fl->valuestring : "";
+        if (*file && (strncmp(file, "mismatches/", 11) || !vxa_out_name_plain(file + 11)))
+            return damaged(line, "a mismatch file outside mismatches/");
+    }
+    return 0;
+}
+
 static int apply_record(void *ctx, const cJSON *rec, unsigned line)
 {
     state *s = ctx;
     vxa_campaign_stats *st = &s->st;
-    (void)line;
+    int bad = validate_record(s, rec, line);
+    if (bad) return bad;
     if (cJSON_GetObjectItemCaseSensitive(rec, "journal")) {
         s->have_header = true;
         if (s->header) cJSON_Delete(s->header);
@@ -221,7 +311,7 @@ static int apply_record(void *ctx, const cJSON *rec, unsigned line)
         cJSON_ArrayForEach(c, cases) {
             unsigned long long i = (unsigned long long)jnum(c, "i");
             if (is_done(s, i)) continue;           /* never counted twice */
-            mark_done(s, i);
+            if (mark_done(s, i)) { fprintf(stderr, "vmxaudit diff: out of memory\n"); return 4; }
             st->done++;
             const char *v = jstr(c, "v");
             if (!strcmp(v, "agree")) st->agree++;
@@ -314,15 +404,6 @@ static int load_item(const vxa_campaign_config *cfg, const vxa_generator *g, cha
     return 0;
 }
 
-static void slug(const char *in, char *out, size_t n)
-{
-    size_t o = 0;
-    for (; *in && o + 1 < n; in++)
-        out[o++] = (char)((*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') ||
-                          (*in >= '0' && *in <= '9') || *in == '-' || *in == '_' ? *in : '-');
-    out[o] = 0;
-}
-
 static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backend *b, uint8_t model,
                             const vxa_baselines *bl, const vxa_generator *g, char **files,
                             vxa_journal *j, double t0)
@@ -338,7 +419,7 @@ static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backen
         vxa_verdict ref;
         unsigned long long runs0 = b->runs;
         rc = vxa_run_one(b, model, &c, &ref, &pp, &r);
-        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); vxa_prepared_free(&pp); return vxa_backend_exit_status(rc); }
+        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); vxa_prepared_free(&pp); return vxa_backend_run_status(rc); }
         vxa_oracle_result_free(&r);
         vxa_prepared_free(&pp);
         cJSON *doc = NULL;
@@ -348,28 +429,27 @@ static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backen
             rc = vxa_minimize_mismatch(b, model, bl, &c, &ref, cfg->min_max_runs, "vmxaudit diff",
                                        cfg->cases_dir ? files[p.index] : c.name, !cfg->cases_dir,
                                        cfg->seed, p.index, &doc, &res);
-        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_exit_status(rc); }
+        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); return vxa_backend_run_status(rc); }
         char name[400] = "";
         if (doc) {
-            char sl[200];
-            slug(c.name ? c.name : "case", sl, sizeof sl);
-            snprintf(name, sizeof name, "%s.json", sl);
-            char dir[4096];
+            /* the case's name is never a path (out_name.h); its index tells twins apart */
+            char salt[32];
+            snprintf(salt, sizeof salt, "%llu", p.index);
+            vxa_out_name(c.name, salt, name, sizeof name);
+            char dir[4096], err[600];
             snprintf(dir, sizeof dir, "%s/mismatches", cfg->out);
             char *text = cJSON_Print(doc);
-            size_t len = strlen(text);
-            text = realloc(text, len + 2);
-            text[len++] = '\n';
-            text[len] = 0;
-            if (vxa_write_atomic(dir, name, text, len)) {
-                fprintf(stderr, "vmxaudit diff: cannot write %s/%s: %s\n", dir, name, strerror(errno));
-                free(text);
-                cJSON_Delete(doc);
-                vxa_case_free(&c);
-                return 2;
-            }
+            size_t len = text ? strlen(text) : 0;
+            if (text) text[len++] = '\n';         /* over cJSON's NUL: the file ends in a newline */
+            bool oom = !text;
+            int wrc = text ? vxa_write_in(dir, name, text, len, 0, err, sizeof err) : VXA_WRITE_FAILED;
             free(text);
             cJSON_Delete(doc);
+            if (wrc) {
+                fprintf(stderr, "vmxaudit diff: cannot write a mismatch: %s\n", oom ? "out of memory" : err);
+                vxa_case_free(&c);
+                return write_status(wrc);
+            }
         }
         cJSON *rec = cJSON_CreateObject();
         cJSON_AddNumberToObject(rec, "min", (double)p.index);
@@ -387,9 +467,10 @@ static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backen
         cJSON_AddNumberToObject(rec, "bits", res.nbits);
         vxa_case_free(&c);
         if (vxa_journal_append(j, rec)) {
-            fprintf(stderr, "vmxaudit diff: %s: %s\n", j->path, strerror(errno));
+            int e = errno;
+            fprintf(stderr, "vmxaudit diff: %s: %s\n", j->path, strerror(e));
             cJSON_Delete(rec);
-            return 2;
+            return errno_status(e);
         }
         apply_record(s, rec, 0);
         cJSON_Delete(rec);
@@ -449,20 +530,26 @@ static int check_header(vxa_campaign_config *cfg, const cJSON *h)
     return 0;
 }
 
-static void finish(const vxa_campaign_config *cfg, state *s)
+/* The summary and DIR/report.md; 0, or the exit status of a report that was not written. */
+static int finish(const vxa_campaign_config *cfg, state *s)
 {
     if (cfg->progress) fputc('\n', stderr);
     vxa_summary_table(stdout, &s->st);
     vxa_campaign_stats *all[1] = { &s->st };
-    char *md = vxa_report_markdown(all, 1);
-    if (vxa_write_atomic(cfg->out, "report.md", md, strlen(md)))
-        fprintf(stderr, "vmxaudit diff: cannot write %s/report.md: %s\n", cfg->out, strerror(errno));
-    else
-        printf("report: %s/report.md\n", cfg->out);
+    char *md = vxa_report_markdown(all, 1), err[600];
+    int wrc = md ? vxa_write_in(cfg->out, "report.md", md, strlen(md), 0, err, sizeof err) : VXA_WRITE_FAILED;
     free(md);
+    if (!wrc) {
+        printf("report: %s/report.md\n", cfg->out);
+        return 0;
+    }
+    fprintf(stderr, "vmxaudit diff: cannot write the report: %s; the verdicts are safe in the "
+            "journal: fix that and run 'vmxaudit diff --resume --out %s' to write it\n",
+            md ? err : "out of memory", cfg->out);
+    return write_status(wrc);
 }
 
-int vxa_campaign_run(const vxa_campaign_config *cfg_in)
+static int campaign_run(const vxa_campaign_config *cfg_in)
 {
     vxa_campaign_config cfg = *cfg_in;
     if (!cfg.batch) cfg.batch = VXA_CAMPAIGN_BATCH;
@@ -474,10 +561,6 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
     vxa_stats_init(&s.st);
     double t0 = now();
     char err[1024] = "";
-    if (cfg.show < 0 && mkdir(cfg.out, 0755) && errno != EEXIST) {
-        fprintf(stderr, "vmxaudit diff: cannot create %s: %s\n", cfg.out, strerror(errno));
-        return 2;
-    }
     char sub[4096];
     snprintf(sub, sizeof sub, "%s/mismatches", cfg.out);
     if (cfg.show < 0 && mkdir(sub, 0755) && errno != EEXIST) {
@@ -552,8 +635,10 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
         }
         cJSON *h = header_record(&cfg, &b, cfg.model, total);
         if (vxa_journal_append(&j, h)) {
-            fprintf(stderr, "vmxaudit diff: %s: %s\n", j.path, strerror(errno));
-            return 2;
+            int e = errno;
+            fprintf(stderr, "vmxaudit diff: %s: %s\n", j.path, strerror(e));
+            unlink(j.path);                  /* no campaign started: a fresh run starts it */
+            return 4;
         }
         apply_record(&s, h, 0);
         cJSON_Delete(h);
@@ -596,7 +681,7 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
         if (orc != VXA_ORACLE_OK) {
             fprintf(stderr, "%svmxaudit diff: %s\n", cfg.progress ? "\n" : "", err);
             for (size_t k = 0; k < n; k++) { vxa_case_free(&cases[k]); vxa_prepared_free(&pp[k]); }
-            rc = vxa_backend_exit_status(orc);
+            rc = vxa_backend_run_status(orc);
             break;
         }
         cJSON *rec = cJSON_CreateObject();
@@ -663,9 +748,10 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
         cJSON_AddNumberToObject(rec, "oracle_secs", to - tb);
         cJSON_AddNumberToObject(rec, "oracle_runs", 1);
         if (vxa_journal_append(&j, rec)) {
-            fprintf(stderr, "vmxaudit diff: %s: %s\n", j.path, strerror(errno));
+            int e = errno;
+            fprintf(stderr, "%svmxaudit diff: %s: %s\n", cfg.progress ? "\n" : "", j.path, strerror(e));
             cJSON_Delete(rec);
-            rc = 2;
+            rc = errno_status(e);
             break;
         }
         apply_record(&s, rec, 0);
@@ -680,15 +766,95 @@ int vxa_campaign_run(const vxa_campaign_config *cfg_in)
     free(res);
     free(idx);
     vxa_journal_close(&j);
-    if (rc == 0 || interrupted || rc == 1) finish(&cfg, &s);
-    if (cfg.progress == false && (interrupted || (cfg.budget_s > 0 && s.st.done < total)))
-        printf("stopped after %llu of %llu cases (%s); --resume continues\n", s.st.done, total,
-               interrupted ? "interrupted" : "budget spent");
+    if (rc == 0 || interrupted || rc == 1 || rc == 5) {
+        int frc = finish(&cfg, &s);
+        if (frc && rc != 5) rc = frc;
+    }
+    /* incomplete: a signal, the budget, a full disk (exit 5: --resume continues) */
+    bool incomplete = !rc && (interrupted || s.st.done < total || s.npend);
+    if (incomplete || rc == 5)
+        fprintf(stderr, "vmxaudit diff: stopped after %llu of %llu cases (%s): 'vmxaudit diff --resume "
+                "--out %s' continues\n", s.st.done, total,
+                rc == 5 ? "the disk is full: make room first" : interrupted ? "interrupted" : "budget spent",
+                cfg.out);
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);
     vxa_baselines_free(&bl);
     if (rc) return rc;
+    if (incomplete) return 5;
     return s.st.mismatch ? 1 : 0;
+}
+
+/* Removes what a killed campaign's oracle left in DIR (.vxa-bochs.XXXXXX folders); the caller
+ * holds DIR's lock, so no live campaign uses them. */
+static void remove_stale_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, ".vxa-bochs.", 11)) continue;
+        char p[4400];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        DIR *t = opendir(p);
+        struct dirent *f;
+        while (t && (f = readdir(t))) {
+            if (f->d_name[0] == '.') continue;
+            char q[4700];
+            snprintf(q, sizeof q, "%s/%s", p, f->d_name);
+            unlink(q);
+        }
+        if (t) closedir(t);
+        rmdir(p);
+    }
+    if (d) closedir(d);
+}
+
+static int count_record(void *ctx, const cJSON *rec, unsigned line)
+{
+    (void)rec, (void)line;
+    ++*(unsigned *)ctx;
+    return 0;
+}
+
+/* The campaign's folder, held with an advisory lock for the whole run (out_lock.h); the
+ * oracle's temporary files go inside it. */
+int vxa_campaign_run(const vxa_campaign_config *cfg)
+{
+    if (cfg->show >= 0) return campaign_run(cfg);
+    struct stat st;
+    if (cfg->resume && (stat(cfg->out, &st) || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "vmxaudit diff: --resume: %s is not a campaign's folder\n", cfg->out);
+        return 2;
+    }
+    if (!cfg->resume && mkdir(cfg->out, 0755) && errno != EEXIST) {
+        fprintf(stderr, "vmxaudit diff: cannot create %s: %s\n", cfg->out, strerror(errno));
+        return 2;
+    }
+    char err[4400];
+    int lock = vxa_out_lock(cfg->out, err, sizeof err);
+    if (lock < 0) {
+        fprintf(stderr, "vmxaudit diff: %s\n", err);
+        return 2;
+    }
+    remove_stale_tmp(cfg->out);
+    /* a journal without one complete record: a campaign killed while it started */
+    char jp[4200];
+    snprintf(jp, sizeof jp, "%s/journal.jsonl", cfg->out);
+    unsigned nrec = 0;
+    if (stat(jp, &st) == 0 && !vxa_journal_read(cfg->out, count_record, &nrec, err, sizeof err) && !nrec) {
+        if (cfg->resume) {
+            fprintf(stderr, "vmxaudit diff: %s holds no campaign yet (it was stopped while it started): "
+                    "run the campaign again without --resume\n", jp);
+            vxa_out_unlock(lock);
+            return 2;
+        }
+        unlink(jp);                             /* nothing in it: start afresh */
+    }
+    vxa_backend_set_tmp(cfg->out);
+    int rc = campaign_run(cfg);
+    vxa_backend_set_tmp(NULL);
+    vxa_out_unlock(lock);
+    return rc;
 }
 
 /* ---- the combined report ---- */
@@ -720,9 +886,14 @@ int vxa_campaign_report(const char *out, char **dirs, int n)
             fprintf(stderr, "vmxaudit diff: cannot create %s: %s\n", out, strerror(errno));
             rc = 2;
         } else {
-            char *md = vxa_report_markdown(all, (size_t)n);
-            if (vxa_write_atomic(out, "report.md", md, strlen(md))) rc = 2;
-            else printf("report: %s/report.md\n", out);
+            char *md = vxa_report_markdown(all, (size_t)n), err[600];
+            int wrc = md ? vxa_write_in(out, "report.md", md, strlen(md), 0, err, sizeof err) : VXA_WRITE_FAILED;
+            if (wrc) {
+                fprintf(stderr, "vmxaudit diff: cannot write the report: %s\n", md ? err : "out of memory");
+                rc = 2;
+            } else {
+                printf("report: %s/report.md\n", out);
+            }
             free(md);
         }
     }

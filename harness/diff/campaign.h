@@ -1,4 +1,4 @@
-/* campaign.h — the differential campaign (design §7): cases from a folder or the generator →
+/* campaign.h — the differential campaign (docs/harness.md): cases from a folder or the generator →
  * engine prediction and oracle observation in batches → verdicts → mismatches minimized and
  * written as regression cases; journaled so a killed campaign resumes without redoing or losing
  * work; a summary of mismatch signatures and a report (report.md). */
@@ -32,7 +32,7 @@ typedef struct vxa_campaign_config {
     long long show;                      /* >= 0: print generated case `show` as JSON, run nothing */
 } vxa_campaign_config;
 
-/* Runs the campaign; returns the exit status of design §4.3 (0 no mismatch, 1 mismatches,
+/* Runs the campaign; returns the exit status of docs/exit-codes.md (0 no mismatch, 1 mismatches,
  * 2 bad input, 3 backend unavailable, 4 backend failed). */
 int vxa_campaign_run(const vxa_campaign_config *cfg);
 

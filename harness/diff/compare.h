@@ -1,5 +1,5 @@
 /* compare.h — one case's verdict: the engine's prediction for the layout as executed against
- * the oracle's observation (design §4.2 matching, §7), and the mismatch signature that groups
+ * the oracle's observation (docs/formats.md "Matching"), and the mismatch signature that groups
  * verdicts in the campaign's summary and that the minimizer keeps. */
 #ifndef VXA_DIFF_COMPARE_H
 #define VXA_DIFF_COMPARE_H
@@ -7,7 +7,7 @@
 #include "bridge.h"
 
 /* UNDETERMINED: the observation differs from the prediction, but the prediction assumed that a
- * rule it could not decide (design §3.3: an MSR value the profile does not describe, ...) passes,
+ * rule it could not decide (docs/outcome-model.md: an MSR value the profile does not describe, ...) passes,
  * and that rule's class is the one the oracle failed in: explained, not a mismatch. */
 typedef enum vxa_verdict_status { VXA_V_AGREE, VXA_V_MISMATCH, VXA_V_SKIPPED,
                                   VXA_V_UNDETERMINED } vxa_verdict_status;

@@ -1,10 +1,10 @@
-/* generator.h — deterministic, structure-aware cases for the differential campaign (design §7):
+/* generator.h — deterministic, structure-aware cases for the differential campaign (docs/harness.md):
  * case i of seed S is always the same case.  Each starts from a known-good baseline (baseline.h)
  * and takes one to three mutations: one bit of one field, a boundary value, a control bit against
  * the allowed settings, repair-then-flip (a feature turned on, the layout repaired, one bit of a
  * field the rules read flipped: a state one rule away from valid), event injection, segment
  * access-rights classes, VM-entry MSR-load lists, the entry environment.  Every address a case
- * makes VM entry use stays inside the case arena (design §4.2).  The ideas follow the fuzz
+ * makes VM entry use stays inside the case arena (docs/formats.md).  The ideas follow the fuzz
  * mutator (harness/fuzz/mutator.c); the code is separate so the two can evolve apart. */
 #ifndef VXA_DIFF_GENERATOR_H
 #define VXA_DIFF_GENERATOR_H

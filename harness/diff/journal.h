@@ -1,8 +1,8 @@
-/* journal.h — the campaign's durable state (design §9: campaign state survives SIGKILL): an
+/* journal.h — the campaign's durable state (docs/harness.md: campaign state survives SIGKILL): an
  * append-only file of JSON records, one per line, each written with one write() and fsync'd.
  * A record is self-contained (a whole batch of verdicts is one record), so a campaign killed
  * mid-write loses at most the record being written; on resume the torn tail is cut off.
- * Every other file is written atomically: a temporary file in the same folder, fsync, rename. */
+ * Every other file is written atomically (harness/common/out_file.h). */
 #ifndef VXA_DIFF_JOURNAL_H
 #define VXA_DIFF_JOURNAL_H
 
@@ -25,8 +25,5 @@ void vxa_journal_close(vxa_journal *j);
 /* Reads a journal without opening it for writing (for reports). */
 int vxa_journal_read(const char *dir, int (*replay)(void *ctx, const cJSON *rec, unsigned line),
                      void *ctx, char *err, size_t errlen);
-
-/* Writes DIR/NAME atomically (DIR/.NAME.tmp, fsync, rename, fsync DIR).  Returns 0 or -1. */
-int vxa_write_atomic(const char *dir, const char *name, const char *text, size_t len);
 
 #endif

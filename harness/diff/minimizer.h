@@ -1,5 +1,5 @@
 /* minimizer.h — delta debugging (Zeller and Hildebrandt's ddmin) of a mismatching case toward a
- * known-good baseline (design §7): first over the changes that make the case differ from the
+ * known-good baseline (docs/harness.md): first over the changes that make the case differ from the
  * baseline (each differing field, the entry environment, the memory), then bit by bit inside
  * the fields that remain.  Candidates are tested in batches — every candidate of a ddmin step in
  * one oracle run — through a callback, so the campaign and `vmxaudit minimize` share it. */

@@ -1,4 +1,4 @@
-/* regression.h — a mismatch as a regression case (design §4.2): the layout as executed, `expect`
+/* regression.h — a mismatch as a regression case (docs/formats.md): the layout as executed, `expect`
  * (the sdm model's prediction), `expect_by_model` (each other model where it predicts what the
  * oracle observed), `observed` (backend, CPU, version, outcome, harness fields, the oracle's
  * words) and `origin` (campaign, seed, index, parent, minimization). */

@@ -36,12 +36,19 @@ done
 for f in fuzz_common mutator mutator_libfuzzer; do
   $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/fuzz/$f.c" -o "$work/h_$f.o"
 done
+# fuzz_files writes through the harness's output helpers
+for f in out_file out_name; do
+  $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/common/$f.c" -o "$work/c_$f.o"
+done
 libs=$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
-for t in fuzz_audit fuzz_case_json fuzz_profile_json fuzz_repair fuzz_import; do
+for t in fuzz_audit fuzz_case_json fuzz_profile_json fuzz_repair fuzz_import fuzz_files; do
   extra=()
-  case $t in fuzz_audit|fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") ;; esac
-  $CC $CFLAGS "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/fuzz/$t.c" -o "$work/$t.o"
+  case $t in
+    fuzz_audit|fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") ;;
+    fuzz_files) extra=("$work/c_out_file.o" "$work/c_out_name.o") ;;
+  esac
+  $CC $CFLAGS "${std[@]}" "${inc[@]}" -I"$SRC/harness/common" "${defs[@]}" -c "$SRC/harness/fuzz/$t.c" -o "$work/$t.o"
   $CC $CFLAGS $LIB_FUZZING_ENGINE "$work/$t.o" "$work/h_fuzz_common.o" "${extra[@]}" "${objs[@]}" $libs -o "$OUT/$t"
   corpus=${t#fuzz_}
   rm -f "$OUT/${t}_seed_corpus.zip"

@@ -1,4 +1,4 @@
-/* fuzz_audit.c — the engine as a fuzz target (design §7): a compact binary case
+/* fuzz_audit.c — the engine as a fuzz target (docs/harness.md): a compact binary case
  * (vmxaudit/binary.h) -> audit, with the cheap invariants on every input:
  *   - no crash or undefined behaviour (ASan+UBSan builds);
  *   - determinism: the same report twice — on a deterministic eighth of the inputs (picked by a

@@ -165,15 +165,6 @@ void fuzz_find_corpus(const char *argv0)
     }
 }
 
-bool fuzz_profile_is_path(const uint8_t *data, size_t size)
-{
-    cJSON *doc = cJSON_ParseWithLength((const char *)data, size);
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "profile");
-    bool path = cJSON_IsString(p) && vxa_profile_is_path(p->valuestring);
-    cJSON_Delete(doc);
-    return path;
-}
-
 void fuzz_case_round_trip(const vxa_case *c1, vxa_case *c2)
 {
     vxa_error err;

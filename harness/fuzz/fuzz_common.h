@@ -9,7 +9,7 @@
 
 /* Aborts with a message (every engine records the input as a crash). */
 void fuzz_die(const char *why) __attribute__((noreturn));
-/* NULL if the outcome follows from the violations' classes (design §3.3), else why not. */
+/* NULL if the outcome follows from the violations' classes (docs/outcome-model.md), else why not. */
 const char *fuzz_outcome_inconsistent(const vxa_report *r, const vxa_entry *e);
 
 /* Per-check coverage, two counters per check: [2c] seen failing, [2c+1] seen passing.
@@ -33,9 +33,6 @@ void fuzz_case_round_trip(const vxa_case *c1, vxa_case *c2);
 /* The JSON targets: when $VMXAUDIT_CORPUS is unset, use the bundled profiles copied next to the
  * binary (build.sh: $OUT/vmxaudit-corpus), so cases may name them. */
 void fuzz_find_corpus(const char *argv0);
-/* Does a case name its profile by a path ("/", ".json", "-" = stdin)?  Reading files is outside
- * the fuzzed surface: such inputs are skipped. */
-bool fuzz_profile_is_path(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

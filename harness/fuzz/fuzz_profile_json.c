@@ -1,4 +1,4 @@
-/* fuzz_profile_json.c — the profile reader (vxa_profile_parse, design §4.1) on arbitrary bytes.
+/* fuzz_profile_json.c — the profile reader (vxa_profile_parse, docs/formats.md) on arbitrary bytes.
  * Invariants: bad input gives an error with a message (never a crash); a profile that parses
  * is written as a JSON profile and read back to the same profile; the sanity check
  * (vxa_profile_check) and the allowed settings of every control word run without crash, and

@@ -1,4 +1,4 @@
-/* fuzz_repair.c — the expensive invariants (design §7), on binary cases (vmxaudit/binary.h):
+/* fuzz_repair.c — the expensive invariants (docs/harness.md), on binary cases (vmxaudit/binary.h):
  *   - repair soundness: a layout that vxa_repair declares clean audits clean (no control, host,
  *     guest or MSR-load violation) in an independent audit;
  *   - repair idempotence: repairing the repaired layout changes nothing;

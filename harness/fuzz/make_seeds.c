@@ -1,4 +1,4 @@
-/* make_seeds.c — writes the generated seed corpora of the fuzz targets (design §7):
+/* make_seeds.c — writes the generated seed corpora of the fuzz targets (docs/harness.md):
  *   audit/         every bundled layout on every bundled profile, repaired toward validity for
  *                  that profile, as binary cases; plus VMXON cases (region with the profile's
  *                  revision) and an MSR-load list case per layout on a few profiles;

@@ -1,7 +1,8 @@
 /* bochs.c — the Bochs oracle: batches of cases through one Bochs process at a time; a crash or
- * hang costs one case, and Bochs restarts at the next (design §6, §9). */
+ * hang costs one case, and Bochs restarts at the next (docs/oracles.md, docs/harness.md). */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,40 @@ static bool find_in_path(const char *prog)
     return false;
 }
 
+/* A signal that ends the process while a machine is live (SIGINT, SIGTERM, SIGHUP where the
+ * program left their default action): Bochs is killed and the machine's folder removed, then
+ * the signal takes its course.  Nothing of ours is left in $TMPDIR. */
+static struct bx_machine *volatile live_machine;
+static volatile pid_t live_child;
+static const int end_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void on_end_signal(int sig)
+{
+    if (live_child > 0) kill(-live_child, SIGKILL);
+    if (live_machine) bx_machine_cleanup(live_machine);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void guard_machine(struct bx_machine *m, struct sigaction *old)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_end_signal;
+    live_machine = m;
+    for (size_t i = 0; i < sizeof end_signals / sizeof end_signals[0]; i++) {
+        sigaction(end_signals[i], NULL, &old[i]);
+        if (old[i].sa_handler == SIG_DFL) sigaction(end_signals[i], &sa, NULL);
+    }
+}
+
+static void unguard_machine(const struct sigaction *old)
+{
+    for (size_t i = 0; i < sizeof end_signals / sizeof end_signals[0]; i++)
+        if (old[i].sa_handler == SIG_DFL) sigaction(end_signals[i], &old[i], NULL);
+    live_machine = NULL;
+}
+
 /* What one Bochs process did with a batch. */
 struct run_state {
     struct vxa_oracle_result *out;
@@ -61,6 +96,8 @@ struct run_state {
     struct vxa_oracle_probe *probe;
     bool ready, finished;
     long open_id;                     /* a case between @B and @R; -1 none */
+    bool retry_left;                  /* one fresh Bochs left for a death in this call */
+    bool died;                        /* this run: Bochs ended on its own before finishing */
     char *open_log;
     char last_words[512];             /* the last non-report lines: why Bochs stopped */
 };
@@ -161,6 +198,7 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
 
     struct bx_session s;
     if (bx_session_start(&s, bochs, m->dir, err, errlen)) return VXA_ORACLE_FAILED;
+    live_child = s.pid;
     double boot_t = opt->boot_timeout_s > 0 ? opt->boot_timeout_s : 30;
     double case_t = opt->case_timeout_s > 0 ? opt->case_timeout_s : 5;
     double deadline = bx_now() + boot_t;
@@ -181,14 +219,33 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
             close_case(st, VXA_ORACLE_TIMEOUT, "no answer in time: Bochs was killed");
         } else if (!st->ready) {
             bx_session_finish(&s, bx_now() + 5);
+            live_child = 0;
             snprintf(err, errlen, "Bochs did not boot the payload within %.0f s%s%s", boot_t,
                      st->last_words[0] ? ": " : "", st->last_words);
             return VXA_ORACLE_FAILED;
         }
     } else if (got == 0 && st->open_id >= 0) {
-        close_case(st, VXA_ORACLE_CRASHED, "Bochs stopped during this case");
+        if (st->retry_left) {             /* once: the case again, in a fresh Bochs */
+            fprintf(stderr, "vmxaudit: Bochs died during case %ld: that case again in a fresh Bochs\n",
+                    st->open_id);
+            st->retry_left = false;
+            st->died = true;
+            free(st->open_log);
+            st->open_log = NULL;
+            st->open_id = -1;
+        } else {
+            close_case(st, VXA_ORACLE_CRASHED, "Bochs stopped during this case (and in a fresh Bochs)");
+        }
+    } else if (got == 0 && !st->finished && !st->ready && st->retry_left) {
+        fprintf(stderr, "vmxaudit: Bochs died while booting: once more\n");
+        st->retry_left = false;           /* died while booting: boot once more */
+        st->died = true;
+        bx_session_finish(&s, bx_now() + 5);
+        live_child = 0;
+        return VXA_ORACLE_OK;
     }
     bx_session_finish(&s, bx_now() + 5);
+    live_child = 0;
     free(st->open_log);
     st->open_log = NULL;
     if (!st->ready) {
@@ -250,7 +307,9 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         free(done);
         return rc;
     }
-    struct run_state st = { .out = out, .done = done, .probe = probe, .open_id = -1 };
+    struct sigaction old_actions[sizeof end_signals / sizeof end_signals[0]];
+    guard_machine(&m, old_actions);
+    struct run_state st = { .out = out, .done = done, .probe = probe, .open_id = -1, .retry_left = true };
     bool first = true;
     for (;;) {
         size_t np = 0;
@@ -262,10 +321,16 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
             memset(&again, 0, sizeof again);
             st.probe = &again;
         }
+        st.died = false;
         rc = run_once(&opt, &m, bochs, cases, n, pending, np, &st, err, errlen);
         st.probe = probe;
+        if (st.died && first) {           /* the boot that died never probed: boot again */
+            memset(probe, 0, sizeof *probe);
+            continue;
+        }
         first = false;
         if (rc) break;
+        if (st.died) continue;            /* the retry: the pending cases in a fresh Bochs */
         size_t left = 0;
         for (size_t i = 0; i < n; i++) left += !done[i];
         if (left == np && np) {           /* no progress: blame the first pending case */
@@ -275,6 +340,7 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         }
     }
     bx_machine_cleanup(&m);
+    unguard_machine(old_actions);
     free(pending);
     free(done);
     return rc;

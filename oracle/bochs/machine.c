@@ -18,16 +18,27 @@
 #include "payload_abi.h"
 #include "payload_blob.h"
 
+/* Every step checked, the stream closed exactly once (a failed fclose() has closed it too:
+ * closing it again was a double free). */
 static int write_file(const char *dir, const char *name, const void *data, size_t len,
                       size_t total, char *err, size_t errlen)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
-    if (!f || (len && fwrite(data, 1, len, f) != len) ||
-        (total > len && ftruncate(fileno(f), (off_t)total) != 0) || fclose(f) != 0) {
+    if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        if (f) fclose(f);
+        return -1;
+    }
+    int bad = (len && fwrite(data, 1, len, f) != len) || fflush(f) != 0 ||
+              (total > len && ftruncate(fileno(f), (off_t)total) != 0);
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
         return -1;
     }
     return 0;
@@ -71,8 +82,9 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
     if (opt->workdir) {
         snprintf(m->dir, sizeof m->dir, "%s", opt->workdir);
     } else {
-        const char *t = getenv("TMPDIR");
-        snprintf(m->dir, sizeof m->dir, "%s/vxa-bochs.XXXXXX", t && *t ? t : "/tmp");
+        const char *t = opt->tmp_parent ? opt->tmp_parent : getenv("TMPDIR");
+        snprintf(m->dir, sizeof m->dir, "%s/%svxa-bochs.XXXXXX", t && *t ? t : "/tmp",
+                 opt->tmp_parent ? "." : "");
         if (!mkdtemp(m->dir)) {
             snprintf(err, errlen, "mkdtemp %s: %s", m->dir, strerror(errno));
             return VXA_ORACLE_FAILED;
@@ -84,13 +96,17 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
     /* The debugger built into Debian's Bochs reads commands from `cmds`: continue. */
     if (write_file(m->dir, "cmds", "c\n", 2, 0, err, errlen) ||
         write_file(m->dir, "floppy.img", vxa_boot_sector, vxa_boot_sector_size, 1474560, err,
-                   errlen))
+                   errlen)) {
+        bx_machine_cleanup(m);              /* a full disk leaves nothing behind */
         return VXA_ORACLE_FAILED;
+    }
     for (unsigned i = 0; i < bx_payload_images(); i++) {
         size_t off = (size_t)i * BX_IMAGE_CHUNK, left = vxa_payload_image_size - off;
         if (write_file(m->dir, payload_files[i], vxa_payload_image + off,
-                       left < BX_IMAGE_CHUNK ? left : BX_IMAGE_CHUNK, 0, err, errlen))
+                       left < BX_IMAGE_CHUNK ? left : BX_IMAGE_CHUNK, 0, err, errlen)) {
+            bx_machine_cleanup(m);
             return VXA_ORACLE_FAILED;
+        }
     }
     return VXA_ORACLE_OK;
 }
@@ -139,6 +155,7 @@ int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len,
     return write_file(m->dir, "bochsrc", rc, (size_t)n, 0, err, errlen) ? VXA_ORACLE_FAILED : 0;
 }
 
+/* Async-signal-safe (a signal handler calls it): no stdio, no allocation. */
 void bx_machine_cleanup(struct bx_machine *m)
 {
     if (!m->own_dir) return;
@@ -146,8 +163,13 @@ void bx_machine_cleanup(struct bx_machine *m)
                                          "payload1.bin", "payload2.bin", "payload3.bin",
                                          "batch0.bin", "batch1.bin", "batch2.bin" };
     char path[4200];
+    size_t dl = strlen(m->dir);
+    if (dl + 20 > sizeof path) return;
+    memcpy(path, m->dir, dl);
+    path[dl] = '/';
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", m->dir, files[i]);
+        size_t fl = strlen(files[i]);
+        memcpy(path + dl + 1, files[i], fl + 1);
         unlink(path);
     }
     rmdir(m->dir);

@@ -28,6 +28,7 @@ int bx_machine_prepare(struct bx_machine *m, const struct vxa_bochs_options *opt
  * at most bx_batch_max() bytes. */
 int bx_machine_write_batch(struct bx_machine *m, const uint8_t *buf, size_t len, char *err,
                            size_t errlen);
+/* Removes the directory if it was created here (async-signal-safe). */
 void bx_machine_cleanup(struct bx_machine *m);
 
 #endif

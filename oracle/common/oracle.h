@@ -1,5 +1,5 @@
 /* oracle.h — what every oracle backend (Bochs, KVM) takes and gives: a case to execute for real
- * and the observed outcome, plus the probe of the backend's CPU (design §6).
+ * and the observed outcome, plus the probe of the backend's CPU (docs/oracles.md).
  *
  * Ownership: cases are the caller's; results own their arrays and strings (free them with
  * vxa_oracle_result_free()).
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit statuses shared with the CLI (design §4.3). */
+/* Exit statuses shared with the CLI (docs/exit-codes.md). */
 #define VXA_ORACLE_OK             0
 #define VXA_ORACLE_BAD_INPUT      2
 #define VXA_ORACLE_NOT_AVAILABLE  3   /* backend missing here (no Bochs, unknown CPU model, no VMX) */
@@ -117,7 +117,7 @@ struct vxa_oracle_probe {
     uint64_t msr[VXA_ORACLE_NMSR];    /* indexed by msr - 0x480 */
     uint32_t msr_present;             /* bit i: RDMSR of 0x480 + i returned (no #GP) */
     uint64_t feature_control;         /* IA32_FEATURE_CONTROL as the payload found it */
-    struct vxa_oracle_cpuid cpuid[8];
+    struct vxa_oracle_cpuid cpuid[16];
     size_t ncpuid;
     bool vmx_on;                      /* VMXON succeeded */
     char vmx_failure[64];             /* else why */

@@ -1,4 +1,4 @@
-/* profile_json.c — probe -> capability profile (design §4.1). */
+/* profile_json.c — probe -> capability profile (docs/formats.md). */
 #include <stdlib.h>
 #include "profile_json.h"
 

@@ -1,5 +1,5 @@
 /* profile_json.h — a probe as a capability profile, and as the project's profile document
- * (design §4.1). */
+ * (docs/formats.md). */
 #ifndef VXA_PROFILE_JSON_H
 #define VXA_PROFILE_JSON_H
 

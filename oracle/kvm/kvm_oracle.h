@@ -12,7 +12,7 @@
  * Hosted C (Linux).  Not thread-safe: kvm_oracle_run() installs a SIGALRM handler for its
  * timeouts while it runs and restores the previous one before it returns.
  *
- * Exit-status contract of the front ends (design §4.3): 3 = no VMX here (KVM_ORACLE_UNAVAILABLE),
+ * Exit-status contract of the front ends (docs/exit-codes.md): 3 = no VMX here (KVM_ORACLE_UNAVAILABLE),
  * 4 = the backend failed in a way that stopped the command.
  */
 #ifndef VXA_KVM_ORACLE_H

@@ -1,5 +1,5 @@
-/* vxa-kvm — the KVM oracle as a standalone program (the lead wires it into
- * `vmxaudit oracle probe|run --backend kvm`).
+/* vxa-kvm — the KVM oracle as a standalone program (`vmxaudit oracle probe|run --backend kvm`
+ * uses the same backend through kvm_oracle.h).
  *
  *   vxa-kvm probe [OPTIONS]          boot the payload with no batch: the capability profile (JSON)
  *                                    of the VMX that KVM gives its guest; --raw: the report lines
@@ -9,7 +9,7 @@
  *
  * Raw output: the payload's report lines and the backend's "@K" lines (host facts) on stdout.
  * Errors on stderr.
- * Exit status (design §4.3): 0 ok, 2 bad input or usage, 3 KVM offers no VMX here, 4 the backend
+ * Exit status (docs/exit-codes.md): 0 ok, 2 bad input or usage, 3 KVM offers no VMX here, 4 the backend
  * failed.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_cli.sh — the vmxaudit command as a user runs it: exit statuses (design §4.3), messages
+# test_cli.sh — the vmxaudit command as a user runs it: exit statuses (docs/exit-codes.md), messages
 # naming file, position and field, and the main job on the bundled example.
 # usage: test_cli.sh VMXAUDIT SOURCE_DIR
 set -u

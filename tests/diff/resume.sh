@@ -1,5 +1,5 @@
 #!/bin/sh
-# resume.sh — design §9: campaign state survives SIGKILL.  A generated campaign is killed with
+# resume.sh — docs/harness.md: campaign state survives SIGKILL.  A generated campaign is killed with
 # SIGKILL once it has journaled some batches, then resumed: every case index is journaled
 # exactly once (none redone, none lost), and the verdicts equal those of a campaign that was
 # never killed.  usage: resume.sh VMXAUDIT SOURCE_DIR   (exit 77: Bochs not available here)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "journal.h"
+#include "out_file.h"
 
 static char dir[256];
 
@@ -87,7 +88,8 @@ static void damage_in_the_middle_is_an_error(void **state)
 static void atomic_write(void **state)
 {
     (void)state;
-    assert_int_equal(vxa_write_atomic(dir, "report.md", "# hello\n", 8), 0);
+    char err[300];
+    assert_int_equal(vxa_write_in(dir, "report.md", "# hello\n", 8, 0, err, sizeof err), 0);
     char path[400], buf[16] = { 0 };
     snprintf(path, sizeof path, "%s/report.md", dir);
     FILE *f = fopen(path, "r");

@@ -1,8 +1,8 @@
 #!/bin/sh
-# agreement.sh — issue 5's bar: real VM entries in Bochs 2.7 agree with the engine's bochs-2.7
+# agreement.sh — real VM entries in Bochs 2.7 agree with the engine's bochs-2.7
 # model on the bundled layouts, the examples, the regression corpus and the failing and passing
-# case of every check (tests/checks), each case run as executed (design §6).  `oracle run` exits 1
-# also when the payload's in-guest audit differs from the hosted one (issue 10), so this is the
+# case of every check (tests/checks), each case run as executed (docs/oracles.md).  `oracle run` exits 1
+# also when the payload's in-guest audit differs from the hosted one, so this is the
 # in-guest audit's test on the whole Bochs test batch too (live_audit.sh: a faster subset).
 # usage: agreement.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
 set -u

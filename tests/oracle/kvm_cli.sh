@@ -1,5 +1,5 @@
 #!/bin/sh
-# kvm_cli.sh VXA_KVM PAYLOAD_ELF FAKE_GUEST_ELF — vxa-kvm as the lead's front end will run it:
+# kvm_cli.sh VXA_KVM PAYLOAD_ELF FAKE_GUEST_ELF — vxa-kvm as a front end runs it:
 # the one-line no-VMX message and exit status 3, usage errors (2), and a batch run.
 # Exits 77 (CTest SKIP_RETURN_CODE) where /dev/kvm is not accessible.
 set -u

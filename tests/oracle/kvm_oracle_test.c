@@ -285,7 +285,7 @@ static void test_profile_plan(void **state)
     assert_non_null(strstr(err, "IA32_VMX_VMFUNC (0x491): KVM does not offer this MSR"));
 }
 
-/* The shared-type API (oracle/common/oracle.h), as the lead's `vmxaudit oracle` will call it. */
+/* The shared-type API (oracle/common/oracle.h), as `vmxaudit oracle` calls it. */
 static void test_shared_api_probe(void **state)
 {
     (void)state;

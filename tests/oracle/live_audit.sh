@@ -1,5 +1,5 @@
 #!/bin/sh
-# live_audit.sh — issue 10's end-to-end test: the payload's in-guest audit (the engine embedded in
+# live_audit.sh — the end-to-end test of the in-guest audit: the payload's in-guest audit (the engine embedded in
 # the payload, fed by real VMREADs, RDMSRs, CPUID and memory inside Bochs) equals the hosted
 # engine's audit of the layout as executed — same outcome, same violated checks — for model
 # bochs-2.7 on the bundled layouts, the examples, the regression corpus and every third case of

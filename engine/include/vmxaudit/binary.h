@@ -1,5 +1,5 @@
 /* binary.h — the compact binary case encoding used by the fuzz targets and the oracle batches
- * (design §4.2: "the fuzz targets and the oracle batch use compact binary encodings").
+ * (docs/formats.md: "the fuzz targets and the oracle batch use compact binary encodings").
  * Freestanding: decoding needs no libc and points into the caller's buffer.
  *
  * Layout (little-endian):

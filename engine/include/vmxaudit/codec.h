@@ -1,4 +1,4 @@
-/* codec.h — the hosted side of libvmxaudit: JSON cases, profiles and reports (design §4),
+/* codec.h — the hosted side of libvmxaudit: JSON cases, profiles and reports (docs/formats.md),
  * read and written with cJSON, and the report as text.  Needs libc; the check engine
  * (vmxaudit.h) does not.
  *
@@ -110,6 +110,13 @@ VXA_API char *vxa_corpus_find(const char *sub, const char *name);
 VXA_API char **vxa_corpus_list(const char *sub);
 VXA_API void vxa_corpus_list_free(char **list);
 
+/* The largest input the codec reads (a case, a profile, a dump; default
+ * VXA_INPUT_LIMIT_DEFAULT bytes): a bigger one is an error that says so.  0 restores the
+ * default.  Process-wide; set it before reading. */
+#define VXA_INPUT_LIMIT_DEFAULT ((size_t)32 << 20)
+VXA_API void vxa_set_input_limit(size_t bytes);
+VXA_API size_t vxa_input_limit(void);
+
 /* Parse a hex ("0x1f"), decimal ("31") string or JSON integer value. */
 VXA_API int vxa_parse_u64(const char *s, uint64_t *out);
 
@@ -123,7 +130,7 @@ typedef struct vxa_observed {
 /* Is violation v one the CPU could have reported as o (its class, and the qualification)? */
 VXA_API bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation *v);
 
-/* Reports (design §4.3) of an audit of layout v (may be NULL).  With an observation (obs
+/* Reports (docs/formats.md) of an audit of layout v (may be NULL).  With an observation (obs
  * non-NULL and present) the report adds "observed" and marks each violation "consistent" with
  * it. */
 VXA_API struct cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v,

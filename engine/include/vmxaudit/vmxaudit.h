@@ -428,7 +428,7 @@ VXA_API int vxa_audit(const vxa_input *in, vxa_report *out);
 /* Equal outcomes: result, exit reason and vector equal, error and qualification sets equal. */
 VXA_API bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b);
 
-/* Repair (design §3.6): audit -> apply the fixes -> audit ..., at most max_rounds rounds, until
+/* Repair (docs/architecture.md): audit -> apply the fixes -> audit ..., at most max_rounds rounds, until
  * no VMCS rule is violated.  Only fields that a violated rule names are changed.  *out gets the
  * repaired layout, *report the last audit.  Returns true when the layout audits clean (no
  * control, host, guest or MSR-load violation; instruction preconditions are not VMCS state). */

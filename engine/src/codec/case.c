@@ -1,4 +1,4 @@
-/* case.c — the case format (design §4.2): read with every error named, written canonically,
+/* case.c — the case format (docs/formats.md): read with every error named, written canonically,
  * unknown keys kept for the round trip. */
 #include <ctype.h>
 #include <stdio.h>
@@ -294,13 +294,25 @@ static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
     it = cJSON_GetObjectItemCaseSensitive(doc, "profile");
     if (!it) return jerr(&j, "profile", NULL, "missing profile (a bundled profile's name or an object)");
     if (cJSON_IsString(it)) {
+        /* a bundled name, or a file in the case's own folder (inlined: the case then stands
+         * alone wherever it is written) */
         vxa_error perr;
-        if (vxa_profile_load(it->valuestring, &c->profile, &c->profile_name, &perr)) {
-            return jerr(&j, "profile", "profile", "cannot load profile '%s': %s", it->valuestring,
+        cJSON *pdoc = NULL;
+        char *pname = NULL;
+        if (vxa_profile_from_ref(j.doc, it->valuestring, &c->profile, &pname, &pdoc, &perr)) {
+            if (vxa_profile_is_path(it->valuestring))
+                return jerr(&j, "profile", "profile", "%s", perr.message);
+            return jerr(&j, "profile", "profile", "cannot load profile '%.200s': %s", it->valuestring,
                         perr.message);
         }
         free(c->profile_name);
-        c->profile_name = strdup(it->valuestring);
+        if (pdoc) {
+            c->profile_json = pdoc;
+            c->profile_name = pname;
+        } else {
+            free(pname);
+            c->profile_name = strdup(it->valuestring);
+        }
     } else if (cJSON_IsObject(it)) {
         if (vxa_profile_from_json(&j, it, "profile", &c->profile)) return -1;
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
@@ -335,7 +347,7 @@ static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
 
 int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *c, vxa_error *err)
 {
-    jctx j = { text, len, filename, err };
+    jctx j = { text, len, filename, err, NULL };
     vxa_case_init(c);
     cJSON *doc = jparse(&j);
     return doc ? case_from_doc(&j, doc, c) : -1;
@@ -343,7 +355,7 @@ int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case 
 
 int vxa_case_from_tree(const cJSON *doc, const char *filename, vxa_case *c, vxa_error *err)
 {
-    jctx j = { NULL, 0, filename, err };
+    jctx j = { NULL, 0, filename, err, NULL };
     vxa_case_init(c);
     cJSON *copy = cJSON_Duplicate(doc, 1);
     return copy ? case_from_doc(&j, copy, c) : jerr(&j, "", NULL, "no case document");
@@ -355,9 +367,15 @@ int vxa_case_load(const char *path, vxa_case *c, vxa_error *err)
     char *text = vxa_read_text_file(path, &len, err);
     if (!text) { vxa_case_init(c); return -1; }
     const char *name = strcmp(path, "-") ? path : "<stdin>";
-    int rc = vxa_is_binary_case((const uint8_t *)text, len)
-                 ? vxa_case_from_binary((const uint8_t *)text, len, name, c, err)
-                 : vxa_case_parse(text, len, name, c, err);
+    jctx j = { text, len, name, err, strcmp(path, "-") ? path : NULL };
+    int rc;
+    if (vxa_is_binary_case((const uint8_t *)text, len)) {
+        rc = vxa_case_from_binary((const uint8_t *)text, len, name, c, err);
+    } else {
+        vxa_case_init(c);
+        cJSON *doc = jparse(&j);
+        rc = doc ? case_from_doc(&j, doc, c) : -1;
+    }
     free(text);
     return rc;
 }

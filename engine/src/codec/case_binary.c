@@ -40,7 +40,7 @@ static int from_bin(const vxa_bin_case *b, const char *filename, vxa_case *c)
 int vxa_case_from_binary(const uint8_t *buf, size_t len, const char *filename, vxa_case *c,
                          vxa_error *err)
 {
-    jctx j = { NULL, 0, filename, err };
+    jctx j = { NULL, 0, filename, err, NULL };
     vxa_case_init(c);
     vxa_bin_case *b = malloc(sizeof *b);   /* a few KiB: off the stack */
     int rc;

@@ -12,6 +12,7 @@ typedef struct jctx {
     size_t len;
     const char *file;
     vxa_error *err;
+    const char *doc;   /* the document's own path, where file references resolve; NULL: none */
 } jctx;
 
 int jerr(jctx *j, const char *path, const char *key, const char *fmt, ...)
@@ -35,6 +36,20 @@ static inline cJSON *jhexitem(uint64_t v)   /* the string item "0x1f" */
 /* buf = a + "." + b, truncated to size like snprintf (the per-key path of the hot parse loops,
  * where snprintf was a tenth of the time of parsing a case). */
 void jpath(char *buf, size_t size, const char *a, const char *b);
+
+/* input_file.c: a file the user named ("-": stdin), under the input size cap; NUL-terminated. */
+char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
+/* Why `ref` may not name a file from inside a document (NULL: it may; see input_file.c). */
+const char *vxa_file_ref_problem(const char *ref);
+/* The file `ref` names from inside document `doc` (a path; NULL refuses every reference):
+ * confined to doc's folder, a regular file under the cap.  Messages name ref, never its bytes. */
+char *vxa_read_ref_file(const char *doc, const char *ref, size_t *len, vxa_error *err);
+/* Could `name` be a bundled profile's name ([A-Za-z0-9._-], not starting with '.')? */
+bool vxa_bundled_name_ok(const char *name);
+/* A case's "profile" string: a bundled name, or a file reference from document `doc`
+ * (vxa_read_ref_file's rules).  *doc_out (may be NULL) gets the file's document. */
+int vxa_profile_from_ref(const char *doc, const char *ref, vxa_profile *out, char **name_out,
+                         cJSON **doc_out, vxa_error *err);
 
 int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile *p);
 /* Does buf start like a binary case ('V', version 1)? */

@@ -1,6 +1,7 @@
 /* json_util.c — error reporting with positions, strict numbers, duplicate and unknown keys. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +74,139 @@ int jsyntax(jctx *j, const char *where)
     return -1;
 }
 
+/* Length of the UTF-8 sequence at p (RFC 3629: no overlongs, surrogates or > U+10FFFF), 0 if
+ * invalid or cut off by end. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!n || (size_t)(end - p) < n) return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((p[k] & 0xc0) != 0x80) return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
+        (c == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/* A number token that cJSON would change when it stores it as a double: out of range (1e400,
+ * 1e-400) or an integer beyond 2^53 (2^53 + 1 becomes 2^53).  NULL if fine. */
+static const char *number_problem(const char *p, const char *end)
+{
+    const char *q = p;
+    if (q < end && *q == '-') q++;
+    char digits[24];
+    size_t nd = 0, more = 0;
+    long e10 = 0;
+    bool any = false;
+    for (; q < end && *q >= '0' && *q <= '9'; q++) {
+        any = true;
+        if (nd || *q != '0') { if (nd < 20) digits[nd++] = *q; else more++; }
+    }
+    e10 += (long)more;
+    if (q < end && *q == '.')
+        for (q++; q < end && *q >= '0' && *q <= '9'; q++) {
+            any = true;
+            if (nd || *q != '0') { if (nd < 20) { digits[nd++] = *q; e10--; } }
+            else e10--;
+        }
+    if (!any) return NULL;                           /* not a number: cJSON says so */
+    if (q < end && (*q == 'e' || *q == 'E')) {
+        q++;
+        int sign = 1;
+        if (q < end && (*q == '+' || *q == '-')) sign = *q++ == '-' ? -1 : 1;
+        long x = 0;
+        for (; q < end && *q >= '0' && *q <= '9'; q++) x = x < 100000 ? x * 10 + (*q - '0') : x;
+        e10 += sign * x;
+    }
+    while (nd && digits[nd - 1] == '0') { nd--; e10++; }
+    if (!nd) return NULL;                             /* zero, however written */
+    long mag = (long)nd + e10;                        /* decimal digits before the point */
+    if (mag > 309) return "a number too large for a JSON double";
+    if (mag < -307) return "a number too small for a JSON double (it would read as 0)";
+    if (e10 < 0) return NULL;                         /* not an integer: judged where it is used */
+    if (mag > 16) return "an integer beyond 2^53 that a JSON number cannot hold exactly: write it as a hex string";
+    unsigned long long v = 0;
+    for (size_t k = 0; k < nd; k++) v = v * 10 + (unsigned long long)(digits[k] - '0');
+    for (long k = 0; k < e10; k++) v *= 10;
+    if (v > 9007199254740992ull)
+        return "an integer beyond 2^53 that a JSON number cannot hold exactly: write it as a hex string";
+    return NULL;
+}
+
+/* What the JSON grammar (RFC 8259) and this codec reject but cJSON accepts: bytes that are not
+ * UTF-8, raw control characters (cJSON takes them for spaces, or keeps them in strings),
+ * \u0000 (it would cut a key or value short), numbers a double changes.  Returns the offending
+ * position and *why, or NULL. */
+static const char *jstrict(const char *text, size_t len, const char **why)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    bool str = false;
+    while (p < end) {
+        unsigned c = *p;
+        if (c >= 0x80) {
+            size_t n = utf8_len(p, end);
+            if (!n) { *why = "a byte that is not UTF-8"; return (const char *)p; }
+            p += n;
+            continue;
+        }
+        if (c < 0x20 && !(!str && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))) {
+            *why = c == 0 ? "a NUL byte" : str ? "a raw control character inside a string (write it as \\u00XX)"
+                                                : "a control character";
+            return (const char *)p;
+        }
+        if (str) {
+            if (c == '"') str = false;
+            else if (c == '\\' && p + 1 < end) {
+                if (p[1] == 'u' && end - p >= 6 && !memcmp(p + 2, "0000", 4)) {
+                    *why = "\\u0000 (a NUL character) in a string";
+                    return (const char *)p;
+                }
+                p++;
+            }
+        } else if (c == '"') {
+            str = true;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const unsigned char *q = p;
+            while (q < end && (*q == '-' || *q == '+' || *q == '.' || *q == 'e' || *q == 'E' ||
+                               (*q >= '0' && *q <= '9')))
+                q++;
+            if ((*why = number_problem((const char *)p, (const char *)q))) return (const char *)p;
+            p = q;
+            continue;
+        }
+        p++;
+    }
+    return NULL;
+}
+
 cJSON *jparse(jctx *j)
 {
-    const char *end = NULL;
+    const char *end = NULL, *why = NULL;
+    const char *bad = jstrict(j->text, j->len, &why);
+    if (bad) {
+        if (j->err) {
+            jsyntax(j, bad);
+            snprintf(j->err->message, sizeof j->err->message, "not accepted: %s", why);
+        }
+        return NULL;
+    }
     cJSON *doc = cJSON_ParseWithLengthOpts(j->text, j->len, &end, 0);
     if (!doc) {
         jsyntax(j, end ? end : j->text);
+        return NULL;
+    }
+    /* one document and nothing after it but white space */
+    const char *t = end ? end : j->text + j->len;
+    while (t < j->text + j->len && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')) t++;
+    if (t < j->text + j->len) {
+        cJSON_Delete(doc);
+        if (j->err) {
+            jsyntax(j, t);
+            snprintf(j->err->message, sizeof j->err->message,
+                     "not accepted: data after the end of the JSON document");
+        }
         return NULL;
     }
     return doc;
@@ -107,7 +235,8 @@ int jnum(jctx *j, const cJSON *item, const char *path, uint64_t *out)
 {
     const char *key = item->string;
     if (cJSON_IsString(item)) {
-        if (vxa_parse_u64(item->valuestring, out) == 0) return 0;
+        if (!isspace((unsigned char)item->valuestring[0]) && vxa_parse_u64(item->valuestring, out) == 0)
+            return 0;
         return jerr(j, path, key, "'%s' is not a number (hex \"0x...\" or decimal, 0 to 2^64-1)",
                     item->valuestring);
     }

@@ -1,4 +1,4 @@
-/* profile_json.c — capability profiles in the project's JSON format (design §4.1). */
+/* profile_json.c — capability profiles in the project's JSON format (docs/formats.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +101,7 @@ static int profile_doc(jctx *j, const cJSON *doc, vxa_profile *out, char **name_
 int vxa_profile_parse(const char *text, size_t len, const char *filename, vxa_profile *out,
                       char **name_out, vxa_error *err)
 {
-    jctx j = { text, len, filename, err };
+    jctx j = { text, len, filename, err, NULL };
     cJSON *doc = jparse(&j);
     if (!doc) return -1;
     int rc = profile_doc(&j, doc, out, name_out);
@@ -112,7 +112,7 @@ int vxa_profile_parse(const char *text, size_t len, const char *filename, vxa_pr
 int vxa_profile_from_tree(const cJSON *o, const char *filename, vxa_profile *out, char **name_out,
                           vxa_error *err)
 {
-    jctx j = { NULL, 0, filename, err };
+    jctx j = { NULL, 0, filename, err, NULL };
     return profile_doc(&j, o, out, name_out);
 }
 
@@ -146,39 +146,6 @@ char *vxa_profile_to_json(const vxa_profile *p, const vxa_profile_about *about)
     return s;
 }
 
-static char *read_file(const char *path, size_t *len, vxa_error *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        if (err) {
-            snprintf(err->file, sizeof err->file, "%s", path);
-            err->path[0] = 0;
-            err->line = err->column = 0;
-            snprintf(err->message, sizeof err->message, "cannot open: %s", strerror(errno));
-        }
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    for (;;) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (n < cap) break;
-        cap *= 2;
-        buf = realloc(buf, cap + 1);
-    }
-    if (f != stdin) fclose(f);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
-char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
-char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
-{
-    return read_file(path, len, err);
-}
-
 bool vxa_profile_is_path(const char *name_or_path)
 {
     return strchr(name_or_path, '/') || strstr(name_or_path, ".json") || strcmp(name_or_path, "-") == 0;
@@ -191,7 +158,7 @@ static int profile_load(const char *name_or_path, vxa_profile *out, char **name_
     char *path = NULL;
     if (vxa_profile_is_path(name_or_path))
         path = strdup(name_or_path);
-    else
+    else if (vxa_bundled_name_ok(name_or_path))
         path = vxa_corpus_find("profiles", name_or_path);
     if (!path) {
         snprintf(err->file, sizeof err->file, "%s", name_or_path);
@@ -202,10 +169,10 @@ static int profile_load(const char *name_or_path, vxa_profile *out, char **name_
         return -1;
     }
     size_t len;
-    char *text = read_file(path, &len, err);
+    char *text = vxa_read_text_file(path, &len, err);
     int rc = -1;
     if (text) {
-        jctx j = { text, len, path, err };
+        jctx j = { text, len, path, err, NULL };
         cJSON *doc = jparse(&j);
         rc = doc ? profile_doc(&j, doc, out, name_out) : -1;
         if (rc == 0 && doc_out) *doc_out = doc;
@@ -214,6 +181,43 @@ static int profile_load(const char *name_or_path, vxa_profile *out, char **name_
     free(text);
     free(path);
     return rc;
+}
+
+bool vxa_bundled_name_ok(const char *name)
+{
+    if (!*name || *name == '.' || strlen(name) > 200) return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+int vxa_profile_from_ref(const char *doc, const char *ref, vxa_profile *out, char **name_out,
+                         cJSON **doc_out, vxa_error *err)
+{
+    if (!vxa_profile_is_path(ref)) return profile_load(ref, out, name_out, doc_out, err);
+    size_t len;
+    char *text = vxa_read_ref_file(doc, ref, &len, err);
+    if (!text) return -1;
+    vxa_error inner;
+    jctx j = { text, len, ref, &inner, NULL };
+    cJSON *pdoc = jparse(&j);
+    int rc = pdoc ? profile_doc(&j, pdoc, out, name_out) : -1;
+    free(text);
+    if (rc) {
+        /* never the file's content: its name, and where ('vmxaudit profile show' says more) */
+        cJSON_Delete(pdoc);
+        snprintf(err->file, sizeof err->file, "%s", doc);
+        err->path[0] = 0;
+        err->line = err->column = 0;
+        snprintf(err->message, sizeof err->message, "profile file '%.200s' is not a valid profile "
+                 "(its line %d; 'vmxaudit profile show' on it says why)", ref, inner.line);
+        return -1;
+    }
+    if (doc_out) *doc_out = pdoc;
+    else cJSON_Delete(pdoc);
+    return 0;
 }
 
 int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out, vxa_error *err)

@@ -1,4 +1,4 @@
-/* report_json.c — the report as JSON (design §4.3). */
+/* report_json.c — the report as JSON (docs/formats.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
