@@ -16,7 +16,10 @@ bool vxa_pa_ok(const vxa_ctx *c, uint64_t pa) { return (pa & ~vxa_pa_mask(c)) ==
 
 uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la)
 {
-    unsigned sh = 64u - (c->p->linear_address_width == 57 ? 57u : 48u);
+    /* VM entry's canonical checks use the processor's maximum linear-address width (57 with
+     * 5-level paging, whatever CR4.LA57); VXA_Q_CANONICAL_48_WITH_LA57: Bochs 3.0 uses 48 */
+    bool la57 = c->p->linear_address_width == 57 && !quirk(c, VXA_Q_CANONICAL_48_WITH_LA57);
+    unsigned sh = 64u - (la57 ? 57u : 48u);
     return (uint64_t)((int64_t)(la << sh) >> sh);
 }
 

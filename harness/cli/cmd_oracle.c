@@ -298,6 +298,10 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
         vxa_audit(&in, &r);
         /* sdm: the SDM's answer; a named model: recorded where it predicts the observation. */
         if (m != VXA_MODEL_SDM && !vxa_observation_matches(&r.outcome, obs)) continue;
+        /* a Bochs observation speaks for the model of its own version only */
+        const vxa_model_info *mi = vxa_model_get((vxa_model)m);
+        if (m != VXA_MODEL_SDM && !strcmp(mi->implementation, "Bochs") && strcmp(mi->version, probe->backend_version))
+            continue;
         vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
         x->present = true;
         x->outcome = r.outcome;

@@ -233,7 +233,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         reserved_rule(c, VXA_C_GUEST_LBR_CTL_RESERVED, VXA_F_GUEST_IA32_LBR_CTL, LBR_CTL_RSVD_ALWAYS,
                       LBR_CTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PKRS: 16 keys x 2 bits in 31:0. */
-    if (entry(c, VXA_ENTRY_LOAD_PKRS)) {
+    if (entry(c, VXA_ENTRY_LOAD_PKRS) && !quirk(c, VXA_Q_NO_PKRS_CHECK)) {
         uint64_t pkrs = FV(c, GUEST_IA32_PKRS);
         RULE(c, GUEST_PKRS_HIGH, (pkrs >> 32) != 0, GUEST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);

@@ -135,7 +135,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     }
 
     /* "load PKRS": bits 63:32 of IA32_PKRS must be 0. */
-    if (exitc(c, VXA_EXIT_LOAD_PKRS)) {
+    if (exitc(c, VXA_EXIT_LOAD_PKRS) && !quirk(c, VXA_Q_NO_PKRS_CHECK)) {
         uint64_t pkrs = FV(c, HOST_IA32_PKRS);
         RULE(c, HOST_PKRS_RSVD, (pkrs >> 32) != 0, HOST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);
