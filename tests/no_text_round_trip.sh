@@ -18,6 +18,7 @@ harness/fuzz/fuzz_case_json.c 1 the fuzz input
 harness/fuzz/fuzz_profile_json.c 2 the fuzz input; the profile text round trip (the invariant)
 harness/fuzz/fuzz_common.c 1 the case text round trip (the invariant)
 harness/fuzz/fuzz_repair.c 1 the report text parses (the invariant)
+harness/cli/cmd_oracle.c 1 the cases carried in RESULTS.TXT of a UEFI image run (oracle ingest)
 '
 readers='cJSON_Parse[A-Za-z]*\(|vxa_case_parse\(|vxa_profile_parse\('
 status=0

@@ -20,11 +20,17 @@ const char *cli_exit_number(unsigned i);
 #define VXA_UNLESS_ORACLES NULL
 #else
 #define VXA_UNLESS_ORACLES "the oracle backends"
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+
 #endif
 #ifdef VXA_HAVE_BENCH
 #define VXA_UNLESS_BENCH NULL
 #else
 #define VXA_UNLESS_BENCH "the benchmarks"
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+
 #endif
 
 /* Catalogue values for option tables (.value_at): the i-th model / check class name. */
@@ -69,5 +75,8 @@ void cli_case_files(const char *path, char ***list, size_t *n);
 /* The text report (vxa_report_print) on stdout, coloured when the CLI colours. */
 void cli_print_report(const vxa_case *c, const vxa_report *r, vxa_model model,
                       const vxa_observed *obs, bool quiet);
+
+/* `profile import --format uefi-results` (cmd_oracle.c). */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp);
 
 #endif

@@ -177,7 +177,7 @@ typedef struct pimport_opts {
 #define O(f) .offset = offsetof(pimport_opts, f)
 
 static const cli_option pimport_options[] = {
-    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device", .required = true, O(format),
+    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device|uefi-results", .required = true, O(format),
       .help = "the dump's format (see above)" },
     { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the profile's name (default: the dump's file name)" },
     { "maxphyaddr", 0, CLI_UINT, "N", .min = 32, .max = 52, .suggest = "36 39 46 48 52", O(maxphyaddr),
@@ -197,6 +197,7 @@ static int pimport_run(const void *opts, int argc, char **argv)
     if (argc && po->msr_path) return cli_usage("profile import", "give FILE or --msr-path, not both");
     if (!path && dev) path = "/dev/cpu/0/msr";
     if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
+    if (!strcmp(format, "uefi-results")) return cli_import_uefi_results(path, name, outp);
     uint64_t mpa = po->maxphyaddr.set ? po->maxphyaddr.v : 0;
 
     vxa_profile p;
@@ -258,6 +259,8 @@ const cli_command cli_cmd_profile_import = { "profile import", "FILE|-",
     "              'INDEX VALUE' such as '0x480 0xda040000000004'\n"
     "  msr-device  the Linux msr device: FILE defaults to /dev/cpu/0/msr (modprobe msr; root);\n"
     "              --msr-path FILE reads another (any file read at offset = MSR index)\n"
+    "  uefi-results  RESULTS.TXT of a 'vmxaudit oracle image' run: its probe (MSRs, CPUID,\n"
+    "              MAXPHYADDR and the features read on that CPU)\n"
     "MSRs the dump lacks stay 'not captured' (rules that need them are undetermined).  MAXPHYADDR\n"
     "is not an MSR: give it with --maxphyaddr, else 52 is assumed.  Use the profile JSON with\n"
     "--profile FILE.\n",

@@ -39,6 +39,74 @@ const cli_command cli_cmd_oracle = { "oracle", .summary = "real VM entries (Boch
 
 static int probe_run(const void *o, int argc, char **argv);
 static int run_run(const void *o, int argc, char **argv);
+static int image_run(const void *o, int argc, char **argv);
+static int ingest_run(const void *o, int argc, char **argv);
+
+typedef struct image_opts {
+    const char *cases, *output, *profile, *finish;
+    cli_uint test_reset_at;
+    bool test_run_without_vmx;
+} image_opts;
+#undef O
+#define O(f) .offset = offsetof(image_opts, f)
+static const cli_option image_options[] = {
+    { "cases", 0, CLI_TEXT, "DIR|FILE", .required = true, .complete = CLI_C_FILE, O(cases),
+      .help = "the cases (a folder of *.json or a file); more may follow as arguments" },
+    { "output", 'o', CLI_TEXT, "IMAGE", .required = true, .complete = CLI_C_FILE, O(output),
+      .help = "the disk image to write (replaced atomically)" },
+    { "profile", 0, CLI_TEXT, "PROFILE", .complete = CLI_C_PROFILE, O(profile),
+      .help = "prepare the batch for this CPU profile (default: each case's own)" },
+    { "finish", 0, CLI_TEXT, .values = "wait|poweroff", .def = "wait", O(finish),
+      .help = "after the run: wait for a key (120 s) then power off, or power off at once" },
+    { "test-reset-at", 0, CLI_UINT, "ID", .max = 1000000, O(test_reset_at),
+      .help = "testing: reset the machine once, with case ID in flight (the resume path)" },
+    { "test-run-without-vmx", 0, CLI_FLAG, O(test_run_without_vmx),
+      .help = "testing: enter the payload for every case even without VMX (each is reported\n"
+              "unsupported), so that the per-case path runs in QEMU" },
+    { 0 } };
+
+typedef struct ingest_opts { const char *record, *model; bool verbose; } ingest_opts;
+#undef O
+#define O(f) .offset = offsetof(ingest_opts, f)
+static const cli_option ingest_options[] = {
+    { "model", 0, CLI_TEXT, .value_at = cli_model_name, .def = "sdm", O(model),
+      .help = "the engine's model to compare with" },
+    { "verbose", 'v', CLI_FLAG, O(verbose), .help = "details for every case, not only the mismatches" },
+    { "record", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(record),
+      .help = "write every mismatching case to DIR as a regression case observed on silicon" },
+    { 0 } };
+#undef O
+#define O(f) .offset = offsetof(opts, f)
+
+const cli_command cli_cmd_oracle_image = { "oracle image", "[DIR|FILE...]",
+    "a bootable UEFI image that runs cases on a real Intel CPU",
+    .description =
+    "Writes a disk image (GPT: an EFI system partition with the UEFI loader, the probe payload\n"
+    "and the case batch; a FAT results partition with RESULTS.TXT preallocated) to write to a\n"
+    "USB stick (README: 'A silicon oracle').  Booted, it probes the CPU (VMX MSRs, CPUID,\n"
+    "microcode, IA32_FEATURE_CONTROL), runs each case on the boot CPU and records each outcome\n"
+    "in RESULTS.TXT before the next case; after a reset it resumes.  'vmxaudit oracle ingest'\n"
+    "reads RESULTS.TXT back.  Needs the Debian packages mtools and fdisk (sfdisk) at run time.\n",
+    .exit_status = "0 written, 2 bad input or the image cannot be written, 3 the UEFI application\n"
+                   "             is not built into this vmxaudit.",
+    .options = image_options, .size = sizeof(image_opts), .max_args = -1,
+    .complete_args = CLI_C_FILE, .run = image_run, .unavailable = VXA_UNLESS_ORACLES };
+
+const cli_command cli_cmd_oracle_ingest = { "oracle ingest", "RESULTS",
+    "read a UEFI image's results file and compare with the engine",
+    .description =
+    "Reads RESULTS.TXT from a run of 'vmxaudit oracle image' (copy it off the stick's results\n"
+    "partition) and judges each observation as 'oracle run' does: the engine's prediction for\n"
+    "the layout as executed, on the CPU's profile from the probe.  Prints the CPU, whether VMX\n"
+    "was usable, the cases not run and why.  --record DIR writes the mismatches as regression\n"
+    "cases marked observed on silicon (CPU, microcode, date).\n",
+    .exit_status = "0 all agree, 1 mismatches, 2 bad input (a malformed, truncated or foreign\n"
+                   "             file: its path, line and text on stderr).",
+    .options = ingest_options, .size = sizeof(ingest_opts), .min_args = 1, .max_args = 1,
+    .complete_args = CLI_C_FILE, .run = ingest_run, .unavailable = VXA_UNLESS_ORACLES };
+
+
+
 
 const cli_command cli_cmd_oracle_probe = { "oracle probe", NULL, "the oracle CPU's capability profile",
     .description =
@@ -69,6 +137,10 @@ const cli_command cli_cmd_oracle_run = { "oracle run", "CASE|DIR...",
     .complete_args = CLI_C_FILE, .run = run_run, .unavailable = VXA_UNLESS_ORACLES };
 
 #ifndef VXA_HAVE_ORACLES
+static int image_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
+static int ingest_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
+int cli_import_uefi_results(const char *path, const char *name, const char *outp)
+{ (void)path, (void)name, (void)outp; return EXIT_UNAVAILABLE; }
 static int probe_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
 static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
 #else
@@ -84,6 +156,10 @@ static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, 
 #include "regression.h"
 #include "prediction.h"
 #include "profile_json.h"
+#include "batch.h"
+#include "image.h"
+#include "payload_abi.h"
+#include "results.h"
 #ifdef VXA_HAVE_BOCHS
 #include "bochs.h"
 #endif
@@ -171,6 +247,12 @@ static int do_probe(const opts *o)
 
 /* ---- run ---- */
 
+/* What a results file of the UEFI image says about the machine (oracle ingest). */
+struct silicon {
+    const vxa_profile *prof;
+    const char *cpu, *version, *signature, *microcode, *date;
+};
+
 typedef struct item {
     char *path;
     vxa_case c;
@@ -184,7 +266,7 @@ static const char *case_name_of(const vxa_case *c, const char *path) { return c-
 static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
                   const vxa_case *orig, const char *path, const vxa_vmcs *executed,
                   const struct vxa_oracle_result *res, const vxa_outcome *obs, char *recorded,
-                  size_t nrecorded)
+                  size_t nrecorded, const struct silicon *si)
 {
     static vxa_report r;
     vxa_case c = *orig;                       /* shallow: strings and blobs stay the original's */
@@ -196,7 +278,11 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     c.expect.present = false;
     vxa_profile prof;
     vxa_error e;
-    if (vxa_profile_load(pname, &prof, NULL, &e)) {
+    if (si) {                                 /* a user's CPU: its profile goes inline */
+        prof = *si->prof;
+        const vxa_profile_about about = { pname, si->cpu, "the vmxaudit UEFI image's probe" };
+        c.profile_json = vxa_profile_to_tree(&prof, &about);
+    } else if (vxa_profile_load(pname, &prof, NULL, &e)) {
         fprintf(stderr, "vmxaudit oracle run --record: the oracle's profile %s is not bundled\n", pname);
         return VXA_WRITE_REFUSED;
     }
@@ -217,13 +303,19 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
         }
     }
     cJSON *doc = vxa_case_to_tree(&c);
+    if (si) cJSON_Delete(c.profile_json);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
     cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
     cJSON *b = cJSON_AddObjectToObject(ob, o->backend);
     cJSON_AddStringToObject(b, "backend", o->backend);
-    cJSON_AddStringToObject(b, "cpu", o->cpu ? o->cpu : "host");
-    cJSON_AddStringToObject(b, "version", probe->backend_version);
+    cJSON_AddStringToObject(b, "cpu", si ? si->cpu : o->cpu ? o->cpu : "host");
+    cJSON_AddStringToObject(b, "version", si ? si->version : probe->backend_version);
+    if (si) {                                 /* observed on silicon: which CPU, when */
+        cJSON_AddStringToObject(b, "silicon", si->signature);
+        cJSON_AddStringToObject(b, "microcode", si->microcode);
+        cJSON_AddStringToObject(b, "date", si->date);
+    }
     cJSON_AddItemToObject(b, "outcome", vxa_outcome_to_tree(obs));
     cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
     for (size_t i = 0; i < res->nreplaced; i++) {
@@ -234,7 +326,7 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     }
     if (res->log) cJSON_AddStringToObject(b, "log", res->log);
     cJSON *origin = cJSON_AddObjectToObject(doc, "origin");
-    cJSON_AddStringToObject(origin, "campaign", "vmxaudit oracle run");
+    cJSON_AddStringToObject(origin, "campaign", si ? "vmxaudit oracle ingest" : "vmxaudit oracle run");
     const char *base = strrchr(path, '/');
     cJSON_AddStringToObject(origin, "parent", base ? base + 1 : path);   /* the case file it came from */
     char *out = cJSON_Print(doc);
@@ -255,6 +347,97 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
 static const char *case_name(const item *it)
 {
     return it->c.name ? it->c.name : it->path;
+}
+
+/* The one judge of every backend's observations: the engine's audit of the layout as executed
+ * (model `model`) against the observation, the in-guest audit against the hosted one; prints a
+ * line per case and the summary; --record writes the mismatches.  Returns the exit status. */
+static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe *probe,
+                 const vxa_profile *prof, item *items, size_t n, struct vxa_oracle_result *res,
+                 vxa_model model, double secs, const struct silicon *si)
+{
+    unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0, unrecorded = 0;
+    int write_rc = 0;
+    bool engine_ok = probe->engine_checks == VXA_CHECK_COUNT;   /* same catalogue in the payload */
+    if (!engine_ok && probe->engine_checks)
+        fprintf(stderr, "vmxaudit oracle run: the payload's engine has %u checks, this one %u: "
+                "in-guest audits not compared\n", probe->engine_checks, (unsigned)VXA_CHECK_COUNT);
+    static vxa_report r;
+    static vxa_vmcs executed;
+    for (size_t i = 0; i < n; i++) {
+        item *it = &items[i];
+        vxa_outcome obs;
+        char ptxt[300], otxt[300];
+        if (it->prep.unsupported || !vxa_observed_outcome(&res[i], &obs)) {
+            other++;
+            printf("%s-    %s%s: %s%s%s\n", C_DIM, case_name(it), C_RESET,
+                   vxa_oracle_kind_name(res[i].kind),
+                   res[i].detail ? " — " : "", res[i].detail ? res[i].detail : "");
+            continue;
+        }
+        vxa_executed_layout(&it->prep, &res[i], &executed);
+        vxa_memory mem = vxa_executed_memory(&it->prep);
+        vxa_input in = { prof, &executed, &it->c.entry, &mem, (uint8_t)model };
+        vxa_audit(&in, &r);
+        bool ok = vxa_observation_matches(&r.outcome, &obs);
+        /* Where Bochs names the failed check, the engine must report one it stands for. */
+        const char *named = NULL, *msg = NULL;
+        if (ok && !strcmp(o->backend, "bochs") && res[i].log) {
+            named = vxa_bochs_message_checks(res[i].log, &msg);
+            if (named && !vxa_bochs_message_agrees(named, &r)) {
+                ok = false;
+                check_diff++;
+            }
+        }
+        char lwhy[300];                       /* the in-guest audit against the hosted one */
+        int live = res[i].live.present && engine_ok
+                 ? vxa_prediction_same(&res[i].live, &r, lwhy, sizeof lwhy) : -1;
+        lsame += live == 1;
+        ldiff += live == 0;
+        char recorded[4300] = "";
+        int wrc = !ok && o->record
+                ? record(o, o->record, pname, probe, &it->c, it->path, &executed, &res[i], &obs,
+                         recorded, sizeof recorded, si) : 0;
+        if (wrc) unrecorded++;
+        if (wrc > write_rc) write_rc = wrc;
+        agree += ok;
+        mismatch += !ok;
+        vxa_outcome_to_text(&obs, otxt, sizeof otxt);
+        vxa_outcome_to_text(&r.outcome, ptxt, sizeof ptxt);
+        printf("%s%s%s %s\n", ok ? C_GREEN : C_RED, ok ? "ok  " : "DIFF", C_RESET, case_name(it));
+        if (live == 0) printf("     %sIN-GUEST DIFF%s %s\n", C_RED, C_RESET, lwhy);
+        if (live >= 0 && (live == 0 || o->verbose)) {
+            char ltxt[1200];
+            vxa_prediction_to_text(&res[i].live, ltxt, sizeof ltxt);
+            printf("     in-guest audit: %s\n", ltxt);
+        }
+        if (!ok || o->verbose) {
+            printf("     %s: %s\n     engine (%s): %s\n", o->backend, otxt, vxa_model_name(model), ptxt);
+            if (named) printf("     %s names: %s\n", o->backend, named);
+            unsigned nv = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
+            for (unsigned k = 0; k < nv && k < 6; k++)
+                printf("     engine: %s\n", vxa_check_get((vxa_check)r.violations[k].check)->id);
+            if (res[i].log) {
+                const char *line = res[i].log;
+                while (line && *line) {
+                    const char *nl = strchr(line, '\n');
+                    int len = nl ? (int)(nl - line) : (int)strlen(line);
+                    printf("     %s: %.*s\n", o->backend, len, line);
+                    line = nl ? nl + 1 : NULL;
+                }
+            }
+        }
+        if (*recorded) printf("     recorded: %s\n", recorded);
+    }
+    printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
+           "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", n,
+           pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
+           secs > 0 ? (double)n / secs : 0.0);
+    if (unrecorded)
+        fprintf(stderr, "vmxaudit oracle run --record: %u mismatching case%s not written to %s (see above)\n",
+                unrecorded, unrecorded == 1 ? "" : "s", o->record);
+    if (write_rc) return write_rc == VXA_WRITE_REFUSED ? EXIT_USAGE : EXIT_BACKEND;
+    return mismatch || ldiff ? EXIT_NEGATIVE : EXIT_OK;
 }
 
 static int do_run(const opts *o, char **paths, int npaths)
@@ -304,87 +487,8 @@ static int do_run(const opts *o, char **paths, int npaths)
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
         return rc == VXA_ORACLE_NOT_AVAILABLE ? EXIT_BACKEND : status_of(rc);
     }
-    unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0, unrecorded = 0;
-    int write_rc = 0;
-    bool engine_ok = probe.engine_checks == VXA_CHECK_COUNT;   /* same catalogue in the payload */
-    if (!engine_ok)
-        fprintf(stderr, "vmxaudit oracle run: the payload's engine has %u checks, this one %u: "
-                "in-guest audits not compared\n", probe.engine_checks, (unsigned)VXA_CHECK_COUNT);
-    static vxa_report r;
-    static vxa_vmcs executed;
-    for (size_t i = 0; i < nfiles; i++) {
-        item *it = &items[i];
-        vxa_outcome obs;
-        char ptxt[300], otxt[300];
-        if (it->prep.unsupported || !vxa_observed_outcome(&res[i], &obs)) {
-            other++;
-            printf("%s-    %s%s: %s%s%s\n", C_DIM, case_name(it), C_RESET,
-                   vxa_oracle_kind_name(res[i].kind),
-                   res[i].detail ? " — " : "", res[i].detail ? res[i].detail : "");
-            continue;
-        }
-        vxa_executed_layout(&it->prep, &res[i], &executed);
-        vxa_memory mem = vxa_executed_memory(&it->prep);
-        vxa_input in = { &prof, &executed, &it->c.entry, &mem, (uint8_t)model };
-        vxa_audit(&in, &r);
-        bool ok = vxa_observation_matches(&r.outcome, &obs);
-        /* Where Bochs names the failed check, the engine must report one it stands for. */
-        const char *named = NULL, *msg = NULL;
-        if (ok && !strcmp(o->backend, "bochs") && res[i].log) {
-            named = vxa_bochs_message_checks(res[i].log, &msg);
-            if (named && !vxa_bochs_message_agrees(named, &r)) {
-                ok = false;
-                check_diff++;
-            }
-        }
-        char lwhy[300];                       /* the in-guest audit against the hosted one */
-        int live = res[i].live.present && engine_ok
-                 ? vxa_prediction_same(&res[i].live, &r, lwhy, sizeof lwhy) : -1;
-        lsame += live == 1;
-        ldiff += live == 0;
-        char recorded[4300] = "";
-        int wrc = !ok && o->record
-                ? record(o, o->record, pname, &probe, &it->c, it->path, &executed, &res[i], &obs,
-                         recorded, sizeof recorded) : 0;
-        if (wrc) unrecorded++;
-        if (wrc > write_rc) write_rc = wrc;
-        agree += ok;
-        mismatch += !ok;
-        vxa_outcome_to_text(&obs, otxt, sizeof otxt);
-        vxa_outcome_to_text(&r.outcome, ptxt, sizeof ptxt);
-        printf("%s%s%s %s\n", ok ? C_GREEN : C_RED, ok ? "ok  " : "DIFF", C_RESET, case_name(it));
-        if (live == 0) printf("     %sIN-GUEST DIFF%s %s\n", C_RED, C_RESET, lwhy);
-        if (live >= 0 && (live == 0 || o->verbose)) {
-            char ltxt[1200];
-            vxa_prediction_to_text(&res[i].live, ltxt, sizeof ltxt);
-            printf("     in-guest audit: %s\n", ltxt);
-        }
-        if (!ok || o->verbose) {
-            printf("     %s: %s\n     engine (%s): %s\n", o->backend, otxt, vxa_model_name(model), ptxt);
-            if (named) printf("     %s names: %s\n", o->backend, named);
-            unsigned nv = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
-            for (unsigned k = 0; k < nv && k < 6; k++)
-                printf("     engine: %s\n", vxa_check_get((vxa_check)r.violations[k].check)->id);
-            if (res[i].log) {
-                const char *line = res[i].log;
-                while (line && *line) {
-                    const char *nl = strchr(line, '\n');
-                    int len = nl ? (int)(nl - line) : (int)strlen(line);
-                    printf("     %s: %.*s\n", o->backend, len, line);
-                    line = nl ? nl + 1 : NULL;
-                }
-            }
-        }
-        if (*recorded) printf("     recorded: %s\n", recorded);
-    }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
-           "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", nfiles,
-           pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
-           secs > 0 ? (double)nfiles / secs : 0.0);
-    if (unrecorded)
-        fprintf(stderr, "vmxaudit oracle run --record: %u mismatching case%s not written to %s (see above)\n",
-                unrecorded, unrecorded == 1 ? "" : "s", o->record);
+    int status = judge(o, pname, &probe, &prof, items, nfiles, res, model, secs, NULL);
     for (size_t i = 0; i < nfiles; i++) {
         vxa_oracle_result_free(&res[i]);
         vxa_prepared_free(&items[i].prep);
@@ -396,8 +500,7 @@ static int do_run(const opts *o, char **paths, int npaths)
     free(cases);
     free(res);
     free(pname);
-    if (write_rc) return write_rc == VXA_WRITE_REFUSED ? EXIT_USAGE : EXIT_BACKEND;
-    return mismatch || ldiff ? EXIT_NEGATIVE : EXIT_OK;
+    return status;
 }
 
 /* The defaults that depend on the backend. */
@@ -421,5 +524,244 @@ static int run_run(const void *given, int argc, char **argv)
 {
     opts o = with_defaults(given);
     return do_run(&o, argv, argc);
+}
+#endif
+
+#ifdef VXA_HAVE_ORACLES
+/* ---- image: the silicon oracle (oracle/uefi) ---- */
+#include <unistd.h>
+
+static int image_run(const void *given, int argc, char **argv)
+{
+    const image_opts *o = given;
+    const char *efi = getenv("VXA_UEFI_APP");
+    if (!efi || !*efi) efi = VXA_UEFI_EFI;
+    if (access(efi, R_OK)) {
+        fprintf(stderr, "vmxaudit oracle image: the UEFI application %s is missing (built with "
+                "Debian's gnu-efi; $VXA_UEFI_APP names another)\n", efi);
+        return EXIT_UNAVAILABLE;
+    }
+    const char *ppath = getenv("VXA_UEFI_PAYLOAD");
+    if (!ppath || !*ppath) ppath = VXA_PAYLOAD_UEFI_BIN;
+    size_t plen = 0;
+    char *payload = NULL;
+    FILE *pf = fopen(ppath, "rb");
+    if (pf && fseek(pf, 0, SEEK_END) == 0 && ftell(pf) > 0) {
+        plen = (size_t)ftell(pf);
+        payload = malloc(plen);
+        rewind(pf);
+        if (payload && fread(payload, 1, plen, pf) != plen) { free(payload); payload = NULL; }
+    }
+    if (pf) fclose(pf);
+    if (!payload) {
+        fprintf(stderr, "vmxaudit oracle image: the payload %s is missing ($VXA_UEFI_PAYLOAD names another)\n", ppath);
+        return EXIT_UNAVAILABLE;
+    }
+    char **files = NULL;
+    size_t nfiles = 0;
+    cli_case_files(o->cases, &files, &nfiles);
+    for (int i = 0; i < argc; i++) cli_case_files(argv[i], &files, &nfiles);
+    if (!nfiles) return cli_usage("oracle image", "no case files");
+    vxa_profile forced;
+    vxa_error e;
+    if (o->profile && vxa_profile_load(o->profile, &forced, NULL, &e)) return cli_input_error(&e);
+
+    item *items = calloc(nfiles, sizeof *items);
+    struct vxa_oracle_case *cases = calloc(nfiles, sizeof *cases);
+    size_t *idx = calloc(nfiles, sizeof *idx);
+    char **json = calloc(nfiles, sizeof *json);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < nfiles && rc == EXIT_OK; i++) {
+        items[i].path = files[i];
+        if (vxa_case_load(files[i], &items[i].c, &e)) {
+            rc = cli_input_error(&e);
+            break;
+        }
+        vxa_prepare(&items[i].c, o->profile ? &forced : &items[i].c.profile, VXA_MODEL_SDM, &items[i].prep);
+        cases[i] = items[i].prep.oc;
+        idx[i] = i;
+        vxa_case sent = items[i].c;            /* shallow: the case as sent */
+        sent.vmcs = items[i].prep.sent;
+        if (!sent.name) {
+            const char *b = strrchr(files[i], '/');
+            sent.name = (char *)(b ? b + 1 : files[i]);
+        }
+        cJSON *t = vxa_case_to_tree(&sent);
+        if (items[i].prep.unsupported) cJSON_AddStringToObject(t, "unsupported", items[i].prep.unsupported);
+        json[i] = cJSON_PrintUnformatted(t);
+        cJSON_Delete(t);
+    }
+    size_t blen = 0, encoded = 0;
+    uint8_t *batch = NULL;
+    if (rc == EXIT_OK) {
+        batch = vxa_batch_encode(cases, idx, nfiles, VXA_BATCH_MAX, &blen, &encoded);
+        if (!batch || encoded != nfiles) {
+            fprintf(stderr, "vmxaudit oracle image: the batch holds %zu of %zu cases (at most %d bytes)\n",
+                    encoded, nfiles, VXA_BATCH_MAX);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc == EXIT_OK) {
+        char run_id[32], created[64], config[256];
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(run_id, sizeof run_id, "%08lx%08lx", (unsigned long)ts.tv_sec,
+                 (unsigned long)((unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 12)));
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&ts.tv_sec));
+        int n = snprintf(config, sizeof config, "run=%s\nfinish=%s\n", run_id, o->finish);
+        if (o->test_reset_at.set)
+            n += snprintf(config + n, sizeof config - (size_t)n, "test_reset_at=%llu\n",
+                          (unsigned long long)o->test_reset_at.v);
+        if (o->test_run_without_vmx) snprintf(config + n, sizeof config - (size_t)n, "test_run_without_vmx=1\n");
+        size_t hlen;
+        char *head = vxa_results_header(run_id, created, vxa_version(), json, nfiles, &hlen);
+        /* room for every case's report (an @R line with the in-guest audit is < 1 KiB) */
+        struct vxa_uefi_image im = { efi, (const uint8_t *)payload, plen, batch, blen,
+                                     config, head, hlen, hlen + 65536 + nfiles * 4096 };
+        char err[1024];
+        if (vxa_uefi_write_image(o->output, &im, err, sizeof err)) {
+            fprintf(stderr, "vmxaudit oracle image: %s\n", err);
+            rc = EXIT_USAGE;
+        } else {
+            printf("%s: %zu cases, batch %zu bytes, run %s; write it to a USB stick (README: "
+                   "'A silicon oracle'), boot it, bring back RESULTS.TXT\n", o->output, nfiles, blen, run_id);
+        }
+        free(head);
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        free(json[i]);
+        vxa_prepared_free(&items[i].prep);
+        vxa_case_free(&items[i].c);
+        free(items[i].path);
+    }
+    free(json); free(idx); free(cases); free(items); free(files); free(batch); free(payload);
+    return rc;
+}
+
+/* ---- ingest ---- */
+
+/* "GenuineIntel family 6 model 0x55 stepping 4" and the brand string, from the probe's CPUID. */
+static void cpu_words(const struct vxa_oracle_probe *p, char *sig, size_t n, char *brand, size_t bn)
+{
+    struct vxa_oracle_cpuid c0, c1, b;
+    snprintf(sig, n, "unknown CPU");
+    snprintf(brand, bn, "unknown");
+    if (vxa_oracle_probe_cpuid(p, 0, 0, &c0) && vxa_oracle_probe_cpuid(p, 1, 0, &c1)) {
+        char vendor[13];
+        memcpy(vendor, &c0.ebx, 4); memcpy(vendor + 4, &c0.edx, 4); memcpy(vendor + 8, &c0.ecx, 4);
+        vendor[12] = 0;
+        unsigned fam = c1.eax >> 8 & 15, model = c1.eax >> 4 & 15, step = c1.eax & 15;
+        if (fam == 15) fam += c1.eax >> 20 & 0xff;           /* SDM Vol. 2A CPUID: display family */
+        if (fam == 6 || fam >= 15) model += (c1.eax >> 16 & 15) << 4;
+        snprintf(sig, n, "%s family 0x%x model 0x%x stepping 0x%x", vendor, fam, model, step);
+    }
+    char s[49] = "";
+    for (unsigned l = 0; l < 3; l++) {
+        if (!vxa_oracle_probe_cpuid(p, 0x80000002u + l, 0, &b)) return;
+        memcpy(s + 16 * l, &b.eax, 4); memcpy(s + 16 * l + 4, &b.ebx, 4);
+        memcpy(s + 16 * l + 8, &b.ecx, 4); memcpy(s + 16 * l + 12, &b.edx, 4);
+    }
+    s[48] = 0;
+    const char *t = s;
+    while (*t == ' ') t++;
+    snprintf(brand, bn, "%s", t);
+}
+
+static const char *vmx_words(const char *why)
+{
+    if (!strncmp(why, "no-vmx-in-cpuid", 15)) return "VMX is absent (CPUID.1:ECX.VMX = 0)";
+    if (!strncmp(why, "vmx-disabled-by-feature-control", 31))
+        return "VMX is locked off by the firmware (IA32_FEATURE_CONTROL: locked, VMX outside SMX off)";
+    return "VMX could not be enabled";
+}
+
+static int read_results(const char *path, struct vxa_results *r)
+{
+    char err[1024];
+    if (vxa_results_read(path, r, err, sizeof err)) {
+        fprintf(stderr, "vmxaudit: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (!r->probe_present) {
+        fprintf(stderr, "vmxaudit: %s: no probe in the file (the image has not run yet)\n", path);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static int ingest_run(const void *given, int argc, char **argv)
+{
+    (void)argc;
+    const ingest_opts *io = given;
+    struct vxa_results rs;
+    int rc = read_results(argv[0], &rs);
+    if (rc) return rc;
+    char sig[128], brand[64], pname[128];
+    cpu_words(&rs.probe, sig, sizeof sig, brand, sizeof brand);
+    printf("CPU: %s (%s), microcode %s; IA32_FEATURE_CONTROL 0x%llx\n", brand, sig,
+           rs.microcode[0] ? rs.microcode : "unknown", (unsigned long long)rs.probe.feature_control);
+    printf("run %s made %s by vmxaudit %s; %u boot%s, %u machine reset%s, %s\n", rs.run_id, rs.created,
+           rs.version, rs.boots, rs.boots == 1 ? "" : "s", rs.machine_resets,
+           rs.machine_resets == 1 ? "" : "s", rs.complete ? "complete" : "INCOMPLETE (boot it again to resume)");
+    if (!rs.probe.vmx_on)
+        printf("VMX: %s [%s]: no case ran on this CPU\n", vmx_words(rs.probe.vmx_failure), rs.probe.vmx_failure);
+    snprintf(pname, sizeof pname, "silicon-%s", rs.run_id);
+    vxa_profile prof;
+    vxa_probe_profile(&rs.probe, &prof);
+    char date[16];
+    snprintf(date, sizeof date, "%.10s", rs.created);
+    struct silicon si = { &prof, brand, rs.microcode, sig, rs.microcode, date };
+    opts o = { .backend = "uefi", .cpu = brand, .model = io->model, .record = io->record,
+               .verbose = io->verbose };
+    vxa_model model = vxa_model_by_name(io->model);
+    item *items = calloc(rs.ncases ? rs.ncases : 1, sizeof *items);
+    size_t n = 0;
+    for (size_t i = 0; i < rs.ncases; i++, n++) {
+        vxa_error e;
+        char where[64];
+        snprintf(where, sizeof where, "%s (case %zx)", argv[0], i);
+        items[i].path = strdup(where);
+        if (vxa_case_parse(rs.case_json[i], strlen(rs.case_json[i]), where, &items[i].c, &e)) {
+            rc = cli_input_error(&e);
+            n++;
+            break;
+        }
+        vxa_prepare_sent(&items[i].c, &prof, (uint8_t)model, &items[i].prep);
+        if (!rs.has_result[i]) {
+            free(rs.res[i].detail);
+            rs.res[i].detail = strdup(!rs.probe.vmx_on ? "not run: VMX unavailable on this CPU"
+                                      : rs.complete ? "no result" : "not run yet");
+        }
+    }
+    if (!rc) rc = judge(&o, pname, &rs.probe, &prof, items, rs.ncases, rs.res, model, 0, &si);
+    for (size_t i = 0; i < n; i++) {
+        vxa_prepared_free(&items[i].prep);
+        vxa_case_free(&items[i].c);
+        free(items[i].path);
+    }
+    free(items);
+    vxa_results_free(&rs);
+    return rc;
+}
+
+/* `profile import --format uefi-results`: the probe of a results file as a profile. */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp)
+{
+    struct vxa_results rs;
+    int rc = read_results(path, &rs);
+    if (rc) return rc;
+    char sig[128], brand[64], nm[128], src[512];
+    cpu_words(&rs.probe, sig, sizeof sig, brand, sizeof brand);
+    snprintf(nm, sizeof nm, "%s", name ? name : "silicon");
+    if (!name) snprintf(nm, sizeof nm, "silicon-%s", rs.run_id);
+    snprintf(src, sizeof src, "RDMSR/CPUID on %s, microcode %s, by the vmxaudit UEFI image (run %s, %s)",
+             sig, rs.microcode[0] ? rs.microcode : "unknown", rs.run_id, rs.created);
+    FILE *f = outp && strcmp(outp, "-") ? fopen(outp, "w") : stdout;
+    if (!f || vxa_probe_write_profile(f, &rs.probe, nm, brand, src) || (f != stdout && fclose(f))) {
+        fprintf(stderr, "vmxaudit profile import: cannot write %s: %s\n", outp, strerror(errno));
+        rc = EXIT_USAGE;
+    }
+    vxa_results_free(&rs);
+    return rc;
 }
 #endif

@@ -31,7 +31,21 @@ static bool pae_guest_without_ept(const vxa_vmcs *v)
     return (cr0 & VXA_CR0_PG) && (cr4 & VXA_CR4_PAE) && !ia32e && !ept;
 }
 
+static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool as_sent,
+                   vxa_prepared *out);
+
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
+{
+    return prepare(c, p, model, false, out);
+}
+
+int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
+{
+    return prepare(c, p, model, true, out);
+}
+
+static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool as_sent,
+                   vxa_prepared *out)
 {
     static vxa_report r;
     memset(out, 0, sizeof *out);
@@ -46,7 +60,7 @@ int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prep
     vxa_input in = { p, &c->vmcs, &c->entry, &mem, model };
     vxa_audit(&in, &r);
     out->sent = c->vmcs;
-    for (size_t i = 0; i < sizeof harness / sizeof harness[0]; i++) {
+    for (size_t i = 0; !as_sent && i < sizeof harness / sizeof harness[0]; i++) {
         vxa_field f = harness[i];
         if (named(&r, f)) continue;
         if (f == VXA_F_GUEST_CR3 && pae_guest_without_ept(&c->vmcs)) continue;

@@ -24,6 +24,9 @@ typedef struct vxa_prepared {
  * (its PDPTEs are read through CR3). */
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 void vxa_prepared_free(vxa_prepared *pp);
+/* The same for a case already prepared once (its fields are those sent: a silicon oracle's
+ * results file carries the cases so): no field is left to the harness. */
+int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 
 /* The layout as executed: the fields sent plus the harness fields the oracle reports, less the
  * fields whose VMWRITE failed (they were never written: they do not exist on the oracle's CPU

@@ -117,7 +117,7 @@ struct vxa_oracle_probe {
     uint64_t msr[VXA_ORACLE_NMSR];    /* indexed by msr - 0x480 */
     uint32_t msr_present;             /* bit i: RDMSR of 0x480 + i returned (no #GP) */
     uint64_t feature_control;         /* IA32_FEATURE_CONTROL as the payload found it */
-    struct vxa_oracle_cpuid cpuid[8];
+    struct vxa_oracle_cpuid cpuid[16];
     size_t ncpuid;
     bool vmx_on;                      /* VMXON succeeded */
     char vmx_failure[64];             /* else why */

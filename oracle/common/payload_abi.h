@@ -26,6 +26,8 @@
  * used.  It zeroes .bss, then loads its own page tables (CR3: the first 4 GiB identity-mapped),
  * GDT, segments and stack, sets CR0.NE and clears CR0.CD/NW, and runs the batch. */
 #define VXA_PAYLOAD_ENTRY64  0x01000010
+/* The UEFI loader's copy (oracle/uefi): the same objects linked here, entry64 at base + 0x10. */
+#define VXA_UEFI_PAYLOAD_BASE 0x04000000
 #define VXA_PAYLOAD_MAX      0x00400000      /* image + bss must end below VXA_BATCH_BASE */
 #define VXA_BATCH_BASE       0x02000000      /* the case batch */
 #define VXA_BATCH_MAX        0x01f00000      /* bytes; keeps clear of the BIOS's ACPI tables */
@@ -35,6 +37,62 @@
  * page tables, GDT, TSS and stack): the payload never reads or writes it, cases cannot name it. */
 #define VXA_HOST_REGION_BASE 0x000a0000
 #define VXA_HOST_REGION_END  0x000a9000      /* exclusive */
+
+/* ---- the boot block (optional; a UEFI loader, oracle/uefi) ---------------------------------
+ * A host that enters vxa_entry64 with RDI pointing at a vxa_boot block (magic VXA_BOOT_MAGIC,
+ * below 4 GiB) hands the payload memory, a case range, an output buffer and a way back; RDI = 0
+ * (or anything without the magic) is the Bochs/KVM contract above, unchanged.  With a block:
+ *   - report lines also go to out_buf (out_len bytes used, never past out_size);
+ *   - only cases [first, first + count) of the batch run (count 0: probe only);
+ *   - VXA_BOOT_QUIET: the probe's @H lines are not reported (but "@H vmxon fail" is);
+ *   - VXA_BOOT_BARE_METAL: the rules of oracle/payload/baremetal.h (arena pages the host gave,
+ *     bounded and confined guests, MSR-load allowlist, MSRs and PIC masks restored) apply;
+ *   - arena_map (bit i of byte i/8 = page i of [0, 16 MiB) is the payload's to use): the arena
+ *     pages outside it are never written, and a case that names one is "unsupported";
+ *   - at the end the payload executes VMXOFF, restores CR0/CR4 and the host's GDTR, IDTR,
+ *     segments, CR3, TR and stack from the block, and returns to host_rip (vxa_boot_return).
+ */
+#define VXA_BOOT_MAGIC 0x544f4f4258415856ull   /* "VXABOOT" */
+#define VXA_BOOT_QUIET       1   /* vxa_boot.flags */
+#define VXA_BOOT_BARE_METAL  2
+#define VXA_ARENA_PAGES (VXA_ARENA_HIGH_END / 4096)   /* pages of [0, 16 MiB) in arena_map */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+struct vxa_boot {
+    uint64_t magic;
+    uint32_t flags, reserved;
+    uint32_t first, count;                    /* case range (record indices of the batch) */
+    uint64_t batch;                           /* the batch's address (0: VXA_BATCH_BASE) */
+    uint64_t out_buf, out_size, out_len;      /* output buffer, below 4 GiB */
+    uint64_t arena_map;                       /* VXA_ARENA_PAGES bits, below 4 GiB */
+    /* the host's context, saved by the host's trampoline, restored by vxa_boot_return */
+    uint64_t host_rsp, host_rip, host_cr0, host_cr3, host_cr4;
+    uint16_t host_cs, host_ss, host_ds, host_es, host_fs, host_gs, host_tr, pad;
+    uint8_t host_gdtr[10], host_idtr[10], pad2[4];
+};
+_Static_assert(sizeof(struct vxa_boot) == 144, "boot block layout");
+#define VXA_BOOT_OFF_OK(f, o) _Static_assert(__builtin_offsetof(struct vxa_boot, f) == o, #f)
+VXA_BOOT_OFF_OK(host_rsp, 64); VXA_BOOT_OFF_OK(host_rip, 72); VXA_BOOT_OFF_OK(host_cr0, 80);
+VXA_BOOT_OFF_OK(host_cr3, 88); VXA_BOOT_OFF_OK(host_cr4, 96); VXA_BOOT_OFF_OK(host_cs, 104);
+VXA_BOOT_OFF_OK(host_tr, 116); VXA_BOOT_OFF_OK(host_gdtr, 120); VXA_BOOT_OFF_OK(host_idtr, 130);
+#undef VXA_BOOT_OFF_OK
+#endif
+/* offsets for the assembly (entry.S, the loader's trampoline) */
+#define VXA_BOOT_HOST_RSP  64
+#define VXA_BOOT_HOST_RIP  72
+#define VXA_BOOT_HOST_CR0  80
+#define VXA_BOOT_HOST_CR3  88
+#define VXA_BOOT_HOST_CR4  96
+#define VXA_BOOT_HOST_CS   104
+#define VXA_BOOT_HOST_SS   106
+#define VXA_BOOT_HOST_DS   108
+#define VXA_BOOT_HOST_ES   110
+#define VXA_BOOT_HOST_FS   112
+#define VXA_BOOT_HOST_GS   114
+#define VXA_BOOT_HOST_TR   116
+#define VXA_BOOT_HOST_GDTR 120
+#define VXA_BOOT_HOST_IDTR 130
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

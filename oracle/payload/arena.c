@@ -9,6 +9,37 @@
 static struct { uint64_t lo, hi; } ranges[MAX_RANGES];
 static unsigned nranges;
 static bool all = true;                 /* at boot the arena holds whatever the BIOS left */
+static const uint8_t *map;              /* NULL: every arena page is ours */
+
+void arena_set_map(const uint8_t *m) { map = m; }
+
+static bool page_given(uint64_t page)
+{
+    return !map || (page < VXA_ARENA_PAGES && (map[page / 8] >> (page % 8) & 1));
+}
+
+int arena_given(uint64_t addr, uint64_t len)
+{
+    if (!vxa_in_arena(addr, len)) return 0;
+    for (uint64_t p = addr / 4096; len && p <= (addr + len - 1) / 4096; p++)
+        if (!page_given(p)) return 0;
+    return 1;
+}
+
+/* memset 0 of [lo, hi), skipping the pages that are not ours. */
+static void zero(uint64_t lo, uint64_t hi)
+{
+    if (!map) {
+        memset((void *)(uintptr_t)lo, 0, hi - lo);
+        return;
+    }
+    while (lo < hi) {
+        uint64_t next = (lo & ~4095ull) + 4096;
+        if (next > hi) next = hi;
+        if (page_given(lo / 4096)) memset((void *)(uintptr_t)lo, 0, next - lo);
+        lo = next;
+    }
+}
 
 static void mark_clipped(uint64_t lo, uint64_t hi, uint64_t base, uint64_t end)
 {
@@ -36,11 +67,11 @@ void arena_mark_all(void) { all = true; }
 void arena_clean(void)
 {
     if (all) {
-        memset((void *)(uintptr_t)VXA_ARENA_LOW_BASE, 0, VXA_ARENA_LOW_END - VXA_ARENA_LOW_BASE);
-        memset((void *)(uintptr_t)VXA_ARENA_HIGH_BASE, 0, VXA_ARENA_HIGH_END - VXA_ARENA_HIGH_BASE);
+        zero(VXA_ARENA_LOW_BASE, VXA_ARENA_LOW_END);
+        zero(VXA_ARENA_HIGH_BASE, VXA_ARENA_HIGH_END);
     } else {
         for (unsigned i = 0; i < nranges; i++)
-            memset((void *)(uintptr_t)ranges[i].lo, 0, ranges[i].hi - ranges[i].lo);
+            zero(ranges[i].lo, ranges[i].hi);
     }
     all = false;
     nranges = 0;

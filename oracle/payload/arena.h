@@ -9,4 +9,9 @@ void arena_mark(uint64_t addr, uint64_t len);   /* may have been written (clippe
 void arena_mark_all(void);
 void arena_clean(void);                         /* zero what is marked, then forget it */
 
+/* A host that gives only some arena pages (a UEFI loader: payload_abi.h arena_map): the others
+ * are never zeroed, and arena_given() says whether [addr, addr + len) lies in given pages. */
+void arena_set_map(const uint8_t *map);
+int arena_given(uint64_t addr, uint64_t len);
+
 #endif

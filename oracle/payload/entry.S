@@ -17,9 +17,10 @@ _start:
     .org    VXA_PAYLOAD_ENTRY64 - VXA_PAYLOAD_BASE, 0xcc
     .code64
     .globl vxa_entry64
-vxa_entry64:
+vxa_entry64:                            /* RDI: a boot block (payload_abi.h) or 0 */
     cli
     cld
+    movq    %rdi, %rbx                  /* kept until vxa_main */
     movl    $__bss_zero, %edi           /* .bss after the page tables */
     movl    $__bss_end, %ecx
     subl    %edi, %ecx
@@ -65,7 +66,8 @@ vxa_entry64:
     pushq   $0x08                       /* CS = our 64-bit code segment */
     pushq   $3f
     lretq
-3:  call    vxa_main
+3:  movq    %rbx, %rdi
+    call    vxa_main
 4:  cli
     hlt
     jmp     4b
@@ -120,7 +122,7 @@ start32:
     orl     $0x80000020, %eax           /* CR0.PG, CR0.NE (VMX requires NE) */
     movl    %eax, %cr0
     lgdt    vxa_gdt_ptr
-    ljmp    $0x08, $vxa_entry64
+    ljmp    $0x08, $entry64_noboot
 
 no_long_mode:                           /* report as the 64-bit runner would, then stop */
     movl    $nolm_msg, %esi
@@ -133,6 +135,45 @@ no_long_mode:                           /* report as the 64-bit runner would, th
     rep outsb
 4:  hlt
     jmp     4b
+
+    .code64
+entry64_noboot:                         /* from start32: no boot block (RDI's upper half is */
+    xorl    %edi, %edi                  /* undefined after 32-bit code, SDM Vol. 1 3.4.1.1) */
+    jmp     vxa_entry64
+
+/* void vxa_boot_return(struct vxa_boot *b): back to the host that entered vxa_entry64 with a
+ * boot block, VMX off: its CR3 first (it identity-maps this code and stack, as UEFI maps all
+ * memory), then CR4, CR0, GDTR, IDTR, data segments, TR (its descriptor made available again:
+ * LTR needs that, SDM Vol. 3A 9.2.4) and CS:RIP with RSP. */
+    .globl vxa_boot_return
+vxa_boot_return:
+    cli
+    movq    VXA_BOOT_HOST_CR3(%rdi), %rax
+    movq    %rax, %cr3
+    movq    VXA_BOOT_HOST_CR4(%rdi), %rax
+    movq    %rax, %cr4
+    movq    VXA_BOOT_HOST_CR0(%rdi), %rax
+    movq    %rax, %cr0
+    lgdt    VXA_BOOT_HOST_GDTR(%rdi)
+    lidt    VXA_BOOT_HOST_IDTR(%rdi)
+    movw    VXA_BOOT_HOST_DS(%rdi), %ds
+    movw    VXA_BOOT_HOST_ES(%rdi), %es
+    movw    VXA_BOOT_HOST_FS(%rdi), %fs
+    movw    VXA_BOOT_HOST_GS(%rdi), %gs
+    movw    VXA_BOOT_HOST_SS(%rdi), %ss
+    movzwl  VXA_BOOT_HOST_TR(%rdi), %eax
+    testl   %eax, %eax
+    jz      1f
+    movq    VXA_BOOT_HOST_GDTR+2(%rdi), %rdx
+    movl    %eax, %ecx
+    andl    $~7, %ecx
+    andb    $0xfd, 5(%rdx,%rcx)         /* busy -> available */
+    ltr     %ax
+1:  movq    VXA_BOOT_HOST_RSP(%rdi), %rsp
+    movzwl  VXA_BOOT_HOST_CS(%rdi), %eax
+    pushq   %rax
+    pushq   VXA_BOOT_HOST_RIP(%rdi)
+    lretq
 
     .section .rodata
 nolm_msg:

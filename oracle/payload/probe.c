@@ -31,7 +31,21 @@ void probe_run(struct probe *p)
     report_cpuid(0x80000000u, 0, r);
     xmax = r[0];
     if (xmax >= 0x80000001u) report_cpuid(0x80000001u, 0, r);
+    for (uint32_t l = 0x80000002u; l <= 0x80000004u && xmax >= l; l++)   /* brand string */
+        report_cpuid(l, 0, r);
     if (xmax >= 0x80000008u) report_cpuid(0x80000008u, 0, r);
+
+    /* The microcode revision: write 0 to IA32_BIOS_SIGN_ID, CPUID.1, read its bits 63:32
+     * (SDM Vol. 3A 10.11.7.1). */
+    uint64_t sig;
+    if (vxa_wrmsr_safe(MSR_IA32_BIOS_SIGN_ID, 0) == 0) {
+        cpuid2(1, 0, r);
+        if (vxa_rdmsr_safe(MSR_IA32_BIOS_SIGN_ID, &sig) == 0) {
+            out_str("@H msr 8b ");
+            out_hex(sig);
+            out_end();
+        }
+    }
 
     uint64_t fc;
     if (vxa_rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc) == 0) {

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "arena.h"
 #include "audit.h"
+#include "baremetal.h"
 #include "cpu.h"
 #include "layout.h"
 #include "lib.h"
@@ -28,6 +29,10 @@ static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
 static uint8_t vmcs_region[4096] __attribute__((aligned(4096)));
 static struct probe P;
 static uint64_t current_vmcs;           /* 0: none */
+static struct vxa_boot *boot;           /* the host's boot block (a UEFI loader), or NULL */
+extern char vxa_guest_stub[];           /* vmenter.S */
+
+static bool bare_metal(void) { return boot && (boot->flags & VXA_BOOT_BARE_METAL); }
 
 #define MAX_WERR 256              /* more than the writable fields of SDM Appendix B */
 struct case_state {
@@ -204,6 +209,10 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
         report_what(id, "bad", bad);
         return;
     }
+    if (bare_metal() && (bad = bm_memory(c))) {
+        report_what(id, "unsupported", bad);
+        return;
+    }
     s.c = c;
     s.fields = (const struct vxa_batch_field *)(c + 1);
     s.nwerr = 0;
@@ -270,6 +279,12 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
             if (!case_field(&s, layout_fill.f[i].enc))
                 s.filled[i] = write_field(layout_fill.f[i].enc, layout_fill.f[i].val) < 0;
     s.guest_rip = vmread_or(VMCS_GUEST_RIP, 0);
+    const char *unsafe = bare_metal() ? bm_gate((uint64_t)(uintptr_t)vxa_guest_stub, vxa_host_cr3) : 0;
+    if (unsafe) {
+        vxa_fault_jmp = 0;
+        report_what(id, "unsupported", unsafe);
+        return;
+    }
     audit_before(c, vmcs, (uint64_t)(uintptr_t)vmxon_region);
     if (c->flags & VXA_CASE_NO_CURRENT_VMCS) {
         vmclear(vmcs);
@@ -295,7 +310,8 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
     report_tail(&s);
 }
 
-static void run_batch(const struct vxa_batch_header *h)
+/* Runs records [first, first + count) of the batch. */
+static void run_batch(const struct vxa_batch_header *h, uint32_t first, uint32_t count)
 {
     if (h->magic != VXA_BATCH_MAGIC) return;           /* no batch: a probe-only run */
     if (h->size < sizeof *h || h->size > VXA_BATCH_MAX) {
@@ -305,23 +321,45 @@ static void run_batch(const struct vxa_batch_header *h)
     }
     const uint8_t *end = (const uint8_t *)h + h->size;
     const uint8_t *p = (const uint8_t *)(h + 1);
-    for (uint32_t i = 0; i < h->count; i++) {
+    for (uint32_t i = 0; i < h->count && i - first < count; i++) {
         const struct vxa_batch_case *c = (const void *)p;
         if (p + sizeof *c > end || c->size < sizeof *c) {
             out_str("@H batch truncated");
             out_end();
             return;
         }
-        run_case(c, end);
+        if (i >= first) {
+            run_case(c, end);
+            if (bare_metal()) bm_restore_msrs();
+        }
         p += c->size;
     }
 }
 
-void vxa_main(void);
-void vxa_main(void)
+__attribute__((noreturn)) void vxa_boot_return(struct vxa_boot *b);   /* entry.S */
+
+void vxa_main(struct vxa_boot *b);
+void vxa_main(struct vxa_boot *b)
 {
+    boot = b && b->magic == VXA_BOOT_MAGIC ? b : 0;
+    uint32_t first = 0, count = ~0u;
+    const struct vxa_batch_header *batch = (const void *)(uintptr_t)VXA_BATCH_BASE;
+    if (boot) {
+        out_to_buffer((char *)(uintptr_t)boot->out_buf, boot->out_size, &boot->out_len);
+        if (boot->arena_map) arena_set_map((const uint8_t *)(uintptr_t)boot->arena_map);
+        if (boot->batch) batch = (const void *)(uintptr_t)boot->batch;
+        first = boot->first;
+        count = boot->count;
+        if (bare_metal()) {
+            bm_save_pic();
+            out_reset_on_shutdown();
+        }
+    }
     cpu_init();
+    if (bare_metal()) bm_save();
+    out_mute(boot && (boot->flags & VXA_BOOT_QUIET));
     probe_run(&P);
+    out_mute(0);
     if (probe_enable_vmx(&P, vmxon_region) == 0) {
         cpu_save_host_context();        /* CR0/CR4 as VMX operation needs them */
         layout_init(&P);
@@ -329,9 +367,17 @@ void vxa_main(void)
         arena_clean();
         out_str("@H ready");
         out_end();
-        run_batch((const struct vxa_batch_header *)(uintptr_t)VXA_BATCH_BASE);
+        if (count) run_batch(batch, first, count);
+        if (boot) {
+            if (current_vmcs) vmclear(current_vmcs);
+            vmxoff();                   /* SDM 25.7: leave VMX operation before the host runs */
+        }
     }
     out_str("@E done");
     out_end();
+    if (boot) {
+        if (bare_metal()) bm_restore();
+        vxa_boot_return(boot);
+    }
     vxa_shutdown();
 }

@@ -34,6 +34,7 @@ int vxa_wrmsr_safe(uint32_t msr, uint64_t value);
 int vxa_vmread_safe(uint64_t encoding, uint64_t *value);   /* 0, 1, 2, or 3 + vector */
 
 #define MSR_IA32_FEATURE_CONTROL 0x3au
+#define MSR_IA32_BIOS_SIGN_ID    0x8bu
 #define MSR_IA32_PAT             0x277u
 #define MSR_IA32_EFER            0xc0000080u
 #define MSR_IA32_VMX_BASIC       0x480u
@@ -47,6 +48,20 @@ static inline int vmxon(uint64_t pa)
     uint8_t cf, zf;
     __asm__ volatile("vmxon %2; setc %0; setz %1" : "=q"(cf), "=q"(zf) : "m"(pa) : "cc", "memory");
     return vmx_status(cf, zf);
+}
+
+static inline int vmxoff(void)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmxoff; setc %0; setz %1" : "=q"(cf), "=q"(zf) :: "cc", "memory");
+    return vmx_status(cf, zf);
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
 }
 
 static inline int vmclear(uint64_t pa)
