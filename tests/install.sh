@@ -62,7 +62,7 @@ mv "$prefix" "$prefix.moved"
 moved=$prefix.moved
 unset VMXAUDIT_CORPUS
 cd /
-out=$("$moved/bin/vmxaudit" profile list) || { echo "install: moved: profile list exits $?" >&2; exit 1; }
+out=$("$moved/bin/vmxaudit" profile list --names) || { echo "install: moved: profile list exits $?" >&2; exit 1; }
 printf '%s\n' "$out" | grep -qx il-xeon-8180-skylake-sp || { echo "install: moved: profile list lacks il-xeon-8180-skylake-sp" >&2; exit 1; }
 rc=0; out=$("$moved/bin/vmxaudit" check "$example" 2>&1) || rc=$?
 [ $rc = 1 ] && printf '%s\n' "$out" | grep -q 'prediction: VMfailValid, VM-instruction error 7 or 8' ||

@@ -3,6 +3,7 @@
 #define VMXAUDIT_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "options.h"
 #include "vmxaudit/codec.h"
@@ -76,6 +77,43 @@ void cli_case_files(const char *path, char ***list, size_t *n);
 void cli_print_report(const vxa_case *c, const vxa_report *r, vxa_model model,
                       const vxa_observed *obs, bool quiet);
 
+/* The bundled profiles with their CPU (profile_index.c). */
+typedef struct cli_cpu_id {
+    bool has_signature, has_stepping;
+    unsigned family, model, stepping;   /* DisplayFamily, DisplayModel (SDM Vol. 2A, CPUID) */
+} cli_cpu_id;
+typedef struct cli_profile_entry {
+    char *name, *cpu;    /* cpu: the profile's "cpu" (brand string or model), or NULL */
+    cli_cpu_id id;       /* from its "cpuid_signature" (CPUID.1:EAX), where it has one */
+} cli_profile_entry;
+void cli_signature_split(uint32_t eax, cli_cpu_id *id);
+cli_profile_entry *cli_profile_index(unsigned *n);
+void cli_profile_index_free(cli_profile_entry *e, unsigned n);
+/* How well profile e matches a CPU: its family/model(/stepping) (id, may be NULL) and words of a
+ * brand string or name (brand, may be NULL); 0 = not at all.  why: what matched. */
+int cli_profile_score(const cli_profile_entry *e, const cli_cpu_id *id, const char *brand, char *why,
+                      size_t n);
+/* The indices of the profiles that match at all, best first (order, scores: n entries each). */
+unsigned cli_profile_rank(const cli_profile_entry *e, unsigned n, const cli_cpu_id *id, const char *brand,
+                          unsigned *order, int *scores);
+
+/* The CLI's JSON documents (json_out.c): each carries "schema", its version key, named after
+ * its JSON Schema in docs/schemas (installed in share/vmxaudit/schemas). */
+#define CLI_SCHEMA_TEST "vmxaudit-test-1"
+#define CLI_SCHEMA_ORACLE_RUN "vmxaudit-oracle-run-1"
+#define CLI_SCHEMA_EXPLAIN "vmxaudit-explain-1"
+#define CLI_SCHEMA_PROFILE "vmxaudit-profile-1"
+#define CLI_SCHEMA_PROFILE_MATCH "vmxaudit-profile-match-1"
+#define CLI_SCHEMA_CHECKS "vmxaudit-checks-1"
+#define CLI_SCHEMA_FIELDS "vmxaudit-fields-1"
+#define CLI_SCHEMA_REPAIR "vmxaudit-repair-1"
+struct cJSON;
+/* A new document: {"schema": schema}. */
+struct cJSON *cli_json_doc(const char *schema);
+/* Prints the document (and deletes it); EXIT_OK, or EXIT_USAGE if it cannot be written. */
+int cli_json_write(FILE *out, struct cJSON *doc);
+/* A value as vmxaudit writes numbers: "0x1f". */
+struct cJSON *cli_json_hex(uint64_t v);
 /* `profile import --format uefi-results` (cmd_oracle.c). */
 int cli_import_uefi_results(const char *path, const char *name, const char *outp);
 

@@ -1,4 +1,5 @@
 /* cmd_checks.c — `vmxaudit checks` (the catalogue) and `vmxaudit explain CHECK-ID`. */
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <string.h>
 #include "cli.h"
@@ -11,16 +12,6 @@ static const char *const class_answer[VXA_CLASS_COUNT] = {
     "VM-entry failure: VM exit with reason 33 (invalid guest state, bit 31 set)",
     "VM-entry failure: VM exit with reason 34 (MSR loading), qualification = failing entry",
     "nothing: a warning about behaviour the SDM leaves undefined" };
-
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') putchar('\\');
-        putchar(*s);
-    }
-    putchar('"');
-}
 
 typedef struct checks_opts { const char *format, *cls; } checks_opts;
 
@@ -38,8 +29,12 @@ static int checks_run(const void *opts, int argc, char **argv)
     (void)argc, (void)argv;
     bool md = !strcmp(format, "md"), json = !strcmp(format, "json");
     if (md) printf("# vmxaudit check catalogue\n\nFollows %s.\n\n| ID | class | SDM | rule |\n|---|---|---|---|\n", vxa_sdm_edition);
-    if (json) printf("{\"sdm_edition\": \"%s\", \"checks\": [\n", "325462-086US (December 2024)");
-    bool first = true;
+    cJSON *doc = NULL, *arr = NULL;
+    if (json) {
+        doc = cli_json_doc(CLI_SCHEMA_CHECKS);
+        cJSON_AddStringToObject(doc, "sdm_edition", vxa_sdm_edition);
+        arr = cJSON_AddArrayToObject(doc, "checks");
+    }
     unsigned n = 0;
     for (unsigned c = 0; c < VXA_CHECK_COUNT; c++) {
         const vxa_check_info *ci = vxa_check_get((vxa_check)c);
@@ -48,14 +43,15 @@ static int checks_run(const void *opts, int argc, char **argv)
         n++;
         if (md) printf("| `%s` | %s | %s | %s |\n", ci->id, cn, ci->sdm, ci->rule);
         else if (json) {
-            printf("%s  {\"check\": \"%s\", \"class\": \"%s\", \"sdm\": \"%s\", \"rule\": ", first ? "" : ",\n",
-                   ci->id, cn, ci->sdm);
-            json_str(ci->rule);
-            printf("}");
+            cJSON *j = cJSON_CreateObject();
+            cJSON_AddStringToObject(j, "check", ci->id);
+            cJSON_AddStringToObject(j, "class", cn);
+            cJSON_AddStringToObject(j, "sdm", ci->sdm);
+            cJSON_AddStringToObject(j, "rule", ci->rule);
+            cJSON_AddItemToArray(arr, j);
         } else printf("%-44s %-11s %-10s %s\n", ci->id, cn, ci->sdm, ci->rule);
-        first = false;
     }
-    if (json) printf("\n]}\n");
+    if (json) return cli_json_write(stdout, doc);
     if (!md && !json) printf("\n%u checks (%s)\n", n, vxa_sdm_edition);
     return EXIT_OK;
 }
@@ -78,8 +74,36 @@ static void quirk_models(const vxa_quirk_info *q, bool versions, const char *sep
     }
 }
 
-static int explain_quirk(const vxa_quirk_info *q)
+/* The models that have quirk q, as JSON: [{"model", "implementation", "version"}]. */
+static cJSON *quirk_models_json(const vxa_quirk_info *q)
 {
+    cJSON *a = cJSON_CreateArray();
+    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
+        if (!((q->models >> m) & 1u)) continue;
+        const vxa_model_info *mi = vxa_model_get((vxa_model)m);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "model", mi->name);
+        cJSON_AddStringToObject(j, "implementation", mi->implementation);
+        cJSON_AddStringToObject(j, "version", mi->version);
+        cJSON_AddItemToArray(a, j);
+    }
+    return a;
+}
+
+static int explain_quirk(const vxa_quirk_info *q, bool json)
+{
+    if (json) {
+        cJSON *doc = cli_json_doc(CLI_SCHEMA_EXPLAIN);
+        cJSON_AddStringToObject(doc, "quirk", q->id);
+        cJSON_AddStringToObject(doc, "does", q->does);
+        cJSON_AddItemToObject(doc, "models", quirk_models_json(q));
+        cJSON_AddStringToObject(doc, "sdm", q->sdm);
+        cJSON *ch = cJSON_AddArrayToObject(doc, "checks");
+        for (const uint16_t *c = q->checks; *c != VXA_CHECK_COUNT; c++)
+            cJSON_AddItemToArray(ch, cJSON_CreateString(vxa_check_get((vxa_check)*c)->id));
+        cJSON_AddStringToObject(doc, "cases", q->cases);
+        return cli_json_write(stdout, doc);
+    }
     printf("%s%s%s (quirk)\n  %s\n\n  models:   ", C_BOLD, q->id, C_RESET, q->does);
     quirk_models(q, true, "\n            ");
     printf("\n  SDM:      %s\n  checks:  ", q->sdm);
@@ -89,30 +113,59 @@ static int explain_quirk(const vxa_quirk_info *q)
     return EXIT_OK;
 }
 
+typedef struct explain_opts { const char *format; } explain_opts;
+
+static const cli_option explain_options[] = {
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", .offset = offsetof(explain_opts, format),
+      .help = "text for people, json for tools" },
+    { 0 } };
+
 static int explain_run(const void *opts, int argc, char **argv)
 {
-    (void)opts, (void)argc;
+    (void)argc;
+    bool json = !strcmp(((const explain_opts *)opts)->format, "json");
     vxa_check c = vxa_check_by_id(argv[0]);
     if (c == VXA_CHECK_COUNT) {
         const vxa_quirk_info *q = vxa_quirk_by_id(argv[0]);
-        if (q) return explain_quirk(q);
+        if (q) return explain_quirk(q, json);
         fprintf(stderr, "vmxaudit explain: unknown check ID or quirk '%s' (see 'vmxaudit checks', "
                 "'vmxaudit explain quirks')\n", argv[0]);
         return EXIT_USAGE;
     }
     const vxa_check_info *ci = vxa_check_get(c);
-    printf("%s%s%s\n  %s\n\n  class:    %s\n  SDM:      section %s (%s)\n  when it fails: %s\n", C_BOLD,
-           ci->id, C_RESET, ci->rule, vxa_class_name((vxa_class)ci->cls), ci->sdm, vxa_sdm_edition,
-           class_answer[ci->cls]);
+    cJSON *doc = NULL, *qa = NULL;
+    if (json) {
+        doc = cli_json_doc(CLI_SCHEMA_EXPLAIN);
+        cJSON_AddStringToObject(doc, "check", ci->id);
+        cJSON_AddStringToObject(doc, "rule", ci->rule);
+        cJSON_AddStringToObject(doc, "class", vxa_class_name((vxa_class)ci->cls));
+        cJSON_AddStringToObject(doc, "sdm", ci->sdm);
+        cJSON_AddStringToObject(doc, "sdm_edition", vxa_sdm_edition);
+        cJSON_AddStringToObject(doc, "when_it_fails", class_answer[ci->cls]);
+        qa = cJSON_AddArrayToObject(doc, "quirks");
+    } else {
+        printf("%s%s%s\n  %s\n\n  class:    %s\n  SDM:      section %s (%s)\n  when it fails: %s\n", C_BOLD,
+               ci->id, C_RESET, ci->rule, vxa_class_name((vxa_class)ci->cls), ci->sdm, vxa_sdm_edition,
+               class_answer[ci->cls]);
+    }
     for (unsigned i = 0; i < vxa_quirk_count(); i++) {
         const vxa_quirk_info *q = vxa_quirk_get(i);
         for (const uint16_t *k = q->checks; *k != VXA_CHECK_COUNT; k++)
             if (*k == c) {
+                if (json) {
+                    cJSON *j = cJSON_CreateObject();
+                    cJSON_AddStringToObject(j, "quirk", q->id);
+                    cJSON_AddItemToObject(j, "models", quirk_models_json(q));
+                    cJSON_AddStringToObject(j, "does", q->does);
+                    cJSON_AddItemToArray(qa, j);
+                    continue;
+                }
                 printf("  quirk %s of ", q->id);
                 quirk_models(q, true, ", ");
                 printf(":\n    %s\n", q->does);
             }
     }
+    if (json) return cli_json_write(stdout, doc);
     return EXIT_OK;
 }
 
@@ -123,7 +176,7 @@ const cli_command cli_cmd_explain = { "explain", "CHECK-ID|QUIRK", "the rule beh
     "is a named deviation of a model: what it does, which versions have it, the checks it\n"
     "affects (IDs in any case).\n",
     .exit_status = "0, or 2 for an unknown check ID or quirk.",
-    .min_args = 1, .max_args = 1, .complete_args = CLI_C_CHECK, .run = explain_run };
+    .options = explain_options, .size = sizeof(explain_opts), .min_args = 1, .max_args = 1, .complete_args = CLI_C_CHECK, .run = explain_run };
 
 static int error_run(const void *opts, int argc, char **argv)
 {

@@ -1,4 +1,5 @@
 /* cmd_fields.c — `vmxaudit fields`: the VMCS field catalogue (SDM Appendix B). */
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <string.h>
 #include "cli.h"
@@ -37,8 +38,9 @@ static int run(const void *opts, int argc, char **argv)
         if (vxa_profile_load(pname, &p, NULL, &e)) return cli_input_error(&e);
     }
     bool json = !strcmp(format, "json");
-    if (json) printf("[\n");
-    else printf("%-10s %-34s %-8s %-10s %s%s\n", "encoding", "name", "width", "kind", "exists if",
+    cJSON *doc = json ? cli_json_doc(CLI_SCHEMA_FIELDS) : NULL;
+    cJSON *arr = json ? cJSON_AddArrayToObject(doc, "fields") : NULL;
+    if (!json) printf("%-10s %-34s %-8s %-10s %s%s\n", "encoding", "name", "width", "kind", "exists if",
                 pname ? "  (on this CPU)" : "");
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
         const vxa_field_info *fi = vxa_field_get((vxa_field)f);
@@ -49,16 +51,20 @@ static int run(const void *opts, int argc, char **argv)
             int r = vxa_field_exists(&p, (vxa_field)f);
             ex = r == 1 ? "yes" : r == 0 ? "no" : "unknown";
         }
-        if (json)
-            printf("  {\"name\": \"%s\", \"encoding\": \"0x%x\", \"width\": \"%s\", \"kind\": \"%s\", "
-                   "\"exists_if\": \"%s\"%s%s%s}%s\n", fi->name, fi->encoding, widths[fi->width],
-                   kinds[fi->kind], gate, pname ? ", \"exists\": \"" : "", ex, pname ? "\"" : "",
-                   f + 1 < VXA_FIELD_COUNT ? "," : "");
-        else
+        if (json) {
+            cJSON *j = cJSON_CreateObject();
+            cJSON_AddStringToObject(j, "name", fi->name);
+            cJSON_AddItemToObject(j, "encoding", cli_json_hex(fi->encoding));
+            cJSON_AddStringToObject(j, "width", widths[fi->width]);
+            cJSON_AddStringToObject(j, "kind", kinds[fi->kind]);
+            cJSON_AddStringToObject(j, "exists_if", gate);
+            if (pname) cJSON_AddStringToObject(j, "exists", ex);
+            cJSON_AddItemToArray(arr, j);
+        } else
             printf("0x%08x %-34s %-8s %-10s %s%s%s\n", fi->encoding, fi->name, widths[fi->width],
                    kinds[fi->kind], gate, pname ? "  " : "", ex);
     }
-    if (json) printf("]\n");
+    if (json) return cli_json_write(stdout, doc);
     return EXIT_OK;
 }
 

@@ -12,22 +12,49 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#ifdef VXA_HAVE_LIBEDIT
+#include <editline/readline.h>
+#endif
 
 typedef struct session {
     bool tty;           /* stdin is a terminal (else answers are echoed for a readable transcript) */
     bool rest_default;  /* '.' or end of input: take every remaining default */
 } session;
 
+/* One line from the terminal: with libedit (editing, history: Up recalls an earlier answer)
+ * where it is built in and stdin is a terminal, else the plain read (a pipe, the Windows
+ * console's own editing).  false at end of input. */
+static bool read_line(session *s, const char *prompt, char *buf, size_t n)
+{
+#ifdef VXA_HAVE_LIBEDIT
+    if (s->tty) {
+        fflush(stdout);
+        char *line = readline(prompt);
+        if (!line) {
+            printf("\n");
+            return false;
+        }
+        snprintf(buf, n, "%s", line);
+        if (*line) add_history(line);
+        free(line);
+        return true;
+    }
+#endif
+    printf("%s", prompt);
+    fflush(stdout);
+    return fgets(buf, (int)n, stdin) != NULL;
+}
+
 /* Reads one answer; NULL = take the default (empty line, '.', end of input). */
 static const char *ask(session *s, const char *prompt, const char *def, char *buf, size_t n)
 {
-    printf("%s [%s]: ", prompt, def);
+    char full[400];
+    snprintf(full, sizeof full, "%s [%s]: ", prompt, def);
     if (s->rest_default) {
-        printf("%s\n", def);
+        printf("%s%s\n", full, def);
         return NULL;
     }
-    fflush(stdout);
-    if (!fgets(buf, (int)n, stdin)) {
+    if (!read_line(s, full, buf, n)) {
         s->rest_default = true;
         printf("%s   (end of input: defaults from here on)\n", def);
         return NULL;
@@ -44,12 +71,30 @@ static const char *ask(session *s, const char *prompt, const char *def, char *bu
     return *p ? p : NULL;
 }
 
+/* A value as the prompts take it: hex, 0x optional ("10" is 0x10, as WinDbg and rdmsr print
+ * values); WinDbg's 64-bit form with a backtick ("00da0400`00000004"), a whole WinDbg line
+ * ("msr[480] = 00da0400`00000004"), msr-tools' rdmsr output (hex without 0x), and an
+ * explicitly decimal value with a "0n" prefix as WinDbg writes it ("0n16" = 0x10). */
 static int parse_hex(const char *s, uint64_t *v)
 {
     char b[40];
-    if (strlen(s) > 32) return -1;
-    snprintf(b, sizeof b, "%s%s", (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? "" : "0x", s);
-    return vxa_parse_u64(b, v);
+    size_t k = 0;
+    const char *eq = strchr(s, '=');
+    if (eq) s = eq + 1;                            /* "msr[480] = ..." */
+    while (*s == ' ' || *s == '\t') s++;
+    if (s[0] == '0' && (s[1] == 'n' || s[1] == 'N')) return vxa_parse_u64(s + 2, v);
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2;
+    for (; *s && *s != ' '; s++) {
+        if (*s == '`' || *s == '\'' || *s == '_') continue;   /* WinDbg/digit separators */
+        if (k >= 16 || !strchr("0123456789abcdefABCDEF", *s)) return -1;
+        b[k++] = *s;
+    }
+    while (*s == ' ') s++;
+    if (!k || *s) return -1;
+    b[k] = 0;
+    char h[48];
+    snprintf(h, sizeof h, "0x%s", b);
+    return vxa_parse_u64(h, v);
 }
 
 /* ---- the CPU ---- */
@@ -113,6 +158,33 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
         p->maxphyaddr_default = false;
         break;
     }
+    /* The rest of the profile the rules read, so that --save writes a case that audits the
+     * same: the linear-address width and the CPUID features (cpuid.def). */
+    for (;;) {
+        snprintf(def, sizeof def, "%u", defaults->linear_address_width ? defaults->linear_address_width : 48);
+        const char *a = ask(s, "  linear-address width (CPUID 80000008H:EAX[15:8], decimal: 48 or 57)", def, buf, sizeof buf);
+        uint64_t x;
+        if (vxa_parse_u64(a ? a : def, &x) || (x != 48 && x != 57)) { printf("    48 or 57, please\n"); continue; }
+        p->linear_address_width = (uint8_t)x;
+        break;
+    }
+    static const char *const regs[] = { "EAX", "EBX", "ECX", "EDX" };
+    for (unsigned b = 0; b < VXA_CPUID_COUNT; b++) {
+        const vxa_cpuid_info *ci = vxa_cpuid_get(b);
+        if (1u << b == VXA_CPUID_LM) continue;   /* from IA32_VMX_BASIC[48] (below) */
+        snprintf(prompt, sizeof prompt, "  CPUID.(EAX=%xH,ECX=%u):%s[%u] %s (y, n, '-' unknown)", ci->leaf,
+                 ci->subleaf, regs[ci->reg & 3], ci->bit, ci->name);
+        snprintf(def, sizeof def, "%s", !(defaults->cpuid_known >> b & 1) ? "-" : defaults->cpuid >> b & 1 ? "y" : "n");
+        for (;;) {
+            const char *a = ask(s, prompt, def, buf, sizeof buf);
+            const char *v = a ? a : def;
+            if (!strcmp(v, "-")) break;
+            if (strcmp(v, "y") && strcmp(v, "n")) { printf("    y, n or -\n"); continue; }
+            p->cpuid_known |= 1u << b;
+            if (*v == 'y') p->cpuid |= 1u << b;
+            break;
+        }
+    }
     /* IA-32e support from IA32_VMX_BASIC[48]; without BASIC, as the original tool (which asked
      * no CPUID), an Intel 64 processor. */
     vxa_profile_normalize(p);
@@ -121,6 +193,36 @@ static int ask_msrs(session *s, vxa_profile *p, const vxa_profile *defaults)
         p->cpuid |= VXA_CPUID_LM;
     }
     return 0;
+}
+
+/* Is name a bundled profile? */
+static bool vxa_corpus_find_exists(const char *name)
+{
+    char *p = vxa_corpus_find("profiles", name);
+    free(p);
+    return p != NULL;
+}
+
+/* A CPU name for a bundled profile (profile match's ranking by name and brand words): the best
+ * match into out, saying which and what else matched.  false if nothing matches. */
+static bool profile_alias(const char *words, char *out, size_t n)
+{
+    unsigned ne;
+    cli_profile_entry *e = cli_profile_index(&ne);
+    unsigned *order = calloc(ne + 1, sizeof *order);
+    int *scores = calloc(ne + 1, sizeof *scores);
+    unsigned m = cli_profile_rank(e, ne, NULL, words, order, scores);
+    if (m) {
+        snprintf(out, n, "%s", e[order[0]].name);
+        printf("    '%s': %s (%s)", words, e[order[0]].name, e[order[0]].cpu ? e[order[0]].cpu : "");
+        for (unsigned i = 1; i < m && i < 4 && scores[order[i]] == scores[order[0]]; i++)
+            printf("%s %s", i == 1 ? "; also matches:" : ",", e[order[i]].name);
+        printf("\n");
+    }
+    free(order);
+    free(scores);
+    cli_profile_index_free(e, ne);
+    return m != 0;
 }
 
 /* ---- the fields ---- */
@@ -196,10 +298,13 @@ static bool relevant(const vxa_input *in0, vxa_vmcs *work, vxa_field f, uint64_t
 {
     static vxa_report r;
     uint64_t keep = work->value[f], mask = vxa_field_mask(f);
-    const uint64_t tries[6] = { 0, mask, (keep ^ 1) & mask, (keep ^ 1ull << 15) & mask,
-                                (keep ^ 1ull << 31) & mask, (keep ^ 1ull << 47) & mask };
+    /* bit 62 too: "bits 63:N identical" rules (GUEST_RIP, SDM 27.3.1.4) pass all-zero, all-ones
+     * and a flipped bit 47 alike */
+    const uint64_t tries[7] = { 0, mask, (keep ^ 1) & mask, (keep ^ 1ull << 15) & mask,
+                                (keep ^ 1ull << 31) & mask, (keep ^ 1ull << 47) & mask,
+                                (keep ^ 1ull << 62) & mask };
     bool rel = false;
-    for (unsigned t = 0; t < 6 && !rel; t++) {
+    for (unsigned t = 0; t < 7 && !rel; t++) {
         if (tries[t] == keep) continue;
         work->value[f] = tries[t];
         vxa_input in = *in0;
@@ -252,7 +357,9 @@ static int run(const void *opts, int argc, char **argv)
     if (rc) { vxa_case_free(&base); return cli_input_error(&e); }
 
     printf("%svmxaudit interactive%s: why does VMLAUNCH fail?  Answer in hex; Enter = [default], "
-           "'?' = help, '.' = defaults for the rest.\n", C_BOLD, C_RESET);
+           "'?' = help, '.' = defaults for the rest.\n"
+           "Values are hex as WinDbg and rdmsr print them (10 = 0x10; 00da0400`00000004 and "
+           "'msr[480] = ...' work; 0n16 is decimal 16); 'back' revises the previous field.\n", C_BOLD, C_RESET);
 
     /* 1. The CPU. */
     static vxa_case c;
@@ -276,6 +383,10 @@ static int run(const void *opts, int argc, char **argv)
             c.profile_name = strdup(about.name);
             break;
         }
+        /* a CPU name ("alderlake", "i7-8700k", "xeon 8180"): the best bundled match */
+        char alias[256] = "";
+        if (!vxa_profile_is_path(a) && !vxa_corpus_find_exists(a) && profile_alias(a, alias, sizeof alias))
+            a = alias;
         /* a file is inlined whole: the saved case stands alone and audits the same */
         if (vxa_case_set_profile(&c, a, &e)) {
             char msg[1200];
@@ -309,6 +420,7 @@ static int run(const void *opts, int argc, char **argv)
     unsigned norder = question_order(order);
     uint8_t asked[(VXA_FIELD_COUNT + 7) / 8] = { 0 };
     static shown printed[1024];
+    static struct { vxa_field f; uint64_t before; } answered[VXA_FIELD_COUNT];   /* for 'back' */
     unsigned nprinted = 0, nasked = 0;
     static vxa_report r;
     vxa_memory mem = vxa_case_memory(&base);
@@ -345,17 +457,34 @@ static int run(const void *opts, int argc, char **argv)
         char prompt[80], def[24];
         snprintf(prompt, sizeof prompt, "  %-34s", fi->name);
         snprintf(def, sizeof def, "0x%llx", (unsigned long long)work.value[next]);
+        bool back = false;
         for (;;) {
             const char *a = ask(&s, prompt, def, buf, sizeof buf);
             uint64_t v;
             if (!a) break;
             if (!strcmp(a, "?")) { field_help(&c.profile, next); continue; }
+            if (!strcmp(a, "back") || !strcmp(a, "<")) {
+                if (!nasked) { printf("    nothing to go back to: this is the first field\n"); continue; }
+                back = true;
+                break;
+            }
             if (parse_hex(a, &v)) { printf("    '%s' is not a hex number\n", a); continue; }
             if (v & ~vxa_field_mask(next)) { printf("    0x%llx is wider than %s\n", (unsigned long long)v, fi->name); continue; }
             work.value[next] = v;
             break;
         }
+        if (back) {   /* forget the previous answer; the questions go on from there */
+            nasked--;
+            vxa_field f = answered[nasked].f;
+            asked[f >> 3] &= (uint8_t)~(1u << (f & 7));
+            work.value[f] = answered[nasked].before;
+            vxa_unset(&c.vmcs, f);
+            printf("    back to %s\n", vxa_field_get(f)->name);
+            continue;
+        }
         asked[next >> 3] |= (uint8_t)(1u << (next & 7));
+        answered[nasked].f = next;
+        answered[nasked].before = strtoull(def, NULL, 16);
         vxa_set(&c.vmcs, next, work.value[next]);
         nasked++;
     }
@@ -385,8 +514,15 @@ const cli_command cli_cmd_interactive = { "interactive", NULL,
     "then for each VMCS field the rules need given the answers so far (secondary controls only\n"
     "when 'activate secondary controls' is 1, the EPTP only with EPT, ...), in hex, with a default\n"
     "from the known-good layout shown in brackets.  Violations are printed as soon as all their\n"
-    "fields are answered.  Answers: a hex value (0x optional), empty = the default, '?' = help on\n"
-    "the field, '.' = the defaults for everything left.  End of input (Ctrl-D, or the end of a\n"
-    "pipe) also takes the defaults.\n",
+    "fields are answered.  Answers: a hex value (0x optional: 10 is 0x10, unlike a case file's\n"
+    "\"10\"; WinDbg's 00da0400`00000004 and whole 'msr[480] = ...' lines, rdmsr's output; 0n16\n"
+    "for decimal), empty = the default, '?' = help on the field, 'back' = revise the previous\n"
+    "field, '.' = the defaults for everything left.  End of input (Ctrl-D, or the end of a pipe)\n"
+    "also takes the defaults.  Prompts that want decimal (MAXPHYADDR, the linear-address width)\n"
+    "say so.  The CPU may be named by its model or code name ('alderlake', 'i7-8700k': the\n"
+    "closest bundled profile, as 'vmxaudit profile match --brand' ranks them).  Typed MSRs are\n"
+    "followed by MAXPHYADDR, the linear-address width and the CPUID features the rules read, so\n"
+    "--save writes the whole profile.  On a terminal, lines are edited with libedit (arrows,\n"
+    "history with Up).\n",
     .exit_status = "0 the entry succeeds, 1 it fails, 2 bad input or usage.",
     .options = interactive_options, .size = sizeof(interactive_opts), .run = run };

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 typedef struct opts {
-    const char *backend, *cpu, *model, *record;
+    const char *backend, *cpu, *model, *record, *format;
     double timeout;
     bool verbose;
     cli_uint max_input;
@@ -29,6 +29,8 @@ static const cli_option run_options[] = {
     { "verbose", 'v', CLI_FLAG, O(verbose), .help = "details for every case, not only the mismatches" },
     { "record", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(record),
       .help = "write every mismatching case to DIR as a regression case" },
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", O(format),
+      .help = "text for people, json for tools (one document: every case and the totals)" },
     CLI_MAX_INPUT_OPTION(opts),
     { 0 } };
 
@@ -129,7 +131,8 @@ const cli_command cli_cmd_oracle_run = { "oracle run", "CASE|DIR...",
     "to DIR (an existing folder) as NAME-HASH.json, NAME a slug of the case's name and HASH one\n"
     "of the name and the case file (a case name is never a path), as a regression case: the layout as executed, `expect` (the sdm model),\n"
     "`expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend, CPU,\n"
-    "version, outcome, harness fields, the oracle's own words) and `origin`.\n",
+    "version, outcome, harness fields, the oracle's own words) and `origin`.\n"
+    "--format json prints one document (docs/schemas/oracle-run.schema.json) instead of the text.\n",
     .exit_status = "0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input\n"
                    "             (or a --record file refused), 3 backend not available here, 4 backend\n"
                    "             failed (or a --record write failed: the run still ends with its summary).",
@@ -364,12 +367,22 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
                 "in-guest audits not compared\n", probe->engine_checks, (unsigned)VXA_CHECK_COUNT);
     static vxa_report r;
     static vxa_vmcs executed;
+    bool json = o->format && !strcmp(o->format, "json");
+    cJSON *jcases = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
         item *it = &items[i];
         vxa_outcome obs;
         char ptxt[300], otxt[300];
+        cJSON *jc = cJSON_CreateObject();
+        cJSON_AddItemToArray(jcases, jc);
+        cJSON_AddStringToObject(jc, "case", case_name(it));
+        cJSON_AddStringToObject(jc, "file", it->path);
         if (it->prep.unsupported || !vxa_observed_outcome(&res[i], &obs)) {
             other++;
+            cJSON_AddStringToObject(jc, "status", "not_comparable");
+            cJSON_AddStringToObject(jc, "kind", vxa_oracle_kind_name(res[i].kind));
+            if (res[i].detail) cJSON_AddStringToObject(jc, "detail", res[i].detail);
+            if (!json)
             printf("%s-    %s%s: %s%s%s\n", C_DIM, case_name(it), C_RESET,
                    vxa_oracle_kind_name(res[i].kind),
                    res[i].detail ? " — " : "", res[i].detail ? res[i].detail : "");
@@ -402,6 +415,19 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
         if (wrc > write_rc) write_rc = wrc;
         agree += ok;
         mismatch += !ok;
+        cJSON_AddStringToObject(jc, "status", ok ? "agree" : "differ");
+        cJSON_AddItemToObject(jc, "observed", vxa_outcome_to_tree(&obs));
+        cJSON_AddItemToObject(jc, "predicted", vxa_outcome_to_tree(&r.outcome));
+        cJSON *jv = cJSON_AddArrayToObject(jc, "violations");
+        unsigned nviol = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
+        for (unsigned k = 0; k < nviol; k++)
+            cJSON_AddItemToArray(jv, cJSON_CreateString(vxa_check_get((vxa_check)r.violations[k].check)->id));
+        if (named) cJSON_AddStringToObject(jc, "oracle_names", named);
+        if (live >= 0) cJSON_AddStringToObject(jc, "in_guest_audit", live ? "same" : "differs");
+        if (live == 0) cJSON_AddStringToObject(jc, "in_guest_difference", lwhy);
+        if (res[i].log) cJSON_AddStringToObject(jc, "log", res[i].log);
+        if (*recorded) cJSON_AddStringToObject(jc, "recorded", recorded);
+        if (json) continue;
         vxa_outcome_to_text(&obs, otxt, sizeof otxt);
         vxa_outcome_to_text(&r.outcome, ptxt, sizeof ptxt);
         printf("%s%s%s %s\n", ok ? C_GREEN : C_RED, ok ? "ok  " : "DIFF", C_RESET, case_name(it));
@@ -429,14 +455,37 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
         }
         if (*recorded) printf("     recorded: %s\n", recorded);
     }
-    printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
-           "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", n,
-           pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
-           secs > 0 ? (double)n / secs : 0.0);
+    int jrc = EXIT_OK;
+    if (json) {
+        cJSON *doc = cli_json_doc(CLI_SCHEMA_ORACLE_RUN);
+        cJSON_AddStringToObject(doc, "backend", o->backend);
+        cJSON_AddStringToObject(doc, "version", probe->backend_version);
+        if (o->cpu) cJSON_AddStringToObject(doc, "cpu", o->cpu);
+        cJSON_AddStringToObject(doc, "profile", pname);
+        cJSON_AddStringToObject(doc, "model", vxa_model_name(model));
+        cJSON_AddItemToObject(doc, "cases", jcases);
+        cJSON *t = cJSON_AddObjectToObject(doc, "totals");
+        cJSON_AddNumberToObject(t, "cases", (double)n);
+        cJSON_AddNumberToObject(t, "agree", agree);
+        cJSON_AddNumberToObject(t, "differ", mismatch);
+        cJSON_AddNumberToObject(t, "differ_on_named_check", check_diff);
+        cJSON_AddNumberToObject(t, "not_comparable", other);
+        cJSON_AddNumberToObject(t, "in_guest_same", lsame);
+        cJSON_AddNumberToObject(t, "in_guest_differs", ldiff);
+        cJSON_AddNumberToObject(t, "cases_per_second", secs > 0 ? (double)n / secs : 0.0);
+        jrc = cli_json_write(stdout, doc);
+    } else {
+        cJSON_Delete(jcases);
+        printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
+               "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", n,
+               pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
+               secs > 0 ? (double)n / secs : 0.0);
+    }
     if (unrecorded)
         fprintf(stderr, "vmxaudit oracle run --record: %u mismatching case%s not written to %s (see above)\n",
                 unrecorded, unrecorded == 1 ? "" : "s", o->record);
     if (write_rc) return write_rc == VXA_WRITE_REFUSED ? EXIT_USAGE : EXIT_BACKEND;
+    if (jrc) return jrc;
     return mismatch || ldiff ? EXIT_NEGATIVE : EXIT_OK;
 }
 

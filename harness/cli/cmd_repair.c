@@ -1,6 +1,7 @@
 /* cmd_repair.c — `vmxaudit repair CASE`: make a layout enter, changing only the fields that the
  * violated rules name; print what changed and write the repaired case with -o. */
 #include <stdlib.h>
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <string.h>
 #include "cli.h"
@@ -44,16 +45,23 @@ static int run(const void *opts, int argc, char **argv)
     vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model };
     bool ok = vxa_repair(&in, rounds, &fixed, &r, &res);
     if (json) {
-        printf("{\n  \"repaired\": %s,\n  \"rounds\": %u,\n  \"changed\": {", ok ? "true" : "false", res.rounds);
-        bool first = true;
+        cJSON *doc = cli_json_doc(CLI_SCHEMA_REPAIR);
+        cJSON_AddBoolToObject(doc, "repaired", ok);
+        cJSON_AddNumberToObject(doc, "rounds", res.rounds);
+        cJSON *ch = cJSON_AddObjectToObject(doc, "changed");
         for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
             if ((res.changed[f >> 3] >> (f & 7)) & 1u) {
-                printf("%s\n    \"%s\": {\"from\": \"0x%llx\", \"to\": \"0x%llx\"}", first ? "" : ",",
-                       vxa_field_get((vxa_field)f)->name, (unsigned long long)c.vmcs.value[f],
-                       (unsigned long long)fixed.value[f]);
-                first = false;
+                cJSON *x = cJSON_AddObjectToObject(ch, vxa_field_get((vxa_field)f)->name);
+                cJSON_AddItemToObject(x, "from", cli_json_hex(c.vmcs.value[f]));
+                cJSON_AddItemToObject(x, "to", cli_json_hex(fixed.value[f]));
             }
-        printf("\n  }\n}\n");
+        if (!ok) {
+            cJSON *still = cJSON_AddArrayToObject(doc, "still_violated");
+            unsigned n = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
+            for (unsigned i = 0; i < n; i++)
+                cJSON_AddItemToArray(still, cJSON_CreateString(vxa_check_get((vxa_check)r.violations[i].check)->id));
+        }
+        cli_json_write(stdout, doc);
     } else {
         printf("%s%s%s after %u round%s; %u field%s changed\n", ok ? C_GREEN : C_RED,
                ok ? "repaired" : "not repairable", C_RESET, res.rounds, res.rounds == 1 ? "" : "s",

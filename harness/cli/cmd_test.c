@@ -1,11 +1,14 @@
 /* cmd_test.c — `vmxaudit test CASES...`: replays cases that carry expectations (`expect`, and
  * `expect_by_model` per model) against the engine; one line per case and model, then the closing
- * line "N passed, N failed" (docs/exit-codes.md for the status). */
+ * line "N passed, N failed" (docs/exit-codes.md for the status); --format json, --junit FILE. */
+#include <cjson/cJSON.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "cli.h"
 
 /* NULL if the prediction satisfies the expectation, else why not (in buf). */
@@ -34,21 +37,97 @@ static const char *judge(const vxa_report *r, const vxa_expect *x, char *buf, si
     return NULL;
 }
 
-typedef struct test_opts { bool quiet; cli_uint max_input; } test_opts;
+typedef struct test_opts { bool quiet, force; const char *format, *junit; cli_uint max_input; } test_opts;
 
 static const cli_option test_options[] = {
     { "quiet", 'q', CLI_FLAG, .offset = offsetof(test_opts, quiet), .help = "only the failures and the closing line" },
+    { "format", 0, CLI_TEXT, .values = "text|json", .def = "text", .offset = offsetof(test_opts, format),
+      .help = "text for people, json for tools (one document: every result and the totals)" },
+    { "junit", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, .offset = offsetof(test_opts, junit),
+      .help = "also write the results as JUnit XML to FILE (one testcase per case and model)" },
+    CLI_FORCE_OPTION(test_opts),
     CLI_MAX_INPUT_OPTION(test_opts),
     { 0 } };
 
+/* A growing string (the JUnit document, written at once by cli_write_output). */
+typedef struct sbuf { char *s; size_t n, cap; } sbuf;
+static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    if (b->n + (size_t)k + 1 > b->cap) {
+        b->cap = (b->n + (size_t)k + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+/* Text as XML attribute content. */
+static void xml_attr(sbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': put(b, "&amp;"); break;
+        case '<': put(b, "&lt;"); break;
+        case '>': put(b, "&gt;"); break;
+        case '"': put(b, "&quot;"); break;
+        case '\n': put(b, "&#10;"); break;
+        default:
+            if ((unsigned char)*s >= 0x20) put(b, "%c", *s);
+        }
+    }
+}
+
+/* JUnit XML (the format Jenkins, GitLab and GitHub test reporters read): one <testsuite>, a
+ * <testcase> per case and model (classname: the model), <failure> with the reason. */
+static int write_junit(const char *path, const cJSON *results, unsigned passed, unsigned failed,
+                       double secs, bool force)
+{
+    sbuf b = { 0 };
+    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%u\" failures=\"%u\">\n"
+        "  <testsuite name=\"vmxaudit test\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+        passed + failed, failed, passed + failed, failed, secs);
+    for (const cJSON *r = results->child; r; r = r->next) {
+        const cJSON *why = cJSON_GetObjectItem(r, "reason");
+        put(&b, "    <testcase classname=\"");
+        xml_attr(&b, cJSON_GetObjectItem(r, "model")->valuestring);
+        put(&b, "\" name=\"");
+        xml_attr(&b, cJSON_GetObjectItem(r, "case")->valuestring);
+        put(&b, "\" file=\"");
+        xml_attr(&b, cJSON_GetObjectItem(r, "file")->valuestring);
+        if (!why) {
+            put(&b, "\"/>\n");
+            continue;
+        }
+        put(&b, "\">\n      <failure message=\"");
+        xml_attr(&b, why->valuestring);
+        put(&b, "\"/>\n    </testcase>\n");
+    }
+    put(&b, "  </testsuite>\n</testsuites>");
+    int rc = cli_write_output("test", path, b.s, force);
+    free(b.s);
+    return rc;
+}
+
 static int run(const void *opts, int argc, char **argv)
 {
-    bool quiet = ((const test_opts *)opts)->quiet;
-    cli_input_limit(((const test_opts *)opts)->max_input);
+    const test_opts *o = opts;
+    bool quiet = o->quiet, json = !strcmp(o->format, "json");
+    cli_input_limit(o->max_input);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     char **files = NULL;
     size_t nfiles = 0;
     for (int i = 0; i < argc; i++) cli_case_files(argv[i], &files, &nfiles);
     if (!nfiles) return cli_usage("test", "no case files in %s", argv[0]);
+    cJSON *results = cJSON_CreateArray();
     unsigned passed = 0, failed = 0, skipped = 0;
     static vxa_report r;
     int rc = EXIT_OK;
@@ -70,7 +149,20 @@ static int run(const void *opts, int argc, char **argv)
             vxa_audit(&in, &r);
             char why[700];
             const char *bad = judge(&r, x, why, sizeof why);
-            if (bad) {
+            const char *name = c.name ? c.name : files[i];
+            cJSON *res = cJSON_CreateObject();
+            cJSON_AddStringToObject(res, "case", name);
+            cJSON_AddStringToObject(res, "file", files[i]);
+            cJSON_AddStringToObject(res, "model", vxa_model_name((vxa_model)m));
+            cJSON_AddStringToObject(res, "status", bad ? "fail" : "pass");
+            cJSON_AddItemToObject(res, "expected", vxa_outcome_to_tree(&x->outcome));
+            cJSON_AddItemToObject(res, "predicted", vxa_outcome_to_tree(&r.outcome));
+            if (bad) cJSON_AddStringToObject(res, "reason", bad);
+            cJSON_AddItemToArray(results, res);
+            if (json) {
+                if (bad) failed++;
+                else passed++;
+            } else if (bad) {
                 failed++;
                 printf("%sFAIL%s %s [%s]: %s\n", C_RED, C_RESET, c.name ? c.name : files[i],
                        vxa_model_name((vxa_model)m), bad);
@@ -86,12 +178,29 @@ static int run(const void *opts, int argc, char **argv)
     }
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);
-    if (rc == EXIT_USAGE) return rc;
-    if (!passed && !failed) {   /* nothing to do is bad usage (exit status 2) */
-        fprintf(stderr, "vmxaudit test: nothing to test: %u case%s without expectations (`expect`, "
-                "`expect_by_model`)\n", skipped, skipped == 1 ? "" : "s");
+    if (rc == EXIT_USAGE || (!passed && !failed)) {
+        if (rc != EXIT_USAGE)   /* nothing to do is bad usage (exit status 2) */
+            fprintf(stderr, "vmxaudit test: nothing to test: %u case%s without expectations (`expect`, "
+                    "`expect_by_model`)\n", skipped, skipped == 1 ? "" : "s");
+        cJSON_Delete(results);
         return EXIT_USAGE;
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (o->junit && (rc = write_junit(o->junit, results, passed, failed, secs, o->force))) {
+        cJSON_Delete(results);
+        return rc;
+    }
+    if (json) {
+        cJSON *doc = cli_json_doc(CLI_SCHEMA_TEST);
+        cJSON_AddItemToObject(doc, "results", results);
+        cJSON_AddNumberToObject(doc, "passed", passed);
+        cJSON_AddNumberToObject(doc, "failed", failed);
+        cJSON_AddNumberToObject(doc, "skipped", skipped);
+        if ((rc = cli_json_write(stdout, doc))) return rc;
+        return failed ? EXIT_NEGATIVE : EXIT_OK;
+    }
+    cJSON_Delete(results);
     if (skipped) printf("(%u cases without expectations skipped)\n", skipped);
     printf("%u passed, %u failed\n", passed, failed);
     return failed ? EXIT_NEGATIVE : EXIT_OK;
@@ -104,7 +213,9 @@ const cli_command cli_cmd_test = { "test", "CASE|DIR...",
     "`expect_by_model` against the engine, for every model it records: the predicted outcome\n"
     "must equal the expected one (result, exit reason, vector, and the error and qualification\n"
     "sets), and the first violation must name the expected `fields`.  Cases without any\n"
-    "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed'.\n",
+    "expectation are skipped.  Prints a line per case and model, then 'N passed, N failed';\n"
+    "--format json prints one document instead (docs/schemas/test.schema.json), --junit FILE\n"
+    "also writes JUnit XML for a CI's test report.\n",
     .exit_status = "0 all pass, 1 a case fails, 2 bad input or nothing to test (no case has an expectation).",
     .options = test_options, .size = sizeof(test_opts), .min_args = 1, .max_args = -1,
     .complete_args = CLI_C_FILE, .run = run };

@@ -15,9 +15,24 @@ for c in check checks explain fields profile; do
   expect "help-$c" 0 "usage: vmxaudit $c" -- "$vx" $c --help
 done
 expect fields 0 '0x00006800 GUEST_CR0' -- "$vx" fields
-expect fields-json 0 '"name": "HOST_INTR_SSP_TABLE"' -- "$vx" fields --format json
+expect fields-json 0 '"name":[[:space:]]*"HOST_INTR_SSP_TABLE"' -- "$vx" fields --format json
 expect fields-profile 0 'TERTIARY_VM_EXEC_CONTROL +64 +control +proc\[17\] +no' -- "$vx" fields --profile il-xeon-8180-skylake-sp
 expect profile-list 0 'il-xeon-8180-skylake-sp' -- "$vx" profile list
+expect profile-list-cpu 0 '^il-i9-12900k-alderlake +12th Gen Intel\(R\) Core\(TM\) i9-12900K$' -- "$vx" profile list
+expect profile-list-names 0 '^il-xeon-8180-skylake-sp$' -- "$vx" profile list --names
+# profile match: by family/model/stepping (three notations), brand string, name; the best first
+for sig in 06_97_2 6/151/2 0x90672; do
+  expect "profile-match-$sig" 0 '^ +110 +il-i9-12900k-alderlake ' -- "$vx" profile match --signature "$sig"
+done
+expect profile-match-model-only 0 '^ +100 +il-i7-8700k-coffeelake ' -- "$vx" profile match --signature 06_9E
+expect profile-match-brand 0 '^ +[0-9]+ +il-i7-8700k-coffeelake ' -- "$vx" profile match --brand 'Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz' -n 1
+expect profile-match-name 0 'il-n95-alderlake-n' -- "$vx" profile match --brand alderlake
+expect profile-match-ranked 0 '' -- sh -c "\"$vx\" profile match --brand 'xeon platinum 8180' -n 2 | sed -n 2p | grep -q il-xeon-8180-skylake-sp"
+expect profile-match-none 1 'no bundled profile matches' -- "$vx" profile match --brand zzzz
+expect profile-match-bad 2 "--signature: 'x_y' is not a signature" -- "$vx" profile match --signature x_y
+if grep -q '^flags' /proc/cpuinfo 2>/dev/null; then
+  expect profile-match-live 0 "CPU: .*family [0-9A-F]+ model [0-9A-F]+ .*this machine's CPUID" -- "$vx" profile match
+fi
 expect profile-show 0 'Unrestricted guest +yes' -- "$vx" profile show il-xeon-8180-skylake-sp
 expect profile-show-missing 0 'IA32_VMX_VMFUNC +\(not captured\)' -- "$vx" profile show il-xeon-8180-skylake-sp
 expect profile-show-json 0 '"0x480":[[:space:]]*"0xda040000000004"' -- "$vx" profile show il-xeon-8180-skylake-sp --format json
@@ -25,7 +40,7 @@ expect profile-show-file 0 'profile il-xeon-8180' -- "$vx" profile show "$src/co
 expect profile-unknown 2 'no bundled profile' -- "$vx" profile show no-such-cpu
 expect checks 0 'VMLAUNCH_CPL +instruction +27\.1' -- "$vx" checks
 expect checks-md 0 '^\| `VMLAUNCH_CPL` \| instruction' -- "$vx" checks --format md
-expect checks-json 0 '"check": "VMLAUNCH_CPL"' -- "$vx" checks --format json
+expect checks-json 0 '"check":[[:space:]]*"VMLAUNCH_CPL"' -- "$vx" checks --format json
 expect explain 0 'CPL must be 0' -- "$vx" explain vmlaunch_cpl
 expect explain-unknown 2 "unknown check ID" -- "$vx" explain NO_SUCH_CHECK
 expect explain-quirk 0 'models: +bochs-2\.7 \(Bochs 2\.7\)' -- "$vx" explain no_debugctl_check
@@ -49,7 +64,7 @@ expect check-profile-override 0 'profile il-i9-12900k-alderlake' -- "$vx" check 
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {}}' > "$tmp/zero.json"
 expect repair-zero 0 'repaired after [0-9]+ rounds' -- "$vx" repair "$tmp/zero.json" -o "$tmp/zero-fixed.json"
 expect repair-output-checks 0 'VM entry succeeds' -- "$vx" check "$tmp/zero-fixed.json"
-expect repair-json 0 '"repaired": true' -- "$vx" repair --format json "$tmp/zero.json"
+expect repair-json 0 '"repaired":[[:space:]]*true' -- "$vx" repair --format json "$tmp/zero.json"
 expect repair-example 0 'HOST_CR4 +0x20 -> 0x2020' -- "$vx" repair "$src/corpus/examples/broken-blue-pill.json"
 printf '{"profile": "qemu-icelake-server-v1", "vmcs": {}}' > "$tmp/qemu.json"
 expect repair-incomplete 0 'the profile lacks IA32_VMX_BASIC' -- "$vx" repair "$tmp/qemu.json"
@@ -60,6 +75,10 @@ expect test-regressions 0 '^[0-9]+ passed, 0 failed$' -- "$vx" test --quiet "$sr
 expect test-example 0 '1 passed, 0 failed' -- "$vx" test "$src/corpus/examples/broken-blue-pill.json"
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {}, "expect": {"result": "entered"}}' > "$tmp/wrong.json"
 expect test-wrong 1 'FAIL .*predicted VMfailValid' -- "$vx" test "$tmp/wrong.json"
+expect test-json 1 '"status":[[:space:]]*"fail"' -- "$vx" test --format json "$tmp/wrong.json"
+expect test-junit 1 '' -- "$vx" test "$tmp/wrong.json" --junit "$tmp/j.xml"
+expect test-junit-failure 0 '<failure message="predicted VMfailValid' -- cat "$tmp/j.xml"
+expect test-junit-refused 2 '' -- "$vx" test "$tmp/wrong.json" --junit "$tmp"
 expect test-missing 2 'missing CASE' -- "$vx" test
 expect test-nothing 2 'nothing to test: [0-9]+ cases without expectations' -- "$vx" test "$src/corpus/layouts"
 expect_not test-nothing-no-tally 'passed'
@@ -97,7 +116,7 @@ expect opt-bad-number 2 "--max-rounds: 'many' is not a number" -- "$vx" repair -
 expect opt-out-of-range 2 "--max-rounds: 5000 is not in 0..1000" -- "$vx" repair --max-rounds 5000 "$bp0"
 expect opt-help-after-parse 0 'usage: vmxaudit checks' -- "$vx" checks --class host --help
 expect opt-extra-arg 2 "unexpected argument 'two'" -- "$vx" check one two
-expect group-missing 2 'missing subcommand \(list, show, import\)' -- "$vx" profile
+expect group-missing 2 'missing subcommand \(list, show, import, match\)' -- "$vx" profile
 expect group-help 0 'usage: vmxaudit profile list' -- "$vx" profile --help
 expect help-command 0 'usage: vmxaudit profile show NAME\|FILE' -- "$vx" help profile show
 
@@ -150,6 +169,15 @@ for v in MSRLOAD_RESERVED:true ADV_MSRLOAD_MODEL_SPECIFIC:none; do
   [ "${got:-none}" = "$want" ] && { echo "ok   observed-json-$id-$want"; pass=$((pass + 1)); } ||
     { echo "FAIL observed-json-$id: consistent ${got:-none}, expected $want"; fail=$((fail + 1)); }
 done
+# an MSR-load entry's offending bit is a bit of the entry's value (IA32_EFER.LME here), printed
+# with the entry and its value, never as a bit of VM_ENTRY_MSR_LOAD_COUNT
+sed -e 's/"VM_ENTRY_MSR_LOAD_ADDR": "0x0"/"VM_ENTRY_MSR_LOAD_ADDR": "0x20000"/' \
+    -e 's/"VM_ENTRY_MSR_LOAD_COUNT": "0x0"/"VM_ENTRY_MSR_LOAD_COUNT": "0x2"/' \
+    -e 's/^  "profile": .*/&\n  "memory": [ { "address": "0x20000", "data": "810000c0000000000000000000000000800000c0000000000104000000000000" } ],/' \
+    "$src/corpus/layouts/linux64.json" > "$tmp/efer-lme.json"
+expect msrload-entry-value 1 'MSR-load entry 2 \(at 0x20010\): MSR 0xc0000080, value 0x401$' -- "$vx" check "$tmp/efer-lme.json"
+expect msrload-bit-of-value 1 "offending bit of the entry's value: 8 \(LME\)" -- "$vx" check "$tmp/efer-lme.json"
+expect_not msrload-bit-not-of-count 'bits? (8 .*)?of VM_ENTRY_MSR_LOAD_COUNT'
 expect qualification-needs-33 2 'needs --observed 33 or 34' -- "$vx" check "$bp" --observed 7 --qualification 0
 
 # explain error N (SDM 31.4) and exit N

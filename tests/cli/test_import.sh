@@ -8,7 +8,7 @@ src=$2
 . "$(dirname "$0")/lib.sh"
 s="$src/tests/cli/samples"
 
-msrs() { "$vx" profile show "$1" --format json | grep '"0x4'; }
+msrs() { "$vx" profile show "$1" --format json | sed -n '/"msrs":/,/}/p' | grep '"0x4'; }   # the decoded MSRs, not msrs_raw
 
 # --- profiles ---
 expect windbg 0 '17 of 20 VMX capability MSRs captured' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" -o "$tmp/8700k.json"

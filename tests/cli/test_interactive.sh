@@ -73,6 +73,34 @@ expect profile-file-saved-width 0 '"linear_address_width":[[:space:]]*57' -- cat
 expect profile-file-saved-cpuid 0 '"la57":[[:space:]]*true' -- cat "$tmp/p.json"
 expect profile-file-saved-extra 0 '"cpuid_note"' -- cat "$tmp/p.json"
 expect layout-option 0 'GUEST_CR0 +\[0x' -- sh -c "\"$vx\" interactive --layout protected32 < /dev/null"
+# A CPU name for a profile (profile match's ranking): 'alderlake', 'i7-8700k'.
+printf 'alderlake\n.\n' > "$tmp/in"
+expect alias-alderlake 0 "'alderlake': il-i9-12900k-alderlake .*also matches: il-n95-alderlake-n" -- sh -c "\"$vx\" interactive < \"$tmp/in\""
+expect alias-used 0 'profile il-i9-12900k-alderlake' -- sh -c "\"$vx\" interactive < \"$tmp/in\""
+printf 'i7-8700K\n.\n' > "$tmp/in"
+expect alias-model 0 'profile il-i7-8700k-coffeelake' -- sh -c "\"$vx\" interactive < \"$tmp/in\""
+# 'back' revises the previous answer
+printf '\n\n0x1\nback\n0x16\n.\n' > "$tmp/in"
+expect back 0 'back to PIN_BASED_VM_EXEC_CONTROL' -- sh -c "\"$vx\" interactive --save \"$tmp/back.json\" < \"$tmp/in\""
+expect back-revised 0 'PIN_BASED_VM_EXEC_CONTROL +\[0x16\]: 0x16$' -- sh -c "\"$vx\" interactive < \"$tmp/in\""
+expect back-saved 0 '"PIN_BASED_VM_EXEC_CONTROL":[[:space:]]*"0x16"' -- cat "$tmp/back.json"
+printf '\n\nback\n.\n' > "$tmp/in"
+expect back-first 0 'nothing to go back to' -- sh -c "\"$vx\" interactive < \"$tmp/in\""
+# WinDbg's forms (00da0400`00000004, a whole 'msr[480] = ...' line, 0n for decimal), msr-tools' hex
+printf 'msrs\nmsr[480] = 00da0400`00000004\n000000ff`00000016\n.\n' > "$tmp/in"
+expect windbg-forms 0 '' -- sh -c "\"$vx\" interactive --save \"$tmp/w.json\" < \"$tmp/in\""
+expect windbg-basic 0 '"0x480":[[:space:]]*"0xda040000000004"' -- cat "$tmp/w.json"
+expect windbg-pin 0 '"0x481":[[:space:]]*"0xff00000016"' -- cat "$tmp/w.json"
+printf '\n\n0n22\n.\n' > "$tmp/in"
+expect decimal-0n 0 '' -- sh -c "\"$vx\" interactive --save \"$tmp/d.json\" < \"$tmp/in\""
+expect decimal-0n-saved 0 '"PIN_BASED_VM_EXEC_CONTROL":[[:space:]]*"0x16"' -- cat "$tmp/d.json"
+# GUEST_RIP is asked (its rule: bits 63:N identical, SDM 27.3.1.4)
+expect guest-rip-asked 0 '^  GUEST_RIP +\[0x' -- sh -c "\"$vx\" interactive < /dev/null"
+# typed MSRs: the linear-address width and CPUID features are asked and saved with the case
+{ printf 'msrs\n-\n'; i=0; while [ $i -lt 14 ]; do echo; i=$((i + 1)); done; printf '57\ny\n.\n'; } > "$tmp/in"   # 13 MSRs and MAXPHYADDR by default
+expect msrs-la57 0 'linear-address width .*\[48\]: 57' -- sh -c "\"$vx\" interactive --save \"$tmp/la.json\" < \"$tmp/in\""
+expect msrs-la57-saved 0 '"linear_address_width":[[:space:]]*57' -- cat "$tmp/la.json"
+expect msrs-cpuid-saved 0 '"cet_ss":[[:space:]]*true' -- cat "$tmp/la.json"
 expect help 0 'usage: vmxaudit interactive' -- "$vx" interactive --help
 expect bad-arg 2 "unknown option '--frob'" -- "$vx" interactive --frob
 

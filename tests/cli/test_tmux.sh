@@ -68,6 +68,24 @@ screen | grep -q 'EXIT=1'; check exit-status-1 $?
 screen | grep -q 'saved the answers as'; check saved $?
 expect saved-case-audits 1 'VM-instruction error 8' -- "$vx" check "$tmp/case.json"
 
+# Line editing and history (libedit): Left moves the cursor inside the answer (a terminal
+# without line editing would put the escape sequence into the answer), Up recalls an earlier
+# answer at a later prompt.
+run "NO_COLOR=1"
+wait_for 'CPU profile: .*\]: *$'; sleep 0.3   # the prompt is drawn before the terminal is in raw mode
+T send-keys -t vxa -l 'il-i7-8700k-coffeelke'; T send-keys -t vxa Left Left; T send-keys -t vxa -l 'a'
+T send-keys -t vxa Enter
+wait_for 'Instruction .*\]: *$'; check edit-left-inserts $?
+screen | grep -q 'MSRs \[il-xeon-8180-skylake-sp\]: il-i7-8700k-coffeelake$'; check edit-left-answer $?
+sleep 0.3
+T send-keys -t vxa Up
+wait_for 'Instruction .*\]: il-i7-8700k-coffeelake *$' 5; check history-up-recalls $?
+T send-keys -t vxa Enter
+wait_for 'vmlaunch or vmresume' 5; check history-answer-checked $?
+T send-keys -t vxa -l '.'; T send-keys -t vxa Enter
+wait_for 'EXIT=[0-9]' 10; check edited-finished $?
+screen | grep -q 'profile il-i7-8700k-coffeelake'; check edited-profile-used $?
+
 # NO_COLOR: no escape sequences even on a terminal
 run "NO_COLOR=1"
 wait_for 'CPU profile: .*\]: *$'

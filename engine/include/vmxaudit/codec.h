@@ -88,6 +88,9 @@ VXA_API int vxa_profile_from_tree(const struct cJSON *o, const char *filename, v
                                   char **name_out, vxa_error *err);
 VXA_API int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out,
                              vxa_error *err);
+/* The same, and the profile document as read, every key kept ("cpu", "source", provenance): the
+ * caller's tree (cJSON_Delete); NULL with *err filled. */
+VXA_API struct cJSON *vxa_profile_load_tree(const char *name_or_path, vxa_profile *out, vxa_error *err);
 /* Does the argument name a profile file (a path, "x.json", "-") rather than a bundled profile? */
 VXA_API bool vxa_profile_is_path(const char *name_or_path);
 /* What a profile document says besides the capabilities (each may be NULL: key left out). */
@@ -129,6 +132,10 @@ typedef struct vxa_observed {
 } vxa_observed;
 /* Is violation v one the CPU could have reported as o (its class, and the qualification)? */
 VXA_API bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation *v);
+
+/* The version key of the report ("schema"): its JSON Schema is docs/schemas/report.schema.json,
+ * installed in share/vmxaudit/schemas.  A new version adds keys or changes one; readers check it. */
+#define VXA_SCHEMA_REPORT "vmxaudit-report-1"
 
 /* Reports (docs/formats.md) of an audit of layout v (may be NULL).  With an observation (obs
  * non-NULL and present) the report adds "observed" and marks each violation "consistent" with

@@ -225,6 +225,15 @@ int vxa_profile_load(const char *name_or_path, vxa_profile *out, char **name_out
     return profile_load(name_or_path, out, name_out, NULL, err);
 }
 
+cJSON *vxa_profile_load_tree(const char *name_or_path, vxa_profile *out, vxa_error *err)
+{
+    cJSON *doc = NULL;
+    char *name = NULL;
+    if (profile_load(name_or_path, out, &name, &doc, err)) return NULL;
+    free(name);
+    return doc;
+}
+
 int vxa_case_set_profile(vxa_case *c, const char *name_or_path, vxa_error *err)
 {
     vxa_profile p;

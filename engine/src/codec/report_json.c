@@ -37,6 +37,7 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_obse
     (void)v;
     if (obs && !obs->present) obs = NULL;
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "schema", VXA_SCHEMA_REPORT);
     cJSON_AddItemToObject(o, "outcome", outcome_json(&r->outcome));
     if (r->outcome_assumes_undetermined_pass)
         cJSON_AddBoolToObject(o, "outcome_assumes_undetermined_pass", true);

@@ -47,7 +47,38 @@ static const char *bit_requirement(const vxa_violation *v, unsigned b)
     return NULL;
 }
 
-static void print_violation(FILE *out, const vxa_violation *v, const char *note, bool colour)
+/* An MSR-load violation: the entry (SDM 27.4: 16 bytes at VM_ENTRY_MSR_LOAD_ADDR + 16 x (i - 1))
+ * with its value from the case's memory, and the offending bits, which are bits of that value
+ * (not of the count or address fields the rule names). */
+static void print_msrload_entry(FILE *out, const vxa_case *c, const vxa_violation *v)
+{
+    uint64_t addr = vxa_get(&c->vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR) + 16ull * (v->index - 1);
+    uint8_t b[8];
+    vxa_memory mem = vxa_case_memory(c);
+    bool have = v->index && !mem.read(mem.ctx, addr + 8, b, 8);
+    uint64_t value = 0;
+    for (unsigned i = 0; have && i < 8; i++) value |= (uint64_t)b[i] << (8 * i);
+    fprintf(out, "    MSR-load entry %u (at 0x%llx): MSR 0x%llx", v->index, (unsigned long long)addr,
+            (unsigned long long)v->aux);
+    if (have) fprintf(out, ", value 0x%llx", (unsigned long long)value);
+    fprintf(out, "\n");
+    if (!v->bits) return;
+    bool efer = v->aux == 0xc0000080u;   /* IA32_EFER: bits named as GUEST_IA32_EFER's */
+    unsigned nbits = (unsigned)__builtin_popcountll(v->bits);
+    fprintf(out, "    offending bit%s of the entry's %s:", nbits > 1 ? "s" : "",
+            v->check == VXA_C_MSRLOAD_RESERVED ? "bits 63:32 (reserved)" : "value");
+    unsigned k = 0;
+    for (unsigned bit = 0; bit < 64 && k < 16; bit++) {
+        if (!((v->bits >> bit) & 1)) continue;
+        const char *bn = efer ? vxa_register_bitname(VXA_VALUE_EFER, bit) : NULL;
+        fprintf(out, "%s %u%s%s%s", k++ ? "," : "", bit, bn ? " (" : "", bn ? bn : "", bn ? ")" : "");
+    }
+    if (nbits > k) fprintf(out, ", ...");
+    fprintf(out, " (mask 0x%llx)\n", (unsigned long long)v->bits);
+}
+
+static void print_violation(FILE *out, const vxa_case *c, const vxa_violation *v, const char *note,
+                            bool colour)
 {
     char buf[600];
     const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
@@ -58,7 +89,8 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note,
     for (unsigned k = 0; k < v->nfields; k++)
         fprintf(out, "    %s = 0x%llx\n", vxa_field_get((vxa_field)v->field[k])->name,
                 (unsigned long long)v->value[k]);
-    if (v->bits && v->nfields) {
+    bool msrload = ci->cls == VXA_CLASS_MSRLOAD || (ci->cls == VXA_CLASS_ADVISORY && v->index);
+    if (v->bits && v->nfields && !msrload) {
         vxa_field f = (vxa_field)v->field[0];
         unsigned nbits = (unsigned)__builtin_popcountll(v->bits);
         bool each = true;   /* every offending bit has its own requirement */
@@ -80,8 +112,8 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note,
     if (v->has_allowed)
         fprintf(out, "    allowed: must be 1 0x%llx, may be 1 0x%llx\n",
                 (unsigned long long)v->must_be_1, (unsigned long long)v->may_be_1);
-    if (ci->cls == VXA_CLASS_MSRLOAD)
-        fprintf(out, "    MSR-load entry %u: MSR 0x%llx\n", v->index, (unsigned long long)v->aux);
+    if (msrload)
+        print_msrload_entry(out, c, v);
     if (ci->cls == VXA_CLASS_GUEST && v->qualification)
         fprintf(out, "    exit qualification %u\n", v->qualification);
     for (unsigned k = 0; k < v->nfix; k++)
@@ -90,7 +122,7 @@ static void print_violation(FILE *out, const vxa_violation *v, const char *note,
 }
 
 /* Prints violations i with pick(i) in class order, a heading per class. */
-static void print_group(FILE *out, const vxa_report *r, const vxa_observed *obs, int want, bool colour)
+static void print_group(FILE *out, const vxa_case *c, const vxa_report *r, const vxa_observed *obs, int want, bool colour)
 {
     static const char *const class_title[VXA_CLASS_COUNT] = {
         "VMXON preconditions", "instruction preconditions (SDM 27.1)",
@@ -111,7 +143,7 @@ static void print_group(FILE *out, const vxa_report *r, const vxa_observed *obs,
             cls = ci->cls;
             fprintf(out, "\n%s%s%s\n", C_BOLD, class_title[cls], C_RESET);
         }
-        print_violation(out, v, want == 0 ? inconsistent_why(obs, v) : NULL, colour);
+        print_violation(out, c, v, want == 0 ? inconsistent_why(obs, v) : NULL, colour);
     }
 }
 
@@ -179,7 +211,7 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         if (ncons) {
             fprintf(out, "\n%s%u likely culprit%s: consistent with what the CPU reported%s\n", C_BOLD,
                     ncons, ncons == 1 ? "" : "s", C_RESET);
-            print_group(out, r, obs, 1, colour);
+            print_group(out, c, r, obs, 1, colour);
         } else {
             fprintf(out, "\n%sno violation explains what the CPU reported.%s Check that the profile "
                     "is this CPU's and the layout is what was executed", C_YELLOW, C_RESET);
@@ -196,10 +228,10 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         if (nother) {
             fprintf(out, "\n%s%u other violation%s: not what the CPU reported%s\n", C_BOLD, nother,
                     nother == 1 ? "" : "s", C_RESET);
-            print_group(out, r, obs, 0, colour);
+            print_group(out, c, r, obs, 0, colour);
         }
     }
-    print_group(out, r, obs, -1, colour);
+    print_group(out, c, r, obs, -1, colour);
     if (r->nviolations > VXA_MAX_VIOLATIONS)
         fprintf(out, "  ... and %u more violations\n", r->nviolations - VXA_MAX_VIOLATIONS);
     unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
