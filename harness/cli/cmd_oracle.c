@@ -314,6 +314,17 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     cJSON_AddStringToObject(b, "backend", o->backend);
     cJSON_AddStringToObject(b, "cpu", si ? si->cpu : o->cpu ? o->cpu : "host");
     cJSON_AddStringToObject(b, "version", si ? si->version : probe->backend_version);
+#ifdef VXA_HAVE_KVM
+    if (!si && !strcmp(o->backend, "kvm")) {  /* KVM's checks change with the kernel and module */
+        struct kvm_oracle_host h;
+        kvm_oracle_host_facts(&h);
+        cJSON_AddStringToObject(b, "host_cpu", h.cpu_model);
+        cJSON_AddStringToObject(b, "kernel", h.kernel);
+        cJSON *kp = cJSON_AddObjectToObject(b, "kvm_intel");
+        for (unsigned k = 0; k < KVM_ORACLE_NPARAMS; k++)
+            cJSON_AddStringToObject(kp, kvm_oracle_param_names[k], h.kvm_intel[k]);
+    }
+#endif
     if (si) {                                 /* observed on silicon: which CPU, when */
         cJSON_AddStringToObject(b, "silicon", si->signature);
         cJSON_AddStringToObject(b, "microcode", si->microcode);

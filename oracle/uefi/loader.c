@@ -194,6 +194,7 @@ static UINT64 hexnum(const char *s)
 /* ---- the state the file records ---- */
 static UINT32 ncases, boots;
 static UINT8 *done;                      /* per case: @D seen */
+static UINT8 *skip;                      /* per case: the payload cannot produce its environment */
 static long in_flight = -1;              /* @F without @D */
 static int in_flight_reported;           /* ... but its @R is there */
 static int probe_done, all_done;
@@ -210,6 +211,11 @@ static void scan(void)
         if (starts(l, "@I cases=")) {
             ncases = (UINT32)num(l + 9);
             done = AllocateZeroPool(ncases + 1);
+            skip = AllocateZeroPool(ncases + 1);
+        } else if (starts(l, "@C ")) {   /* `oracle image` marks such cases "unsupported" */
+            UINT64 id = hexnum(l + 3);
+            for (const char *t = l; skip && id < ncases && *t && *t != '\n'; t++)
+                if (starts(t, "\"unsupported\":")) { skip[id] = 1; break; }
         } else if (starts(l, "@L boot ")) {
             boots++;
         } else if (starts(l, "@P begin")) {
@@ -456,6 +462,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     for (UINT32 id = 0; id < ncases; id++) {
         if (done[id]) continue;
         if (append_id("@F ", id, "\n")) return EFI_DEVICE_ERROR;
+        if (skip[id]) {                  /* CPL 3, SMM, a 32-bit host, VMXON: not run */
+            if (append_id("@R ", id, " unsupported what=environment-the-payload-cannot-produce\n") ||
+                append_id("@D ", id, "\n"))
+                return EFI_DEVICE_ERROR;
+            continue;
+        }
         if (test_reset_at == (long)id) {
             Print(L"test_reset_at=%d: resetting the machine with case %d in flight\r\n", id, id);
             uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, EFI_SUCCESS, 0, NULL);
