@@ -816,11 +816,18 @@ int cli_import_uefi_results(const char *path, const char *name, const char *outp
     if (!name) snprintf(nm, sizeof nm, "silicon-%s", rs.run_id);
     snprintf(src, sizeof src, "RDMSR/CPUID on %s, microcode %s, by the vmxaudit UEFI image (run %s, %s)",
              sig, rs.microcode[0] ? rs.microcode : "unknown", rs.run_id, rs.created);
-    FILE *f = outp && strcmp(outp, "-") ? fopen(outp, "w") : stdout;
-    if (!f || vxa_probe_write_profile(f, &rs.probe, nm, brand, src) || (f != stdout && fclose(f))) {
-        fprintf(stderr, "vmxaudit profile import: cannot write %s: %s\n", outp, strerror(errno));
+    /* the profile as text, then written atomically like every -o (harness/common/out_file.h) */
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    if (!f || vxa_probe_write_profile(f, &rs.probe, nm, brand, src) || fclose(f)) {
+        fprintf(stderr, "vmxaudit profile import: cannot write the profile: %s\n", strerror(errno));
         rc = EXIT_USAGE;
+    } else {
+        while (tlen && text[tlen - 1] == '\n') text[--tlen] = 0;   /* cli_write_output adds one */
+        rc = cli_write_output("profile import", outp ? outp : "-", text, false);
     }
+    free(text);
     vxa_results_free(&rs);
     return rc;
 }
