@@ -111,6 +111,25 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
     return true;
 }
 
+/* IA32_S_CET reserved bits (SDM Vol. 1 ch. 18 "CET MSRs"; Vol. 3C 27.2.2 host, 27.3.1.1 guest):
+ * 9:6 always; SH_STK_EN/WR_SHSTK_EN (1:0) without CPUID CET_SS; ENDBR_EN..SUPPRESS_DIS (5:2)
+ * and 63:10 (SUPPRESS, TRACKER, legacy bitmap) without CPUID CET_IBT.  A feature the profile
+ * does not state leaves its bits undetermined. */
+#define S_CET_SHSTK_BITS 0x3ull
+#define S_CET_IBT_BITS ((0xfull << 2) | ~0x3ffull)
+
+void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f)
+{
+    uint64_t s = c->v->value[f];
+    int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
+    uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
+    if (vxa_rule(c, id, (s & rsvd) != 0, f, s & rsvd, true, s & ~rsvd)) return;
+    if (ss < 0 && (s & S_CET_SHSTK_BITS))
+        vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);
+    else if (ibt < 0 && (s & S_CET_IBT_BITS))
+        vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_IBT);
+}
+
 /* Records the two halves of an allowed-settings rule on `value`: id0 when a bit of must_be_1 is
  * 0, id1 when a bit outside may_be_1 is 1; both with the allowed values and one fix. */
 static void allowed_halves(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, uint64_t value,
