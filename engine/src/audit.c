@@ -16,7 +16,10 @@ bool vxa_pa_ok(const vxa_ctx *c, uint64_t pa) { return (pa & ~vxa_pa_mask(c)) ==
 
 uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la)
 {
-    unsigned sh = 64u - (c->p->linear_address_width == 57 ? 57u : 48u);
+    /* VM entry's canonical checks use the processor's maximum linear-address width (57 with
+     * 5-level paging, whatever CR4.LA57); VXA_Q_CANONICAL_48_WITH_LA57: Bochs 3.0 uses 48 */
+    bool la57 = c->p->linear_address_width == 57 && !quirk(c, VXA_Q_CANONICAL_48_WITH_LA57);
+    unsigned sh = 64u - (la57 ? 57u : 48u);
     return (uint64_t)((int64_t)(la << sh) >> sh);
 }
 
@@ -106,6 +109,25 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
     v->bits = bits;
     if (has_fix) vxa_vfix(v, f, fix);
     return true;
+}
+
+/* IA32_S_CET reserved bits (SDM Vol. 1 ch. 18 "CET MSRs"; Vol. 3C 27.2.2 host, 27.3.1.1 guest):
+ * 9:6 always; SH_STK_EN/WR_SHSTK_EN (1:0) without CPUID CET_SS; ENDBR_EN..SUPPRESS_DIS (5:2)
+ * and 63:10 (SUPPRESS, TRACKER, legacy bitmap) without CPUID CET_IBT.  A feature the profile
+ * does not state leaves its bits undetermined. */
+#define S_CET_SHSTK_BITS 0x3ull
+#define S_CET_IBT_BITS ((0xfull << 2) | ~0x3ffull)
+
+void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f)
+{
+    uint64_t s = c->v->value[f];
+    int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
+    uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
+    if (vxa_rule(c, id, (s & rsvd) != 0, f, s & rsvd, true, s & ~rsvd)) return;
+    if (ss < 0 && (s & S_CET_SHSTK_BITS))
+        vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);
+    else if (ibt < 0 && (s & S_CET_IBT_BITS))
+        vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_IBT);
 }
 
 /* Records the two halves of an allowed-settings rule on `value`: id0 when a bit of must_be_1 is

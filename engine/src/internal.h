@@ -103,6 +103,10 @@ VXA_PRIVATE bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, 
 #define RULE_NOFIX(c, ID, cond, FIELD, bits) \
     vxa_rule((c), VXA_C_##ID, (cond), VXA_F_##FIELD, (bits), false, 0)
 
+/* IA32_S_CET in field f against the reserved bits the CET features leave (undetermined where
+ * the profile does not state CET_SS / CET_IBT). */
+VXA_PRIVATE void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f);
+
 /* Allowed-settings rule for a control word (SDM 27.2.1.1 first bullets): records ALLOWED0 /
  * ALLOWED1 violations (with must_be_1/may_be_1 and the fixed value) or undetermined. */
 VXA_PRIVATE void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1,

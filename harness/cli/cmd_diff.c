@@ -12,7 +12,7 @@
 #endif
 
 typedef struct diff_opts {
-    const char *backend, *cpu, *model, *cases, *out;
+    const char *backend, *cpu, *model, *cases, *out, *bochs, *bochs_version;
     cli_uint generate, seed, batch, minimize, max_runs, show, max_input;
     double budget, timeout;
     bool resume, report;
@@ -22,8 +22,11 @@ typedef struct diff_opts {
 static const cli_option diff_options[] = {
     { "backend", 0, CLI_TEXT, .values = "bochs|kvm", O(backend), .help = "the oracle" },
     { "cpu", 0, CLI_TEXT, "MODEL", O(cpu), .help = "the Bochs CPU model (default corei7_skylake_x)" },
+    { "bochs", 0, CLI_TEXT, "PATH", .complete = CLI_C_FILE, O(bochs), .help = "the Bochs executable (default $VXA_BOCHS, else bochs)" },
+    { "bochs-version", 0, CLI_TEXT, "VERSION", .suggest = "2.7 3.0", O(bochs_version),
+      .help = "the Bochs version: 2.7 (Debian 12) or one oracle/bochs/build-bochs.sh built" },
     { "model", 0, CLI_TEXT, .value_at = cli_model_name, O(model),
-      .help = "the engine's model (default bochs-2.7 for Bochs, sdm for KVM)" },
+      .help = "the engine's model (default: bochs-VERSION for Bochs, sdm for KVM)" },
     { "cases", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(cases), .help = "the cases: *.json and *.bin in DIR" },
     { "generate", 0, CLI_UINT, "N", .min = 1, .max = UINT64_MAX, O(generate), .help = "or N generated cases (with --seed)" },
     { "seed", 0, CLI_UINT, "S", .max = UINT64_MAX, O(seed), .help = "the generator's seed" },
@@ -59,6 +62,8 @@ static int run(const void *opts, int argc, char **argv)
     vxa_campaign_config c = { 0 };
     c.backend = o->backend;
     c.cpu = o->cpu;
+    c.bochs = o->bochs;
+    c.bochs_version = o->bochs_version;
     c.model = o->model;
     c.cases_dir = o->cases;
     c.out = o->out;

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 typedef struct opts {
-    const char *backend, *cpu, *model, *record, *format;
+    const char *backend, *cpu, *model, *record, *format, *bochs, *bochs_version;
     double timeout;
     bool verbose;
     cli_uint max_input;
@@ -17,15 +17,19 @@ typedef struct opts {
 /* The options every oracle subcommand has. */
 #define ORACLE_OPTIONS \
     { "backend", 0, CLI_TEXT, .values = "bochs|kvm", .required = true, O(backend), \
-      .help = "bochs (Debian's Bochs 2.7) or kvm (/dev/kvm with nested VMX on an Intel host)" }, \
+      .help = "bochs (Bochs 2.7 or 3.0) or kvm (/dev/kvm with nested VMX on an Intel host)" }, \
     { "cpu", 0, CLI_TEXT, "MODEL", O(cpu), .help = "the Bochs CPU model (default corei7_skylake_x)" }, \
-    { "timeout", 0, CLI_TIME, "SECONDS", O(timeout), .help = "per case (default: the backend's)" },
+    { "timeout", 0, CLI_TIME, "SECONDS", O(timeout), .help = "per case (default: the backend's)" }, \
+    { "bochs", 0, CLI_TEXT, "PATH", .complete = CLI_C_FILE, O(bochs), \
+      .help = "the Bochs executable (default $VXA_BOCHS, else bochs)" }, \
+    { "bochs-version", 0, CLI_TEXT, "VERSION", .suggest = "2.7 3.0", O(bochs_version), \
+      .help = "the Bochs version: 2.7 (Debian 12) or one oracle/bochs/build-bochs.sh built" },
 
 static const cli_option probe_options[] = { ORACLE_OPTIONS { 0 } };
 static const cli_option run_options[] = {
     ORACLE_OPTIONS
     { "model", 0, CLI_TEXT, .value_at = cli_model_name, O(model),
-      .help = "the engine's model to compare with (default bochs-2.7 for Bochs, sdm for KVM)" },
+      .help = "the engine's model to compare with (default bochs-VERSION for Bochs, sdm for KVM)" },
     { "verbose", 'v', CLI_FLAG, O(verbose), .help = "details for every case, not only the mismatches" },
     { "record", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(record),
       .help = "write every mismatching case to DIR as a regression case" },
@@ -130,7 +134,7 @@ const cli_command cli_cmd_oracle_run = { "oracle run", "CASE|DIR...",
     "--record DIR: every case whose observation differs from the model's prediction is written\n"
     "to DIR (an existing folder) as NAME-HASH.json, NAME a slug of the case's name and HASH one\n"
     "of the name and the case file (a case name is never a path), as a regression case: the layout as executed, `expect` (the sdm model),\n"
-    "`expect_by_model` (bochs-2.7, where it matches the observation), `observed` (backend, CPU,\n"
+    "`expect_by_model` (bochs-2.7, bochs-3.0, where it matches the observation), `observed` (backend, CPU,\n"
     "version, outcome, harness fields, the oracle's own words) and `origin`.\n"
     "--format json prints one document (docs/schemas/oracle-run.schema.json) instead of the text.\n",
     .exit_status = "0 all agree, 1 mismatches (observation or in-guest audit), 2 bad input\n"
@@ -174,7 +178,7 @@ static int probe_backend(const opts *o, struct vxa_oracle_probe *p, char *err, s
 {
 #ifdef VXA_HAVE_BOCHS
     if (!strcmp(o->backend, "bochs")) {
-        struct vxa_bochs_options bo = { 0 };
+        struct vxa_bochs_options bo = { .bochs = o->bochs, .version = o->bochs_version };
         if (o->timeout > 0) bo.case_timeout_s = o->timeout;
         return vxa_bochs_probe(&bo, o->cpu, p, err, n);
     }
@@ -195,7 +199,7 @@ static int run_backend(const opts *o, const struct vxa_oracle_case *cases, size_
 {
 #ifdef VXA_HAVE_BOCHS
     if (!strcmp(o->backend, "bochs")) {
-        struct vxa_bochs_options bo = { 0 };
+        struct vxa_bochs_options bo = { .bochs = o->bochs, .version = o->bochs_version };
         if (o->timeout > 0) bo.case_timeout_s = o->timeout;
         return vxa_bochs_run(&bo, o->cpu, cases, n, out, NULL, err, errlen);
     }
@@ -218,11 +222,11 @@ static int status_of(int rc)
          : rc == VXA_ORACLE_BAD_INPUT ? EXIT_USAGE : EXIT_BACKEND;
 }
 
-static char *oracle_name(const opts *o)
+static char *oracle_name(const opts *o, const char *version)
 {
     char *s = malloc(128);
     if (!strcmp(o->backend, "bochs")) {
-        snprintf(s, 128, "bochs-2.7-%s", o->cpu);
+        snprintf(s, 128, "bochs-%s-%s", *version ? version : "2.7", o->cpu);
         for (char *c = s; *c; c++)
             if (*c == '_') *c = '-';
     } else {
@@ -240,7 +244,7 @@ static int do_probe(const opts *o)
         fprintf(stderr, "vmxaudit oracle probe: %s\n", err);
         return status_of(rc);
     }
-    char *name = oracle_name(o), source[256];
+    char *name = oracle_name(o, p.backend_version), source[256];
     snprintf(source, sizeof source, "RDMSR/CPUID inside %s %s by vmxaudit oracle probe",
              o->backend, p.backend_version);
     vxa_probe_write_profile(stdout, &p, name, o->cpu ? o->cpu : o->backend, source);
@@ -294,6 +298,10 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
         vxa_audit(&in, &r);
         /* sdm: the SDM's answer; a named model: recorded where it predicts the observation. */
         if (m != VXA_MODEL_SDM && !vxa_observation_matches(&r.outcome, obs)) continue;
+        /* a Bochs observation speaks for the model of its own version only */
+        const vxa_model_info *mi = vxa_model_get((vxa_model)m);
+        if (m != VXA_MODEL_SDM && !strcmp(mi->implementation, "Bochs") && strcmp(mi->version, probe->backend_version))
+            continue;
         vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
         x->present = true;
         x->outcome = r.outcome;
@@ -510,7 +518,6 @@ static int do_run(const opts *o, char **paths, int npaths)
     struct stat rst;
     if (o->record && (stat(o->record, &rst) || !S_ISDIR(rst.st_mode)))
         return cli_usage("oracle run", "--record %s: not a folder (create it first)", o->record);
-    vxa_model model = vxa_model_by_name(o->model);
 
     item *items = calloc(nfiles, sizeof *items);
     for (size_t i = 0; i < nfiles; i++) {
@@ -531,7 +538,12 @@ static int do_run(const opts *o, char **paths, int npaths)
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
         return status_of(rc);
     }
-    char *pname = oracle_name(o);
+    char *pname = oracle_name(o, probe.backend_version);
+    char vmodel[48];                      /* default: the model of the Bochs version found */
+    snprintf(vmodel, sizeof vmodel, "bochs-%s", probe.backend_version);
+    vxa_model model = vxa_model_by_name(o->model ? o->model
+                                        : strcmp(o->backend, "bochs") ? "sdm"
+                                        : vxa_model_by_name(vmodel) != VXA_MODEL_COUNT ? vmodel : "bochs-2.7");
     vxa_probe_profile(&probe, &prof);
     struct vxa_oracle_case *cases = calloc(nfiles, sizeof *cases);
     for (size_t i = 0; i < nfiles; i++) {
@@ -569,7 +581,6 @@ static opts with_defaults(const opts *given)
     opts o = *given;
     bool bochs = !strcmp(o.backend, "bochs");
     if (!o.cpu && bochs) o.cpu = "corei7_skylake_x";
-    if (!o.model) o.model = bochs ? "bochs-2.7" : "sdm";
     return o;
 }
 

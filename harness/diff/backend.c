@@ -40,7 +40,10 @@ static int run_kvm(vxa_backend *b, const struct vxa_oracle_case *cases, size_t n
 int vxa_backend_open(vxa_backend *b, const char *name, const char *cpu, double timeout,
                      char *err, size_t errlen)
 {
+    const char *bochs_path = b->bochs_path, *bochs_version = b->bochs_version;
     memset(b, 0, sizeof *b);
+    b->bochs_path = bochs_path;
+    b->bochs_version = bochs_version;
     b->name = name;
     b->cpu = cpu;
     b->case_timeout_s = timeout;

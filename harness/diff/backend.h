@@ -16,6 +16,8 @@ typedef int (*vxa_backend_run_fn)(vxa_backend *b, const struct vxa_oracle_case *
 struct vxa_backend {
     const char *name;                 /* "bochs", "kvm" */
     const char *cpu;                  /* Bochs CPU model; NULL for KVM (the host's CPU) */
+    const char *bochs_path;           /* Bochs: --bochs PATH, and/or --bochs-version V; set them */
+    const char *bochs_version;        /* before vxa_backend_open, which keeps them */
     double case_timeout_s;            /* 0: the backend's default */
     vxa_backend_run_fn run;           /* set by vxa_backend_open; a test may put its own here */
     void *ctx;                        /* for a run function of the caller's */

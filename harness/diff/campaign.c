@@ -527,6 +527,15 @@ static int check_header(vxa_campaign_config *cfg, const cJSON *h)
         cfg->seed = seed;
     }
     if (cfg->cpu && !strcmp(cfg->cpu, "host")) cfg->cpu = NULL;
+    /* the same Bochs version as the journal's (the version is part of the campaign) */
+    const char *hv = jstr(h, "oracle_version");
+    if (!strcmp(jstr(h, "backend"), "bochs") && *hv) {
+        if (!cfg->bochs_version) cfg->bochs_version = hv;
+        else if (strcmp(cfg->bochs_version, hv)) {
+            fprintf(stderr, "vmxaudit diff: --resume: the journal's campaign ran Bochs %s, not %s\n", hv, cfg->bochs_version);
+            return 2;
+        }
+    }
     return 0;
 }
 
@@ -586,10 +595,8 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
         fprintf(stderr, "vmxaudit diff: give --cases DIR or --generate N --seed S\n");
         return 2;
     }
-    if (!cfg.model) cfg.model = !strcmp(cfg.backend, "bochs") ? "bochs-2.7" : "sdm";
-    vxa_model model = vxa_model_by_name(cfg.model);
-    if (model == VXA_MODEL_COUNT) {
-        fprintf(stderr, "vmxaudit diff: unknown model '%s' (sdm, bochs-2.7)\n", cfg.model);
+    if (cfg.model && vxa_model_by_name(cfg.model) == VXA_MODEL_COUNT) {
+        fprintf(stderr, "vmxaudit diff: unknown model '%s' (sdm, bochs-2.7, bochs-3.0)\n", cfg.model);
         return 2;
     }
     char **files = NULL;
@@ -608,11 +615,18 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
     }
     unsigned long long total = cfg.cases_dir ? nfiles : cfg.generate;
     static vxa_backend b;
+    b.bochs_path = cfg.bochs;
+    b.bochs_version = cfg.bochs_version;
     int rc = vxa_backend_open(&b, cfg.backend, cfg.cpu, cfg.timeout_s, err, sizeof err);
     if (rc != VXA_ORACLE_OK) {
         fprintf(stderr, "vmxaudit diff: %s\n", err);
         return vxa_backend_exit_status(rc);
     }
+    char vmodel[48];                      /* default: the model of the Bochs version found */
+    snprintf(vmodel, sizeof vmodel, "bochs-%s", b.probe.backend_version);
+    if (!cfg.model) cfg.model = strcmp(cfg.backend, "bochs") ? "sdm"
+                              : vxa_model_by_name(vmodel) != VXA_MODEL_COUNT ? vmodel : "bochs-2.7";
+    vxa_model model = vxa_model_by_name(cfg.model);
     static vxa_baselines bl;
     if (!vxa_baselines_load(&b, (uint8_t)model, &bl, err, sizeof err)) {
         fprintf(stderr, "vmxaudit diff: %s\n", err);

@@ -18,7 +18,9 @@
 #define VXA_CAMPAIGN_MINIMIZE 2
 
 typedef struct vxa_campaign_config {
-    const char *backend, *cpu, *model;   /* model: "sdm", "bochs-2.7" (NULL: the backend's) */
+    const char *backend, *cpu, *model;   /* model: "sdm", "bochs-2.7" (NULL: the backend's: Bochs's
+                                            version's model where there is one, e.g. bochs-3.0) */
+    const char *bochs, *bochs_version;   /* the Bochs binary: path and/or version (NULL: $VXA_BOCHS, bochs) */
     const char *cases_dir;               /* cases from here (*.json, *.bin), or: */
     unsigned long long generate, seed;   /* generate cases 0..generate-1 from seed */
     const char *out;

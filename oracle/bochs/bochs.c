@@ -261,13 +261,31 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
     return VXA_ORACLE_OK;     /* cases beyond `encoded` stay pending for the next run */
 }
 
+const char *vxa_bochs_select(const struct vxa_bochs_options *opt, char *buf, size_t n, char *err, size_t errlen)
+{
+    if (opt && opt->bochs && *opt->bochs) return opt->bochs;
+    const char *v = opt ? opt->version : NULL;
+    if (v && *v && strcmp(v, "2.7")) {       /* Debian 12's package is 2.7; others are built */
+        const char *cache = getenv("VXA_BOCHS_CACHE"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+        if (cache && *cache) snprintf(buf, n, "%s/bochs-%s/bin/bochs", cache, v);
+        else if (xdg && *xdg) snprintf(buf, n, "%s/vmxaudit/bochs-%s/bin/bochs", xdg, v);
+        else snprintf(buf, n, "%s/.cache/vmxaudit/bochs-%s/bin/bochs", home ? home : "", v);
+        if (access(buf, X_OK) == 0) return buf;
+        snprintf(err, errlen, "Bochs %s is not built here (%s): run oracle/bochs/build-bochs.sh %s", v, buf, v);
+        return NULL;
+    }
+    const char *env = getenv("VXA_BOCHS");       /* its banner is checked against `version` */
+    return env && *env ? env : "bochs";
+}
+
 int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
                   const struct vxa_oracle_case *cases, size_t n, struct vxa_oracle_result *out,
                   struct vxa_oracle_probe *probe_out, char *err, size_t errlen)
 {
     struct vxa_bochs_options opt = opt_in ? *opt_in : (struct vxa_bochs_options){ 0 };
-    const char *bochs = opt.bochs ? opt.bochs : getenv("VXA_BOCHS");
-    if (!bochs || !*bochs) bochs = "bochs";
+    char chosen[4200];
+    const char *bochs = vxa_bochs_select(&opt, chosen, sizeof chosen, err, errlen);
+    if (!bochs) return VXA_ORACLE_NOT_AVAILABLE;
     struct vxa_oracle_probe probe_local;
     struct vxa_oracle_probe *probe = probe_out ? probe_out : &probe_local;
     memset(probe, 0, sizeof *probe);

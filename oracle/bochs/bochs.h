@@ -10,7 +10,10 @@
 #include "oracle.h"
 
 struct vxa_bochs_options {
-    const char *bochs;            /* executable; default $VXA_BOCHS or "bochs" from PATH */
+    const char *bochs;            /* executable; default: by `version`, else $VXA_BOCHS or "bochs" */
+    const char *version;          /* the Bochs version wanted ("3.0"): without `bochs`, the binary
+                                     oracle/bochs/build-bochs.sh built (2.7: "bochs" from PATH);
+                                     a binary whose banner names another version is refused */
     const char *bios;             /* default /usr/share/bochs/BIOS-bochs-latest */
     const char *vgabios;          /* default /usr/share/vgabios/vgabios.bin */
     const char *workdir;          /* where the image, rc and batch go; default a fresh
@@ -22,6 +25,10 @@ struct vxa_bochs_options {
     double case_timeout_s;        /* one case, from "@B" to "@R"; default 5 */
     FILE *trace;                  /* if set: every line Bochs prints is copied here */
 };
+
+/* The executable opt selects (see vxa_bochs_options.bochs/.version) into buf; NULL with err set
+ * when the version asked for is not built here. */
+const char *vxa_bochs_select(const struct vxa_bochs_options *opt, char *buf, size_t n, char *err, size_t errlen);
 
 /* Boots the payload without cases: VMX capability MSRs, CPUID, VMXON.  Returns VXA_ORACLE_OK,
  * VXA_ORACLE_NOT_AVAILABLE (no Bochs, unknown CPU model, no VMX in the model) or

@@ -13,7 +13,7 @@ const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
     *unsupported = 0;
     if (c->instruction != VXA_ORACLE_VMLAUNCH && c->instruction != VXA_ORACLE_VMRESUME)
         return "unknown instruction";
-    if (c->model > VXA_BATCH_MODEL_BOCHS_2_7) return "unknown model for the in-guest audit";
+    if (c->model > VXA_BATCH_MODEL_BOCHS_3_0) return "unknown model for the in-guest audit";
     if (c->nfields > 0xffff || c->nblobs > 0xffff) return "too many fields or blobs";
     if (c->nfields && !c->fields) return "fields missing";
     if (c->nblobs && !c->blobs) return "blobs missing";

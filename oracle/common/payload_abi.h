@@ -135,7 +135,8 @@ enum {
 /* vxa_batch_case.model: the engine model the in-guest audit predicts for (vmxaudit.h vxa_model) */
 enum {
     VXA_BATCH_MODEL_SDM       = 0,
-    VXA_BATCH_MODEL_BOCHS_2_7 = 1
+    VXA_BATCH_MODEL_BOCHS_2_7 = 1,
+    VXA_BATCH_MODEL_BOCHS_3_0 = 2
 };
 
 struct vxa_batch_case {

@@ -45,7 +45,7 @@ expect explain 0 'CPL must be 0' -- "$vx" explain vmlaunch_cpl
 expect explain-unknown 2 "unknown check ID" -- "$vx" explain NO_SUCH_CHECK
 expect explain-quirk 0 'models: +bochs-2\.7 \(Bochs 2\.7\)' -- "$vx" explain no_debugctl_check
 expect explain-check-quirks 0 'quirk NO_DEBUGCTL_CHECK of bochs-2\.7' -- "$vx" explain GUEST_DEBUGCTL_RESERVED
-expect explain-quirks 0 '^FIRST_FAILURE_ONLY +bochs-2\.7 ' -- "$vx" explain quirks
+expect explain-quirks 0 '^FIRST_FAILURE_ONLY +bochs-2\.7,bochs-3\.0 ' -- "$vx" explain quirks
 expect explain-quirks-bad 2 "--format: unknown format 'json' \\(text, md\\)" -- "$vx" explain quirks --format json
 
 # check: the known-good layouts enter (exit 0), a broken one does not (exit 1)

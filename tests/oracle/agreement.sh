@@ -5,6 +5,8 @@
 # also when the payload's in-guest audit differs from the hosted one, so this is the
 # in-guest audit's test on the whole Bochs test batch too (live_audit.sh: a faster subset).
 # usage: agreement.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
+# VXA_BOCHS_VERSION=3.0 [VXA_BOCHS_CPU=tigerlake]: the same on a Bochs that build-bochs.sh built, with
+# that version's model (.ci/run does it for 3.0 on tigerlake).
 set -u
 . "$(dirname "$0")/../skip.sh"
 vx=$1
@@ -15,7 +17,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/checks"
 "$tc" --export "$tmp/checks" >/dev/null || exit 1
-"$vx" oracle run --backend bochs --cpu corei7_skylake_x --model bochs-2.7 --timeout 1 \
+ver=${VXA_BOCHS_VERSION:-2.7}
+"$vx" oracle run --backend bochs --bochs-version "$ver" --cpu "${VXA_BOCHS_CPU:-corei7_skylake_x}" --model "bochs-$ver" --timeout 1 \
     "$src/corpus/layouts" "$src/corpus/examples" "$src/corpus/regressions" "$tmp/checks" > "$tmp/out" 2>&1
 rc=$?
 grep -E '^DIFF' -A12 "$tmp/out" | head -80

@@ -230,7 +230,7 @@ static void case_checks(void **state)
     c.vmcs_address = 0x5008;
     assert_non_null(vxa_case_check(&c, &unsupported));
     c.vmcs_address = 0;
-    c.model = 2;                                             /* no such engine model */
+    c.model = VXA_BATCH_MODEL_BOCHS_3_0 + 1;                 /* no such engine model */
     assert_non_null(vxa_case_check(&c, &unsupported));
     assert_int_equal(unsupported, 0);
 }

@@ -170,13 +170,16 @@ void vxa_checks_exec_controls(vxa_ctx *c)
         vxa_rule_allowed(c, VXA_C_CTRL_PROC3_ALLOWED1, VXA_C_CTRL_PROC3_ALLOWED1, VXA_WORD_PROC3,
                          VXA_F_TERTIARY_VM_EXEC_CONTROL, c->proc3);
 
-    /* CR3-target count <= IA32_VMX_MISC[24:16] ("not greater than 4"; every processor has 4). */
+    /* 27.2.1.1: the CR3-target count must not be greater than the number of CR3-target values
+     * supported, IA32_VMX_MISC[24:16] (A.6; the SDM: "not greater than 4", future processors may
+     * differ).  With the MSR: compared with its count, whatever the count.  Without it: up to 4
+     * holds on every processor; above 4 is undetermined. */
     uint64_t cr3n = FV(c, CR3_TARGET_COUNT);
-    if (cr3n > 4 && !has_msr(c, VXA_MSR_MISC))
-        vxa_undet(c, VXA_C_CTRL_CR3_TARGET_COUNT, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(VXA_MSR_MISC));
-    else if (cr3n > 4)
+    if (has_msr(c, VXA_MSR_MISC))
         RULE(c, CTRL_CR3_TARGET_COUNT, cr3n > VXA_MISC_CR3_TARGETS(msr(c, VXA_MSR_MISC)),
              CR3_TARGET_COUNT, 0, VXA_MISC_CR3_TARGETS(msr(c, VXA_MSR_MISC)));
+    else if (cr3n > 4)
+        vxa_undet(c, VXA_C_CTRL_CR3_TARGET_COUNT, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(VXA_MSR_MISC));
 
     /* "use I/O bitmaps": each I/O-bitmap address 4-KByte aligned, within the PA width. */
     if (proc(c, VXA_PROC_USE_IO_BITMAPS)) {

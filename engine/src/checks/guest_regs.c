@@ -5,8 +5,6 @@
 
 /* Register bits this section needs that vmx_bits.h does not name (SDM Vol. 3A 2.5, 2.2.x;
  * Vol. 1 17 "CET"; FRED spec).  Kept local so the shared header stays untouched. */
-#define S_CET_SHSTK_BITS 0x3ull            /* SH_STK_EN, WR_SHSTK_EN */
-#define S_CET_IBT_BITS ((0xfull << 2) | ~0x3ffull)  /* ENDBR_EN..SUPPRESS_DIS, SUPPRESS, TRACKER, bitmap */
 #define BNDCFGS_RSVD (0x3ffull << 2)       /* bits 11:2 */
 
 /* IA32_DEBUGCTL (Vol. 3B 18.4.1, Figure 18-3): LBR 0, BTF 1, TR 6, BTS 7, BTINT 8,
@@ -213,14 +211,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
      * TRACKER.  The SSP rules are in 27.3.1.4 (guest_rip_rflags.c). */
     if (load_cet) {
         uint64_t s = FV(c, GUEST_S_CET);
-        int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
-        uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
-        if (!RULE(c, GUEST_S_CET_RESERVED, (s & rsvd) != 0, GUEST_S_CET, s & rsvd, s & ~rsvd)) {
-            if (ss < 0 && (s & S_CET_SHSTK_BITS))
-                vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);
-            else if (ibt < 0 && (s & S_CET_IBT_BITS))
-                vxa_undet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_IBT);
-        }
+        vxa_rule_s_cet(c, VXA_C_GUEST_S_CET_RESERVED, VXA_F_GUEST_S_CET);
         RULE(c, GUEST_S_CET_SUPPRESS_TRACKER, (s & VXA_S_CET_SUPPRESS) && (s & VXA_S_CET_TRACKER), GUEST_S_CET,
              VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, s & ~VXA_S_CET_SUPPRESS);
         /* Model-only (VXA_Q_S_CET_HIGH_NOT_IA32E): Bochs wants bits 63:32 clear outside IA-32e. */
@@ -233,7 +224,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         reserved_rule(c, VXA_C_GUEST_LBR_CTL_RESERVED, VXA_F_GUEST_IA32_LBR_CTL, LBR_CTL_RSVD_ALWAYS,
                       LBR_CTL_MODEL, VXA_UR_MODEL_SPECIFIC, 0);
     /* IA32_PKRS: 16 keys x 2 bits in 31:0. */
-    if (entry(c, VXA_ENTRY_LOAD_PKRS)) {
+    if (entry(c, VXA_ENTRY_LOAD_PKRS) && !quirk(c, VXA_Q_NO_PKRS_CHECK)) {
         uint64_t pkrs = FV(c, GUEST_IA32_PKRS);
         RULE(c, GUEST_PKRS_HIGH, (pkrs >> 32) != 0, GUEST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);

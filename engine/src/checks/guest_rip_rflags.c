@@ -45,7 +45,9 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
          rflags & ~RFLAGS_RESERVED);
     RULE(c, GUEST_RFLAGS_BIT1, !(rflags & VXA_RFLAGS_FIXED1), GUEST_RFLAGS, VXA_RFLAGS_FIXED1,
          rflags | VXA_RFLAGS_FIXED1);
-    if ((ia32e || !(FV(c, GUEST_CR0) & VXA_CR0_PE)) && (rflags & VXA_RFLAGS_VM)) {
+    /* VXA_Q_NO_RFLAGS_VM_REAL_MODE_CHECK: Bochs checks only the IA-32e half */
+    bool real = !(FV(c, GUEST_CR0) & VXA_CR0_PE) && !quirk(c, VXA_Q_NO_RFLAGS_VM_REAL_MODE_CHECK);
+    if ((ia32e || real) && (rflags & VXA_RFLAGS_VM)) {
         vxa_violation *v = vxa_fail(c, VXA_C_GUEST_RFLAGS_VM);
         vxa_vfield(v, VXA_F_GUEST_RFLAGS, rflags);
         vxa_vfield(v, VXA_F_VM_ENTRY_CONTROLS, c->entry);
@@ -65,8 +67,10 @@ void vxa_checks_guest_rip_rflags(vxa_ctx *c)
     if (entry(c, VXA_ENTRY_LOAD_CET_STATE)) {
         uint64_t ssp = FV(c, GUEST_SSP);
         RULE(c, GUEST_SSP_ALIGN, ssp & 3, GUEST_SSP, ssp & 3, ssp & ~3ull);
+        /* VXA_Q_SSP_CANONICAL: Bochs asks for a canonical SSP (bits 63:N-1 identical) */
+        bool ssp_ok = quirk(c, VXA_Q_SSP_CANONICAL) ? vxa_canonical(c, ssp) : high_bits_identical(c, ssp);
         if (entry(c, VXA_ENTRY_IA32E_MODE_GUEST))
-            RULE(c, GUEST_SSP_LA_WIDTH, !high_bits_identical(c, ssp), GUEST_SSP,
+            RULE(c, GUEST_SSP_LA_WIDTH, !ssp_ok, GUEST_SSP,
                  ssp ^ vxa_canonical_fix(c, ssp), vxa_canonical_fix(c, ssp));
         else
             RULE(c, GUEST_SSP_NON_IA32E_HIGH, (ssp >> 32) != 0, GUEST_SSP, ssp & ~0xffffffffull,

@@ -160,8 +160,9 @@ void vxa_checks_guest_segs(vxa_ctx *c)
                     LDTR_AR = VXA_F_GUEST_LDTR_AR_BYTES;
     const uint64_t cs_sel = FV(c, GUEST_CS_SELECTOR), ss_sel = FV(c, GUEST_SS_SELECTOR);
     /* Model-only (VXA_Q_NULL_SS_UNUSABLE_IA32E): Bochs takes a null SS of an IA-32e mode guest
-     * for unusable, whatever its access rights say. */
-    const bool ss_null_unusable = quirk(c, VXA_Q_NULL_SS_UNUSABLE_IA32E) && ia32e && (ss_sel & ~SEL_RPL) == 0;
+     * with a 64-bit CS (CS.L = 1) for unusable, whatever its access rights say. */
+    const bool ss_null_unusable = quirk(c, VXA_Q_NULL_SS_UNUSABLE_IA32E) && ia32e &&
+                                  (FV(c, GUEST_CS_AR_BYTES) & VXA_SEG_AR_L) && (ss_sel & ~SEL_RPL) == 0;
     const uint64_t cs_ar = FV(c, GUEST_CS_AR_BYTES),
                    ss_ar = FV(c, GUEST_SS_AR_BYTES) | (ss_null_unusable ? VXA_SEG_AR_UNUSABLE : 0);
     const uint64_t tr_ar = FV(c, GUEST_TR_AR_BYTES), ldtr_ar = FV(c, GUEST_LDTR_AR_BYTES);

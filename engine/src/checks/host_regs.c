@@ -82,13 +82,12 @@ void vxa_checks_host_regs(vxa_ctx *c)
     rule64(c, VXA_C_HOST_SYSENTER_EIP_CANONICAL, !vxa_canonical(c, FV(c, HOST_IA32_SYSENTER_EIP)),
            VXA_F_HOST_IA32_SYSENTER_EIP, 0, vxa_canonical_fix(c, FV(c, HOST_IA32_SYSENTER_EIP)));
 
-    /* "load CET state": IA32_S_CET must be a value WRMSR accepts (reserved bits 9:6 clear, not
-     * both SUPPRESS and TRACKER), IA32_S_CET and IA32_INTERRUPT_SSP_TABLE_ADDR canonical, SSP
+    /* "load CET state": IA32_S_CET must be a value WRMSR accepts (no reserved bit: 9:6 and those
+     * of an absent CET feature; not both SUPPRESS and TRACKER), IA32_S_CET and IA32_INTERRUPT_SSP_TABLE_ADDR canonical, SSP
      * 4-byte aligned.  (Bits 63:32 with HAS = 0 and SSP canonical with HAS = 1: 27.2.4.) */
     if (exitc(c, VXA_EXIT_LOAD_CET_STATE)) {
         uint64_t s_cet = FV(c, HOST_S_CET), isst = FV(c, HOST_INTR_SSP_TABLE), ssp = FV(c, HOST_SSP);
-        RULE(c, HOST_S_CET_RSVD, (s_cet & VXA_S_CET_RSVD) != 0, HOST_S_CET, s_cet & VXA_S_CET_RSVD,
-             s_cet & ~VXA_S_CET_RSVD);
+        vxa_rule_s_cet(c, VXA_C_HOST_S_CET_RSVD, VXA_F_HOST_S_CET);
         RULE(c, HOST_S_CET_SUPPRESS_TRACKER,
              (s_cet & (VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER)) == (VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER),
              HOST_S_CET, VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, s_cet & ~VXA_S_CET_TRACKER);
@@ -135,7 +134,7 @@ void vxa_checks_host_regs(vxa_ctx *c)
     }
 
     /* "load PKRS": bits 63:32 of IA32_PKRS must be 0. */
-    if (exitc(c, VXA_EXIT_LOAD_PKRS)) {
+    if (exitc(c, VXA_EXIT_LOAD_PKRS) && !quirk(c, VXA_Q_NO_PKRS_CHECK)) {
         uint64_t pkrs = FV(c, HOST_IA32_PKRS);
         RULE(c, HOST_PKRS_RSVD, (pkrs >> 32) != 0, HOST_IA32_PKRS, pkrs & ~0xffffffffull,
              pkrs & 0xffffffffull);
