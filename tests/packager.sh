@@ -1,6 +1,7 @@
 #!/bin/sh
 # A packager's build: -DVMXAUDIT_TESTS=OFF configures, builds and installs where cmocka is not
-# installed.  cmocka is hidden here: pkg-config sees only libcjson, and a cmocka.h that stops the
+# installed.  cmocka is hidden here: pkg-config sees only the build's own dependencies (libcjson,
+# and libedit for `interactive`, both in .ci/packages-build), and a cmocka.h that stops the
 # compiler stands first on the include path; nothing may even look for cmocka.
 # usage: tests/packager.sh SOURCE_DIR   (about a full build's time; run by .ci/run)
 set -eu
@@ -8,7 +9,9 @@ src=${1:?usage: packager.sh SOURCE_DIR}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pc" "$work/poison"
-ln -s "$(pkg-config --variable=pcfiledir libcjson)/libcjson.pc" "$work/pc/"
+for m in libcjson libedit; do
+    ln -s "$(pkg-config --variable=pcfiledir $m)/$m.pc" "$work/pc/"
+done
 printf '#error "cmocka.h included by a build without tests"\n' > "$work/poison/cmocka.h"
 export PKG_CONFIG_LIBDIR="$work/pc" PKG_CONFIG_PATH=
 if pkg-config --exists cmocka; then echo "packager: cmocka is still visible" >&2; exit 1; fi
