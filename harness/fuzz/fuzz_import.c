@@ -1,6 +1,6 @@
 /* fuzz_import.c — the text importers (engine/src/codec/import_*.c) on arbitrary bytes.  The
  * first byte picks the format: 0 WinDbg rdmsr, 1 msr-tools rdmsr, 2 KVM dump_vmcs (dmesg),
- * 3 Xen vmcs dump; the rest is the text.  Invariants: bad input is rejected with a message
+ * 3 Xen vmcs dump; the rest is the text, which the format detection also reads.  Invariants: bad input is rejected with a message
  * (never a crash); the same input imports the same way twice; what an importer accepts audits
  * (a profile: its sanity check and the audit of the linux64-free empty layout; a dump: the
  * layout on a bundled profile) without crash and consistently. */
@@ -30,6 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     vxa_error err;
     memset(&err, 0, sizeof err);
+    /* format detection on every input: it names one of the importers, or none, never crashes */
+    const char *d = vxa_detect_dump_format(text, len), *m = vxa_detect_msr_format(text, len);
+    if (d && strcmp(d, "kvm-dmesg") && strcmp(d, "xen")) fuzz_die("detect: unknown dump format");
+    if (m && strcmp(m, "windbg") && strcmp(m, "msr-tools") && strcmp(m, "uefi-results"))
+        fuzz_die("detect: unknown MSR format");
+    (void)vxa_text_problem(text, len);
     if (fmt < 2) {
         static vxa_profile p, q;
         vxa_msr_import info;

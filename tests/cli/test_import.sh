@@ -149,6 +149,30 @@ expect kvm-cut-loud 0 'WARNING: .*cut.txt: only [0-9]+ fields read from the dump
 "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp > /dev/null 2> "$tmp/out"
 expect_not kvm-full-not-loud 'WARNING'
 
+# --- format auto-detection (no --format), and inputs that are no dump at all ---
+expect detect-kvm 0 'recognised as kvm-dmesg' -- "$vx" import "$s/kvm-dmesg-pasted.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/det.json"
+expect detect-kvm-same 0 '' -- cmp "$tmp/det.json" "$tmp/pasted.json"
+expect detect-xen 0 'recognised as xen' -- "$vx" import "$x" --profile il-xeon-8180-skylake-sp
+sed 's/^(XEN) //' "$x" > "$tmp/xen-bare.txt"
+expect detect-xen-no-prefix 0 'recognised as xen' -- "$vx" import "$tmp/xen-bare.txt" --profile il-xeon-8180-skylake-sp
+expect detect-forced 0 '"format":[[:space:]]*"kvm-dmesg"' -- "$vx" import --format kvm-dmesg "$x" --profile il-xeon-8180-skylake-sp
+expect detect-windbg 0 'recognised as windbg' -- "$vx" profile import "$s/windbg-rdmsr-i7-8700k.txt"
+expect detect-msrtools 0 'recognised as msr-tools' -- "$vx" profile import "$s/msr-tools-rdmsr-xeon-8180.txt"
+expect detect-none 2 'hello.txt:1: no VMCS dump recognised' -- "$vx" import "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
+expect detect-msr-none 2 'hello.txt:1: no capability-MSR dump recognised' -- "$vx" profile import "$tmp/hello.txt"
+: > "$tmp/empty.txt"
+expect import-empty 2 'empty.txt: the file is empty' -- "$vx" import "$tmp/empty.txt" --profile il-xeon-8180-skylake-sp
+printf 'ELF\001\000\000\002' > "$tmp/bin.dat"
+expect import-binary 2 'bin.dat: binary data, not a text dump' -- "$vx" import "$tmp/bin.dat" --profile il-xeon-8180-skylake-sp
+expect profile-import-binary 2 'bin.dat: binary data' -- "$vx" profile import "$tmp/bin.dat"
+if [ -z "${VXA_WINDOWS:-}" ] && mkfifo "$tmp/fifo" 2>/dev/null; then
+  (: > "$tmp/fifo") &
+  expect import-fifo-empty 2 'fifo: the file is empty.*a FIFO' -- "$vx" import "$tmp/fifo" --profile il-xeon-8180-skylake-sp
+  wait
+  (cat "$k" > "$tmp/fifo") &
+  expect import-fifo 0 'recognised as kvm-dmesg' -- "$vx" import "$tmp/fifo" --profile il-xeon-8180-skylake-sp
+  wait
+fi
 expect import-no-profile 2 'missing --profile' -- "$vx" import --format kvm-dmesg "$k"
 expect import-bad-profile 2 'no bundled profile' -- "$vx" import --format kvm-dmesg "$k" --profile no-such-cpu
 expect import-unknown-format 2 "unknown format 'vbox'" -- "$vx" import --format vbox "$k" --profile il-xeon-8180-skylake-sp

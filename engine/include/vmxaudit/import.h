@@ -79,6 +79,20 @@ VXA_API int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file,
 VXA_API int vxa_import_xen(const char *text, size_t len, const char *file, vxa_vmcs *v,
                            vxa_dump_info *info, vxa_error *err);
 
+/* ---- format detection (docs/importers.md) ---- */
+
+/* Why a file's content is no text dump at all: empty, only white space, binary (a NUL byte, or
+ * more than 5 % control characters); NULL if it is text. */
+VXA_API const char *vxa_text_problem(const char *text, size_t len);
+/* The VMCS dump format a text holds ("kvm-dmesg", "xen"), NULL if none is recognised: a
+ * "*** Guest State ***" block is Xen's when Xen's spellings ("(XEN)", "EFER(VMCS)", "PDPTE0",
+ * the "sel attr limit base" header, ...) outweigh KVM's ("PDPTR0", "SVI|RVI", "virt-APIC
+ * addr", ...), else KVM's. */
+VXA_API const char *vxa_detect_dump_format(const char *text, size_t len);
+/* The capability-MSR dump format ("windbg": an "msr[...] =" line; "msr-tools": an "rdmsr "
+ * command or an "0x48N VALUE" line; "uefi-results": "vmxaudit-results 1"), NULL if none. */
+VXA_API const char *vxa_detect_msr_format(const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
