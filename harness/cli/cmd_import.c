@@ -56,7 +56,7 @@ typedef struct import_opts { const char *format, *profile, *output, *name; bool 
 #define O(f) .offset = offsetof(import_opts, f)
 
 static const cli_option import_options[] = {
-    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen", O(format),
+    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen|vmwrite", O(format),
       .help = "the dump's format (default: recognised from the text; MSR dumps: 'vmxaudit profile import')" },
     { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, .required = true, O(profile),
       .help = "the CPU's profile: a bundled name, or a file from 'vmxaudit profile import'" },
@@ -83,8 +83,9 @@ static int import_run(const void *opts, int argc, char **argv)
     if (!format) {
         if (!(format = vxa_detect_dump_format(text, len))) {
             fprintf(stderr, "vmxaudit: %s:1: no VMCS dump recognised: expected KVM's dump_vmcs text "
-                    "(\"*** Guest State ***\" ... in dmesg) or Xen's VMCS dump ('xl debug-keys v; "
-                    "xl dmesg'); give --format to force one\n", fname);
+                    "(\"*** Guest State ***\" ... in dmesg), Xen's VMCS dump ('xl debug-keys v; "
+                    "xl dmesg') or a vmwrite trace or field list ('vmwrite(GUEST_CR0, 0x80050033)', "
+                    "'GUEST_CR0 = 0x80050033'); give --format to force one\n", fname);
             free(text);
             vxa_case_free(&c);
             return EXIT_USAGE;
@@ -94,7 +95,8 @@ static int import_run(const void *opts, int argc, char **argv)
     bool kvm = !strcmp(format, "kvm-dmesg");
     static vxa_dump_info info;
     rc = kvm ? vxa_import_kvm_dmesg(text, len, fname, &c.vmcs, &info, &e)
-             : vxa_import_xen(text, len, fname, &c.vmcs, &info, &e);
+         : !strcmp(format, "vmwrite") ? vxa_import_vmwrite(text, len, fname, &c.vmcs, &info, &e)
+         : vxa_import_xen(text, len, fname, &c.vmcs, &info, &e);
     free(text);
     if (rc) { vxa_case_free(&c); return cli_input_error(&e); }
 
@@ -213,7 +215,9 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
     .description =
     "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
     "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...),\n"
-    "xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg').  The format is recognised from the text\n"
+    "xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg'), vmwrite is a trace or list of VMCS\n"
+    "writes (vmwrite(GUEST_CR0, 0x80050033), GUEST_CR0 = 0x..., the output of the logging hook\n"
+    "engine/examples/vmwrite_log.h; lines it cannot evaluate are listed).  The format is recognised from the text\n"
     "unless --format forces one.  Text as pasted is fine: mail quoting, syslog/journalctl/dmesg\n"
     "prefixes, (XEN), Unicode spaces, CRLF and wrapped lines are undone (docs/importers.md); lines\n"
     "inside the dump that are not understood are warnings naming the line, text around it is\n"

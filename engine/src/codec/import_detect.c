@@ -27,7 +27,7 @@ const char *vxa_detect_dump_format(const char *text, size_t len)
     vxa_ntext t;
     if (vxa_normalize(text, len, &t)) return NULL;
     bool guest = false, qemu_fail = false;
-    int xen = 0, kvm = 0, qemu = 0;
+    int xen = 0, kvm = 0, qemu = 0, vmwrite = 0;
     for (unsigned i = 0; i < t.n; i++) {
         const char *s = t.line[i].s;
         if (strstr(s, "*** Guest State ***")) guest = true;
@@ -45,6 +45,7 @@ const char *vxa_detect_dump_format(const char *text, size_t len)
         if ((starts(s, "RAX=") && strstr(s, "RBX=")) || (starts(s, "EAX=") && strstr(s, "EBX=")) ||
             (starts(s, "CR0=") && strstr(s, "CR2=")) || starts(s, "GDT=") || starts(s, "EFER="))
             qemu++;
+        if (vxa_vmwrite_line_like(s)) vmwrite++;
     }
     size_t xen_raw = 0;
     for (size_t i = 0; i + 5 <= len && !xen_raw; i++)
@@ -52,6 +53,7 @@ const char *vxa_detect_dump_format(const char *text, size_t len)
     vxa_ntext_free(&t);
     if (guest) return xen + (int)xen_raw * 2 > kvm ? "xen" : "kvm-dmesg";
     (void)qemu_fail;
+    if (vmwrite) return "vmwrite";
     return NULL;
 }
 
