@@ -220,7 +220,7 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
     "engine/examples/vmwrite_log.h; lines it cannot evaluate are listed).  The format is recognised from the text\n"
     "unless --format forces one.  Text as pasted is fine: mail quoting, syslog/journalctl/dmesg\n"
     "prefixes, (XEN), Unicode spaces, CRLF and wrapped lines are undone (docs/importers.md); lines\n"
-    "inside the dump that are not understood are warnings naming the line, text around it is\n"
+    "inside the dump that are not understood are reported with their line, text around it is\n"
     "ignored.  If the text holds several dumps the last one is used.  The dump has no capability MSRs:\n"
     "--profile gives the CPU's.  Fields the dump does not print but the rules read are listed on\n"
     "stderr: they are absent from the case and read as 0 in 'check'.  The dump's VM-exit reason\n"
