@@ -5,9 +5,11 @@
  *
  * A candidate set S is tried by fix_within(): audit, apply the violated rules' fixes to the
  * fields of S only, audit again, until the layout audits clean or no fix applies.  Candidate
- * fields are the ones the violated rules read or fix.  The search: each candidate alone (its
- * fixes; then each of its bits flipped, then its fixes: this undoes a control bit or a flag that
- * no rule offers to fix), then pairs, then the full repair minimised field by field. */
+ * fields: the ones the violated rules read or fix, the selectors of the guest segments among
+ * them, then the gates (rc_gates).  The search: each candidate alone (its fixes; then each of
+ * its bits flipped, then its fixes: this undoes a control bit or a flag that no rule offers to
+ * fix; if none works, two bits of a control word, then a descent), then pairs, then the full
+ * repair minimised field by field.  Equally small sets are kept, ranked (rc_better). */
 #include "internal.h"
 
 #define FB ((VXA_FIELD_COUNT + 7) / 8)
@@ -164,13 +166,18 @@ static unsigned rc_score(const vxa_report *r)
 
 /* One field, when neither its fixes nor one flipped bit suffice (a random value in a control
  * word turns on several features; a selector's RPL is two bits): a descent that flips, one at a
- * time, the bit that leaves the fewest violations after the field's fixes, while that number
- * falls.  Bounded by the field's width times DESCENT_STEPS audits. */
+ * time, the bit (of a control word: the one or two free bits) that leaves the fewest violations
+ * after the field's fixes, while that number falls.  At most DESCENT_STEPS steps. */
 #define DESCENT_STEPS 12
 static void rc_descend(rc_search *s, unsigned c)
 {
     uint16_t f = s->cand[c];
-    uint64_t mask = vxa_field_mask((vxa_field)f), base = s->orig->value[f];
+    uint64_t mask = vxa_field_mask((vxa_field)f), base, m1, may1;
+    vxa_word w = vxa_field_control_word((vxa_field)f);
+    unsigned missing;
+    /* a control word: its free bits, by one and by two (controls that need each other) */
+    bool word = w != VXA_WORD_NONE && vxa_allowed(s->cur.profile, w, &m1, &may1, &missing);
+    if (word) mask &= may1 & ~m1;
     uint8_t allowed[FB] = { 0 };
     rc_add(allowed, f);
     s->rc->work.vmcs = *s->orig;
@@ -179,21 +186,64 @@ static void rc_descend(rc_search *s, unsigned c)
     base = s->rc->work.vmcs.value[f];
     for (unsigned step = 0; step < DESCENT_STEPS; step++) {
         uint64_t next = base;
-        for (unsigned b = 0; b < 64; b++) {
-            if (!((mask >> b) & 1u)) continue;
-            s->rc->work.vmcs = *s->orig;
-            vxa_set(&s->rc->work.vmcs, (vxa_field)f, base ^ (1ull << b));
-            vxa_root_set set;
-            if (fix_within(s, allowed)) {
-                if (rc_take(s, &set) && set.n == 1) rc_keep(s, &set);
-                return;
+        for (unsigned a = 0; a < 64; a++) {
+            if (!((mask >> a) & 1u)) continue;
+            for (unsigned b = word ? a + 1 : 64; b <= 64; b++) {
+                if (b < 64 && !((mask >> b) & 1u)) continue;
+                s->rc->work.vmcs = *s->orig;
+                vxa_set(&s->rc->work.vmcs, (vxa_field)f, base ^ (1ull << a) ^ (b < 64 ? 1ull << b : 0));
+                vxa_root_set set;
+                if (fix_within(s, allowed)) {
+                    if (rc_take(s, &set) && set.n == 1) rc_keep(s, &set);
+                    return;
+                }
+                unsigned sc = rc_score(&s->rc->work.report);
+                if (sc < best) { best = sc; next = s->rc->work.vmcs.value[f]; }
             }
-            unsigned sc = rc_score(&s->rc->work.report);
-            if (sc < best) { best = sc; next = s->rc->work.vmcs.value[f]; }
         }
         if (next == base) return;
         base = next;
     }
+}
+
+static void rc_add_cand(rc_search *s, unsigned f, bool named)
+{
+    unsigned c = 0;
+    while (c < s->ncand && s->cand[c] != f) c++;
+    if (c == s->ncand) {
+        if (s->ncand == MAX_CAND) return;
+        s->cand[s->ncand] = (uint16_t)f;
+        s->reads[s->ncand++] = 0;
+    }
+    if (named && s->reads[c] < 255) s->reads[c]++;
+}
+
+/* A guest segment's base, limit or access rights -> its selector (the real-address and
+ * virtual-8086 rules, SDM 27.3.1.2, compare the base with the selector but name the base). */
+static unsigned rc_selector_of(unsigned f)
+{
+    const char *n = vxa_field_get((vxa_field)f)->name;
+    static const char *const suffix[] = { "_BASE", "_LIMIT", "_AR_BYTES" };
+    char buf[48];
+    unsigned len = 0;
+    while (n[len] && len < sizeof buf - 1) len++;
+    if (len < 8 || n[0] != 'G' || n[5] != '_' || n[6] == 0) return VXA_FIELD_COUNT;   /* "GUEST_" */
+    for (unsigned k = 0; k < 3; k++) {
+        unsigned sl = 0;
+        while (suffix[k][sl]) sl++;
+        if (len <= 6 + sl) continue;
+        bool match = true;
+        for (unsigned i = 0; i < sl; i++) match &= n[len - sl + i] == suffix[k][i];
+        if (!match) continue;
+        unsigned at = len - sl;
+        for (unsigned i = 0; i < at; i++) buf[i] = n[i];
+        const char *sel = "_SELECTOR";
+        unsigned i = 0;
+        for (; sel[i] && at + i < sizeof buf - 1; i++) buf[at + i] = sel[i];
+        buf[at + i] = 0;
+        return vxa_field_by_name(buf);
+    }
+    return VXA_FIELD_COUNT;
 }
 
 static void rc_candidates(rc_search *s, const vxa_report *r)
@@ -210,14 +260,35 @@ static void rc_candidates(rc_search *s, const vxa_report *r)
             bool dup = false;
             for (unsigned j = 0; j < k; j++) dup |= named[j] == named[k];
             if (dup || named[k] >= VXA_FIELD_COUNT) continue;
-            unsigned c = 0;
-            while (c < s->ncand && s->cand[c] != named[k]) c++;
-            if (c == s->ncand) {
-                if (s->ncand == MAX_CAND) continue;
-                s->cand[s->ncand] = named[k];
-                s->reads[s->ncand++] = 0;
-            }
-            if (s->reads[c] < 255) s->reads[c]++;
+            rc_add_cand(s, named[k], true);
+        }
+    }
+    /* then the selectors of the guest segments named (after every named field) */
+    for (unsigned c = 0, n = s->ncand; c < n; c++) {
+        unsigned sel = rc_selector_of(s->cand[c]);
+        if (sel < VXA_FIELD_COUNT) rc_add_cand(s, sel, false);
+    }
+}
+
+/* Candidate c alone with one bit (pairs: two bits, control words only) flipped, then its fixes;
+ * of a control word, only the bits the profile lets either way (SDM A.3-A.5). */
+static void rc_flips(rc_search *s, unsigned c, bool pairs)
+{
+    uint16_t f = s->cand[c];
+    uint64_t mask = vxa_field_mask((vxa_field)f), v = s->orig->value[f], m1, may1;
+    vxa_word w = vxa_field_control_word((vxa_field)f);
+    unsigned missing;
+    if (w != VXA_WORD_NONE && vxa_allowed(s->cur.profile, w, &m1, &may1, &missing)) mask &= may1 & ~m1;
+    else if (pairs) return;
+    for (unsigned i = 0; i < s->rc->nsets; i++)
+        if (s->rc->set[i].field[0] == f) return;
+    for (unsigned a = 0; a < 64; a++) {
+        if (!((mask >> a) & 1u)) continue;
+        for (unsigned b = pairs ? a + 1 : 64; b <= 64; b++) {
+            if (b < 64 && !((mask >> b) & 1u)) continue;
+            unsigned before = s->rc->nsets;
+            rc_try(s, &s->cand[c], 1, true, v ^ (1ull << a) ^ (b < 64 ? 1ull << b : 0));
+            if (s->rc->nsets != before) return;
         }
     }
 }
@@ -261,22 +332,10 @@ bool vxa_root_cause_find(const vxa_input *in, vxa_root_cause *rc)
 
     /* One field: its fixes; then each bit of it flipped, then its fixes. */
     for (unsigned c = 0; c < s.ncand; c++) rc_try(&s, &s.cand[c], 1, false, 0);
-    for (unsigned c = 0; c < s.ncand; c++) {
-        uint64_t mask = vxa_field_mask((vxa_field)s.cand[c]), v = in->vmcs->value[s.cand[c]];
-        /* a control word: only the bits the profile lets either way (SDM A.3-A.5) */
-        vxa_word w = vxa_field_control_word((vxa_field)s.cand[c]);
-        uint64_t m1, may1;
-        unsigned missing;
-        if (w != VXA_WORD_NONE && vxa_allowed(in->profile, w, &m1, &may1, &missing)) mask &= may1 & ~m1;
-        bool done = false;
-        for (unsigned i = 0; i < rc->nsets; i++) done |= rc->set[i].field[0] == s.cand[c];
-        for (unsigned b = 0; b < 64 && !done; b++) {
-            if (!((mask >> b) & 1u)) continue;
-            unsigned before = rc->nsets;
-            rc_try(&s, &s.cand[c], 1, true, v ^ (1ull << b));
-            done = rc->nsets != before;
-        }
-    }
+    for (unsigned c = 0; c < s.ncand; c++) rc_flips(&s, c, false);
+    /* Nothing yet: two bits of a control word (a control that needs another, as "virtual NMIs"
+     * needs "NMI exiting", SDM 27.2.1.1), then the descent. */
+    for (unsigned c = 0; c < s.ncand && !rc->found; c++) rc_flips(&s, c, true);
     if (!rc->found)
         for (unsigned c = 0; c < s.ncand; c++) rc_descend(&s, c);
     if (rc->found) { rc->smallest = true; return true; }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "vmxaudit/codec.h"
 
 static uint64_t rng;
@@ -52,7 +53,16 @@ static struct {
 } opt = { 200, 2, 6, 40, 0, 1, false };
 
 static tally by_class[VXA_CLASS_COUNT], total, linux64;
-static unsigned nexceptions, nfailures, nlayouts, skipped;
+static unsigned nexceptions, nfailures, nlayouts, skipped, max_audits, nlisted;
+static unsigned long long sum_audits;
+static double search_seconds, max_seconds;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static void print_set(FILE *out, const vxa_vmcs *orig, const vxa_root_set *s)
 {
@@ -98,7 +108,13 @@ static void trials(const char *lname, const char *pname, const vxa_profile *p, c
             cls = first_class(&r);
         }
         if (cls < 0) { skipped++; continue; }
+        double t0 = now();
         bool found = vxa_root_cause_find(&in, &rc);
+        double dt = now() - t0;
+        search_seconds += dt;
+        if (dt > max_seconds) max_seconds = dt;
+        sum_audits += rc.naudits;
+        if (rc.naudits > max_audits) max_audits = rc.naudits;
         bool exact = found && rc.set[0].n == 1 && rc.set[0].field[0] == f;
         bool ambiguous = false, listed = false;
         for (unsigned i = 0; found && i < rc.nsets; i++)
@@ -128,7 +144,7 @@ static void trials(const char *lname, const char *pname, const vxa_profile *p, c
             ts[k]->minimal_exact += min_exact;
         }
         if (exact) continue;
-        if (ambiguous) nexceptions++;
+        if (ambiguous) nexceptions++, nlisted += listed;
         else nfailures++;
         if (nexceptions + nfailures <= opt.list_max || (!ambiguous && opt.verbose)) {
             printf("  %s %s on %s: %s damage to %s 0x%llx->0x%llx (%s): ", ambiguous ? "ambiguous" : "FAILED",
@@ -255,7 +271,12 @@ int main(int argc, char **argv)
     printf("exact: the root-cause set is the damaged field alone; ex+amb: or another single field whose "
            "change alone makes it enter (genuine ambiguity); repair / minimal: `repair` / `repair --minimal` "
            "change exactly the damaged field\n");
-    printf("failures (neither exact nor a genuine ambiguity): %u\n", nfailures);
+    printf("ambiguities: %u, in %u of them the damaged field is one of the equally small sets; "
+           "failures (neither exact nor a genuine ambiguity): %u\n", nexceptions, nlisted, nfailures);
+    if (total.trials)
+        printf("search cost: %.0f audits on average, at most %u (bound %u); %.2f ms CPU on average, at most %.2f ms\n",
+               (double)sum_audits / total.trials, max_audits, VXA_ROOT_MAX_AUDITS,
+               1e3 * search_seconds / total.trials, 1e3 * max_seconds);
     vxa_corpus_list_free(layouts);
     vxa_corpus_list_free(profiles);
     double rate = total.trials ? (double)(total.exact + total.ambiguous) / total.trials : 0;
