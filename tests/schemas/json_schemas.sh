@@ -62,6 +62,10 @@ valid fields fields "$o/fields.json" "$o/fields-p.json"
 out "$o/explain-check.json" 0 "$vx" explain GUEST_DEBUGCTL_RESERVED --format json
 out "$o/explain-quirk.json" 0 "$vx" explain first_failure_only --format json
 out "$o/explain-plain.json" 0 "$vx" explain VMLAUNCH_CPL --format json
+out "$o/explain-error.json" 0 "$vx" explain error 7 --format json
+out "$o/explain-exit.json" 0 "$vx" explain exit 0x80000021 --format json
+out "$o/explain-errors.json" 0 "$vx" explain error --format json
+out "$o/explain-exits.json" 0 "$vx" explain exit --format json
 valid explain explain "$o"/explain-*.json
 
 # Profiles: every bundled one decoded, imported ones, the match ranking.
