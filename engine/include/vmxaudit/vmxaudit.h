@@ -19,13 +19,13 @@ extern "C" {
 #endif
 
 /* Versions (engine/EMBEDDING.md, "Versions"): VMXAUDIT_API_VERSION is the ABI generation, the
- * shared library's SONAME (libvmxaudit.so.1); it is bumped by any change that breaks a program
+ * shared library's SONAME (libvmxaudit.so.2); it is bumped by any change that breaks a program
  * built against an earlier header.  VMXAUDIT_VERSION is the release, MAJOR.MINOR.PATCH: MINOR
  * grows with compatible additions, PATCH with fixes.  vxa_api_version() and vxa_version() give
  * the library's own values, to compare with the header's at run time. */
-#define VMXAUDIT_API_VERSION 1
+#define VMXAUDIT_API_VERSION 2
 #define VMXAUDIT_VERSION_MAJOR 0
-#define VMXAUDIT_VERSION_MINOR 1
+#define VMXAUDIT_VERSION_MINOR 2
 #define VMXAUDIT_VERSION_PATCH 0
 #define VMXAUDIT_STRINGIFY_(x) #x
 #define VMXAUDIT_STRINGIFY(x) VMXAUDIT_STRINGIFY_(x)
@@ -241,16 +241,31 @@ VXA_API unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *ou
 /* ------------------------------------------------------------------------------------------ */
 /* VMCS layout, entry environment, memory                                                      */
 
+/* A layout.  Each field is in one of three states: given (`set`; possibly `assumed`: filled in
+ * by a documented convention of the hypervisor that wrote the dump, not read from the VMCS), not
+ * given (reads as 0: a hand-written layout), or not captured (`not_captured`: nobody read it; it
+ * has no value, and every rule that needs it is undetermined, docs/outcome-model.md). */
 typedef struct vxa_vmcs {
     uint64_t value[VXA_FIELD_COUNT];
     uint8_t set[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: the layout gave field f (else it reads 0) */
+    uint8_t not_captured[(VXA_FIELD_COUNT + 7) / 8];  /* bit f: nobody captured f (never with set) */
+    uint8_t assumed[(VXA_FIELD_COUNT + 7) / 8];       /* bit f: f's value is assumed (always with set) */
 } vxa_vmcs;
 
 VXA_API void vxa_vmcs_init(vxa_vmcs *v);
 static inline uint64_t vxa_get(const vxa_vmcs *v, vxa_field f) { return v->value[f]; }
 static inline bool vxa_is_set(const vxa_vmcs *v, vxa_field f) { return (v->set[f >> 3] >> (f & 7)) & 1u; }
-VXA_API void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value);  /* masks to the field's width */
+/* Gives f a value (masked to the field's width): no longer not captured, nor assumed. */
+VXA_API void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value);
+/* f is no longer given: it reads as 0 (not captured stays as it was). */
 VXA_API void vxa_unset(vxa_vmcs *v, vxa_field f);
+/* Nobody captured f: clears its value, `set` and `assumed`; the rules that need it are
+ * undetermined. */
+VXA_API void vxa_set_not_captured(vxa_vmcs *v, vxa_field f);
+VXA_API bool vxa_is_not_captured(const vxa_vmcs *v, vxa_field f);
+/* Sets f's value (as vxa_set) and marks it assumed: filled in by convention, not captured. */
+VXA_API void vxa_set_assumed(vxa_vmcs *v, vxa_field f, uint64_t value);
+VXA_API bool vxa_is_assumed(const vxa_vmcs *v, vxa_field f);
 
 typedef enum vxa_instruction { VXA_VMLAUNCH, VXA_VMRESUME, VXA_VMXON } vxa_instruction;
 typedef enum vxa_cpu_mode { VXA_MODE_64BIT, VXA_MODE_COMPAT, VXA_MODE_PROTECTED, VXA_MODE_REAL,
