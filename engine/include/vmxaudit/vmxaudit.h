@@ -373,7 +373,8 @@ typedef enum vxa_undet_reason {
     VXA_UR_MODEL_SPECIFIC,   /* the SDM leaves it model-specific */
     VXA_UR_MEMORY,           /* the memory reader could not supply the bytes (aux = address) */
     VXA_UR_CPUID_UNKNOWN,    /* the profile does not state a CPUID feature (aux = VXA_CPUID_*) */
-    VXA_UR_MSR_VALUE         /* MSR-load: whether the MSR accepts the value is not in the profile */
+    VXA_UR_MSR_VALUE,        /* MSR-load: whether the MSR accepts the value is not in the profile */
+    VXA_UR_NOT_CAPTURED      /* a field the rule needs was not captured (aux = vxa_field) */
 } vxa_undet_reason;
 
 typedef struct vxa_undetermined { uint16_t check; uint8_t reason; uint64_t aux; } vxa_undetermined;
@@ -391,6 +392,11 @@ typedef struct vxa_report {
     uint16_t nvmwrite;                       /* fields set whose VMWRITE fails */
     uint16_t vmwrite_field[VXA_MAX_VMWRITE];
     uint8_t vmwrite_error[VXA_MAX_VMWRITE];  /* 12: unsupported field; 13: read-only field */
+    /* bit f: field f is not captured and a rule read it.  A violation that names such a field is
+     * undetermined (VXA_UR_NOT_CAPTURED) instead; a rule that passed on it read it as 0, so the
+     * outcome then assumes it passes (outcome_assumes_undetermined_pass). */
+    uint8_t not_captured_read[(VXA_FIELD_COUNT + 7) / 8];
+    uint8_t assumed_read[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: f is assumed and a rule read it */
 } vxa_report;
 
 /* ------------------------------------------------------------------------------------------ */
