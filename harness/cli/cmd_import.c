@@ -81,6 +81,16 @@ static int import_run(const void *opts, int argc, char **argv)
         fprintf(stderr, "vmxaudit import: note: %s: the %u-entry VM-entry MSR-load list is placed at "
                 "0x%llx (the dump does not print its address)\n", fname, info.nmsrs, (unsigned long long)at);
     }
+    for (unsigned i = 0; i < info.nwarnings && i < VXA_DUMP_MAX_WARNINGS; i++)
+        fprintf(stderr, "vmxaudit import: warning: %s:%u: %s\n", fname, info.warning[i].line, info.warning[i].text);
+    if (info.nwarnings > VXA_DUMP_MAX_WARNINGS)
+        fprintf(stderr, "vmxaudit import: warning: %s: %u more lines not understood\n", fname,
+                info.nwarnings - VXA_DUMP_MAX_WARNINGS);
+    if (info.nfields * 2 < info.nexpected)
+        fprintf(stderr, "vmxaudit import: WARNING: %s: only %u fields read from the dump at line %u, of "
+                "about %u a complete %s dump gives: the text is cut or mangled (see the warnings), or "
+                "not this format; the audit of such a case is not meaningful\n", fname, info.nfields,
+                info.line, info.nexpected, format);
     if (info.ndumps > 1)
         fprintf(stderr, "vmxaudit import: note: %s: %u dumps in the text; imported the last one (line %u)\n",
                 fname, info.ndumps, info.line);
@@ -132,6 +142,14 @@ static int import_run(const void *opts, int argc, char **argv)
         cJSON_AddStringToObject(imp, "exit_qualification", b);
     }
     cJSON_AddItemToObject(imp, "missing", missing);
+    if (info.nwarnings) {
+        cJSON *w = cJSON_AddArrayToObject(imp, "warnings");
+        for (unsigned i = 0; i < info.nwarnings && i < VXA_DUMP_MAX_WARNINGS; i++) {
+            char b[260];
+            snprintf(b, sizeof b, "line %u: %s", info.warning[i].line, info.warning[i].text);
+            cJSON_AddItemToArray(w, cJSON_CreateString(b));
+        }
+    }
     cJSON_AddItemToObject(doc, "import", imp);
     c.json = doc;
     char nm[300];

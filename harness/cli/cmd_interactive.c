@@ -39,6 +39,8 @@ static bool read_line(session *s, const char *prompt, char *buf, size_t n)
         free(line);
         return true;
     }
+#else
+    (void)s;
 #endif
     printf("%s", prompt);
     fflush(stdout);

@@ -65,7 +65,7 @@ static int live_cpu(cli_cpu_id *id, char *vendor, char *brand)
     __get_cpuid(1, &a, &b, &c, &d);
     cli_signature_split(a, id);
     brand[0] = 0;
-    if (__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {
+    if ((unsigned)__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {   /* int in clang's cpuid.h */
         unsigned r[12];
         for (unsigned i = 0; i < 3; i++) __get_cpuid(0x80000002u + i, &r[4 * i], &r[4 * i + 1], &r[4 * i + 2], &r[4 * i + 3]);
         memcpy(brand, r, 48);

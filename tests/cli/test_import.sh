@@ -17,6 +17,11 @@ msrs "$tmp/8700k.json" > "$tmp/a"; msrs il-i7-8700k-coffeelake > "$tmp/b"
 expect windbg-same-msrs 0 '' -- cmp "$tmp/a" "$tmp/b"
 expect windbg-stdout 0 '"0x482":[[:space:]]*"0xfff9fffe0401e172"' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" --name my-8700k
 expect windbg-name 0 '"name":[[:space:]]*"my-8700k"' -- "$vx" profile import --format windbg "$s/windbg-rdmsr-i7-8700k.txt" --name my-8700k
+# the normalisation layer in front of the MSR importers too: quoted in a mail, NBSP after the prompt
+sed 's/^/> > /; s/kd> /kd>\xc2\xa0/' "$s/windbg-rdmsr-i7-8700k.txt" > "$tmp/quoted-windbg.txt"
+expect windbg-quoted 0 '17 of 20 VMX capability MSRs captured' -- "$vx" profile import --format windbg "$tmp/quoted-windbg.txt" -o "$tmp/8700kq.json"
+msrs "$tmp/8700kq.json" > "$tmp/a"; msrs il-i7-8700k-coffeelake > "$tmp/b"
+expect windbg-quoted-same-msrs 0 '' -- cmp "$tmp/a" "$tmp/b"
 expect msrtools 0 '17 of 20 .*4 CPUs agree' -- "$vx" profile import --format msr-tools "$s/msr-tools-rdmsr-xeon-8180.txt" --maxphyaddr 46 -o "$tmp/8180.json"
 msrs "$tmp/8180.json" > "$tmp/a"; msrs il-xeon-8180-skylake-sp > "$tmp/b"
 expect msrtools-same-msrs 0 '' -- cmp "$tmp/a" "$tmp/b"
@@ -114,12 +119,36 @@ cat "$x" "$x" > "$tmp/two.txt"
 expect xen-two-dumps 0 '2 dumps in the text; imported the last one \(line 5[0-9]\)' -- "$vx" import --format xen "$tmp/two.txt" --profile il-xeon-8180-skylake-sp
 # bad dumps: file, line, what was expected; exit 2
 expect kvm-no-dump 2 'hello.txt:1: no VMCS dump found' -- "$vx" import --format kvm-dmesg "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
+# a malformed value of a key we know: a warning naming the line, the field left out, never an abort
 sed 's/CR3 = 0x000000010a5e8000/CR3 = 0x00000001zz5e8000/' "$k" > "$tmp/badcr3.txt"
-expect kvm-bad-value 2 "badcr3.txt:8: Guest State: 'CR3': expected a hex number, found '0x00000001zz5e8000'" -- "$vx" import --format kvm-dmesg "$tmp/badcr3.txt" --profile il-xeon-8180-skylake-sp
+expect kvm-bad-value 0 "warning: .*badcr3.txt:8: Guest State: 'CR3': expected a hex number, found '0x00000001zz5e8000'; left out" -- "$vx" import --format kvm-dmesg "$tmp/badcr3.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/badcr3.json"
+sed -n '/"vmcs"/,/}/p' "$tmp/badcr3.json" > "$tmp/out"
+expect_not kvm-bad-value-unset '"GUEST_CR3"'
+expect kvm-bad-value-missing 0 '"GUEST_CR3"' -- sed -n '/"missing"/,/]/p' "$tmp/badcr3.json"
 sed 's/attr=0x00089/attr=0x/' "$k" > "$tmp/badattr.txt"
-expect kvm-bad-attr 2 "badattr.txt:21: Guest State: 'TR: attr': expected a hex number" -- "$vx" import --format kvm-dmesg "$tmp/badattr.txt" --profile il-xeon-8180-skylake-sp
+expect kvm-bad-attr 0 "badattr.txt:21: Guest State: 'TR: attr': expected a hex number" -- "$vx" import --format kvm-dmesg "$tmp/badattr.txt" --profile il-xeon-8180-skylake-sp
 sed 's/Interruptibility = 00000000/Interruptibility = 1000000000/' "$k" > "$tmp/wide.txt"
-expect kvm-too-wide 2 'wide.txt:[0-9]+: Guest State: value 0x1000000000 .* wider than the field GUEST_INTERRUPTIBILITY_INFO' -- "$vx" import --format kvm-dmesg "$tmp/wide.txt" --profile il-xeon-8180-skylake-sp
+expect kvm-too-wide 0 'wide.txt:[0-9]+: Guest State: value 0x1000000000 .* wider than the field GUEST_INTERRUPTIBILITY_INFO' -- "$vx" import --format kvm-dmesg "$tmp/wide.txt" --profile il-xeon-8180-skylake-sp
+# the normalisation layer: the same dump as pasted (quoted, syslog, caller IDs, NBSP, CRLF, a
+# wrapped "DR7 =", log lines after it) imports to the same fields
+"$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/orig.json" 2>/dev/null
+expect kvm-pasted 0 '' -- "$vx" import --format kvm-dmesg "$s/kvm-dmesg-pasted.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/pasted.json"
+expect_not kvm-pasted-no-warning 'warning: .*pasted.txt:[0-9]'
+sed -n '/"vmcs"/,/}/p' "$tmp/orig.json" > "$tmp/a"; sed -n '/"vmcs"/,/}/p' "$tmp/pasted.json" > "$tmp/b"
+expect kvm-pasted-same-fields 0 '' -- cmp "$tmp/a" "$tmp/b"
+expect kvm-pasted-dr7 0 '"GUEST_DR7":[[:space:]]*"0x400"' -- cat "$tmp/pasted.json"
+# unknown lines inside the dump: each a warning naming its line; after the dump: ignored
+awk '{ print } /Interruptibility =/ { print "[ 1.0] kvm_intel: Frobnicator = 12" }' "$k" > "$tmp/odd.txt"
+printf 'Dec 06 10:00:01 host QEMU[2997]: Code=kvm: ../hw/core/cpu.c oops\n----[ Xen-4.12.0  x86_64  debug=n   Not tainted ]----\n' >> "$tmp/odd.txt"
+expect kvm-unknown-line 0 "odd.txt:26: line not recognised inside the dump, left out: 'Frobnicator = 12'" -- "$vx" import --format kvm-dmesg "$tmp/odd.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/odd.json"
+expect_not kvm-after-dump-ignored 'Code=kvm|Xen-4.12'
+expect kvm-unknown-line-in-case 0 '"line 26: line not recognised' -- cat "$tmp/odd.json"
+# an implausibly small capture says so loudly
+head -14 "$s/kvm-dmesg-pasted.txt" > "$tmp/cut.txt"
+expect kvm-cut-loud 0 'WARNING: .*cut.txt: only [0-9]+ fields read from the dump at line 6, of about [0-9]+' -- "$vx" import --format kvm-dmesg "$tmp/cut.txt" --profile il-xeon-8180-skylake-sp
+"$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp > /dev/null 2> "$tmp/out"
+expect_not kvm-full-not-loud 'WARNING'
+
 expect import-no-profile 2 'missing --profile' -- "$vx" import --format kvm-dmesg "$k"
 expect import-bad-profile 2 'no bundled profile' -- "$vx" import --format kvm-dmesg "$k" --profile no-such-cpu
 expect import-unknown-format 2 "unknown format 'vbox'" -- "$vx" import --format vbox "$k" --profile il-xeon-8180-skylake-sp

@@ -41,6 +41,11 @@ VXA_API int vxa_import_msr_device(const char *path, vxa_profile *p, vxa_msr_impo
 /* ---- VMCS dumps -> layout ---- */
 
 #define VXA_DUMP_MAX_MSRS 64
+#define VXA_DUMP_MAX_WARNINGS 32
+typedef struct vxa_dump_warning {
+    unsigned line;             /* the input's line (the first of a re-joined wrapped line) */
+    char text[200];
+} vxa_dump_warning;
 typedef struct vxa_dump_info {
     unsigned ndumps;           /* dumps in the text: the last one is imported */
     unsigned line;             /* the line where it starts */
@@ -52,10 +57,21 @@ typedef struct vxa_dump_info {
     unsigned nmsrs;            /* the VM-entry MSR-load list ("MSR guest autoload") */
     uint32_t msr_index[VXA_DUMP_MAX_MSRS];
     uint64_t msr_value[VXA_DUMP_MAX_MSRS];
+    unsigned nexpected;        /* the fields a complete dump of this format gives */
+    unsigned nwarnings;        /* lines inside the dump not understood (the first
+                                  VXA_DUMP_MAX_WARNINGS kept in warning[]) */
+    vxa_dump_warning warning[VXA_DUMP_MAX_WARNINGS];
 } vxa_dump_info;
 
-/* KVM's dump_vmcs() text as the kernel prints it (dmesg: timestamps and "kvm_intel: " prefixes
- * are stripped): "*** Guest State ***", "*** Host State ***", "*** Control State ***". */
+/* Both dump importers read the text through the normalisation layer (mail quoting, syslog,
+ * journalctl and dmesg prefixes, printk caller IDs, "(XEN) ", Unicode spaces, tabs, CRLF,
+ * wrapped lines: docs/importers.md).  Text before the dump and after its last recognised line is
+ * ignored; a line inside it that is not understood, or a known key with a malformed value, is a
+ * warning in info->warning[] naming the line (the field stays unset), never an error.  They fail
+ * only when the text holds no dump.
+ *
+ * KVM's dump_vmcs() text as the kernel prints it: "*** Guest State ***", "*** Host State ***",
+ * "*** Control State ***". */
 VXA_API int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file, vxa_vmcs *v,
                                  vxa_dump_info *info, vxa_error *err);
 /* Xen's vmcs_dump_vcpu() text ("(XEN) " prefixes stripped), both the "sel=, attr=, limit=,

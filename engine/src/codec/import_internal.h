@@ -13,6 +13,24 @@ int vxa_ierr(vxa_error *e, const char *file, unsigned line, const char *fmt, ...
 typedef struct vxa_lines { const char *p, *end; unsigned lineno; } vxa_lines;
 bool vxa_next_line(vxa_lines *it, char *buf, size_t size);
 
+/* The one normalisation layer in front of every text importer: each line loses what the way it
+ * travelled added, so the importers see the text as the hypervisor printed it.  Removed: CR,
+ * tabs and NUL (-> space), non-breaking and other Unicode spaces (-> space), zero-width
+ * characters and a byte-order mark; mail quoting at any depth ("> ", ">> ", "> > "); syslog
+ * ("May 20 10:01:02 host kernel: ") and journalctl short-iso prefixes; dmesg timestamps
+ * ("[ 1234.567890]", "[Mon May 20 10:01:02 2024]"), printk caller IDs ("[T78789]", "[C3]"),
+ * log levels ("<3>"), Xen's "(XEN) " and "(d1v0) ", and "kvm_intel: "-style subsystem words.
+ * A line wrapped by a mail client is re-joined: one that ends with '=' or ',' continues on the
+ * next line, and a line starting with '=' continues the previous one.  Each line keeps the
+ * number of its first line in the input.  0, or -1 out of memory. */
+typedef struct vxa_nline { char *s; unsigned lineno; bool joined; } vxa_nline;
+typedef struct vxa_ntext { vxa_nline *line; unsigned n; bool open; } vxa_ntext;
+int vxa_normalize(const char *text, size_t len, vxa_ntext *out);
+void vxa_ntext_free(vxa_ntext *t);
+/* The same for one line in place, without re-joining (the MSR importers): returns where the
+ * cleaned text starts inside line. */
+char *vxa_normalize_line(char *line);
+
 /* Parses a whole token as an unsigned number in base (16 accepts an optional 0x); 0 on success. */
 int vxa_parse_base(const char *s, size_t n, unsigned base, uint64_t *out);
 /* Stores MSR index=value into the profile if it is a VMX capability MSR (0x480-0x493): 1 stored,

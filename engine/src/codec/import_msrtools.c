@@ -95,7 +95,7 @@ int vxa_import_msrtools(const char *text, size_t len, const char *file, vxa_prof
     vxa_profile_init(p);
     unsigned seen = 0;
     while (vxa_next_line(&it, line, sizeof line)) {
-        const char *s = line;
+        const char *s = vxa_normalize_line(line);
         while (*s == ' ') s++;
         if (!*s || !strncmp(s, "rdmsr:", 6)) continue;   /* rdmsr's errors: not captured */
         if (*s == '#' && strncmp(s, "# rdmsr ", 8) && strncmp(s, "# sudo rdmsr ", 13)) continue;

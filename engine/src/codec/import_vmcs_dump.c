@@ -3,9 +3,14 @@
  * print three blocks, "*** Guest State ***", "*** Host State ***", "*** Control State ***", of
  * "Key=value" / "Key = value" pairs, "CTX: key=value, ..." lines (CR0:, CS:, VMEntry:, ...) and
  * Xen also "CS: sel attr limit base" columns.  Written from the formats as printed, not from
- * either project's code.  A key we know with a malformed value is an error naming the line; a key
- * we do not know is skipped (the formats grow); a field the dump does not print stays unset. */
+ * either project's code.  The text goes through the normalisation layer (import_normalize.c)
+ * first.  Inside the dump, a key we know with a malformed value and a line we do not recognise
+ * are warnings naming the line (the field stays unset); unrecognised lines after the dump's last
+ * recognised line are text after the dump and ignored, as is everything before it.  Only a text
+ * without a dump fails.  A field the dump does not print stays unset. */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -56,6 +61,12 @@ static const key keys[] = {
     { BOTH, S_GUEST, "", "Interruptibility", "GUEST_INTERRUPTIBILITY_INFO", 0, H_FIELD },
     { BOTH, S_GUEST, "", "ActivityState", "GUEST_ACTIVITY_STATE", 0, H_FIELD },
     { BOTH, S_GUEST, "", "InterruptStatus", "GUEST_INTR_STATUS", 0, H_FIELD },
+    { BOTH, S_GUEST, "", "S_CET", "GUEST_S_CET", 0, H_FIELD },
+    { BOTH, S_GUEST, "", "SSP", "GUEST_SSP", 0, H_FIELD },
+    { BOTH, S_GUEST, "", "SSP TABLE", "GUEST_INTR_SSP_TABLE", 0, H_FIELD },
+    { BOTH, S_GUEST, "", "INTR SSP TABLE", "GUEST_INTR_SSP_TABLE", 0, H_FIELD },
+    { BOTH, S_GUEST, "", "PKRS", "GUEST_IA32_PKRS", 0, H_FIELD },
+    { BOTH, S_GUEST, "", "RTIT_CTL", "GUEST_IA32_RTIT_CTL", 0, H_FIELD },
     { XEN, S_GUEST, "", "PreemptionTimer", "VMX_PREEMPTION_TIMER_VALUE", 0, H_FIELD },
     { XEN, S_GUEST, "", "SM Base", "GUEST_SMBASE", 0, H_FIELD },
 
@@ -81,6 +92,11 @@ static const key keys[] = {
     { BOTH, S_HOST, "", "EFER", "HOST_IA32_EFER", 0, H_FIELD },
     { BOTH, S_HOST, "", "PAT", "HOST_IA32_PAT", 0, H_FIELD },
     { BOTH, S_HOST, "", "PerfGlobCtl", "HOST_IA32_PERF_GLOBAL_CTRL", 0, H_FIELD },
+    { BOTH, S_HOST, "", "S_CET", "HOST_S_CET", 0, H_FIELD },
+    { BOTH, S_HOST, "", "SSP", "HOST_SSP", 0, H_FIELD },
+    { BOTH, S_HOST, "", "SSP TABLE", "HOST_INTR_SSP_TABLE", 0, H_FIELD },
+    { BOTH, S_HOST, "", "INTR SSP TABLE", "HOST_INTR_SSP_TABLE", 0, H_FIELD },
+    { BOTH, S_HOST, "", "PKRS", "HOST_IA32_PKRS", 0, H_FIELD },
 
     { BOTH, S_CTRL, "", "PinBased", "PIN_BASED_VM_EXEC_CONTROL", 0, H_FIELD },
     { BOTH, S_CTRL, "", "CPUBased", "CPU_BASED_VM_EXEC_CONTROL", 0, H_FIELD },
@@ -112,71 +128,68 @@ static const key keys[] = {
 };
 
 static const char *const segs[] = { "ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR", "GDTR", "IDTR", NULL };
+/* "CTX:" words whose lines belong to the dump although nothing of them is imported */
+static const char *const known_ctx[] = { "CR0", "CR4", "VMEntry", "VMExit", "IDTVectoring", NULL };
 
 typedef struct dump {
     unsigned format;
     const char *file;
     vxa_vmcs *v;
     vxa_dump_info *info;
-    vxa_error *err;
     unsigned line, section;
     bool msr_guest;           /* inside the "MSR guest autoload:" list */
     char last_ctx[16];        /* KVM's "VMExit:" continues on the next line */
 } dump;
-
-/* Drops what dmesg, journalctl and Xen's console put before the text: "<3>", "[ 1234.56]",
- * "Mon DD hh:mm:ss host kernel: ", "kvm_intel: ", "kvm: ", "(XEN) ", "(d1v0) ". */
-static char *strip_prefix(char *s)
-{
-    for (;;) {
-        while (*s == ' ') s++;
-        char *k = s;
-        if (*s == '<' && isdigit((unsigned char)s[1]) && (k = strchr(s, '>'))) { s = k + 1; continue; }
-        if (*s == '[' && (k = strchr(s, ']')) && (isdigit((unsigned char)s[1]) || s[1] == ' ')) { s = k + 1; continue; }
-        if (*s == '(' && (k = strchr(s, ')')) && k - s < 12 && k[1] == ' ' &&
-            (!strncmp(s, "(XEN)", 5) || (s[1] == 'd' && isdigit((unsigned char)s[2])))) { s = k + 1; continue; }
-        /* "kernel:", "kvm_intel:", "kvm:": a lower-case word and a colon */
-        if (islower((unsigned char)*s)) {
-            for (k = s; islower((unsigned char)*k) || *k == '_' || isdigit((unsigned char)*k); k++) {}
-            if (*k == ':' && k[1] == ' ') { s = k + 2; continue; }
-        }
-        /* journalctl/syslog: "May 20 10:01:02 host kernel: ..." */
-        if (isupper((unsigned char)s[0]) && islower((unsigned char)s[1]) && s[3] == ' ' &&
-            (k = strstr(s, " kernel: ")) && k - s < 64) { s = k + 9; continue; }
-        return s;
-    }
-}
 
 static const char *section_name(unsigned s)
 {
     return s == S_GUEST ? "Guest State" : s == S_HOST ? "Host State" : "Control State";
 }
 
+static void warn(dump *d, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn(dump *d, unsigned line, const char *fmt, ...)
+{
+    vxa_dump_info *in = d->info;
+    if (in->nwarnings < VXA_DUMP_MAX_WARNINGS) {
+        va_list ap;
+        va_start(ap, fmt);
+        in->warning[in->nwarnings].line = line;
+        vsnprintf(in->warning[in->nwarnings].text, sizeof in->warning[0].text, fmt, ap);
+        va_end(ap);
+    }
+    in->nwarnings++;
+}
+
+/* Returns 1: the key is recognised (a value that does not fit is a warning, the field unset). */
 static int set_field(dump *d, const char *name, uint64_t v, const char *key)
 {
     vxa_field f = vxa_field_by_name(name);
-    if (f == VXA_F_NONE) return 0;
-    if (v & ~vxa_field_mask(f))
-        return vxa_ierr(d->err, d->file, d->line, "%s: value 0x%llx of '%s' is wider than the field %s",
-                        section_name(d->section), (unsigned long long)v, key, name);
+    if (f == VXA_F_NONE) return 1;
+    if (v & ~vxa_field_mask(f)) {
+        warn(d, d->line, "%s: value 0x%llx of '%s' is wider than the field %s; %s left out",
+             section_name(d->section), (unsigned long long)v, key, name, name);
+        return 1;
+    }
     if (!vxa_is_set(d->v, f)) d->info->nfields++;
     vxa_set(d->v, f, v);
-    return 0;
+    return 1;
 }
 
 static int bad_value(dump *d, const char *ctx, const char *k, const char *val, const char *what)
 {
-    return vxa_ierr(d->err, d->file, d->line, "%s: '%s%s%s': expected %s, found '%s'",
-                    section_name(d->section), ctx, *ctx ? ": " : "", k, what, val);
+    warn(d, d->line, "%s: '%s%s%s': expected %s, found '%s'; left out", section_name(d->section), ctx,
+         *ctx ? ": " : "", k, what, val);
+    return 1;
 }
 
-static int hex(dump *d, const char *ctx, const char *k, const char *val, uint64_t *out)
+static bool hex(dump *d, const char *ctx, const char *k, const char *val, uint64_t *out)
 {
-    if (vxa_parse_base(val, strlen(val), 16, out)) return bad_value(d, ctx, k, val, "a hex number");
-    return 0;
+    if (!vxa_parse_base(val, strlen(val), 16, out)) return true;
+    bad_value(d, ctx, k, val, "a hex number");
+    return false;
 }
 
-/* One pair: the key's entry in the table, if any, is applied. */
+/* One pair: the key's entry in the table, if any, is applied.  1 recognised, 0 not. */
 static int apply(dump *d, const char *ctx, const char *k, const char *val, const char *note)
 {
     /* guest segment registers: "CS: sel=..., attr=..., limit=..., base=..." */
@@ -190,7 +203,7 @@ static int apply(dump *d, const char *ctx, const char *k, const char *val, const
                     char name[40];
                     uint64_t v;
                     snprintf(name, sizeof name, "GUEST_%s_%s", *s, parts[i][1]);
-                    if (hex(d, ctx, k, val, &v)) return -1;
+                    if (!hex(d, ctx, k, val, &v)) return 1;
                     return set_field(d, name, v, k);
                 }
             return 0;
@@ -207,28 +220,29 @@ static int apply(dump *d, const char *ctx, const char *k, const char *val, const
             if (!(sep = strchr(val, ':')) || vxa_parse_base(val, (size_t)(sep - val), 16, &v) ||
                 vxa_parse_base(sep + 1, strlen(sep + 1), 16, &v2))
                 return bad_value(d, ctx, k, val, "SEL:ADDRESS in hex");
-            return set_field(d, e->field, v, k) || set_field(d, e->field2, v2, k) ? -1 : 0;
+            set_field(d, e->field, v, k);
+            return set_field(d, e->field2, v2, k);
         case H_SVI_RVI:   /* "SVI|RVI = 00|00": guest interrupt status, SVI in bits 15:8 */
             if (!(sep = strchr(val, '|')) || vxa_parse_base(val, (size_t)(sep - val), 16, &v) ||
                 vxa_parse_base(sep + 1, strlen(sep + 1), 16, &v2) || v > 0xff || v2 > 0xff)
                 return bad_value(d, ctx, k, val, "SVI|RVI as two hex bytes");
             return set_field(d, e->field, v << 8 | v2, k);
         case H_EXIT_REASON:
-            if (hex(d, ctx, k, val, &v)) return -1;
+            if (!hex(d, ctx, k, val, &v)) return 1;
             d->info->has_exit = true;
             d->info->exit_reason = (uint32_t)v;
-            return 0;
+            return 1;
         case H_EXIT_QUAL:
-            if (hex(d, ctx, k, val, &v)) return -1;
+            if (!hex(d, ctx, k, val, &v)) return 1;
             d->info->exit_qualification = v;
-            return 0;
+            return 1;
         case H_GUEST_EFER:
             /* "(effective)"/"(autoload)": computed by KVM, not GUEST_IA32_EFER of the VMCS */
-            if (hex(d, ctx, k, val, &v)) return -1;
-            if (note && *note) { d->info->efer_not_vmcs = true; return 0; }
+            if (!hex(d, ctx, k, val, &v)) return 1;
+            if (note && *note) { d->info->efer_not_vmcs = true; return 1; }
             return set_field(d, e->field, v, k);
         default:
-            if (hex(d, ctx, k, val, &v)) return -1;
+            if (!hex(d, ctx, k, val, &v)) return 1;
             return set_field(d, e->field, v, k);
         }
     }
@@ -251,30 +265,39 @@ static int columns(dump *d, const char *ctx, const char *s)
         while (*s == ' ' || *s == ',') s++;
         if (!*s) break;
         size_t n = strcspn(s, " ,");
-        if (i >= 4 || n >= sizeof tok)
-            return vxa_ierr(d->err, d->file, d->line, "%s: '%s:': expected %s, found more", section_name(d->section),
-                            ctx, dtr ? "limit base" : "sel attr limit base");
+        if (i >= 4 || n >= sizeof tok) {
+            warn(d, d->line, "%s: '%s:': expected %s, found more; the rest of the line left out",
+                 section_name(d->section), ctx, dtr ? "limit base" : "sel attr limit base");
+            return 1;
+        }
         memcpy(tok, s, n);
         tok[n] = 0;
-        if (apply(d, ctx, names[i++], tok, NULL)) return -1;
+        apply(d, ctx, names[i++], tok, NULL);
         s += n;
     }
-    return 0;
+    return 1;
 }
 
+static bool in_list(const char *const *l, const char *s)
+{
+    for (; *l; l++)
+        if (!strcmp(*l, s)) return true;
+    return false;
+}
+
+/* 1: the line is one of the dump's (imported, or known and not imported), 0: not recognised. */
 static int parse_pairs(dump *d, const char *ctx, const char *s)
 {
     char k[64], val[64], note[64];
     bool any = false;
+    int rec = *ctx && (in_list(segs, ctx) || in_list(known_ctx, ctx));
     while (*s) {
         while (*s == ' ' || *s == ',') s++;
         if (!*s) break;
         const char *eq = strchr(s, '=');
         if (!eq) {
-            bool seg = false;
-            for (const char *const *g = segs; *g; g++) seg |= !strcmp(ctx, *g);
-            if (!any && seg && d->section == S_GUEST) return columns(d, ctx, s);
-            return 0;   /* trailing words (a symbol name, a comment): nothing to import */
+            if (!any && in_list(segs, ctx) && d->section == S_GUEST) return columns(d, ctx, s);
+            return rec;   /* trailing words (a symbol name, a comment): nothing to import */
         }
         size_t kl = (size_t)(eq - s);
         while (kl && s[kl - 1] == ' ') kl--;
@@ -285,9 +308,15 @@ static int parse_pairs(dump *d, const char *ctx, const char *s)
         while (*s == ' ') s++;
         size_t vl = 0;
         while (valchar(s[vl])) vl++;
-        if (!vl || vl >= sizeof val || (s[vl] && s[vl] != ' ' && s[vl] != ',' && s[vl] != '(')) {
-            snprintf(val, sizeof val, "%.20s", s);
-            return bad_value(d, ctx, k, val, "a hex number");
+        bool bad = !vl || vl >= sizeof val || (s[vl] && s[vl] != ' ' && s[vl] != ',' && s[vl] != '(');
+        if (bad) {
+            snprintf(val, sizeof val, "%.*s", (int)strcspn(s, " ,"), s);
+            if (apply(d, ctx, k, "", NULL)) {   /* a key we know: say what was wrong */
+                d->info->nwarnings--;           /* (the empty value's warning, replaced) */
+                bad_value(d, ctx, k, val, "a hex number");
+                rec = 1;
+            }
+            return rec;   /* the rest of the line cannot be split reliably */
         }
         memcpy(val, s, vl);
         val[vl] = 0;
@@ -300,39 +329,80 @@ static int parse_pairs(dump *d, const char *ctx, const char *s)
             snprintf(note, sizeof note, "%.*s", (int)(nl < sizeof note ? nl : sizeof note - 1), s + 1);
             s = e ? e + 1 : s + strlen(s);
         }
-        if (apply(d, ctx, k, val, note)) return -1;
+        rec |= apply(d, ctx, k, val, note);
         any = true;
     }
-    return 0;
+    return rec;
 }
 
 /* "  3: msr=0x00000c80 value=0x0000000000000000" of the "MSR guest autoload:" list. */
-static int msr_entry(dump *d, const char *s)
+static void msr_entry(dump *d, const char *s)
 {
     unsigned idx;
     unsigned long long msr, val;
-    if (sscanf(s, "%u: msr=%llx value=%llx", &idx, &msr, &val) != 3 || msr > 0xffffffffu)
-        return vxa_ierr(d->err, d->file, d->line, "MSR guest autoload: expected 'N: msr=0x... value=0x...'");
-    if (d->info->nmsrs >= VXA_DUMP_MAX_MSRS)
-        return vxa_ierr(d->err, d->file, d->line, "more than %d MSR-load entries", VXA_DUMP_MAX_MSRS);
+    if (sscanf(s, "%u: msr=%llx value=%llx", &idx, &msr, &val) != 3 || msr > 0xffffffffu) {
+        warn(d, d->line, "MSR guest autoload: expected 'N: msr=0x... value=0x...'; entry left out");
+        return;
+    }
+    if (d->info->nmsrs >= VXA_DUMP_MAX_MSRS) {
+        warn(d, d->line, "more than %d MSR-load entries; the rest left out", VXA_DUMP_MAX_MSRS);
+        return;
+    }
     d->info->msr_index[d->info->nmsrs] = (uint32_t)msr;
     d->info->msr_value[d->info->nmsrs++] = val;
-    return 0;
+}
+
+/* The fields a complete dump of the format gives (the yardstick of "implausibly small"). */
+static unsigned expected_fields(unsigned format)
+{
+    unsigned n = 8 * 4 + 2 * 2;   /* guest segments, GDTR/IDTR */
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if ((keys[i].formats & format) && keys[i].field) n += keys[i].field2 ? 2 : 1;
+    return n;
+}
+
+/* One line inside a section: 1 recognised, 0 not. */
+static int dump_line(dump *d, char *s)
+{
+    if (!strncmp(s, "MSR ", 4) && strchr(s, ':') && !strchr(s, '=')) {
+        d->msr_guest = d->section == S_GUEST && strstr(s, "guest autoload");
+        return 1;
+    }
+    if (isdigit((unsigned char)*s) && strstr(s, "msr=")) {
+        if (d->msr_guest) msr_entry(d, s);
+        return 1;
+    }
+    d->msr_guest = false;
+    if (!strncmp(s, "sel ", 4) && strstr(s, "attr") && strstr(s, "base")) return 1;   /* Xen's column header */
+    /* "CTX:" at the start (CR0:, CS:, VMEntry:, GDTR:), unless it is "CS:RIP=" */
+    char ctx[16] = "";
+    size_t n = 0;
+    while (isalnum((unsigned char)s[n]) && n < sizeof ctx - 1) n++;
+    if (n && s[n] == ':' && s[n + 1] != ':' && !isxdigit((unsigned char)s[n + 1]) && strncmp(s, "CS:RIP", 6)) {
+        memcpy(ctx, s, n);
+        ctx[n] = 0;
+        s += n + 1;
+        snprintf(d->last_ctx, sizeof d->last_ctx, "%s", ctx);
+    } else if (!strncmp(s, "reason=", 7)) {
+        snprintf(ctx, sizeof ctx, "%s", d->last_ctx);   /* KVM: "VMExit:" continued */
+    }
+    return parse_pairs(d, ctx, s);
 }
 
 static int import(unsigned format, const char *text, size_t len, const char *file, vxa_vmcs *v,
                   vxa_dump_info *info, vxa_error *err)
 {
-    vxa_dump_info dummy;
+    static vxa_dump_info dummy;
     if (!info) info = &dummy;
     memset(info, 0, sizeof *info);
     vxa_vmcs_init(v);
-    dump d = { format, file, v, info, err, 0, S_NONE, false, "" };
-    vxa_lines it = { text, text + len, 0 };
-    char buf[1024];
-    while (vxa_next_line(&it, buf, sizeof buf)) {
-        d.line = it.lineno;
-        char *s = strip_prefix(buf);
+    vxa_ntext t;
+    if (vxa_normalize(text, len, &t)) return vxa_ierr(err, file, 0, "out of memory");
+    dump d = { format, file, v, info, 0, S_NONE, false, "" };
+    unsigned last_rec = 0;   /* the index of the last recognised line of the dump */
+    for (unsigned i = 0; i < t.n; i++) {
+        char *s = t.line[i].s;
+        d.line = t.line[i].lineno;
         if (strstr(s, "*** Guest State ***")) {   /* a new dump: the last one wins */
             unsigned n = info->ndumps + 1;
             memset(info, 0, sizeof *info);
@@ -341,39 +411,31 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
             info->line = d.line;
             d.section = S_GUEST;
             d.msr_guest = false;
+            last_rec = i;
             continue;
         }
-        if (strstr(s, "*** Host State ***")) { if (d.section) d.section = S_HOST; d.msr_guest = false; continue; }
-        if (strstr(s, "*** Control State ***")) { if (d.section) d.section = S_CTRL; d.msr_guest = false; continue; }
-        if (!d.section || !*s) continue;
-        if (!strncmp(s, "MSR ", 4) && strchr(s, ':') && !strchr(s, '=')) {
-            d.msr_guest = d.section == S_GUEST && strstr(s, "guest autoload");
+        if (!d.section) continue;
+        if (strstr(s, "*** Host State ***") || strstr(s, "*** Control State ***")) {
+            d.section = strstr(s, "Host") ? S_HOST : S_CTRL;
+            d.msr_guest = false;
+        } else if (*s == '*' && strspn(s, "*") == strlen(s)) {   /* Xen's closing "*****" */
+            d.section = S_NONE;
+        } else if (!*s || !dump_line(&d, s)) {
             continue;
         }
-        if (isdigit((unsigned char)*s) && strstr(s, "msr=")) {
-            if (d.msr_guest && msr_entry(&d, s)) return -1;
-            continue;
-        }
-        d.msr_guest = false;
-        /* "CTX:" at the start (CR0:, CS:, VMEntry:, GDTR:), unless it is "CS:RIP=" */
-        char ctx[16] = "";
-        size_t n = 0;
-        while (isalnum((unsigned char)s[n]) && n < sizeof ctx - 1) n++;
-        if (n && s[n] == ':' && s[n + 1] != ':' && !isxdigit((unsigned char)s[n + 1])) {
-            memcpy(ctx, s, n);
-            ctx[n] = 0;
-            s += n + 1;
-            snprintf(d.last_ctx, sizeof d.last_ctx, "%s", ctx);
-        } else if (!strncmp(s, "reason=", 7)) {
-            snprintf(ctx, sizeof ctx, "%s", d.last_ctx);   /* KVM: "VMExit:" continued */
-        }
-        if (parse_pairs(&d, ctx, s)) return -1;
+        /* recognised: the unrecognised lines since the last one were inside the dump */
+        for (unsigned j = last_rec + 1; j < i; j++)
+            if (t.line[j].s[0])
+                warn(&d, t.line[j].lineno, "line not recognised inside the dump, left out: '%.80s'", t.line[j].s);
+        last_rec = i;
     }
+    vxa_ntext_free(&t);
     if (!info->ndumps)
         return vxa_ierr(err, file, 1, "no VMCS dump found: expected a '*** Guest State ***' block "
                         "(%s)", format == KVM ? "KVM's dump_vmcs output in dmesg after a failed VM "
                         "entry, e.g. 'dmesg | grep -A80 \"Guest State\"'" : "Xen's VMCS dump, e.g. "
                         "'xl debug-keys v; xl dmesg'");
+    info->nexpected = expected_fields(format);
     if (!info->nfields)
         return vxa_ierr(err, file, info->line, "the dump starting here gives no VMCS field");
     return 0;

@@ -1,7 +1,8 @@
 /* import_windbg.c — capability MSRs from WinDbg's `rdmsr` command output, the input of the 2018
  * VMCS Auditor: "msr[481] = 0000007f`00000016" (index and value in hex, the value's halves split
  * by a backtick).  Debugger prompts ("0: kd> rdmsr 481"), comments (#) and blank lines are
- * skipped; anything else is an error naming the line. */
+ * skipped; anything else is an error naming the line.  Lines go through the normalisation layer
+ * (quoting, log prefixes, Unicode spaces: import_internal.h) first. */
 #include <ctype.h>
 #include <string.h>
 #include "import_internal.h"
@@ -40,7 +41,7 @@ int vxa_import_windbg(const char *text, size_t len, const char *file, vxa_profil
     vxa_profile_init(p);
     unsigned seen = 0;
     while (vxa_next_line(&it, line, sizeof line)) {
-        const char *s = skip_ws(line);
+        const char *s = skip_ws(vxa_normalize_line(line));
         if (!*s || *s == '#' || prompt(s)) continue;
         if (strncmp(s, "msr[", 4)) return vxa_ierr(err, file, it.lineno, "%s, found '%.40s'", expected, s);
         s += 4;
