@@ -1,10 +1,10 @@
 /* bench_oracle.c — oracle throughput (docs/performance.md: Bochs >= 200 cases/s per process in batches),
  * Bochs's boot cost, the engine/oracle ratio on the same cases, KVM and the minimizer.
  *
- * Bochs (with VXA_BENCH_BOCHS, i.e. when the oracle is in the build): the probe's known-good
+ * Bochs (through the registry of backends, oracle_backend.h, where Bochs is built): the probe's known-good
  * layout (oracle/common/good_layout.h) as "entered" cases (the guest exits on CPUID) and the same
  * with GUEST_RFLAGS bit 1 clear as "failing" cases (every guest-state check runs, then exit 33),
- * in batches of 1, 10, 100 and 1000 cases; one vxa_bochs_run() per batch, so each batch pays one
+ * in batches of 1, 10, 100 and 1000 cases; one vxa_oracle_run() per batch, so each batch pays one
  * Bochs boot.  The engine then audits the same cases as the oracle executed them (the case's
  * fields plus the harness fields the oracle filled in, its memory blobs, the bochs-2.7 profile
  * the oracle's probe produced) and the ratio engine/oracle is taken in the same run. */
@@ -13,19 +13,15 @@
 #include "benchmarks.h"
 #include "measure.h"
 
-#ifdef VXA_BENCH_KVM
-#include "kvm_oracle.h"
-#endif
-#ifdef VXA_BENCH_BOCHS
-#include "bochs.h"
+#ifdef VXA_BENCH_ORACLES
 #include "good_layout.h"
+#include "oracle_backend.h"
 
 #define BOCHS_TARGET 200.0
 
 typedef struct oracle_ctx {
     const vxa_bench_options *o;
-    struct vxa_bochs_options bopt;
-    const char *model;
+    vxa_oracle *oracle;
     const struct vxa_oracle_case *proto;
     int expect;                       /* enum vxa_oracle_kind every case must give */
     unsigned long long bad;           /* cases with another outcome, or a failed run */
@@ -44,7 +40,7 @@ static void run_batch(void *p, unsigned long long n)
     if (!c || !r) abort();
     for (unsigned long long i = 0; i < n; i++) c[i] = *a->proto;
     char err[512];
-    if (vxa_bochs_run(&a->bopt, a->model, c, n, r, NULL, err, sizeof err)) {
+    if (vxa_oracle_run(a->oracle, c, n, r, err, sizeof err)) {
         fprintf(stderr, "bench: bochs: %s\n", err);
         a->bad += n;
     } else {
@@ -62,15 +58,15 @@ static void run_batch(void *p, unsigned long long n)
              vxa_oracle_kind_name((enum vxa_oracle_kind)a->expect), a->cases, a->bad);
 }
 
-typedef struct probe_ctx { struct vxa_bochs_options bopt; const char *model; unsigned long long bad; } probe_ctx;
+typedef struct probe_ctx { struct vxa_oracle_options opt; unsigned long long bad; } probe_ctx;
 
 static void run_probe(void *p, unsigned long long n)
 {
     probe_ctx *a = p;
     for (unsigned long long i = 0; i < n; i++) {
-        struct vxa_oracle_probe pr;
+        static vxa_oracle pr;
         char err[512];
-        a->bad += vxa_bochs_probe(&a->bopt, a->model, &pr, err, sizeof err) != 0;
+        a->bad += vxa_oracle_open(&pr, "bochs", &a->opt, err, sizeof err) != 0;
     }
 }
 
@@ -96,6 +92,7 @@ typedef struct engine_ctx {
     vxa_entry entry;
     vxa_memory mem[2];
     blob_mem bm[2];
+    vxa_model model;
     vxa_report report;
 } engine_ctx;
 
@@ -103,7 +100,7 @@ static void run_engine(void *p, unsigned long long n)
 {
     engine_ctx *a = p;
     for (unsigned long long i = 0; i < n; i++) {
-        vxa_input in = { &a->profile, &a->vmcs[i & 1], &a->entry, &a->mem[i & 1], VXA_MODEL_BOCHS_2_7, NULL };
+        vxa_input in = { &a->profile, &a->vmcs[i & 1], &a->entry, &a->mem[i & 1], (uint8_t)a->model, NULL };
         vxa_audit(&in, &a->report);
         bench_sink += a->report.nviolations;
     }
@@ -127,12 +124,13 @@ static void bochs(const vxa_bench_options *o)
 {
     const char *model = o->bochs_model;
     char name[96], note[1024];
-    struct vxa_bochs_options bopt = { 0 };
-    struct vxa_oracle_probe pr;
+    struct vxa_oracle_options opt = { .cpu = model };
+    static vxa_oracle orc;
     char err[512];
-    int rc = vxa_bochs_probe(&bopt, model, &pr, err, sizeof err);
+    int rc = vxa_oracle_open(&orc, "bochs", &opt, err, sizeof err);
+    const struct vxa_oracle_probe *pr = &orc.probe;
     static struct vxa_good_layout g[2];
-    if (rc || vxa_good_layout(&pr, &g[0]) || vxa_good_layout(&pr, &g[1])) {
+    if (rc || vxa_good_layout(pr, &g[0]) || vxa_good_layout(pr, &g[1])) {
         snprintf(note, sizeof note, "Bochs model %s not usable here: %s", model, rc ? err : "no control MSRs");
         bench_gap(o, "oracle/bochs", "cases/s", note);
         return;
@@ -146,9 +144,9 @@ static void bochs(const vxa_bench_options *o)
     bool have[2] = { false, false };
 
     snprintf(name, sizeof name, "oracle/bochs/%s/boot", model);
-    probe_ctx pc = { bopt, model, 0 };
-    snprintf(note, sizeof note, "\"backend\":\"bochs %s\",\"what\":\"vxa_bochs_probe: boot, MSR probe, VMXON, no case\"",
-             pr.backend_version);
+    probe_ctx pc = { opt, 0 };
+    snprintf(note, sizeof note, "\"backend\":\"bochs %s\",\"what\":\"vxa_oracle_open: boot, MSR probe, VMXON, no case\"",
+             pr->backend_version);
     bench_spec ps = { name, "boots/s", 0, run_probe, &pc, 1, true, note };
     bench_measure(o, &ps);
 
@@ -156,7 +154,7 @@ static void bochs(const vxa_bench_options *o)
         for (unsigned s = 0; s < sizeof sizes / sizeof *sizes; s++) {
             snprintf(name, sizeof name, "oracle/bochs/%s/%s/batch%u", model, kinds[k], sizes[s]);
             if (!bench_selected(o, name)) continue;
-            oracle_ctx a = { o, bopt, model, &g[k].c, expect[k], 0, { 0 }, false, 0, pr.backend_version, "" };
+            oracle_ctx a = { o, &orc, &g[k].c, expect[k], 0, { 0 }, false, 0, pr->backend_version, "" };
             bench_spec b = { name, "cases/s", sizes[s] >= 100 ? BOCHS_TARGET : 0, run_batch, &a,
                              sizes[s], true, a.note };
             double rate = bench_measure(o, &b);
@@ -168,9 +166,8 @@ static void bochs(const vxa_bench_options *o)
     /* The engine on the same cases, as executed, with the profile the probe gave. */
     engine_ctx *e = calloc(1, sizeof *e);
     if (!e) abort();
-    char pname[96];
-    snprintf(pname, sizeof pname, "bochs-2.7-%s", model);
-    for (char *c = pname; *c; c++) if (*c == '_') *c = '-';
+    const char *pname = orc.id.profile_name;   /* bochs-VERSION-MODEL */
+    e->model = vxa_model_by_name(orc.id.model);
     vxa_error ve;
     char *pn = NULL;
     if (!have[0] || !have[1] || vxa_profile_load(pname, &e->profile, &pn, &ve)) {
@@ -183,13 +180,13 @@ static void bochs(const vxa_bench_options *o)
             executed_layout(&g[k].c, &executed[k], &e->vmcs[k]);
             e->bm[k] = (blob_mem){ g[k].c.blobs, g[k].c.nblobs };
             e->mem[k] = (vxa_memory){ blob_read, &e->bm[k] };
-            vxa_input in = { &e->profile, &e->vmcs[k], &e->entry, &e->mem[k], VXA_MODEL_BOCHS_2_7, NULL };
+            vxa_input in = { &e->profile, &e->vmcs[k], &e->entry, &e->mem[k], (uint8_t)e->model, NULL };
             vxa_audit(&in, &e->report);
             agree += (k == 0) == (e->report.outcome.result == VXA_ENTERED);
         }
         snprintf(name, sizeof name, "oracle/bochs/%s/engine-same-cases", model);
-        snprintf(note, sizeof note, "\"model\":\"bochs-2.7\",\"profile\":\"%s\",\"cases\":\"entered and failing, as executed\","
-                 "\"engine_agrees_with_oracle\":\"%u of 2\"", pname, agree);
+        snprintf(note, sizeof note, "\"model\":\"%s\",\"profile\":\"%s\",\"cases\":\"entered and failing, as executed\","
+                 "\"engine_agrees_with_oracle\":\"%u of 2\"", orc.id.model, pname, agree);
         bench_spec es = { name, "audits/s", 0, run_engine, e, 0, false, note };
         double eng = bench_measure(o, &es);
         double orc = (at1000[0] + at1000[1]) / 2;
@@ -210,32 +207,30 @@ void bench_oracle(const vxa_bench_options *o, bench_inputs *in, double engine_au
 {
     (void)in;
     (void)engine_audits_per_s;
-#ifdef VXA_BENCH_BOCHS
-    if (o->quick)
+#ifdef VXA_BENCH_ORACLES
+    if (!vxa_oracle_backend_find("bochs"))
+        bench_gap(o, "oracle/bochs", "cases/s", "the Bochs oracle (oracle/bochs) is not in this build");
+    else if (o->quick)
         bench_gap(o, "oracle/bochs", "cases/s", "not run in quick mode");
     else if (!o->bochs_model)
         bench_gap(o, "oracle/bochs", "cases/s", "not run: give --bochs-model MODEL (e.g. corei7_skylake_x)");
     else
         bochs(o);
-#else
-    bench_gap(o, "oracle/bochs", "cases/s", "the Bochs oracle (oracle/bochs) is not in this build");
-#endif
-#ifdef VXA_BENCH_KVM
-    /* Only the availability is measured: the KVM throughput benchmark is not written, since no
-     * machine here offers VMX to check it on. */
-    struct kvm_oracle_host h;
-    struct kvm_oracle_caps caps;
-    kvm_oracle_host_facts(&h);
-    char why[1024];
-    if (kvm_oracle_probe_caps(&h, &caps) == KVM_ORACLE_OK && caps.vmx)
+    /* KVM: only the availability is measured: the KVM throughput benchmark is not written, since
+     * no machine here offers VMX to check it on. */
+    static vxa_oracle kvm;
+    char err[512], why[1024];
+    int rc = vxa_oracle_open(&kvm, "kvm", NULL, err, sizeof err);
+    if (rc == VXA_ORACLE_OK)
         snprintf(why, sizeof why, "KVM offers VMX on this host (%s, kernel %s) but the KVM throughput "
-                 "benchmark is not written yet", h.cpu_model, h.kernel);
+                 "benchmark is not written yet", kvm.id.host, kvm.id.version);
     else
-        snprintf(why, sizeof why, "KVM oracle unavailable here (%s, kernel %s): %s", h.cpu_model, h.kernel,
-                 caps.why[0] ? caps.why : "no reason given");
+        snprintf(why, sizeof why, "KVM oracle unavailable here (%s%s%s): %s", kvm.id.host,
+                 kvm.id.version[0] ? ", kernel " : "", kvm.id.version, err);
     bench_gap(o, "oracle/kvm", "cases/s", why);
 #else
-    bench_gap(o, "oracle/kvm", "cases/s", "the KVM oracle (oracle/kvm) is not in this build");
+    bench_gap(o, "oracle/bochs", "cases/s", "the oracles (oracle/) are not in this build");
+    bench_gap(o, "oracle/kvm", "cases/s", "the oracles (oracle/) are not in this build");
 #endif
     bench_gap(o, "minimizer/oracle-runs-per-mismatch", "runs",
               "measured by the campaign, not here: vmxaudit diff --minimize (report.md; FINDINGS.md: median 3, max 11)");

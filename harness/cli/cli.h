@@ -12,7 +12,7 @@
 enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3, EXIT_BACKEND = 4 };
 
 /* `explain error|exit [N]` (explain_numbers.c); the numbers it knows, for the completion. */
-int cli_explain_number(const char *kind, const char *num);
+int cli_explain_number(const char *kind, const char *num, bool json);   /* explain error|exit [N] */
 const char *cli_error_number(unsigned i);
 const char *cli_exit_number(unsigned i);
 

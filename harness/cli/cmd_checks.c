@@ -180,19 +180,18 @@ const cli_command cli_cmd_explain = { "explain", "CHECK-ID|QUIRK", "the rule beh
 
 static int error_run(const void *opts, int argc, char **argv)
 {
-    (void)opts;
-    return cli_explain_number("error", argc ? argv[0] : NULL);
+    return cli_explain_number("error", argc ? argv[0] : NULL, !strcmp(((const explain_opts *)opts)->format, "json"));
 }
 
 static int exit_run(const void *opts, int argc, char **argv)
 {
-    (void)opts;
-    return cli_explain_number("exit", argc ? argv[0] : NULL);
+    return cli_explain_number("exit", argc ? argv[0] : NULL, !strcmp(((const explain_opts *)opts)->format, "json"));
 }
 
 const cli_command cli_cmd_explain_error = { "explain error", "[N]", "VM-instruction error N (SDM 31.4)",
     .description = "Explains VM-instruction error N (1-28, SDM Vol. 3C 31.4); without N lists them all.\n",
     .exit_status = "0, or 2 for a number the SDM does not define.",
+    .options = explain_options, .size = sizeof(explain_opts),
     .max_args = 1, .arg_word = cli_error_number, .run = error_run };
 
 const cli_command cli_cmd_explain_exit = { "explain exit", "[N]", "basic exit reason N (SDM Appendix C)",
@@ -200,6 +199,7 @@ const cli_command cli_cmd_explain_exit = { "explain exit", "[N]", "basic exit re
     "Explains basic exit reason N (33, 34 and 41 are VM-entry failures; bit 31 may be given, as\n"
     "in 0x80000021); without N lists them all.\n",
     .exit_status = "0, or 2 for a number the SDM does not define.",
+    .options = explain_options, .size = sizeof(explain_opts),
     .max_args = 1, .arg_word = cli_exit_number, .run = exit_run };
 
 /* The README's quirk table (tests/readme_quirks.sh compares them) or a list for people. */

@@ -167,53 +167,15 @@ static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, 
 #include "image.h"
 #include "payload_abi.h"
 #include "results.h"
-#ifdef VXA_HAVE_BOCHS
-#include "bochs.h"
-#endif
-#ifdef VXA_HAVE_KVM
-#include "kvm_oracle.h"
-#endif
+#include "backend.h"
 
-static int probe_backend(const opts *o, struct vxa_oracle_probe *p, char *err, size_t n)
+/* Opens the oracle (the registry of backends, oracle_backend.h) and probes it. */
+static int open_backend(const opts *o, vxa_backend *b, char *err, size_t n)
 {
-#ifdef VXA_HAVE_BOCHS
-    if (!strcmp(o->backend, "bochs")) {
-        struct vxa_bochs_options bo = { .bochs = o->bochs, .version = o->bochs_version };
-        if (o->timeout > 0) bo.case_timeout_s = o->timeout;
-        return vxa_bochs_probe(&bo, o->cpu, p, err, n);
-    }
-#endif
-#ifdef VXA_HAVE_KVM
-    if (!strcmp(o->backend, "kvm")) {
-        struct vxa_kvm_options ko = { 0 };
-        if (o->timeout > 0) ko.case_timeout_s = o->timeout;
-        return vxa_kvm_probe(&ko, p, err, n);
-    }
-#endif
-    snprintf(err, n, "backend '%s' is not built into this vmxaudit", o->backend);
-    return VXA_ORACLE_NOT_AVAILABLE;
-}
-
-static int run_backend(const opts *o, const struct vxa_oracle_case *cases, size_t n,
-                       struct vxa_oracle_result *out, char *err, size_t errlen)
-{
-#ifdef VXA_HAVE_BOCHS
-    if (!strcmp(o->backend, "bochs")) {
-        struct vxa_bochs_options bo = { .bochs = o->bochs, .version = o->bochs_version };
-        if (o->timeout > 0) bo.case_timeout_s = o->timeout;
-        return vxa_bochs_run(&bo, o->cpu, cases, n, out, NULL, err, errlen);
-    }
-#endif
-#ifdef VXA_HAVE_KVM
-    if (!strcmp(o->backend, "kvm")) {
-        struct vxa_kvm_options ko = { 0 };
-        if (o->timeout > 0) ko.case_timeout_s = o->timeout;
-        return vxa_kvm_run(&ko, cases, n, out, NULL, err, errlen);
-    }
-#endif
-    (void)cases; (void)n; (void)out;
-    snprintf(err, errlen, "backend '%s' is not built into this vmxaudit", o->backend);
-    return VXA_ORACLE_NOT_AVAILABLE;
+    memset(b, 0, sizeof *b);
+    b->bochs_path = o->bochs;
+    b->bochs_version = o->bochs_version;
+    return vxa_backend_open(b, o->backend, o->cpu, o->timeout > 0 ? o->timeout : 0, err, n);
 }
 
 static int status_of(int rc)
@@ -222,33 +184,19 @@ static int status_of(int rc)
          : rc == VXA_ORACLE_BAD_INPUT ? EXIT_USAGE : EXIT_BACKEND;
 }
 
-static char *oracle_name(const opts *o, const char *version)
-{
-    char *s = malloc(128);
-    if (!strcmp(o->backend, "bochs")) {
-        snprintf(s, 128, "bochs-%s-%s", *version ? version : "2.7", o->cpu);
-        for (char *c = s; *c; c++)
-            if (*c == '_') *c = '-';
-    } else {
-        snprintf(s, 128, "kvm-host");
-    }
-    return s;
-}
-
 static int do_probe(const opts *o)
 {
-    struct vxa_oracle_probe p;
+    static vxa_backend b;
     char err[512];
-    int rc = probe_backend(o, &p, err, sizeof err);
+    int rc = open_backend(o, &b, err, sizeof err);
     if (rc != VXA_ORACLE_OK) {
         fprintf(stderr, "vmxaudit oracle probe: %s\n", err);
         return status_of(rc);
     }
-    char *name = oracle_name(o, p.backend_version), source[256];
+    char source[256];
     snprintf(source, sizeof source, "RDMSR/CPUID inside %s %s by vmxaudit oracle probe",
-             o->backend, p.backend_version);
-    vxa_probe_write_profile(stdout, &p, name, o->cpu ? o->cpu : o->backend, source);
-    free(name);
+             b.name, b.probe.backend_version);
+    vxa_probe_write_profile(stdout, &b.probe, b.profile_name, b.cpu ? b.cpu : b.name, source);
     return EXIT_OK;
 }
 
@@ -271,6 +219,7 @@ static const char *case_name_of(const vxa_case *c, const char *path) { return c-
 /* Writes the regression case into dir (out_file.h: atomic, never outside dir).  Returns a
  * VXA_WRITE_* status; a failure is reported for this case, and the run goes on. */
 static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
+                  const struct vxa_oracle_identity *id,
                   const vxa_case *orig, const char *path, const vxa_vmcs *executed,
                   const struct vxa_oracle_result *res, const vxa_outcome *obs, char *recorded,
                   size_t nrecorded, const struct silicon *si)
@@ -322,17 +271,18 @@ static int record(const opts *o, const char *dir, const char *pname, const struc
     cJSON_AddStringToObject(b, "backend", o->backend);
     cJSON_AddStringToObject(b, "cpu", si ? si->cpu : o->cpu ? o->cpu : "host");
     cJSON_AddStringToObject(b, "version", si ? si->version : probe->backend_version);
-#ifdef VXA_HAVE_KVM
-    if (!si && !strcmp(o->backend, "kvm")) {  /* KVM's checks change with the kernel and module */
-        struct kvm_oracle_host h;
-        kvm_oracle_host_facts(&h);
-        cJSON_AddStringToObject(b, "host_cpu", h.cpu_model);
-        cJSON_AddStringToObject(b, "kernel", h.kernel);
-        cJSON *kp = cJSON_AddObjectToObject(b, "kvm_intel");
-        for (unsigned k = 0; k < KVM_ORACLE_NPARAMS; k++)
-            cJSON_AddStringToObject(kp, kvm_oracle_param_names[k], h.kvm_intel[k]);
+    for (unsigned k = 0; id && k < id->nfacts; k++) {   /* KVM: the kernel and kvm_intel's parameters */
+        const char *key = id->facts[k].key, *dot = strchr(key, '.');
+        cJSON *at = b;
+        if (dot) {
+            char group[40];
+            snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
+            at = cJSON_GetObjectItemCaseSensitive(b, group);
+            if (!at) at = cJSON_AddObjectToObject(b, group);
+            key = dot + 1;
+        }
+        cJSON_AddStringToObject(at, key, id->facts[k].value);
     }
-#endif
     if (si) {                                 /* observed on silicon: which CPU, when */
         cJSON_AddStringToObject(b, "silicon", si->signature);
         cJSON_AddStringToObject(b, "microcode", si->microcode);
@@ -375,7 +325,7 @@ static const char *case_name(const item *it)
  * (model `model`) against the observation, the in-guest audit against the hosted one; prints a
  * line per case and the summary; --record writes the mismatches.  Returns the exit status. */
 static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe *probe,
-                 const vxa_profile *prof, item *items, size_t n, struct vxa_oracle_result *res,
+                 const struct vxa_oracle_identity *id, const vxa_profile *prof, item *items, size_t n, struct vxa_oracle_result *res,
                  vxa_model model, double secs, const struct silicon *si)
 {
     unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0, unrecorded = 0;
@@ -414,7 +364,7 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
         bool ok = vxa_observation_matches(&r.outcome, &obs);
         /* Where Bochs names the failed check, the engine must report one it stands for. */
         const char *named = NULL, *msg = NULL;
-        if (ok && !strcmp(o->backend, "bochs") && res[i].log) {
+        if (ok && id && id->log_names_checks && res[i].log) {
             named = vxa_bochs_message_checks(res[i].log, &msg);
             if (named && !vxa_bochs_message_agrees(named, &r)) {
                 ok = false;
@@ -428,7 +378,7 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
         ldiff += live == 0;
         char recorded[4300] = "";
         int wrc = !ok && o->record
-                ? record(o, o->record, pname, probe, &it->c, it->path, &executed, &res[i], &obs,
+                ? record(o, o->record, pname, probe, id, &it->c, it->path, &executed, &res[i], &obs,
                          recorded, sizeof recorded, si) : 0;
         if (wrc) unrecorded++;
         if (wrc > write_rc) write_rc = wrc;
@@ -530,21 +480,16 @@ static int do_run(const opts *o, char **paths, int npaths)
         }
     }
     /* The oracle CPU's profile, from the oracle itself. */
-    struct vxa_oracle_probe probe;
-    vxa_profile prof;
+    static vxa_backend b;
     char err[512];
-    int rc = probe_backend(o, &probe, err, sizeof err);
+    int rc = open_backend(o, &b, err, sizeof err);
     if (rc != VXA_ORACLE_OK) {
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
         return status_of(rc);
     }
-    char *pname = oracle_name(o, probe.backend_version);
-    char vmodel[48];                      /* default: the model of the Bochs version found */
-    snprintf(vmodel, sizeof vmodel, "bochs-%s", probe.backend_version);
-    vxa_model model = vxa_model_by_name(o->model ? o->model
-                                        : strcmp(o->backend, "bochs") ? "sdm"
-                                        : vxa_model_by_name(vmodel) != VXA_MODEL_COUNT ? vmodel : "bochs-2.7");
-    vxa_probe_profile(&probe, &prof);
+    const char *pname = b.profile_name;
+    const vxa_profile prof = b.profile;
+    vxa_model model = vxa_model_by_name(o->model ? o->model : b.oracle.id.model);
     struct vxa_oracle_case *cases = calloc(nfiles, sizeof *cases);
     for (size_t i = 0; i < nfiles; i++) {
         vxa_prepare(&items[i].c, &prof, (uint8_t)model, &items[i].prep);
@@ -553,14 +498,14 @@ static int do_run(const opts *o, char **paths, int npaths)
     struct vxa_oracle_result *res = calloc(nfiles, sizeof *res);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = run_backend(o, cases, nfiles, res, err, sizeof err);
+    rc = vxa_backend_run(&b, cases, nfiles, res, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc != VXA_ORACLE_OK) {         /* it was probed a moment ago: failed, not unavailable */
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
         return rc == VXA_ORACLE_NOT_AVAILABLE ? EXIT_BACKEND : status_of(rc);
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    int status = judge(o, pname, &probe, &prof, items, nfiles, res, model, secs, NULL);
+    int status = judge(o, pname, &b.probe, &b.oracle.id, &prof, items, nfiles, res, model, secs, NULL);
     for (size_t i = 0; i < nfiles; i++) {
         vxa_oracle_result_free(&res[i]);
         vxa_prepared_free(&items[i].prep);
@@ -571,7 +516,6 @@ static int do_run(const opts *o, char **paths, int npaths)
     free(files);
     free(cases);
     free(res);
-    free(pname);
     return status;
 }
 
@@ -804,7 +748,7 @@ static int ingest_run(const void *given, int argc, char **argv)
                                       : rs.complete ? "no result" : "not run yet");
         }
     }
-    if (!rc) rc = judge(&o, pname, &rs.probe, &prof, items, rs.ncases, rs.res, model, 0, &si);
+    if (!rc) rc = judge(&o, pname, &rs.probe, NULL, &prof, items, rs.ncases, rs.res, model, 0, &si);
     for (size_t i = 0; i < n; i++) {
         vxa_prepared_free(&items[i].prep);
         vxa_case_free(&items[i].c);

@@ -1,6 +1,9 @@
 /* explain_numbers.c — `vmxaudit explain error N` (SDM Vol. 3C 31.4, Table 31-1 "VM-Instruction
  * Error Numbers") and `vmxaudit explain exit N` (SDM Vol. 3C Appendix C, "VMX Basic Exit
  * Reasons"), with what to do next for the ones a failed VMLAUNCH/VMRESUME produces. */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -118,20 +121,69 @@ static const char *nth(const char *const *t, unsigned n, unsigned i)
 const char *cli_error_number(unsigned i) { return nth(errors, 29, i); }
 const char *cli_exit_number(unsigned i) { return nth(exits, 80, i); }
 
-static int list(const char *const *t, unsigned n, const char *what)
+/* A table's text on one line for JSON: each run of white space (the text's own line breaks and
+ * indentation) becomes one space. */
+static cJSON *flat(const char *text)
 {
+    size_t n = strlen(text), k = 0;
+    char *buf = malloc(n + 1);
+    if (!buf) return cJSON_CreateString("");
+    for (const char *p = text; *p; p++) {
+        if (isspace((unsigned char)*p)) {
+            if (k && buf[k - 1] != ' ') buf[k++] = ' ';
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    while (k && buf[k - 1] == ' ') k--;
+    buf[k] = 0;
+    cJSON *j = cJSON_CreateString(buf);
+    free(buf);
+    return j;
+}
+
+static int list(const char *kind, const char *const *t, unsigned n, const char *what, bool json)
+{
+    if (json) {
+        cJSON *doc = cli_json_doc(CLI_SCHEMA_EXPLAIN), *a;
+        cJSON_AddStringToObject(doc, "kind", kind);
+        cJSON_AddStringToObject(doc, "sdm", what);
+        cJSON_AddItemToObject(doc, "numbers", a = cJSON_CreateArray());
+        for (unsigned i = 0; i < n; i++)
+            if (t[i]) {
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddNumberToObject(e, "number", i);
+                cJSON_AddItemToObject(e, "meaning", flat(t[i]));
+                cJSON_AddItemToArray(a, e);
+            }
+        return cli_json_write(stdout, doc);
+    }
     for (unsigned i = 0; i < n; i++)
         if (t[i]) printf("%3u  %s\n", i, t[i]);
     printf("\n(%s)\n", what);
     return EXIT_OK;
 }
 
-int cli_explain_number(const char *kind, const char *num)
+/* One number as JSON: what it means, the SDM's place and the next step, as the text gives them. */
+static int one_json(const char *kind, uint64_t v, const char *meaning, const char *sdm, const char *next,
+                    bool entry_failure)
+{
+    cJSON *doc = cli_json_doc(CLI_SCHEMA_EXPLAIN);
+    cJSON_AddStringToObject(doc, "kind", kind);
+    cJSON_AddNumberToObject(doc, "number", (double)v);
+    cJSON_AddItemToObject(doc, "meaning", flat(meaning));
+    cJSON_AddStringToObject(doc, "sdm", sdm);
+    if (!strcmp(kind, "exit")) cJSON_AddBoolToObject(doc, "entry_failure", entry_failure);
+    if (next) cJSON_AddItemToObject(doc, "next", flat(next));
+    return cli_json_write(stdout, doc);
+}
+
+int cli_explain_number(const char *kind, const char *num, bool json)
 {
     uint64_t v;
     bool err = !strcmp(kind, "error");
-    if (!num) return err ? list(errors, 29, "VM-instruction error numbers, SDM Vol. 3C 31.4")
-                         : list(exits, 80, "basic exit reasons, SDM Vol. 3C Appendix C");
+    if (!num) return err ? list(kind, errors, 29, "VM-instruction error numbers, SDM Vol. 3C 31.4", json)
+                         : list(kind, exits, 80, "basic exit reasons, SDM Vol. 3C Appendix C", json);
     if (vxa_parse_u64(num, &v)) {
         fprintf(stderr, "vmxaudit explain: '%s' is not a number\n", num);
         return EXIT_USAGE;
@@ -142,6 +194,7 @@ int cli_explain_number(const char *kind, const char *num)
                     "'vmxaudit explain error')\n", num);
             return EXIT_USAGE;
         }
+        if (json) return one_json(kind, v, errors[v], "SDM Vol. 3C 31.4, Table 31-1", error_next[v], false);
         printf("%sVM-instruction error %llu%s: %s\n  (SDM Vol. 3C 31.4, Table 31-1; read it with VMREAD "
                "of VM_INSTRUCTION_ERROR, 0x4400, after VMfailValid: ZF=1)\n", C_BOLD,
                (unsigned long long)v, C_RESET, errors[v]);
@@ -155,6 +208,7 @@ int cli_explain_number(const char *kind, const char *num)
                 "'vmxaudit explain exit')\n", num);
         return EXIT_USAGE;
     }
+    if (json) return one_json(kind, v, exits[v], "SDM Vol. 3C Appendix C", exit_next[v], failure);
     printf("%sexit reason %llu%s: %s%s\n  (SDM Vol. 3C Appendix C)\n", C_BOLD, (unsigned long long)v,
            C_RESET, exits[v], failure ? " (bit 31 set: VM-entry failure)" : "");
     if (exit_next[v]) printf("  %s\n", exit_next[v]);

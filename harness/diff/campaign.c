@@ -617,15 +617,13 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
     static vxa_backend b;
     b.bochs_path = cfg.bochs;
     b.bochs_version = cfg.bochs_version;
+    b.tmp_parent = cfg.show < 0 ? cfg.out : NULL;   /* even a SIGKILL leaves nothing outside DIR */
     int rc = vxa_backend_open(&b, cfg.backend, cfg.cpu, cfg.timeout_s, err, sizeof err);
     if (rc != VXA_ORACLE_OK) {
         fprintf(stderr, "vmxaudit diff: %s\n", err);
         return vxa_backend_exit_status(rc);
     }
-    char vmodel[48];                      /* default: the model of the Bochs version found */
-    snprintf(vmodel, sizeof vmodel, "bochs-%s", b.probe.backend_version);
-    if (!cfg.model) cfg.model = strcmp(cfg.backend, "bochs") ? "sdm"
-                              : vxa_model_by_name(vmodel) != VXA_MODEL_COUNT ? vmodel : "bochs-2.7";
+    if (!cfg.model) cfg.model = b.oracle.id.model;   /* the backend's: bochs-VERSION, sdm */
     vxa_model model = vxa_model_by_name(cfg.model);
     static vxa_baselines bl;
     if (!vxa_baselines_load(&b, (uint8_t)model, &bl, err, sizeof err)) {
@@ -864,9 +862,7 @@ int vxa_campaign_run(const vxa_campaign_config *cfg)
         }
         unlink(jp);                             /* nothing in it: start afresh */
     }
-    vxa_backend_set_tmp(cfg->out);
     int rc = campaign_run(cfg);
-    vxa_backend_set_tmp(NULL);
     vxa_out_unlock(lock);
     return rc;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_import.sh — importers as a user runs them: the real-format samples in samples/ become
 # profiles and cases that `check` audits; bad dumps fail with file, line and what was expected.
-# usage: test_import.sh VMXAUDIT SOURCE_DIR
+# usage: test_import.sh VMXAUDIT SOURCE_DIR [VMWRITE_HOOK_DEMO]
 set -u
 vx=$1
 src=$2
@@ -149,6 +149,57 @@ expect kvm-cut-loud 0 'WARNING: .*cut.txt: only [0-9]+ fields read from the dump
 "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp > /dev/null 2> "$tmp/out"
 expect_not kvm-full-not-loud 'WARNING'
 
+# --- vmwrite traces and field lists ---
+w="$s/vmwrite-list.c"
+expect vmwrite-detect 0 'recognised as vmwrite' -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+# every line it cannot evaluate, in one run, with file:line and why
+expect vmwrite-not-constant 0 "vmwrite-list.c:9: GUEST_RFLAGS = 'BIT\(1\) \| X86_EFLAGS_IF': not a constant" -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+expect vmwrite-all-listed 0 "vmwrite-list.c:10: PIN_BASED_VM_EXEC_CONTROL = 'pin_controls\(v\)'" -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+expect vmwrite-unknown-field 0 "vmwrite-list.c:12: 'VMCS_GUEST_FROB' is no VMCS field" -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+expect_not vmwrite-code-ignored 'exec_control'
+for kv in 'GUEST_CR0 0x80050033' 'GUEST_CR3 0x1000' 'VMCS_LINK_POINTER 0xffffffffffffffff' 'GUEST_RIP 0xffffffff81a00000' \
+          'VM_ENTRY_CONTROLS 0x13ff' 'GUEST_ES_AR_BYTES 0xc093' 'GUEST_CR4 0x3726e0' 'VM_EXIT_CONTROLS 0x2fefff' 'GUEST_PDPTR0 0x0'; do
+  set -- $kv
+  expect "vmwrite-value-$1" 0 "\"$1\":[[:space:]]*\"$2\"" -- sed -n '/"vmcs"/,/}/p' "$tmp/vw.json"
+done
+sed -n '/"vmcs"/,/}/p' "$tmp/vw.json" > "$tmp/out"
+expect_not vmwrite-not-captured-unset '"GUEST_RFLAGS"|"PIN_BASED_VM_EXEC_CONTROL"'
+printf 'int x = 1;\n' > "$tmp/code.c"
+expect vmwrite-none 2 'code.c:1: no vmwrite line found' -- "$vx" import --format vmwrite "$tmp/code.c" --profile il-xeon-8180-skylake-sp
+# the logging hook of engine/examples/vmwrite_log.h: its trace (dmesg prefixes and all) imports as is
+if [ -n "${3:-}" ] && [ -x "$3" ]; then
+  "$3" > "$tmp/trace.txt"
+  expect vmwrite-hook-runs 0 '' -- "$3"
+  expect vmwrite-hook-import 0 'recognised as vmwrite' -- "$vx" import "$tmp/trace.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/trace.json"
+  expect vmwrite-hook-last-write 0 '"GUEST_RFLAGS":[[:space:]]*"0x202"' -- cat "$tmp/trace.json"
+  expect vmwrite-hook-link 0 '"VMCS_LINK_POINTER":[[:space:]]*"0xffffffffffffffff"' -- cat "$tmp/trace.json"
+  expect vmwrite-hook-cr0 0 '"GUEST_CR0":[[:space:]]*"0x80050033"' -- cat "$tmp/trace.json"
+fi
+
+# --- format auto-detection (no --format), and inputs that are no dump at all ---
+expect detect-kvm 0 'recognised as kvm-dmesg' -- "$vx" import "$s/kvm-dmesg-pasted.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/det.json"
+expect detect-kvm-same 0 '' -- cmp "$tmp/det.json" "$tmp/pasted.json"
+expect detect-xen 0 'recognised as xen' -- "$vx" import "$x" --profile il-xeon-8180-skylake-sp
+sed 's/^(XEN) //' "$x" > "$tmp/xen-bare.txt"
+expect detect-xen-no-prefix 0 'recognised as xen' -- "$vx" import "$tmp/xen-bare.txt" --profile il-xeon-8180-skylake-sp
+expect detect-forced 0 '"format":[[:space:]]*"kvm-dmesg"' -- "$vx" import --format kvm-dmesg "$x" --profile il-xeon-8180-skylake-sp
+expect detect-windbg 0 'recognised as windbg' -- "$vx" profile import "$s/windbg-rdmsr-i7-8700k.txt"
+expect detect-msrtools 0 'recognised as msr-tools' -- "$vx" profile import "$s/msr-tools-rdmsr-xeon-8180.txt"
+expect detect-none 2 'hello.txt:1: no VMCS dump recognised' -- "$vx" import "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
+expect detect-msr-none 2 'hello.txt:1: no capability-MSR dump recognised' -- "$vx" profile import "$tmp/hello.txt"
+: > "$tmp/empty.txt"
+expect import-empty 2 'empty.txt: the file is empty' -- "$vx" import "$tmp/empty.txt" --profile il-xeon-8180-skylake-sp
+printf 'ELF\001\000\000\002' > "$tmp/bin.dat"
+expect import-binary 2 'bin.dat: binary data, not a text dump' -- "$vx" import "$tmp/bin.dat" --profile il-xeon-8180-skylake-sp
+expect profile-import-binary 2 'bin.dat: binary data' -- "$vx" profile import "$tmp/bin.dat"
+if [ -z "${VXA_WINDOWS:-}" ] && mkfifo "$tmp/fifo" 2>/dev/null; then
+  (: > "$tmp/fifo") &
+  expect import-fifo-empty 2 'fifo: the file is empty.*a FIFO' -- "$vx" import "$tmp/fifo" --profile il-xeon-8180-skylake-sp
+  wait
+  (cat "$k" > "$tmp/fifo") &
+  expect import-fifo 0 'recognised as kvm-dmesg' -- "$vx" import "$tmp/fifo" --profile il-xeon-8180-skylake-sp
+  wait
+fi
 expect import-no-profile 2 'missing --profile' -- "$vx" import --format kvm-dmesg "$k"
 expect import-bad-profile 2 'no bundled profile' -- "$vx" import --format kvm-dmesg "$k" --profile no-such-cpu
 expect import-unknown-format 2 "unknown format 'vbox'" -- "$vx" import --format vbox "$k" --profile il-xeon-8180-skylake-sp

@@ -41,7 +41,7 @@ VXA_API int vxa_import_msr_device(const char *path, vxa_profile *p, vxa_msr_impo
 /* ---- VMCS dumps -> layout ---- */
 
 #define VXA_DUMP_MAX_MSRS 64
-#define VXA_DUMP_MAX_WARNINGS 32
+#define VXA_DUMP_MAX_WARNINGS 64
 typedef struct vxa_dump_warning {
     unsigned line;             /* the input's line (the first of a re-joined wrapped line) */
     char text[200];
@@ -78,6 +78,29 @@ VXA_API int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file,
  * base=" and the column ("sel attr limit base") segment layouts. */
 VXA_API int vxa_import_xen(const char *text, size_t len, const char *file, vxa_vmcs *v,
                            vxa_dump_info *info, vxa_error *err);
+
+/* A vmwrite trace or field list (engine/examples/vmwrite_log.h writes one): "vmwrite(GUEST_CR0,
+ * 0x80050033)", "__vmwrite(0x6800, X86_CR0_PE | BIT(31))", "vmcs_write64(EPT_POINTER, ...)",
+ * "GUEST_CR0 = 0x...", "Guest CR0: 0x..." with Linux, Xen, SDM and common hypervisor spellings or
+ * encodings and C constant expressions as values.  Every line naming a field that cannot be
+ * evaluated is a warning (line, why) and its field stays unset; other lines are ignored.  The
+ * last write of a field wins.  Fails only when no line writes a field. */
+VXA_API int vxa_import_vmwrite(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                               vxa_dump_info *info, vxa_error *err);
+
+/* ---- format detection (docs/importers.md) ---- */
+
+/* Why a file's content is no text dump at all: empty, only white space, binary (a NUL byte, or
+ * more than 5 % control characters); NULL if it is text. */
+VXA_API const char *vxa_text_problem(const char *text, size_t len);
+/* The VMCS dump format a text holds ("kvm-dmesg", "xen"), NULL if none is recognised: a
+ * "*** Guest State ***" block is Xen's when Xen's spellings ("(XEN)", "EFER(VMCS)", "PDPTE0",
+ * the "sel attr limit base" header, ...) outweigh KVM's ("PDPTR0", "SVI|RVI", "virt-APIC
+ * addr", ...), else KVM's. */
+VXA_API const char *vxa_detect_dump_format(const char *text, size_t len);
+/* The capability-MSR dump format ("windbg": an "msr[...] =" line; "msr-tools": an "rdmsr "
+ * command or an "0x48N VALUE" line; "uefi-results": "vmxaudit-results 1"), NULL if none. */
+VXA_API const char *vxa_detect_msr_format(const char *text, size_t len);
 
 #ifdef __cplusplus
 }

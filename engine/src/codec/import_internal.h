@@ -31,6 +31,10 @@ void vxa_ntext_free(vxa_ntext *t);
  * cleaned text starts inside line. */
 char *vxa_normalize_line(char *line);
 
+/* A line the vmwrite importer would read (a VMCS write call, or "FIELD = value" naming a field):
+ * format detection. */
+bool vxa_vmwrite_line_like(const char *s);
+
 /* Parses a whole token as an unsigned number in base (16 accepts an optional 0x); 0 on success. */
 int vxa_parse_base(const char *s, size_t n, unsigned base, uint64_t *out);
 /* Stores MSR index=value into the profile if it is a VMX capability MSR (0x480-0x493): 1 stored,
