@@ -56,7 +56,7 @@ typedef struct import_opts { const char *format, *profile, *output, *name; bool 
 #define O(f) .offset = offsetof(import_opts, f)
 
 static const cli_option import_options[] = {
-    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen|vmwrite", O(format),
+    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen|qemu|vmwrite", O(format),
       .help = "the dump's format (default: recognised from the text; MSR dumps: 'vmxaudit profile import')" },
     { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, .required = true, O(profile),
       .help = "the CPU's profile: a bundled name, or a file from 'vmxaudit profile import'" },
@@ -84,7 +84,7 @@ static int import_run(const void *opts, int argc, char **argv)
         if (!(format = vxa_detect_dump_format(text, len))) {
             fprintf(stderr, "vmxaudit: %s:1: no VMCS dump recognised: expected KVM's dump_vmcs text "
                     "(\"*** Guest State ***\" ... in dmesg), Xen's VMCS dump ('xl debug-keys v; "
-                    "xl dmesg') or a vmwrite trace or field list ('vmwrite(GUEST_CR0, 0x80050033)', "
+                    "xl dmesg'), QEMU's register dump after 'KVM: entry failed' or a vmwrite trace or field list ('vmwrite(GUEST_CR0, 0x80050033)', "
                     "'GUEST_CR0 = 0x80050033'); give --format to force one\n", fname);
             free(text);
             vxa_case_free(&c);
@@ -96,6 +96,7 @@ static int import_run(const void *opts, int argc, char **argv)
     static vxa_dump_info info;
     rc = kvm ? vxa_import_kvm_dmesg(text, len, fname, &c.vmcs, &info, &e)
          : !strcmp(format, "vmwrite") ? vxa_import_vmwrite(text, len, fname, &c.vmcs, &info, &e)
+         : !strcmp(format, "qemu") ? vxa_import_qemu(text, len, fname, &c.vmcs, &info, &e)
          : vxa_import_xen(text, len, fname, &c.vmcs, &info, &e);
     free(text);
     if (rc) { vxa_case_free(&c); return cli_input_error(&e); }
@@ -109,7 +110,8 @@ static int import_run(const void *opts, int argc, char **argv)
         c.memory[0].data = calloc(info.nmsrs, 16);
         for (unsigned i = 0; i < info.nmsrs; i++)   /* SDM 25.7.2: index, reserved, value */
             for (unsigned k = 0; k < 8; k++) {
-                c.memory[0].data[16 * i + k] = (uint8_t)(k < 4 ? info.msr_index[i] >> (8 * k) : 0);
+                c.memory[0].data[16 * i + k] = (uint8_t)(k < 4 ? info.msr_index[i] >> (8 * k)
+                                                         : i ? 0 : info.msr_mbz >> (8 * (k - 4)));
                 c.memory[0].data[16 * i + 8 + k] = (uint8_t)(info.msr_value[i] >> (8 * k));
             }
         c.nmemory = 1;
@@ -117,6 +119,12 @@ static int import_run(const void *opts, int argc, char **argv)
         if (!vxa_is_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR)) vxa_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR, at);
         fprintf(stderr, "vmxaudit import: note: %s: the %u-entry VM-entry MSR-load list is placed at "
                 "0x%llx (the dump does not print its address)\n", fname, info.nmsrs, (unsigned long long)at);
+        if (info.msr_failed_entry)
+            fprintf(stderr, "vmxaudit import: note: %s: Xen printed only the MSR-load entry that failed "
+                    "(entry %u of the list, exit qualification %u): the case's list holds that entry "
+                    "alone (MSR 0x%x, value 0x%llx), so its qualification is 1\n", fname,
+                    info.msr_failed_entry - 1, info.msr_failed_entry, info.msr_index[0],
+                    (unsigned long long)info.msr_value[0]);
     }
     for (unsigned i = 0; i < info.nwarnings && i < VXA_DUMP_MAX_WARNINGS; i++)
         fprintf(stderr, "vmxaudit import: warning: %s:%u: %s\n", fname, info.warning[i].line, info.warning[i].text);
@@ -176,7 +184,7 @@ static int import_run(const void *opts, int argc, char **argv)
         snprintf(b, sizeof b, "0x%x", info.exit_reason);
         cJSON_AddStringToObject(imp, "exit_reason", b);
         snprintf(b, sizeof b, "0x%llx", (unsigned long long)info.exit_qualification);
-        cJSON_AddStringToObject(imp, "exit_qualification", b);
+        if (!info.exit_qualification_unknown) cJSON_AddStringToObject(imp, "exit_qualification", b);
     }
     cJSON_AddItemToObject(imp, "missing", missing);
     if (info.nwarnings) {
@@ -198,9 +206,14 @@ static int import_run(const void *opts, int argc, char **argv)
     rc = write_out("import", outp, s, o->force);
     free(s);
     if (!rc && info.has_exit) {
+        if (info.msr_failed_entry && (info.exit_reason & 0xffff) == 34) info.exit_qualification = 1;
         unsigned reason = info.exit_reason & 0xffff;
         bool failed = (info.exit_reason >> 31) & 1;
-        if (failed && (reason == 33 || reason == 34))
+        if (failed && (reason == 33 || reason == 34) && info.exit_qualification_unknown)
+            fprintf(stderr, "vmxaudit import: the dump records a failed VM entry (exit reason 0x%x; "
+                    "the qualification is not printed): vmxaudit check %s --observed %u\n", info.exit_reason,
+                    outp && strcmp(outp, "-") ? outp : "CASE", reason);
+        else if (failed && (reason == 33 || reason == 34))
             fprintf(stderr, "vmxaudit import: the dump records a failed VM entry (exit reason 0x%x, "
                     "qualification %llu): vmxaudit check %s --observed %u --qualification %llu\n",
                     info.exit_reason, (unsigned long long)info.exit_qualification,
@@ -215,7 +228,8 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
     .description =
     "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
     "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...),\n"
-    "xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg'), vmwrite is a trace or list of VMCS\n"
+    "xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg'), qemu is QEMU's register dump after\n"
+    "'KVM: entry failed, hardware error 0x...' (guest registers only), vmwrite is a trace or list of VMCS\n"
     "writes (vmwrite(GUEST_CR0, 0x80050033), GUEST_CR0 = 0x..., the output of the logging hook\n"
     "engine/examples/vmwrite_log.h; lines it cannot evaluate are listed).  The format is recognised from the text\n"
     "unless --format forces one.  Text as pasted is fine: mail quoting, syslog/journalctl/dmesg\n"

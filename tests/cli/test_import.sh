@@ -114,6 +114,17 @@ expect xen-case-columns 0 '"GUEST_TR_AR_BYTES":[[:space:]]*"0x8b"' -- cat "$tmp/
 expect xen-case-host-rip 0 '"HOST_RIP":[[:space:]]*"0xffff82d04029a4e0"' -- cat "$tmp/xen.json"
 expect xen-check 1 'GUEST_CS_AR_DB' -- "$vx" check "$tmp/xen.json"
 expect xen-check-bit 1 'bit 14 \(D/B\) of GUEST_CS_AR_BYTES must be 0' -- "$vx" check "$tmp/xen.json"
+# Xen's MSR-load failure lines (exit 34) in a quoted-printable mail: the failing entry becomes the
+# MSR-load list; the check names the MSR-load value rule as the suspect
+q="$s/xen-msr-load-qp.txt"
+expect xen-qp-import 0 'Xen printed only the MSR-load entry that failed \(entry 1 of the list, exit qualification 2\).*MSR 0x1dd, value 0x1ffff80676f52be5' -- "$vx" import "$q" --profile il-xeon-8180-skylake-sp -o "$tmp/xq.json"
+expect xen-qp-decoded 0 '"GUEST_CR0":[[:space:]]*"0x80050033"' -- cat "$tmp/xq.json"
+sed -n '/"vmcs"/,/}/p' "$tmp/xen.json" > "$tmp/a"; sed -n '/"vmcs"/,/}/p' "$tmp/xq.json" | grep -v 'MSR_LOAD' > "$tmp/b"
+expect xen-qp-same-fields 0 '' -- cmp "$tmp/a" "$tmp/b"
+expect xen-qp-msr-list 0 '"VM_ENTRY_MSR_LOAD_COUNT":[[:space:]]*"0x1"' -- cat "$tmp/xq.json"
+expect xen-qp-entry-bytes 0 'dd01000000000000e52bf57606f8ff1f' -- cat "$tmp/xq.json"
+expect xen-qp-hint 0 'check .*xq.json --observed 34 --qualification 1' -- "$vx" import "$q" --profile il-xeon-8180-skylake-sp -o "$tmp/xq.json"
+expect xen-qp-check 1 'MSRLOAD_VALUE_GP' -- "$vx" check "$tmp/xq.json" --observed 34 --qualification 1
 # two dumps in one dmesg: the last is imported
 cat "$x" "$x" > "$tmp/two.txt"
 expect xen-two-dumps 0 '2 dumps in the text; imported the last one \(line 5[0-9]\)' -- "$vx" import --format xen "$tmp/two.txt" --profile il-xeon-8180-skylake-sp
@@ -175,6 +186,23 @@ if [ -n "${3:-}" ] && [ -x "$3" ]; then
   expect vmwrite-hook-link 0 '"VMCS_LINK_POINTER":[[:space:]]*"0xffffffffffffffff"' -- cat "$tmp/trace.json"
   expect vmwrite-hook-cr0 0 '"GUEST_CR0":[[:space:]]*"0x80050033"' -- cat "$tmp/trace.json"
 fi
+
+# --- QEMU's register dump after "KVM: entry failed" (journalctl prefixes): AR = (flags >> 8) & 0xf0ff,
+# not present = unusable; no qualification printed
+qm="$s/qemu-cs-l-and-d.txt"
+expect qemu-detect 0 'recognised as qemu' -- "$vx" import "$qm" --profile il-xeon-8180-skylake-sp -o "$tmp/q.json"
+expect qemu-hint 0 'exit reason 0x80000021; the qualification is not printed\): vmxaudit check .*q.json --observed 33$' -- "$vx" import "$qm" --profile il-xeon-8180-skylake-sp -o "$tmp/q.json"
+for kv in 'GUEST_CS_AR_BYTES 0xe09b' 'GUEST_SS_AR_BYTES 0xc093' 'GUEST_DS_AR_BYTES 0x10000' 'GUEST_TR_AR_BYTES 0x8b' \
+          'GUEST_RIP 0xffffffff81c0f5ae' 'GUEST_RSP 0xffffc90000c4bea8' 'GUEST_RFLAGS 0x246' 'GUEST_CR4 0x3506e0' \
+          'GUEST_GDTR_BASE 0xfffffe0000001000' 'GUEST_IDTR_LIMIT 0xfff' 'GUEST_FS_BASE 0x7f0a1b4fe740' 'GUEST_IA32_EFER 0xd01' 'GUEST_DR7 0x400'; do
+  set -- $kv
+  expect "qemu-value-$1" 0 "\"$1\":[[:space:]]*\"$2\"" -- sed -n '/"vmcs"/,/}/p' "$tmp/q.json"
+done
+sed -n '/"vmcs"/,/}/p' "$tmp/q.json" > "$tmp/out"
+expect_not qemu-no-controls 'VM_ENTRY_CONTROLS|HOST_'
+grep '"exit_qualification"' "$tmp/q.json" > "$tmp/out"
+expect_not qemu-no-qualification '"exit_qualification"'
+expect qemu-forced-none 2 "hello.txt:1: no QEMU register dump found" -- "$vx" import --format qemu "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
 
 # --- format auto-detection (no --format), and inputs that are no dump at all ---
 expect detect-kvm 0 'recognised as kvm-dmesg' -- "$vx" import "$s/kvm-dmesg-pasted.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/det.json"

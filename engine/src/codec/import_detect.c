@@ -52,7 +52,7 @@ const char *vxa_detect_dump_format(const char *text, size_t len)
         if (!memcmp(text + i, "(XEN)", 5)) xen_raw = 1;
     vxa_ntext_free(&t);
     if (guest) return xen + (int)xen_raw * 2 > kvm ? "xen" : "kvm-dmesg";
-    (void)qemu_fail;
+    if (qemu >= 2 || (qemu_fail && qemu)) return "qemu";
     if (vmwrite) return "vmwrite";
     return NULL;
 }

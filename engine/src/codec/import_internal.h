@@ -14,7 +14,8 @@ typedef struct vxa_lines { const char *p, *end; unsigned lineno; } vxa_lines;
 bool vxa_next_line(vxa_lines *it, char *buf, size_t size);
 
 /* The one normalisation layer in front of every text importer: each line loses what the way it
- * travelled added, so the importers see the text as the hypervisor printed it.  Removed: CR,
+ * travelled added, so the importers see the text as the hypervisor printed it.  A raw
+ * quoted-printable mail ("=3D0x", "=C2=A0" or its header) is decoded first.  Removed: CR,
  * tabs and NUL (-> space), non-breaking and other Unicode spaces (-> space), zero-width
  * characters and a byte-order mark; mail quoting at any depth ("> ", ">> ", "> > "); syslog
  * ("May 20 10:01:02 host kernel: ") and journalctl short-iso prefixes; dmesg timestamps
