@@ -145,6 +145,9 @@ VXA_PRIVATE void vxa_checks_guest_nonreg(vxa_ctx *c);       /* 27.3.1.5 */
 VXA_PRIVATE void vxa_checks_guest_pdpte(vxa_ctx *c);        /* 27.3.1.6 */
 VXA_PRIVATE void vxa_checks_msr_load(vxa_ctx *c);           /* 27.4 */
 
+/* Does the report hold a control, host, guest or MSR-load violation (repair.c)? */
+VXA_PRIVATE bool vxa_vmcs_violated(const vxa_report *r);
+
 /* freestanding string helpers */
 VXA_PRIVATE int vxa_strcasecmp(const char *a, const char *b);
 

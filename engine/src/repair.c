@@ -3,16 +3,6 @@
  * current value is never overwritten by another computed from the same stale value. */
 #include "internal.h"
 
-static bool vmcs_violation(const vxa_report *r)
-{
-    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
-    for (unsigned i = 0; i < n; i++) {
-        uint8_t cls = vxa_check_get((vxa_check)r->violations[i].check)->cls;
-        if (cls >= VXA_CLASS_CONTROLS && cls <= VXA_CLASS_MSRLOAD) return true;
-    }
-    return r->nviolations > VXA_MAX_VIOLATIONS;
-}
-
 bool vxa_repair(const vxa_input *in, unsigned max_rounds, vxa_vmcs *out, vxa_report *report,
                 vxa_repair_result *res)
 {
@@ -26,7 +16,7 @@ bool vxa_repair(const vxa_input *in, unsigned max_rounds, vxa_vmcs *out, vxa_rep
     for (unsigned i = 0; i < sizeof res->changed; i++) res->changed[i] = 0;
     for (;;) {
         vxa_audit(&cur, report);
-        if (!vmcs_violation(report)) { res->clean = true; break; }
+        if (!vxa_vmcs_violated(report)) { res->clean = true; break; }
         if (res->rounds >= max_rounds) break;
         res->rounds++;
         for (unsigned i = 0; i < sizeof touched; i++) touched[i] = 0;

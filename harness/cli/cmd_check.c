@@ -74,6 +74,12 @@ static int run(const void *opts, int argc, char **argv)
     vxa_audit(&in, &r);
     if (!strcmp(format, "json")) {
         cJSON *doc = vxa_report_to_tree(&r, &c.vmcs, &obs);
+        if (r.outcome.result != VXA_ENTERED) {
+            static vxa_root_cause rc;
+            in.reads = NULL;
+            vxa_root_cause_find(&in, &rc);
+            vxa_report_add_root_cause(doc, &r, &c.vmcs, &rc);
+        }
         char *s = cJSON_Print(doc);
         puts(s);
         free(s);
@@ -105,7 +111,12 @@ const cli_command cli_cmd_check = { "check", "CASE|-",
     "Post-mortem: --observed says what the CPU actually reported (VM-instruction error 7 or 8,\n"
     "or VM-entry failure exit reason 33 or 34, with --qualification the exit qualification);\n"
     "the violations consistent with it are listed first as the likely culprits, the others\n"
-    "after them with the reason they are not what the CPU reported (JSON: \"consistent\").\n",
+    "after them with the reason they are not what the CPU reported (JSON: \"consistent\").\n"
+    "When the violations share a cause (RFLAGS.VM = 1 in a 64-bit guest turns on the 18\n"
+    "virtual-8086 segment rules), the report leads with the root cause: the smallest set of field\n"
+    "changes that makes the layout enter, found from the rules and the profile alone; then the\n"
+    "violations about those fields, then the rest as consequences (JSON: \"root_cause\",\n"
+    "\"consequence\").\n",
     .exit_status = "0 the entry succeeds, 1 it fails, 2 bad input.",
     .options = check_options, .size = sizeof(check_opts), .min_args = 1, .max_args = 1,
     .complete_args = CLI_C_FILE, .run = run };

@@ -8,6 +8,7 @@
 #include "vmxaudit/import.h"
 #ifndef _WIN32
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -28,12 +29,35 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
+/* The dump's text, or NULL after saying why not (cannot read it, empty, binary). */
+static char *read_dump(const char *path, size_t *len)
+{
+    vxa_error e;
+    const char *fname = strcmp(path, "-") ? path : "<stdin>";
+#ifndef _WIN32
+    struct stat st;
+    bool fifo = strcmp(path, "-") && !stat(path, &st) && S_ISFIFO(st.st_mode);
+#else
+    bool fifo = false;
+#endif
+    char *text = vxa_read_text_file(path, len, &e);
+    if (!text) { cli_input_error(&e); return NULL; }
+    const char *why = vxa_text_problem(text, *len);
+    if (why) {
+        fprintf(stderr, "vmxaudit: %s: %s%s\n", fname, why,
+                fifo && !*len ? " (a FIFO: nothing was written to it before its writer closed it)" : "");
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 typedef struct import_opts { const char *format, *profile, *output, *name; bool force; } import_opts;
 #define O(f) .offset = offsetof(import_opts, f)
 
 static const cli_option import_options[] = {
-    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen", .required = true, O(format),
-      .help = "the dump's format (MSR dumps: 'vmxaudit profile import')" },
+    { "format", 0, CLI_TEXT, .values = "kvm-dmesg|xen|qemu|vmwrite", O(format),
+      .help = "the dump's format (default: recognised from the text; MSR dumps: 'vmxaudit profile import')" },
     { "profile", 0, CLI_TEXT, "P", .complete = CLI_C_PROFILE, .required = true, O(profile),
       .help = "the CPU's profile: a bundled name, or a file from 'vmxaudit profile import'" },
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
@@ -47,19 +71,33 @@ static int import_run(const void *opts, int argc, char **argv)
     const import_opts *o = opts;
     const char *format = o->format, *path = argv[0], *profile = o->profile, *outp = o->output, *name = o->name;
     (void)argc;
-    bool kvm = !strcmp(format, "kvm-dmesg");
     vxa_case c;
     vxa_case_init(&c);
     vxa_error e;
     if (vxa_case_set_profile(&c, profile, &e)) { vxa_case_free(&c); return cli_input_error(&e); }
     int rc;
     size_t len;
-    char *text = vxa_read_text_file(path, &len, &e);
-    if (!text) { vxa_case_free(&c); return cli_input_error(&e); }
+    char *text = read_dump(path, &len);
+    if (!text) { vxa_case_free(&c); return EXIT_USAGE; }
     const char *fname = strcmp(path, "-") ? path : "<stdin>";
+    if (!format) {
+        if (!(format = vxa_detect_dump_format(text, len))) {
+            fprintf(stderr, "vmxaudit: %s:1: no VMCS dump recognised: expected KVM's dump_vmcs text "
+                    "(\"*** Guest State ***\" ... in dmesg), Xen's VMCS dump ('xl debug-keys v; "
+                    "xl dmesg'), QEMU's register dump after 'KVM: entry failed' or a vmwrite trace or field list ('vmwrite(GUEST_CR0, 0x80050033)', "
+                    "'GUEST_CR0 = 0x80050033'); give --format to force one\n", fname);
+            free(text);
+            vxa_case_free(&c);
+            return EXIT_USAGE;
+        }
+        fprintf(stderr, "vmxaudit import: %s: recognised as %s (--format forces another)\n", fname, format);
+    }
+    bool kvm = !strcmp(format, "kvm-dmesg");
     static vxa_dump_info info;
     rc = kvm ? vxa_import_kvm_dmesg(text, len, fname, &c.vmcs, &info, &e)
-             : vxa_import_xen(text, len, fname, &c.vmcs, &info, &e);
+         : !strcmp(format, "vmwrite") ? vxa_import_vmwrite(text, len, fname, &c.vmcs, &info, &e)
+         : !strcmp(format, "qemu") ? vxa_import_qemu(text, len, fname, &c.vmcs, &info, &e)
+         : vxa_import_xen(text, len, fname, &c.vmcs, &info, &e);
     free(text);
     if (rc) { vxa_case_free(&c); return cli_input_error(&e); }
 
@@ -72,7 +110,8 @@ static int import_run(const void *opts, int argc, char **argv)
         c.memory[0].data = calloc(info.nmsrs, 16);
         for (unsigned i = 0; i < info.nmsrs; i++)   /* SDM 25.7.2: index, reserved, value */
             for (unsigned k = 0; k < 8; k++) {
-                c.memory[0].data[16 * i + k] = (uint8_t)(k < 4 ? info.msr_index[i] >> (8 * k) : 0);
+                c.memory[0].data[16 * i + k] = (uint8_t)(k < 4 ? info.msr_index[i] >> (8 * k)
+                                                         : i ? 0 : info.msr_mbz >> (8 * (k - 4)));
                 c.memory[0].data[16 * i + 8 + k] = (uint8_t)(info.msr_value[i] >> (8 * k));
             }
         c.nmemory = 1;
@@ -80,6 +119,12 @@ static int import_run(const void *opts, int argc, char **argv)
         if (!vxa_is_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR)) vxa_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR, at);
         fprintf(stderr, "vmxaudit import: note: %s: the %u-entry VM-entry MSR-load list is placed at "
                 "0x%llx (the dump does not print its address)\n", fname, info.nmsrs, (unsigned long long)at);
+        if (info.msr_failed_entry)
+            fprintf(stderr, "vmxaudit import: note: %s: Xen printed only the MSR-load entry that failed "
+                    "(entry %u of the list, exit qualification %u): the case's list holds that entry "
+                    "alone (MSR 0x%x, value 0x%llx), so its qualification is 1\n", fname,
+                    info.msr_failed_entry - 1, info.msr_failed_entry, info.msr_index[0],
+                    (unsigned long long)info.msr_value[0]);
     }
     for (unsigned i = 0; i < info.nwarnings && i < VXA_DUMP_MAX_WARNINGS; i++)
         fprintf(stderr, "vmxaudit import: warning: %s:%u: %s\n", fname, info.warning[i].line, info.warning[i].text);
@@ -139,7 +184,7 @@ static int import_run(const void *opts, int argc, char **argv)
         snprintf(b, sizeof b, "0x%x", info.exit_reason);
         cJSON_AddStringToObject(imp, "exit_reason", b);
         snprintf(b, sizeof b, "0x%llx", (unsigned long long)info.exit_qualification);
-        cJSON_AddStringToObject(imp, "exit_qualification", b);
+        if (!info.exit_qualification_unknown) cJSON_AddStringToObject(imp, "exit_qualification", b);
     }
     cJSON_AddItemToObject(imp, "missing", missing);
     if (info.nwarnings) {
@@ -161,9 +206,14 @@ static int import_run(const void *opts, int argc, char **argv)
     rc = write_out("import", outp, s, o->force);
     free(s);
     if (!rc && info.has_exit) {
+        if (info.msr_failed_entry && (info.exit_reason & 0xffff) == 34) info.exit_qualification = 1;
         unsigned reason = info.exit_reason & 0xffff;
         bool failed = (info.exit_reason >> 31) & 1;
-        if (failed && (reason == 33 || reason == 34))
+        if (failed && (reason == 33 || reason == 34) && info.exit_qualification_unknown)
+            fprintf(stderr, "vmxaudit import: the dump records a failed VM entry (exit reason 0x%x; "
+                    "the qualification is not printed): vmxaudit check %s --observed %u\n", info.exit_reason,
+                    outp && strcmp(outp, "-") ? outp : "CASE", reason);
+        else if (failed && (reason == 33 || reason == 34))
             fprintf(stderr, "vmxaudit import: the dump records a failed VM entry (exit reason 0x%x, "
                     "qualification %llu): vmxaudit check %s --observed %u --qualification %llu\n",
                     info.exit_reason, (unsigned long long)info.exit_qualification,
@@ -177,9 +227,15 @@ static int import_run(const void *opts, int argc, char **argv)
 const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dmesg) or Xen's VMCS dump",
     .description =
     "Turns the VMCS dump a hypervisor printed after a failed VM entry into a case that 'vmxaudit\n"
-    "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...,\n"
-    "timestamps and prefixes allowed), xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg').\n"
-    "If the text holds several dumps the last one is used.  The dump has no capability MSRs:\n"
+    "check' audits: kvm-dmesg is KVM's dump_vmcs text from dmesg (\"*** Guest State ***\", ...),\n"
+    "xen is Xen's VMCS dump ('xl debug-keys v; xl dmesg'), qemu is QEMU's register dump after\n"
+    "'KVM: entry failed, hardware error 0x...' (guest registers only), vmwrite is a trace or list of VMCS\n"
+    "writes (vmwrite(GUEST_CR0, 0x80050033), GUEST_CR0 = 0x..., the output of the logging hook\n"
+    "engine/examples/vmwrite_log.h; lines it cannot evaluate are listed).  The format is recognised from the text\n"
+    "unless --format forces one.  Text as pasted is fine: mail quoting, syslog/journalctl/dmesg\n"
+    "prefixes, (XEN), Unicode spaces, CRLF and wrapped lines are undone (docs/importers.md); lines\n"
+    "inside the dump that are not understood are reported with their line, text around it is\n"
+    "ignored.  If the text holds several dumps the last one is used.  The dump has no capability MSRs:\n"
     "--profile gives the CPU's.  Fields the dump does not print but the rules read are listed on\n"
     "stderr: they are absent from the case and read as 0 in 'check'.  The dump's VM-exit reason\n"
     "and qualification are kept in the case under \"import\", and the matching 'check --observed'\n"
@@ -242,8 +298,8 @@ typedef struct pimport_opts {
 #define O(f) .offset = offsetof(pimport_opts, f)
 
 static const cli_option pimport_options[] = {
-    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device|uefi-results", .required = true, O(format),
-      .help = "the dump's format (see above)" },
+    { "format", 0, CLI_TEXT, .values = "windbg|msr-tools|msr-device|uefi-results", O(format),
+      .help = "the dump's format (see above; default: recognised from the file)" },
     { "name", 0, CLI_TEXT, "NAME", O(name), .help = "the profile's name (default: the dump's file name)" },
     { "maxphyaddr", 0, CLI_UINT, "N", .min = 32, .max = 52, .suggest = "36 39 46 48 52", O(maxphyaddr),
       .help = "the CPU's physical-address width, CPUID 80000008H:EAX[7:0]" },
@@ -262,8 +318,33 @@ static int pimport_run(const void *opts, int argc, char **argv)
 {
     const pimport_opts *po = opts;
     const char *format = po->format, *path = argc ? argv[0] : po->msr_path, *outp = po->output, *name = po->name;
-    bool windbg = !strcmp(format, "windbg"), dev = !strcmp(format, "msr-device");
     if (argc && po->msr_path) return cli_usage("profile import", "give FILE or --msr-path, not both");
+    char *pre = NULL;   /* the text read to recognise its format */
+    size_t prelen = 0;
+    if (!format) {
+#ifndef _WIN32
+        struct stat st;
+        if (!path || po->msr_path || (strcmp(path, "-") && !stat(path, &st) && S_ISCHR(st.st_mode))) {
+            format = "msr-device";
+        } else
+#endif
+        {
+            if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
+            if (!(pre = read_dump(path, &prelen))) return EXIT_USAGE;
+            if (!(format = vxa_detect_msr_format(pre, prelen))) {
+                fprintf(stderr, "vmxaudit: %s:1: no capability-MSR dump recognised: expected WinDbg "
+                        "'rdmsr' output (msr[480] = ...), an msr-tools transcript ('$ sudo rdmsr -a "
+                        "0x480' and its values) or a vmxaudit RESULTS.TXT; give --format to force one\n",
+                        strcmp(path, "-") ? path : "<stdin>");
+                free(pre);
+                return EXIT_USAGE;
+            }
+        }
+        fprintf(stderr, "vmxaudit profile import: %s: recognised as %s (--format forces another)\n",
+                path ? path : "/dev/cpu/0/msr", format);
+        if (!strcmp(format, "uefi-results") && pre) { free(pre); pre = NULL; }
+    }
+    bool windbg = !strcmp(format, "windbg"), dev = !strcmp(format, "msr-device");
     if (!path && dev) path = "/dev/cpu/0/msr";
     if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
     if (!strcmp(format, "uefi-results"))
@@ -282,8 +363,8 @@ static int pimport_run(const void *opts, int argc, char **argv)
         if (rc) { cli_input_error(&e); return EXIT_UNAVAILABLE; }
 #endif
     } else {
-        size_t len;
-        char *text = vxa_read_text_file(path, &len, &e);
+        size_t len = prelen;
+        char *text = pre ? pre : vxa_read_text_file(path, &len, &e);
         if (!text) return cli_input_error(&e);
         rc = windbg ? vxa_import_windbg(text, len, fname, &p, &info, &e)
                     : vxa_import_msrtools(text, len, fname, &p, &info, &e);
@@ -338,7 +419,8 @@ static int pimport_run(const void *opts, int argc, char **argv)
 const cli_command cli_cmd_profile_import = { "profile import", "FILE|-",
     "a profile from WinDbg/msr-tools rdmsr output or the msr device",
     .description =
-    "Builds a capability profile from a dump of the CPU's IA32_VMX_* MSRs (0x480-0x493):\n"
+    "Builds a capability profile from a dump of the CPU's IA32_VMX_* MSRs (0x480-0x493); without\n"
+    "--format it is recognised from the file (a character device: msr-device):\n"
     "  windbg      WinDbg 'rdmsr 480' output: msr[480] = 00da0400`00000004\n"
     "  msr-tools   a transcript of msr-tools' rdmsr ('$ sudo rdmsr -a 0x480' and its output\n"
     "              lines; -d/-u decimal understood; with -a the CPUs must agree), or lines\n"

@@ -9,7 +9,7 @@
 typedef struct repair_opts {
     const char *output, *format, *model;
     cli_uint rounds, max_input;
-    bool force;
+    bool force, minimal;
 } repair_opts;
 #define O(f) .offset = offsetof(repair_opts, f)
 
@@ -20,6 +20,8 @@ static const cli_option repair_options[] = {
       .help = "the changes as text for people, or json for tools" },
     { "model", 0, CLI_TEXT, .value_at = cli_model_name, .def = "sdm", O(model),
       .help = "the rules to repair against" },
+    { "minimal", 0, CLI_FLAG, O(minimal),
+      .help = "change the fewest fields: the root cause, not each consequence" },
     { "max-rounds", 0, CLI_UINT, "N", .def = "32", .min = 0, .max = 1000, O(rounds),
       .help = "at most N rounds of audit -> fix" },
     CLI_FORCE_OPTION(repair_opts),
@@ -43,7 +45,9 @@ static int run(const void *opts, int argc, char **argv)
     vxa_repair_result res;
     vxa_memory mem = vxa_case_memory(&c);
     vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model };
-    bool ok = vxa_repair(&in, rounds, &fixed, &r, &res);
+    static vxa_root_cause rc;
+    bool ok = o->minimal ? vxa_repair_minimal(&in, &rc, &fixed, &r, &res)
+                         : vxa_repair(&in, rounds, &fixed, &r, &res);
     if (json) {
         cJSON *doc = cli_json_doc(CLI_SCHEMA_REPAIR);
         cJSON_AddBoolToObject(doc, "repaired", ok);
@@ -106,7 +110,9 @@ const cli_command cli_cmd_repair = { "repair", "CASE|-",
     .description =
     "Iterates audit -> fix until the layout passes every control, host, guest and MSR-load rule,\n"
     "prints the fields it changed (old -> new) and writes the repaired case to OUT.  Fields that\n"
-    "no violated rule names are never touched.\n",
+    "no violated rule names are never touched.  With --minimal it changes the fewest fields: the\n"
+    "root cause (as 'check' reports it), which may undo one mistake instead of patching each of\n"
+    "its consequences; where no root cause is found it repairs as without --minimal.\n",
     .exit_status = "0 repaired (or already clean), 1 not repairable, 2 bad input or OUT not written.",
     .options = repair_options, .size = sizeof(repair_opts), .min_args = 1, .max_args = 1,
     .complete_args = CLI_C_FILE, .run = run };

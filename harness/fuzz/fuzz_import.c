@@ -1,6 +1,6 @@
 /* fuzz_import.c — the text importers (engine/src/codec/import_*.c) on arbitrary bytes.  The
  * first byte picks the format: 0 WinDbg rdmsr, 1 msr-tools rdmsr, 2 KVM dump_vmcs (dmesg),
- * 3 Xen vmcs dump; the rest is the text.  Invariants: bad input is rejected with a message
+ * 3 Xen vmcs dump, 4 vmwrite trace/list, 5 QEMU register dump; the rest is the text, which the format detection also reads.  Invariants: bad input is rejected with a message
  * (never a crash); the same input imports the same way twice; what an importer accepts audits
  * (a profile: its sanity check and the audit of the linux64-free empty layout; a dump: the
  * layout on a bundled profile) without crash and consistently. */
@@ -25,11 +25,17 @@ static void audit_consistent(const vxa_profile *p, const vxa_vmcs *v)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
-    unsigned fmt = data[0] % 4;
+    unsigned fmt = data[0] % 6;
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
     vxa_error err;
     memset(&err, 0, sizeof err);
+    /* format detection on every input: it names one of the importers, or none, never crashes */
+    const char *d = vxa_detect_dump_format(text, len), *m = vxa_detect_msr_format(text, len);
+    if (d && strcmp(d, "kvm-dmesg") && strcmp(d, "xen") && strcmp(d, "vmwrite") && strcmp(d, "qemu")) fuzz_die("detect: unknown dump format");
+    if (m && strcmp(m, "windbg") && strcmp(m, "msr-tools") && strcmp(m, "uefi-results"))
+        fuzz_die("detect: unknown MSR format");
+    (void)vxa_text_problem(text, len);
     if (fmt < 2) {
         static vxa_profile p, q;
         vxa_msr_import info;
@@ -57,12 +63,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vxa_vmcs_init(&v);
     vxa_vmcs_init(&v2);
     int rc = fmt == 2 ? vxa_import_kvm_dmesg(text, len, "<fuzz>", &v, &info, &err)
+           : fmt == 4 ? vxa_import_vmwrite(text, len, "<fuzz>", &v, &info, &err)
+           : fmt == 5 ? vxa_import_qemu(text, len, "<fuzz>", &v, &info, &err)
                       : vxa_import_xen(text, len, "<fuzz>", &v, &info, &err);
     if (rc) {
         if (!err.message[0]) fuzz_die("import: dump rejected without a message");
         return 0;
     }
     int rc2 = fmt == 2 ? vxa_import_kvm_dmesg(text, len, "<fuzz>", &v2, &info, &err)
+            : fmt == 4 ? vxa_import_vmwrite(text, len, "<fuzz>", &v2, &info, &err)
+           : fmt == 5 ? vxa_import_qemu(text, len, "<fuzz>", &v2, &info, &err)
                        : vxa_import_xen(text, len, "<fuzz>", &v2, &info, &err);
     if (rc2 || memcmp(&v, &v2, sizeof v)) fuzz_die("import: the same dump imports two ways");
     static vxa_profile p;

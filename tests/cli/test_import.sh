@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_import.sh — importers as a user runs them: the real-format samples in samples/ become
 # profiles and cases that `check` audits; bad dumps fail with file, line and what was expected.
-# usage: test_import.sh VMXAUDIT SOURCE_DIR
+# usage: test_import.sh VMXAUDIT SOURCE_DIR [VMWRITE_HOOK_DEMO]
 set -u
 vx=$1
 src=$2
@@ -114,6 +114,17 @@ expect xen-case-columns 0 '"GUEST_TR_AR_BYTES":[[:space:]]*"0x8b"' -- cat "$tmp/
 expect xen-case-host-rip 0 '"HOST_RIP":[[:space:]]*"0xffff82d04029a4e0"' -- cat "$tmp/xen.json"
 expect xen-check 1 'GUEST_CS_AR_DB' -- "$vx" check "$tmp/xen.json"
 expect xen-check-bit 1 'bit 14 \(D/B\) of GUEST_CS_AR_BYTES must be 0' -- "$vx" check "$tmp/xen.json"
+# Xen's MSR-load failure lines (exit 34) in a quoted-printable mail: the failing entry becomes the
+# MSR-load list; the check names the MSR-load value rule as the suspect
+q="$s/xen-msr-load-qp.txt"
+expect xen-qp-import 0 'Xen printed only the MSR-load entry that failed \(entry 1 of the list, exit qualification 2\).*MSR 0x1dd, value 0x1ffff80676f52be5' -- "$vx" import "$q" --profile il-xeon-8180-skylake-sp -o "$tmp/xq.json"
+expect xen-qp-decoded 0 '"GUEST_CR0":[[:space:]]*"0x80050033"' -- cat "$tmp/xq.json"
+sed -n '/"vmcs"/,/}/p' "$tmp/xen.json" > "$tmp/a"; sed -n '/"vmcs"/,/}/p' "$tmp/xq.json" | grep -v 'MSR_LOAD' > "$tmp/b"
+expect xen-qp-same-fields 0 '' -- cmp "$tmp/a" "$tmp/b"
+expect xen-qp-msr-list 0 '"VM_ENTRY_MSR_LOAD_COUNT":[[:space:]]*"0x1"' -- cat "$tmp/xq.json"
+expect xen-qp-entry-bytes 0 'dd01000000000000e52bf57606f8ff1f' -- cat "$tmp/xq.json"
+expect xen-qp-hint 0 'check .*xq.json --observed 34 --qualification 1' -- "$vx" import "$q" --profile il-xeon-8180-skylake-sp -o "$tmp/xq.json"
+expect xen-qp-check 1 'MSRLOAD_VALUE_GP' -- "$vx" check "$tmp/xq.json" --observed 34 --qualification 1
 # two dumps in one dmesg: the last is imported
 cat "$x" "$x" > "$tmp/two.txt"
 expect xen-two-dumps 0 '2 dumps in the text; imported the last one \(line 5[0-9]\)' -- "$vx" import --format xen "$tmp/two.txt" --profile il-xeon-8180-skylake-sp
@@ -149,6 +160,74 @@ expect kvm-cut-loud 0 'WARNING: .*cut.txt: only [0-9]+ fields read from the dump
 "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp > /dev/null 2> "$tmp/out"
 expect_not kvm-full-not-loud 'WARNING'
 
+# --- vmwrite traces and field lists ---
+w="$s/vmwrite-list.c"
+expect vmwrite-detect 0 'recognised as vmwrite' -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+# every line it cannot evaluate, in one run, with file:line and why
+expect vmwrite-not-constant 0 "vmwrite-list.c:9: GUEST_RFLAGS = 'BIT\(1\) \| X86_EFLAGS_IF': not a constant" -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+expect vmwrite-all-listed 0 "vmwrite-list.c:10: PIN_BASED_VM_EXEC_CONTROL = 'pin_controls\(v\)'" -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+expect vmwrite-unknown-field 0 "vmwrite-list.c:12: 'VMCS_GUEST_FROB' is no VMCS field" -- "$vx" import "$w" --profile il-xeon-8180-skylake-sp -o "$tmp/vw.json"
+expect_not vmwrite-code-ignored 'exec_control'
+for kv in 'GUEST_CR0 0x80050033' 'GUEST_CR3 0x1000' 'VMCS_LINK_POINTER 0xffffffffffffffff' 'GUEST_RIP 0xffffffff81a00000' \
+          'VM_ENTRY_CONTROLS 0x13ff' 'GUEST_ES_AR_BYTES 0xc093' 'GUEST_CR4 0x3726e0' 'VM_EXIT_CONTROLS 0x2fefff' 'GUEST_PDPTR0 0x0'; do
+  set -- $kv
+  expect "vmwrite-value-$1" 0 "\"$1\":[[:space:]]*\"$2\"" -- sed -n '/"vmcs"/,/}/p' "$tmp/vw.json"
+done
+sed -n '/"vmcs"/,/}/p' "$tmp/vw.json" > "$tmp/out"
+expect_not vmwrite-not-captured-unset '"GUEST_RFLAGS"|"PIN_BASED_VM_EXEC_CONTROL"'
+printf 'int x = 1;\n' > "$tmp/code.c"
+expect vmwrite-none 2 'code.c:1: no vmwrite line found' -- "$vx" import --format vmwrite "$tmp/code.c" --profile il-xeon-8180-skylake-sp
+# the logging hook of engine/examples/vmwrite_log.h: its trace (dmesg prefixes and all) imports as is
+if [ -n "${3:-}" ] && [ -x "$3" ]; then
+  "$3" > "$tmp/trace.txt"
+  expect vmwrite-hook-runs 0 '' -- "$3"
+  expect vmwrite-hook-import 0 'recognised as vmwrite' -- "$vx" import "$tmp/trace.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/trace.json"
+  expect vmwrite-hook-last-write 0 '"GUEST_RFLAGS":[[:space:]]*"0x202"' -- cat "$tmp/trace.json"
+  expect vmwrite-hook-link 0 '"VMCS_LINK_POINTER":[[:space:]]*"0xffffffffffffffff"' -- cat "$tmp/trace.json"
+  expect vmwrite-hook-cr0 0 '"GUEST_CR0":[[:space:]]*"0x80050033"' -- cat "$tmp/trace.json"
+fi
+
+# --- QEMU's register dump after "KVM: entry failed" (journalctl prefixes): AR = (flags >> 8) & 0xf0ff,
+# not present = unusable; no qualification printed
+qm="$s/qemu-cs-l-and-d.txt"
+expect qemu-detect 0 'recognised as qemu' -- "$vx" import "$qm" --profile il-xeon-8180-skylake-sp -o "$tmp/q.json"
+expect qemu-hint 0 'exit reason 0x80000021; the qualification is not printed\): vmxaudit check .*q.json --observed 33$' -- "$vx" import "$qm" --profile il-xeon-8180-skylake-sp -o "$tmp/q.json"
+for kv in 'GUEST_CS_AR_BYTES 0xe09b' 'GUEST_SS_AR_BYTES 0xc093' 'GUEST_DS_AR_BYTES 0x10000' 'GUEST_TR_AR_BYTES 0x8b' \
+          'GUEST_RIP 0xffffffff81c0f5ae' 'GUEST_RSP 0xffffc90000c4bea8' 'GUEST_RFLAGS 0x246' 'GUEST_CR4 0x3506e0' \
+          'GUEST_GDTR_BASE 0xfffffe0000001000' 'GUEST_IDTR_LIMIT 0xfff' 'GUEST_FS_BASE 0x7f0a1b4fe740' 'GUEST_IA32_EFER 0xd01' 'GUEST_DR7 0x400'; do
+  set -- $kv
+  expect "qemu-value-$1" 0 "\"$1\":[[:space:]]*\"$2\"" -- sed -n '/"vmcs"/,/}/p' "$tmp/q.json"
+done
+sed -n '/"vmcs"/,/}/p' "$tmp/q.json" > "$tmp/out"
+expect_not qemu-no-controls 'VM_ENTRY_CONTROLS|HOST_'
+grep '"exit_qualification"' "$tmp/q.json" > "$tmp/out"
+expect_not qemu-no-qualification '"exit_qualification"'
+expect qemu-forced-none 2 "hello.txt:1: no QEMU register dump found" -- "$vx" import --format qemu "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
+
+# --- format auto-detection (no --format), and inputs that are no dump at all ---
+expect detect-kvm 0 'recognised as kvm-dmesg' -- "$vx" import "$s/kvm-dmesg-pasted.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/det.json"
+expect detect-kvm-same 0 '' -- cmp "$tmp/det.json" "$tmp/pasted.json"
+expect detect-xen 0 'recognised as xen' -- "$vx" import "$x" --profile il-xeon-8180-skylake-sp
+sed 's/^(XEN) //' "$x" > "$tmp/xen-bare.txt"
+expect detect-xen-no-prefix 0 'recognised as xen' -- "$vx" import "$tmp/xen-bare.txt" --profile il-xeon-8180-skylake-sp
+expect detect-forced 0 '"format":[[:space:]]*"kvm-dmesg"' -- "$vx" import --format kvm-dmesg "$x" --profile il-xeon-8180-skylake-sp
+expect detect-windbg 0 'recognised as windbg' -- "$vx" profile import "$s/windbg-rdmsr-i7-8700k.txt"
+expect detect-msrtools 0 'recognised as msr-tools' -- "$vx" profile import "$s/msr-tools-rdmsr-xeon-8180.txt"
+expect detect-none 2 'hello.txt:1: no VMCS dump recognised' -- "$vx" import "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
+expect detect-msr-none 2 'hello.txt:1: no capability-MSR dump recognised' -- "$vx" profile import "$tmp/hello.txt"
+: > "$tmp/empty.txt"
+expect import-empty 2 'empty.txt: the file is empty' -- "$vx" import "$tmp/empty.txt" --profile il-xeon-8180-skylake-sp
+printf 'ELF\001\000\000\002' > "$tmp/bin.dat"
+expect import-binary 2 'bin.dat: binary data, not a text dump' -- "$vx" import "$tmp/bin.dat" --profile il-xeon-8180-skylake-sp
+expect profile-import-binary 2 'bin.dat: binary data' -- "$vx" profile import "$tmp/bin.dat"
+if [ -z "${VXA_WINDOWS:-}" ] && mkfifo "$tmp/fifo" 2>/dev/null; then
+  (: > "$tmp/fifo") &
+  expect import-fifo-empty 2 'fifo: the file is empty.*a FIFO' -- "$vx" import "$tmp/fifo" --profile il-xeon-8180-skylake-sp
+  wait
+  (cat "$k" > "$tmp/fifo") &
+  expect import-fifo 0 'recognised as kvm-dmesg' -- "$vx" import "$tmp/fifo" --profile il-xeon-8180-skylake-sp
+  wait
+fi
 expect import-no-profile 2 'missing --profile' -- "$vx" import --format kvm-dmesg "$k"
 expect import-bad-profile 2 'no bundled profile' -- "$vx" import --format kvm-dmesg "$k" --profile no-such-cpu
 expect import-unknown-format 2 "unknown format 'vbox'" -- "$vx" import --format vbox "$k" --profile il-xeon-8180-skylake-sp

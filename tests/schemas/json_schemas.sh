@@ -47,13 +47,15 @@ sed -e 's/"VM_ENTRY_MSR_LOAD_ADDR": "0x0"/"VM_ENTRY_MSR_LOAD_ADDR": "0x20000"/' 
     -e 's/^  "profile": .*/&\n  "memory": [ { "address": "0x20000", "data": "8b000000010000000000000000000000800000c0000000000104000000000000000100c0000000000000000000000000" } ],/' \
     "$src/corpus/layouts/linux64.json" > "$tmp/msrload.json"
 out "$o/r6.json" 1 "$vx" check --format json "$tmp/msrload.json" --observed 34 --qualification 2
+out "$o/r7.json" 1 "$vx" check --format json "$src/tests/rootcause/rflags-vm-64bit.json" --observed 33
 valid report-schema-key report "$o"/r*.json
 expect report-has-schema-key 0 '"schema":[[:space:]]*"vmxaudit-report-1"' -- cat "$o/r2.json"
 
 # repair, the catalogues, explain
 out "$o/repair.json" 0 "$vx" repair --format json "$bp" -o "$o/repaired-case.json"
 out "$o/repair-no.json" 1 "$vx" repair --format json "$tmp/qemu.json" --max-rounds 0
-valid repair repair "$o/repair.json" "$o/repair-no.json"
+out "$o/repair-min.json" 0 "$vx" repair --minimal --format json "$src/tests/rootcause/rflags-vm-64bit.json"
+valid repair repair "$o/repair.json" "$o/repair-no.json" "$o/repair-min.json"
 out "$o/checks.json" 0 "$vx" checks --format json
 valid checks checks "$o/checks.json"
 out "$o/fields.json" 0 "$vx" fields --format json

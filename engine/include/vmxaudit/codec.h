@@ -143,6 +143,11 @@ VXA_API bool vxa_observed_consistent(const vxa_observed *o, const vxa_violation 
 VXA_API struct cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v,
                                          const vxa_observed *obs);
 VXA_API char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v);
+/* Adds the root cause (vxa_root_cause_find of the same audit) to a report tree: "root_cause"
+ * (the set's fields from -> to, whether it is the smallest, the alternatives) and, on each
+ * violation, "consequence" (true: a rule on another field that the set's change satisfies). */
+VXA_API void vxa_report_add_root_cause(struct cJSON *doc, const vxa_report *r, const vxa_vmcs *v,
+                                       const vxa_root_cause *rc);
 VXA_API void vxa_outcome_to_text(const vxa_outcome *o, char *buf, size_t size);
 /* Why an undetermined rule is undetermined (vxa_undet_reason), in words. */
 VXA_API const char *vxa_undet_text(unsigned reason);
@@ -150,7 +155,9 @@ VXA_API const char *vxa_undet_text(unsigned reason);
 /* The report for people: the prediction, the violations grouped by class with their fields,
  * offending bits by name, allowed values and fixes, the undetermined rules, the VMWRITEs that
  * fail and the repair as VMWRITEs to paste.  c gives the names, the profile and the memory for
- * the repair; obs (may be NULL) sorts the violations into culprits and the others. */
+ * the repair; obs (may be NULL) sorts the violations into culprits and the others.  When the
+ * violations share a cause, the report leads with the root cause (vxa_root_cause_find), then
+ * the violations about its fields, then the rest as its consequences. */
 #define VXA_TEXT_COLOUR 1u   /* ANSI colours (for a terminal) */
 #define VXA_TEXT_QUIET 2u    /* the prediction line only */
 VXA_API void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_model model,

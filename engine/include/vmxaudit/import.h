@@ -41,7 +41,7 @@ VXA_API int vxa_import_msr_device(const char *path, vxa_profile *p, vxa_msr_impo
 /* ---- VMCS dumps -> layout ---- */
 
 #define VXA_DUMP_MAX_MSRS 64
-#define VXA_DUMP_MAX_WARNINGS 32
+#define VXA_DUMP_MAX_WARNINGS 64
 typedef struct vxa_dump_warning {
     unsigned line;             /* the input's line (the first of a re-joined wrapped line) */
     char text[200];
@@ -53,10 +53,15 @@ typedef struct vxa_dump_info {
     bool has_exit;             /* the dump records the VM exit (reason, qualification) */
     uint32_t exit_reason;
     uint64_t exit_qualification;
+    bool exit_qualification_unknown;   /* QEMU prints the exit reason alone */
     bool efer_not_vmcs;        /* guest EFER printed as "(effective)"/"(autoload)": not a field */
     unsigned nmsrs;            /* the VM-entry MSR-load list ("MSR guest autoload") */
     uint32_t msr_index[VXA_DUMP_MAX_MSRS];
     uint64_t msr_value[VXA_DUMP_MAX_MSRS];
+    unsigned msr_failed_entry; /* Xen, exit 34: the failing entry's number (1-based, = the exit
+                                  qualification); msr_index/value[0] hold that entry alone, whose
+                                  bits 63:32 were msr_mbz */
+    uint32_t msr_mbz;
     unsigned nexpected;        /* the fields a complete dump of this format gives */
     unsigned nwarnings;        /* lines inside the dump not understood (the first
                                   VXA_DUMP_MAX_WARNINGS kept in warning[]) */
@@ -78,6 +83,35 @@ VXA_API int vxa_import_kvm_dmesg(const char *text, size_t len, const char *file,
  * base=" and the column ("sel attr limit base") segment layouts. */
 VXA_API int vxa_import_xen(const char *text, size_t len, const char *file, vxa_vmcs *v,
                            vxa_dump_info *info, vxa_error *err);
+
+/* A vmwrite trace or field list (engine/examples/vmwrite_log.h writes one): "vmwrite(GUEST_CR0,
+ * 0x80050033)", "__vmwrite(0x6800, X86_CR0_PE | BIT(31))", "vmcs_write64(EPT_POINTER, ...)",
+ * "GUEST_CR0 = 0x...", "Guest CR0: 0x..." with Linux, Xen, SDM and common hypervisor spellings or
+ * encodings and C constant expressions as values.  Every line naming a field that cannot be
+ * evaluated is a warning (line, why) and its field stays unset; other lines are ignored.  The
+ * last write of a field wins.  Fails only when no line writes a field. */
+VXA_API int vxa_import_vmwrite(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                               vxa_dump_info *info, vxa_error *err);
+
+/* QEMU's CPU state dump after "KVM: entry failed, hardware error 0x80000021": guest RIP, RSP,
+ * RFLAGS, segments (AR = (flags >> 8) & 0xf0ff; not present = unusable, 0x10000), GDTR/IDTR,
+ * CR0/CR3/CR4, DR7, EFER; the exit reason without qualification.  No control or host field. */
+VXA_API int vxa_import_qemu(const char *text, size_t len, const char *file, vxa_vmcs *v,
+                            vxa_dump_info *info, vxa_error *err);
+
+/* ---- format detection (docs/importers.md) ---- */
+
+/* Why a file's content is no text dump at all: empty, only white space, binary (a NUL byte, or
+ * more than 5 % control characters); NULL if it is text. */
+VXA_API const char *vxa_text_problem(const char *text, size_t len);
+/* The VMCS dump format a text holds ("kvm-dmesg", "xen", "qemu", "vmwrite"), NULL if none is recognised: a
+ * "*** Guest State ***" block is Xen's when Xen's spellings ("(XEN)", "EFER(VMCS)", "PDPTE0",
+ * the "sel attr limit base" header, ...) outweigh KVM's ("PDPTR0", "SVI|RVI", "virt-APIC
+ * addr", ...), else KVM's. */
+VXA_API const char *vxa_detect_dump_format(const char *text, size_t len);
+/* The capability-MSR dump format ("windbg": an "msr[...] =" line; "msr-tools": an "rdmsr "
+ * command or an "0x48N VALUE" line; "uefi-results": "vmxaudit-results 1"), NULL if none. */
+VXA_API const char *vxa_detect_msr_format(const char *text, size_t len);
 
 #ifdef __cplusplus
 }

@@ -441,6 +441,39 @@ typedef struct vxa_repair_result {
 VXA_API bool vxa_repair(const vxa_input *in, unsigned max_rounds, vxa_vmcs *out, vxa_report *report,
                         vxa_repair_result *res);
 
+/* Root cause (engine/src/rootcause.c, docs/architecture.md): the smallest set of field changes
+ * that makes a failing layout audit clean, found from the rules and the profile alone (never by
+ * comparing with a known-good layout).  The search tries each field the violated rules name on
+ * its own (the rules' fixes, then each single-bit change followed by the fixes), then pairs of
+ * them, then a repair minimised field by field; it is bounded (VXA_ROOT_MAX_AUDITS audits). */
+#define VXA_ROOT_FIELDS 32        /* fields in one set */
+#define VXA_ROOT_SETS 4           /* equally small sets kept (more than one: ambiguous) */
+#define VXA_ROOT_MAX_AUDITS 20000
+typedef struct vxa_root_set {
+    uint8_t n;
+    uint16_t field[VXA_ROOT_FIELDS];
+    uint64_t value[VXA_ROOT_FIELDS];     /* the value each field gets */
+} vxa_root_set;
+typedef struct vxa_root_work { vxa_report report; vxa_vmcs vmcs; } vxa_root_work;
+typedef struct vxa_root_cause {
+    bool found;                  /* set[0] makes the layout audit clean */
+    bool smallest;               /* no smaller set exists (sizes 1 and 2 were searched in full) */
+    uint8_t nsets;               /* sets of set[0]'s size found, best first */
+    vxa_root_set set[VXA_ROOT_SETS];
+    unsigned naudits;            /* audits the search ran */
+    vxa_root_work work;          /* scratch (the engine has no heap) */
+} vxa_root_cause;
+/* Fills *rc for the layout in *in (found = false when it already audits clean or nothing found).
+ * Returns rc->found.  *rc is large (two reports' worth): give it static or heap storage. */
+VXA_API bool vxa_root_cause_find(const vxa_input *in, vxa_root_cause *rc);
+/* Is violation v about one of the set's fields itself (its first field or a fix), rather than a
+ * consequence of it (a rule on another field that the set's change also satisfies)? */
+VXA_API bool vxa_root_set_names(const vxa_root_set *s, const vxa_violation *v);
+/* repair --minimal: the layout with the root-cause set applied (vxa_repair where none is found).
+ * Only the set's fields change.  Returns true when the result audits clean. */
+VXA_API bool vxa_repair_minimal(const vxa_input *in, vxa_root_cause *rc, vxa_vmcs *out,
+                                vxa_report *report, vxa_repair_result *res);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,7 +14,8 @@ typedef struct vxa_lines { const char *p, *end; unsigned lineno; } vxa_lines;
 bool vxa_next_line(vxa_lines *it, char *buf, size_t size);
 
 /* The one normalisation layer in front of every text importer: each line loses what the way it
- * travelled added, so the importers see the text as the hypervisor printed it.  Removed: CR,
+ * travelled added, so the importers see the text as the hypervisor printed it.  A raw
+ * quoted-printable mail ("=3D0x", "=C2=A0" or its header) is decoded first.  Removed: CR,
  * tabs and NUL (-> space), non-breaking and other Unicode spaces (-> space), zero-width
  * characters and a byte-order mark; mail quoting at any depth ("> ", ">> ", "> > "); syslog
  * ("May 20 10:01:02 host kernel: ") and journalctl short-iso prefixes; dmesg timestamps
@@ -30,6 +31,10 @@ void vxa_ntext_free(vxa_ntext *t);
 /* The same for one line in place, without re-joining (the MSR importers): returns where the
  * cleaned text starts inside line. */
 char *vxa_normalize_line(char *line);
+
+/* A line the vmwrite importer would read (a VMCS write call, or "FIELD = value" naming a field):
+ * format detection. */
+bool vxa_vmwrite_line_like(const char *s);
 
 /* Parses a whole token as an unsigned number in base (16 accepts an optional 0x); 0 on success. */
 int vxa_parse_base(const char *s, size_t n, unsigned base, uint64_t *out);

@@ -111,19 +111,82 @@ static bool ends_open(const char *s)
     return n && (s[n - 1] == '=' || s[n - 1] == ',');
 }
 
+static bool has(const char *text, size_t len, const char *what)
+{
+    size_t n = strlen(what);
+    for (size_t i = 0; i + n <= len; i++)
+        if (!memcmp(text + i, what, n)) return true;
+    return false;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A mail archive's raw message in quoted-printable (RFC 2045 6.7): "=3D" for '=', "=C2=A0" for a
+ * non-breaking space, '=' at the end of a line for a soft line break.  Recognised by the header, or
+ * by "=3D0x" and "=C2=A0", which no dump prints. */
+static bool quoted_printable(const char *text, size_t len)
+{
+    return has(text, len, "=3D0x") || has(text, len, "=C2=A0") ||
+           has(text, len, "Content-Transfer-Encoding: quoted-printable");
+}
+
+/* Decodes one logical line of quoted-printable (physical lines joined at soft breaks) into dec;
+ * returns the end of what it consumed. */
+static const char *qp_line(const char *p, const char *end, char *dec, size_t *n, unsigned *lines)
+{
+    size_t o = 0;
+    *lines = 0;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        (*lines)++;
+        const char *e = stop;
+        if (e > p && e[-1] == '\r') e--;
+        bool soft = e > p && e[-1] == '=';
+        if (soft) e--;
+        for (const char *q = p; q < e; q++) {
+            int h, l;
+            if (*q == '=' && e - q >= 3 && (h = hexval(q[1])) >= 0 && (l = hexval(q[2])) >= 0) {
+                dec[o++] = (char)(h << 4 | l);
+                q += 2;
+            } else {
+                dec[o++] = *q;
+            }
+        }
+        p = nl ? nl + 1 : end;
+        if (!soft || p >= end) break;
+    }
+    *n = o;
+    return p;
+}
+
 int vxa_normalize(const char *text, size_t len, vxa_ntext *out)
 {
     memset(out, 0, sizeof *out);
     size_t cap = 0;
     const char *p = text, *end = text + len;
     unsigned lineno = 0;
-    char *buf = malloc(len + 1);
-    if (!buf) return -1;
+    bool qp = quoted_printable(text, len);
+    char *buf = malloc(len + 1), *dec = qp ? malloc(len + 1) : NULL;
+    if (!buf || (qp && !dec)) { free(buf); free(dec); return -1; }
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *stop = nl ? nl : end;
         lineno++;
-        char *s = clean_line(buf, p, stop);
+        unsigned first = lineno;
+        char *s;
+        if (qp) {
+            size_t n;
+            unsigned lines;
+            nl = qp_line(p, end, dec, &n, &lines) - 1;   /* (the last '\n' consumed, or end - 1) */
+            lineno += lines - 1;
+            s = clean_line(buf, dec, dec + n);
+        } else {
+            s = clean_line(buf, p, stop);
+        }
         /* a wrapped line: "DR7 =" or "..., shadow=...," ends one line, the rest starts the next;
          * or the next line starts with "= value" */
         bool join = out->n && out->open && *s;
@@ -148,7 +211,7 @@ int vxa_normalize(const char *text, size_t len, vxa_ntext *out)
             }
             vxa_nline *l = &out->line[out->n];
             if (!(l->s = strdup(s))) goto oom;
-            l->lineno = lineno;
+            l->lineno = first;
             l->joined = false;
             out->n++;
             out->open = ends_open(s);
@@ -156,9 +219,11 @@ int vxa_normalize(const char *text, size_t len, vxa_ntext *out)
         p = nl ? nl + 1 : end;
     }
     free(buf);
+    free(dec);
     return 0;
 oom:
     free(buf);
+    free(dec);
     vxa_ntext_free(out);
     return -1;
 }

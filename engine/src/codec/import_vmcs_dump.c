@@ -400,9 +400,26 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
     if (vxa_normalize(text, len, &t)) return vxa_ierr(err, file, 0, "out of memory");
     dump d = { format, file, v, info, 0, S_NONE, false, "" };
     unsigned last_rec = 0;   /* the index of the last recognised line of the dump */
+    /* Xen's line before its dump after a failed MSR load (exit 34): "d1v0 vmentry failure (reason
+     * 0x80000022): MSR loading (entry 3)" and "msr 00000680 val 1fff800000102e60 (mbz 0)": the
+     * failing entry (0-based; the exit qualification is entry + 1), the only one Xen prints. */
+    bool msr_fail = false, msr_line = false;
+    unsigned msr_entry_no = 0, msr_mbz = 0;
+    unsigned long long msr_idx = 0, msr_val = 0;
     for (unsigned i = 0; i < t.n; i++) {
         char *s = t.line[i].s;
         d.line = t.line[i].lineno;
+        const char *ml = strstr(s, "MSR loading (entry ");
+        if (format & XEN && ml && strstr(s, "vmentry failure") && sscanf(ml, "MSR loading (entry %u)", &msr_entry_no) == 1) {
+            msr_fail = true;
+            msr_line = false;
+            continue;
+        }
+        if (format & XEN && msr_fail && !msr_line && !strncmp(s, "msr ", 4) &&
+            sscanf(s, "msr %llx val %llx (mbz %x)", &msr_idx, &msr_val, &msr_mbz) >= 2 && msr_idx <= 0xffffffffu) {
+            msr_line = true;
+            continue;
+        }
         if (strstr(s, "*** Guest State ***")) {   /* a new dump: the last one wins */
             unsigned n = info->ndumps + 1;
             memset(info, 0, sizeof *info);
@@ -412,6 +429,14 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
             d.section = S_GUEST;
             d.msr_guest = false;
             last_rec = i;
+            if (msr_fail && msr_line) {
+                info->nmsrs = 1;
+                info->msr_index[0] = (uint32_t)msr_idx;
+                info->msr_value[0] = msr_val;
+                info->msr_mbz = msr_mbz;
+                info->msr_failed_entry = msr_entry_no + 1;
+            }
+            msr_fail = msr_line = false;
             continue;
         }
         if (!d.section) continue;

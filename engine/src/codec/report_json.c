@@ -116,6 +116,39 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_obse
     return o;
 }
 
+static cJSON *root_set_json(const vxa_root_set *s, const vxa_vmcs *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (unsigned i = 0; i < s->n; i++) {
+        cJSON *x = cJSON_AddObjectToObject(o, vxa_field_get((vxa_field)s->field[i])->name);
+        cJSON_AddItemToObject(x, "from", jhexitem(v ? v->value[s->field[i]] : 0));
+        cJSON_AddItemToObject(x, "to", jhexitem(s->value[i]));
+    }
+    return o;
+}
+
+void vxa_report_add_root_cause(cJSON *doc, const vxa_report *r, const vxa_vmcs *v, const vxa_root_cause *rc)
+{
+    if (!doc || !rc->found) return;
+    cJSON *o = cJSON_AddObjectToObject(doc, "root_cause");
+    cJSON_AddItemToObject(o, "fields", root_set_json(&rc->set[0], v));
+    cJSON_AddBoolToObject(o, "smallest", rc->smallest);
+    cJSON *alt = cJSON_AddArrayToObject(o, "alternatives");
+    for (unsigned k = 1; k < rc->nsets && rc->set[k].n == rc->set[0].n; k++)
+        cJSON_AddItemToArray(alt, root_set_json(&rc->set[k], v));
+    /* the "violations" array holds the non-advisory violations in report order */
+    cJSON *va = cJSON_GetObjectItemCaseSensitive(doc, "violations"), *j = va ? va->child : NULL;
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS, ncons = 0;
+    for (unsigned i = 0; i < n && j; i++) {
+        if (vxa_check_get((vxa_check)r->violations[i].check)->cls == VXA_CLASS_ADVISORY) continue;
+        bool cons = !vxa_root_set_names(&rc->set[0], &r->violations[i]);
+        cJSON_AddBoolToObject(j, "consequence", cons);
+        ncons += cons;
+        j = j->next;
+    }
+    cJSON_AddNumberToObject(o, "consequences", ncons);
+}
+
 char *vxa_report_to_json(const vxa_report *r, const vxa_vmcs *v)
 {
     cJSON *o = vxa_report_to_tree(r, v, NULL);

@@ -147,9 +147,36 @@ static void print_group(FILE *out, const vxa_case *c, const vxa_report *r, const
     }
 }
 
-/* The smallest change that makes the layout enter (vxa_repair), as lines to paste. */
-static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model, bool colour)
+/* The root cause of the case's violations (vxa_root_cause_find), computed once per report. */
+static const vxa_root_cause *root_cause(const vxa_case *c, vxa_model model)
 {
+    static vxa_root_cause rc;
+    vxa_memory mem = vxa_case_memory(c);
+    vxa_input in = { &c->profile, &c->vmcs, &c->entry, &mem, (uint8_t)model, NULL };
+    vxa_root_cause_find(&in, &rc);
+    return &rc;
+}
+
+static void print_vmwrite(FILE *out, const vxa_case *c, unsigned f, uint64_t value)
+{
+    const vxa_field_info *fi = vxa_field_get((vxa_field)f);
+    char call[64];
+    snprintf(call, sizeof call, "vmwrite(0x%04x, 0x%llx);", fi->encoding, (unsigned long long)value);
+    fprintf(out, "  %-34s /* %s, was 0x%llx */\n", call, fi->name, (unsigned long long)c->vmcs.value[f]);
+}
+
+/* The smallest change that makes the layout enter: the root-cause set, else vxa_repair's. */
+static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model, const vxa_root_cause *rc,
+                          bool colour)
+{
+    if (rc->found) {
+        fprintf(out, "\n%sfix all%s (these VMWRITEs make the layout enter; 'vmxaudit repair --minimal "
+                "CASE -o OUT' writes the repaired case):\n", C_BOLD, C_RESET);
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            for (unsigned i = 0; i < rc->set[0].n; i++)
+                if (rc->set[0].field[i] == f) print_vmwrite(out, c, f, rc->set[0].value[i]);
+        return;
+    }
     static vxa_vmcs fixed;
     static vxa_report rr;
     vxa_repair_result res;
@@ -161,14 +188,10 @@ static void print_fix_all(FILE *out, const vxa_case *c, vxa_model model, bool co
             C_BOLD, C_RESET, ok ? "these VMWRITEs make the layout enter" : "these VMWRITEs fix what has a fix; "
             "other violations remain");
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
-        if ((res.changed[f >> 3] >> (f & 7)) & 1u) {
-            const vxa_field_info *fi = vxa_field_get((vxa_field)f);
-            char call[64];
-            snprintf(call, sizeof call, "vmwrite(0x%04x, 0x%llx);", fi->encoding,
-                     (unsigned long long)fixed.value[f]);
-            fprintf(out, "  %-34s /* %s, was 0x%llx */\n", call, fi->name, (unsigned long long)c->vmcs.value[f]);
-        }
+        if ((res.changed[f >> 3] >> (f & 7)) & 1u) print_vmwrite(out, c, f, fixed.value[f]);
 }
+
+static bool vmcs_class(unsigned cls) { return cls >= VXA_CLASS_CONTROLS && cls <= VXA_CLASS_MSRLOAD; }
 
 static void observed_text(const vxa_observed *o, char *buf, size_t n)
 {
@@ -179,6 +202,90 @@ static void observed_text(const vxa_observed *o, char *buf, size_t n)
         snprintf(buf, n, "VM-entry failure, exit reason %u, qualification %u", o->what, o->qual);
     else
         snprintf(buf, n, "VM-entry failure, exit reason %u", o->what);
+}
+
+/* Violations that share a cause: the root-cause set first (the smallest set of field changes
+ * that removes every violation), what it explains of the CPU's answer, the violations about
+ * the set's fields in full, then the rest as its consequences, one line each.  Returns false
+ * (nothing printed) when every violation is about a field of the set (independent mistakes). */
+static bool print_root_cause(FILE *out, const vxa_case *c, const vxa_report *r, const vxa_observed *obs,
+                             const vxa_root_cause *rc, bool colour)
+{
+    if (!rc->found) return false;
+    const vxa_root_set *set = &rc->set[0];
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    unsigned nall = 0, ncause = 0, ncons_obs = 0, ncause_obs = 0;
+    const vxa_violation *first_obs = NULL, *first_cause_obs = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        const vxa_violation *v = &r->violations[i];
+        if (!vmcs_class(vxa_check_get((vxa_check)v->check)->cls)) continue;
+        bool cause = vxa_root_set_names(set, v), cons = obs && obs->present && vxa_observed_consistent(obs, v);
+        nall++;
+        ncause += cause;
+        ncause_obs += cause && cons;
+        ncons_obs += cons;
+        if (cons && !first_obs) first_obs = v;
+        if (cons && cause && !first_cause_obs) first_cause_obs = v;
+    }
+    if (ncause == nall) return false;
+    fprintf(out, "\n%sroot cause:%s changing %u field%s makes the layout enter: all %u violations go away\n",
+            C_BOLD, C_RESET, set->n, set->n == 1 ? "" : "s", nall);
+    for (unsigned i = 0; i < set->n; i++) print_vmwrite(out, c, set->field[i], set->value[i]);
+    for (unsigned k = 1; k < rc->nsets && rc->set[k].n == set->n; k++) {
+        fprintf(out, "  %sor, as small:%s", C_DIM, C_RESET);
+        for (unsigned i = 0; i < rc->set[k].n; i++)
+            fprintf(out, " %s = 0x%llx", vxa_field_get((vxa_field)rc->set[k].field[i])->name,
+                    (unsigned long long)rc->set[k].value[i]);
+        fprintf(out, "\n");
+    }
+    if (!rc->smallest) fprintf(out, "  %s(a small set; a smaller one was not searched for)%s\n", C_DIM, C_RESET);
+    if (obs && obs->present) {
+        if (ncause_obs)
+            fprintf(out, "  explains what the CPU reported: %s is a rule of that class%s\n",
+                    vxa_check_get((vxa_check)first_cause_obs->check)->id,
+                    ncons_obs > ncause_obs ? ", and so are consequences of it" : "");
+        else if (first_obs)
+            fprintf(out, "  explains what the CPU reported: the rules of that class that fail (first %s) "
+                    "are consequences of it\n", vxa_check_get((vxa_check)first_obs->check)->id);
+        else
+            fprintf(out, "  %sno violation explains what the CPU reported.%s Check that the profile is "
+                    "this CPU's and the layout is what was executed\n", C_YELLOW, C_RESET);
+    }
+    if (ncause) {
+        fprintf(out, "\n%sthe cause: %u violation%s about %s%s\n", C_BOLD, ncause, ncause == 1 ? "" : "s",
+                set->n == 1 ? vxa_field_get((vxa_field)set->field[0])->name : "these fields", C_RESET);
+        for (unsigned i = 0; i < n; i++) {
+            const vxa_violation *v = &r->violations[i];
+            if (vmcs_class(vxa_check_get((vxa_check)v->check)->cls) && vxa_root_set_names(set, v))
+                print_violation(out, c, v, NULL, colour);
+        }
+    }
+    fprintf(out, "\n%s%u consequence%s: rules on other fields that the change above also satisfies%s\n",
+            C_BOLD, nall - ncause, nall - ncause == 1 ? "" : "s", C_RESET);
+    for (unsigned i = 0; i < n; i++) {
+        const vxa_violation *v = &r->violations[i];
+        const vxa_check_info *ci = vxa_check_get((vxa_check)v->check);
+        if (!vmcs_class(ci->cls) || vxa_root_set_names(set, v)) continue;
+        fprintf(out, "  %s%s%s  [SDM %s]  %s", C_RED, ci->id, C_RESET, ci->sdm,
+                v->nfields ? vxa_field_get((vxa_field)v->field[0])->name : "");
+        if (v->nfields) fprintf(out, " = 0x%llx", (unsigned long long)v->value[0]);
+        if (obs && obs->present && !vxa_observed_consistent(obs, v)) fprintf(out, "  %s(not what the CPU reported)%s", C_DIM, C_RESET);
+        fprintf(out, "\n");
+    }
+    return true;
+}
+
+/* The advisory violations only (with a root-cause section, which lists the others). */
+static void print_warnings(FILE *out, const vxa_case *c, const vxa_report *r, bool colour)
+{
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    bool head = false;
+    for (unsigned i = 0; i < n; i++) {
+        if (vxa_check_get((vxa_check)r->violations[i].check)->cls != VXA_CLASS_ADVISORY) continue;
+        if (!head) fprintf(out, "\n%swarnings (do not change the outcome)%s\n", C_BOLD, C_RESET);
+        head = true;
+        print_violation(out, c, &r->violations[i], NULL, colour);
+    }
 }
 
 void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_model model,
@@ -200,14 +307,20 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         fprintf(out, "%s(assuming the undetermined rules below pass)%s\n", C_YELLOW, C_RESET);
     unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
     if (obs && obs->present) {
+        observed_text(obs, buf, sizeof buf);
+        fprintf(out, "observed:   %s%s%s\n", C_BOLD, buf, C_RESET);
+    }
+    const vxa_root_cause *rc = ok ? NULL : root_cause(c, model);
+    bool rooted = rc && print_root_cause(out, c, r, obs, rc, colour);
+    if (rooted) {
+        print_warnings(out, c, r, colour);
+    } else if (obs && obs->present) {
         unsigned ncons = 0, nother = 0;
         for (unsigned i = 0; i < n; i++) {
             if (vxa_check_get((vxa_check)r->violations[i].check)->cls == VXA_CLASS_ADVISORY) continue;
             if (vxa_observed_consistent(obs, &r->violations[i])) ncons++;
             else nother++;
         }
-        observed_text(obs, buf, sizeof buf);
-        fprintf(out, "observed:   %s%s%s\n", C_BOLD, buf, C_RESET);
         if (ncons) {
             fprintf(out, "\n%s%u likely culprit%s: consistent with what the CPU reported%s\n", C_BOLD,
                     ncons, ncons == 1 ? "" : "s", C_RESET);
@@ -231,7 +344,7 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
             print_group(out, c, r, obs, 0, colour);
         }
     }
-    print_group(out, c, r, obs, -1, colour);
+    if (!rooted) print_group(out, c, r, obs, -1, colour);
     if (r->nviolations > VXA_MAX_VIOLATIONS)
         fprintf(out, "  ... and %u more violations\n", r->nviolations - VXA_MAX_VIOLATIONS);
     unsigned nu = r->nundetermined < VXA_MAX_UNDETERMINED ? r->nundetermined : VXA_MAX_UNDETERMINED;
@@ -248,5 +361,5 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
         fprintf(out, "  %s: VM-instruction error %u (%s)\n", vxa_field_get((vxa_field)r->vmwrite_field[i])->name,
                 r->vmwrite_error[i], r->vmwrite_error[i] == 12 ? "the field does not exist on this CPU"
                                                               : "read-only field");
-    if (!ok) print_fix_all(out, c, model, colour);
+    if (!ok) print_fix_all(out, c, model, rc, colour);
 }
