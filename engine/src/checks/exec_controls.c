@@ -246,20 +246,26 @@ void vxa_checks_exec_controls(vxa_ctx *c)
 
     /* "process posted interrupts" = 1: */
     if (pin(c, VXA_PIN_POSTED_INTR)) {
+        /* VXA_Q_PI_CHECKS_NEED_TPR_SHADOW: Bochs 3.0 makes the VID, vector and descriptor checks
+         * only when "use TPR shadow" is 1 (acknowledge-on-exit is checked either way). */
+        bool pi_checked = !quirk(c, VXA_Q_PI_CHECKS_NEED_TPR_SHADOW) || proc(c, VXA_PROC_USE_TPR_SHADOW);
         /* - "virtual-interrupt delivery" = 1; */
-        dep(c, VXA_C_CTRL_PI_VID, !proc2(c, VXA_PROC2_VIRTUAL_INTR_DELIVERY),
-            VXA_F_SECONDARY_VM_EXEC_CONTROL, VXA_WORD_PROC2, VXA_PROC2_VIRTUAL_INTR_DELIVERY, true,
-            VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_WORD_PIN, VXA_PIN_POSTED_INTR, true);
+        if (pi_checked)
+            dep(c, VXA_C_CTRL_PI_VID, !proc2(c, VXA_PROC2_VIRTUAL_INTR_DELIVERY),
+                VXA_F_SECONDARY_VM_EXEC_CONTROL, VXA_WORD_PROC2, VXA_PROC2_VIRTUAL_INTR_DELIVERY, true,
+                VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_WORD_PIN, VXA_PIN_POSTED_INTR, true);
         /* - the "acknowledge interrupt on exit" VM-exit control = 1; */
         dep(c, VXA_C_CTRL_PI_ACK_INTR, !exitc(c, VXA_EXIT_ACK_INTR_ON_EXIT),
             VXA_F_VM_EXIT_CONTROLS, VXA_WORD_EXIT, VXA_EXIT_ACK_INTR_ON_EXIT, true,
             VXA_F_PIN_BASED_VM_EXEC_CONTROL, VXA_WORD_PIN, VXA_PIN_POSTED_INTR, true);
-        /* - notification vector in 0-255 (bits 15:8 = 0); */
-        RULE(c, CTRL_PI_VECTOR, FV(c, POSTED_INTR_NV) & 0xff00u, POSTED_INTR_NV,
-             FV(c, POSTED_INTR_NV) & 0xff00u, FV(c, POSTED_INTR_NV) & 0xffu);
-        /* - descriptor address bits 5:0 = 0 and within the PA width. */
-        addr_rules(c, VXA_C_CTRL_PI_DESC_ALIGN, VXA_C_CTRL_PI_DESC_WIDTH,
-                   VXA_F_POSTED_INTR_DESC_ADDR, 0x3f);
+        if (pi_checked) {
+            /* - notification vector in 0-255 (bits 15:8 = 0); */
+            RULE(c, CTRL_PI_VECTOR, FV(c, POSTED_INTR_NV) & 0xff00u, POSTED_INTR_NV,
+                 FV(c, POSTED_INTR_NV) & 0xff00u, FV(c, POSTED_INTR_NV) & 0xffu);
+            /* - descriptor address bits 5:0 = 0 and within the PA width. */
+            addr_rules(c, VXA_C_CTRL_PI_DESC_ALIGN, VXA_C_CTRL_PI_DESC_WIDTH,
+                       VXA_F_POSTED_INTR_DESC_ADDR, 0x3f);
+        }
     }
 
     /* "enable VPID" = 1 -> VPID != 0000H. */

@@ -40,8 +40,10 @@ void vxa_checks_exit_controls(vxa_ctx *c)
     /* If "activate secondary controls" is 1, reserved bits in the secondary VM-exit controls
      * must be cleared (A.4.2: IA32_VMX_EXIT_CTLS2, 64 allowed-1 bits; no allowed-0 bits). */
     if (exitc(c, VXA_EXIT_ACTIVATE_SECONDARY))
+        /* VXA_Q_EXIT2_LOW_HALF_CHECKED: Bochs 3.0 checks only bits 31:0 of them. */
         vxa_rule_allowed(c, VXA_C_CTRL_EXIT2_RESERVED, VXA_C_CTRL_EXIT2_RESERVED, VXA_WORD_EXIT2,
-                         VXA_F_SECONDARY_VM_EXIT_CONTROLS, c->exit2);
+                         VXA_F_SECONDARY_VM_EXIT_CONTROLS,
+                         quirk(c, VXA_Q_EXIT2_LOW_HALF_CHECKED) ? (uint32_t)c->exit2 : c->exit2);
     /* "activate VMX-preemption timer" = 0 => "save VMX-preemption timer value" = 0. */
     if (!pin(c, VXA_PIN_PREEMPTION_TIMER) && exitc(c, VXA_EXIT_SAVE_PREEMPTION_TIMER)) {
         vxa_violation *v = vxa_fail(c, VXA_C_CTRL_EXIT_SAVE_PREEMPT_TIMER);
