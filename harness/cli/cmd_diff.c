@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 #ifdef VXA_HAVE_ORACLES
@@ -12,7 +13,7 @@
 #endif
 
 typedef struct diff_opts {
-    const char *backend, *cpu, *model, *cases, *out, *bochs, *bochs_version;
+    const char *backend, *cpu, *model, *cases, *out, *bochs, *bochs_version, *record;
     cli_uint generate, seed, batch, minimize, max_runs, show, max_input;
     double budget, timeout;
     bool resume, report;
@@ -32,6 +33,9 @@ static const cli_option diff_options[] = {
     { "seed", 0, CLI_UINT, "S", .max = UINT64_MAX, O(seed), .help = "the generator's seed" },
     { "out", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(out),
       .help = "the campaign's folder: journal, mismatches, report" },
+    { "record", 0, CLI_TEXT, "DIR", .complete = CLI_C_DIR, O(record),
+      .help = "also write every mismatching case as executed (not minimized) to DIR, as\n"
+              "'oracle run --record' does (the same files for the same case folder)" },
     { "budget", 0, CLI_TIME, "TIME", O(budget), .help = "stop starting batches after TIME (600, 90s, 10m, 1h)" },
     { "resume", 0, CLI_FLAG, O(resume), .help = "continue the campaign in DIR where it stopped" },
     { "batch", 0, CLI_UINT, "N", .min = 1, .max = 100000, DEF(VXA_CAMPAIGN_BATCH), O(batch),
@@ -67,6 +71,7 @@ static int run(const void *opts, int argc, char **argv)
     c.model = o->model;
     c.cases_dir = o->cases;
     c.out = o->out;
+    c.record = o->record;
     c.generate = o->generate.v;
     c.seed = o->seed.v;
     c.budget_s = o->budget;
@@ -79,6 +84,9 @@ static int run(const void *opts, int argc, char **argv)
     if (!c.out && c.show < 0) return cli_usage("diff", "missing --out DIR");
     if (o->report) return argc ? vxa_campaign_report(c.out, argv, argc) : cli_usage("diff", "--report needs CAMPAIGN-DIR...");
     if (argc) return cli_usage("diff", "unexpected argument '%s'", argv[0]);
+    struct stat rst;
+    if (c.record && (stat(c.record, &rst) || !S_ISDIR(rst.st_mode)))
+        return cli_usage("diff", "--record %s: not a folder (create it first)", c.record);
     if (!c.resume && !c.backend) return cli_usage("diff", "missing --backend bochs|kvm");
     if (c.cases_dir && c.generate) return cli_usage("diff", "--cases and --generate exclude each other");
     if (!c.resume && !c.cases_dir && !c.generate) return cli_usage("diff", "missing --cases DIR or --generate N --seed S");

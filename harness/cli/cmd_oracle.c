@@ -160,6 +160,7 @@ static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, 
 #include "out_file.h"
 #include "out_name.h"
 #include "bridge.h"
+#include "compare.h"
 #include "regression.h"
 #include "prediction.h"
 #include "profile_json.h"
@@ -202,215 +203,116 @@ static int do_probe(const opts *o)
 
 /* ---- run ---- */
 
-/* What a results file of the UEFI image says about the machine (oracle ingest). */
-struct silicon {
-    const vxa_profile *prof;
-    const char *cpu, *version, *signature, *microcode, *date;
-};
-
 typedef struct item {
     char *path;
     vxa_case c;
     vxa_prepared prep;
 } item;
 
-static const char *case_name_of(const vxa_case *c, const char *path) { return c->name ? c->name : path; }
-
-/* Writes the regression case into dir (out_file.h: atomic, never outside dir).  Returns a
- * VXA_WRITE_* status; a failure is reported for this case, and the run goes on. */
-static int record(const opts *o, const char *dir, const char *pname, const struct vxa_oracle_probe *probe,
-                  const struct vxa_oracle_identity *id,
-                  const vxa_case *orig, const char *path, const vxa_vmcs *executed,
-                  const struct vxa_oracle_result *res, const vxa_outcome *obs, char *recorded,
-                  size_t nrecorded, const struct silicon *si)
-{
-    static vxa_report r;
-    vxa_case c = *orig;                       /* shallow: strings and blobs stay the original's */
-    c.vmcs = *executed;
-    c.profile_json = NULL;
-    c.profile_name = (char *)pname;
-    vxa_memory mem = vxa_case_memory(orig);
-    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) c.expect_by_model[m].present = false;
-    c.expect.present = false;
-    vxa_profile prof;
-    vxa_error e;
-    if (si) {                                 /* a user's CPU: its profile goes inline */
-        prof = *si->prof;
-        const vxa_profile_about about = { pname, si->cpu, "the vmxaudit UEFI image's probe" };
-        c.profile_json = vxa_profile_to_tree(&prof, &about);
-    } else if (vxa_profile_load(pname, &prof, NULL, &e)) {
-        fprintf(stderr, "vmxaudit oracle run --record: the oracle's profile %s is not bundled\n", pname);
-        return VXA_WRITE_REFUSED;
-    }
-    for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
-        vxa_input in = { &prof, executed, &orig->entry, &mem, (uint8_t)m };
-        vxa_audit(&in, &r);
-        /* sdm: the SDM's answer; a named model: recorded where it predicts the observation. */
-        if (m != VXA_MODEL_SDM && !vxa_observation_matches(&r.outcome, obs)) continue;
-        /* a Bochs observation speaks for the model of its own version only */
-        const vxa_model_info *mi = vxa_model_get((vxa_model)m);
-        if (m != VXA_MODEL_SDM && !strcmp(mi->implementation, "Bochs") && strcmp(mi->version, probe->backend_version))
-            continue;
-        vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
-        x->present = true;
-        x->outcome = r.outcome;
-        x->nfields = 0;
-        if (m != VXA_MODEL_SDM) {   /* a model predicts one answer: the observed one */
-            x->outcome.nerror = obs->nerror;
-            memcpy(x->outcome.error, obs->error, sizeof obs->error);
-            x->outcome.nqual = obs->nqual;
-            memcpy(x->outcome.qual, obs->qual, sizeof obs->qual);
-        }
-    }
-    cJSON *doc = vxa_case_to_tree(&c);
-    if (si) cJSON_Delete(c.profile_json);
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
-    cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
-    cJSON *b = cJSON_AddObjectToObject(ob, o->backend);
-    cJSON_AddStringToObject(b, "backend", o->backend);
-    cJSON_AddStringToObject(b, "cpu", si ? si->cpu : o->cpu ? o->cpu : "host");
-    cJSON_AddStringToObject(b, "version", si ? si->version : probe->backend_version);
-    for (unsigned k = 0; id && k < id->nfacts; k++) {   /* KVM: the kernel and kvm_intel's parameters */
-        const char *key = id->facts[k].key, *dot = strchr(key, '.');
-        cJSON *at = b;
-        if (dot) {
-            char group[40];
-            snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
-            at = cJSON_GetObjectItemCaseSensitive(b, group);
-            if (!at) at = cJSON_AddObjectToObject(b, group);
-            key = dot + 1;
-        }
-        cJSON_AddStringToObject(at, key, id->facts[k].value);
-    }
-    if (si) {                                 /* observed on silicon: which CPU, when */
-        cJSON_AddStringToObject(b, "silicon", si->signature);
-        cJSON_AddStringToObject(b, "microcode", si->microcode);
-        cJSON_AddStringToObject(b, "date", si->date);
-    }
-    cJSON_AddItemToObject(b, "outcome", vxa_outcome_to_tree(obs));
-    cJSON *rep = cJSON_AddObjectToObject(b, "harness_fields");
-    for (size_t i = 0; i < res->nreplaced; i++) {
-        vxa_field f = vxa_field_by_encoding(res->replaced[i].encoding);
-        char v[24];
-        snprintf(v, sizeof v, "0x%llx", (unsigned long long)res->replaced[i].value);
-        if (f != VXA_F_NONE) cJSON_AddStringToObject(rep, vxa_field_get(f)->name, v);
-    }
-    if (res->log) cJSON_AddStringToObject(b, "log", res->log);
-    cJSON *origin = cJSON_AddObjectToObject(doc, "origin");
-    cJSON_AddStringToObject(origin, "campaign", si ? "vmxaudit oracle ingest" : "vmxaudit oracle run");
-    const char *base = strrchr(path, '/');
-    cJSON_AddStringToObject(origin, "parent", base ? base + 1 : path);   /* the case file it came from */
-    char *out = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    /* the case's name is never a path: a slug of it and a hash of it and its file (out_name.h) */
-    char name[128], werr[600];
-    vxa_out_name(orig->name, path, name, sizeof name);
-    size_t len = out ? strlen(out) : 0;
-    if (out) out[len] = '\n';            /* cJSON's NUL: the file ends in a newline */
-    int rc = out ? vxa_write_in(dir, name, out, len + 1, 0, werr, sizeof werr) : VXA_WRITE_FAILED;
-    if (!out) snprintf(werr, sizeof werr, "out of memory");
-    if (rc) fprintf(stderr, "vmxaudit oracle run --record: %s: not recorded: %s\n", case_name_of(orig, path), werr);
-    else snprintf(recorded, nrecorded, "%s/%s", dir, name);
-    free(out);
-    return rc;
-}
-
 static const char *case_name(const item *it)
 {
     return it->c.name ? it->c.name : it->path;
 }
 
-/* The one judge of every backend's observations: the engine's audit of the layout as executed
- * (model `model`) against the observation, the in-guest audit against the hosted one; prints a
- * line per case and the summary; --record writes the mismatches.  Returns the exit status. */
-static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe *probe,
-                 const struct vxa_oracle_identity *id, const vxa_profile *prof, item *items, size_t n, struct vxa_oracle_result *res,
-                 vxa_model model, double secs, const struct silicon *si)
+/* --record: the case as a regression case in dir (regression.h, the one writer; out_name.h: the
+ * file is named by a slug of the case's name and a hash of it and its file, never a path).
+ * Returns a VXA_WRITE_* status; a failure is reported for this case, and the run goes on. */
+static int record(const char *dir, const vxa_observer *ob, const item *it, const struct vxa_oracle_result *res,
+                  const vxa_verdict *v, char *recorded, size_t nrecorded)
 {
-    unsigned agree = 0, mismatch = 0, other = 0, lsame = 0, ldiff = 0, check_diff = 0, unrecorded = 0;
+    const char *base = strrchr(it->path, '/');
+    vxa_origin og = { "vmxaudit --record", base ? base + 1 : it->path, false, 0, 0, NULL, NULL };
+    cJSON *doc = vxa_regression_case(ob, &it->c, &it->prep, res, v, &og);
+    char name[128], werr[600];
+    vxa_out_name(it->c.name, it->path, name, sizeof name);
+    int rc = doc ? vxa_regression_write(dir, name, doc, werr, sizeof werr) : VXA_WRITE_FAILED;
+    if (!doc) snprintf(werr, sizeof werr, "out of memory");
+    cJSON_Delete(doc);
+    if (rc) fprintf(stderr, "vmxaudit oracle run --record: %s: not recorded: %s\n", case_name(it), werr);
+    else snprintf(recorded, nrecorded, "%s/%s", dir, name);
+    return rc;
+}
+
+/* Prints the observations through the one judge (compare.h: the same verdicts as `vmxaudit
+ * diff`): a line per case and the summary; --record writes the mismatches.  Returns the exit
+ * status. */
+static int judge(const opts *o, const vxa_observer *ob, const struct vxa_oracle_probe *probe,
+                 const vxa_judge_env *env, item *items, size_t n, struct vxa_oracle_result *res,
+                 double secs)
+{
+    unsigned agree = 0, mismatch = 0, other = 0, undetermined = 0, lsame = 0, ldiff = 0, check_diff = 0,
+             unrecorded = 0;
     int write_rc = 0;
-    bool engine_ok = probe->engine_checks == VXA_CHECK_COUNT;   /* same catalogue in the payload */
-    if (!engine_ok && probe->engine_checks)
+    if (!env->in_guest && probe->engine_checks)
         fprintf(stderr, "vmxaudit oracle run: the payload's engine has %u checks, this one %u: "
                 "in-guest audits not compared\n", probe->engine_checks, (unsigned)VXA_CHECK_COUNT);
     static vxa_report r;
-    static vxa_vmcs executed;
     bool json = o->format && !strcmp(o->format, "json");
+    const char *pname = ob->profile_name;
+    vxa_model model = (vxa_model)env->model;
     cJSON *jcases = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
         item *it = &items[i];
-        vxa_outcome obs;
+        vxa_verdict v;
         char ptxt[300], otxt[300];
         cJSON *jc = cJSON_CreateObject();
         cJSON_AddItemToArray(jcases, jc);
         cJSON_AddStringToObject(jc, "case", case_name(it));
         cJSON_AddStringToObject(jc, "file", it->path);
-        if (it->prep.unsupported || !vxa_observed_outcome(&res[i], &obs)) {
+        vxa_judge(env, &it->c, &it->prep, &res[i], &r, &v);
+        if (v.status == VXA_V_SKIPPED) {
             other++;
             cJSON_AddStringToObject(jc, "status", "not_comparable");
-            cJSON_AddStringToObject(jc, "kind", vxa_oracle_kind_name(res[i].kind));
-            if (res[i].detail) cJSON_AddStringToObject(jc, "detail", res[i].detail);
+            cJSON_AddStringToObject(jc, "kind", it->prep.unsupported ? "unsupported" : vxa_oracle_kind_name(res[i].kind));
+            const char *detail = it->prep.unsupported ? it->prep.unsupported : res[i].detail;
+            if (detail) cJSON_AddStringToObject(jc, "detail", detail);
             if (!json)
             printf("%s-    %s%s: %s%s%s\n", C_DIM, case_name(it), C_RESET,
-                   vxa_oracle_kind_name(res[i].kind),
-                   res[i].detail ? " — " : "", res[i].detail ? res[i].detail : "");
+                   it->prep.unsupported ? "unsupported" : vxa_oracle_kind_name(res[i].kind),
+                   detail ? " — " : "", detail ? detail : "");
             continue;
         }
-        vxa_executed_layout(&it->prep, &res[i], &executed);
-        vxa_memory mem = vxa_executed_memory(&it->prep);
-        vxa_input in = { prof, &executed, &it->c.entry, &mem, (uint8_t)model };
-        vxa_audit(&in, &r);
-        bool ok = vxa_observation_matches(&r.outcome, &obs);
-        /* Where Bochs names the failed check, the engine must report one it stands for. */
-        const char *named = NULL, *msg = NULL;
-        if (ok && id && id->log_names_checks && res[i].log) {
-            named = vxa_bochs_message_checks(res[i].log, &msg);
-            if (named && !vxa_bochs_message_agrees(named, &r)) {
-                ok = false;
-                check_diff++;
-            }
-        }
-        char lwhy[300];                       /* the in-guest audit against the hosted one */
-        int live = res[i].live.present && engine_ok
-                 ? vxa_prediction_same(&res[i].live, &r, lwhy, sizeof lwhy) : -1;
-        lsame += live == 1;
-        ldiff += live == 0;
+        bool ok = v.status == VXA_V_AGREE, und = v.status == VXA_V_UNDETERMINED;
+        check_diff += v.named_differs;
+        lsame += v.in_guest == 1;
+        ldiff += v.in_guest == 0;
         char recorded[4300] = "";
-        int wrc = !ok && o->record
-                ? record(o, o->record, pname, probe, id, &it->c, it->path, &executed, &res[i], &obs,
-                         recorded, sizeof recorded, si) : 0;
+        int wrc = v.status == VXA_V_MISMATCH && o->record
+                ? record(o->record, ob, it, &res[i], &v, recorded, sizeof recorded) : 0;
         if (wrc) unrecorded++;
         if (wrc > write_rc) write_rc = wrc;
         agree += ok;
-        mismatch += !ok;
-        cJSON_AddStringToObject(jc, "status", ok ? "agree" : "differ");
-        cJSON_AddItemToObject(jc, "observed", vxa_outcome_to_tree(&obs));
+        undetermined += und;
+        mismatch += v.status == VXA_V_MISMATCH;
+        cJSON_AddStringToObject(jc, "status", ok ? "agree" : und ? "undetermined" : "differ");
+        if (und) cJSON_AddStringToObject(jc, "undetermined_check", vxa_check_get((vxa_check)v.checks[0])->id);
+        cJSON_AddItemToObject(jc, "observed", vxa_outcome_to_tree(&v.observed));
         cJSON_AddItemToObject(jc, "predicted", vxa_outcome_to_tree(&r.outcome));
         cJSON *jv = cJSON_AddArrayToObject(jc, "violations");
         unsigned nviol = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
         for (unsigned k = 0; k < nviol; k++)
             cJSON_AddItemToArray(jv, cJSON_CreateString(vxa_check_get((vxa_check)r.violations[k].check)->id));
-        if (named) cJSON_AddStringToObject(jc, "oracle_names", named);
-        if (live >= 0) cJSON_AddStringToObject(jc, "in_guest_audit", live ? "same" : "differs");
-        if (live == 0) cJSON_AddStringToObject(jc, "in_guest_difference", lwhy);
+        if (v.oracle_names) cJSON_AddStringToObject(jc, "oracle_names", v.oracle_names);
+        if (v.in_guest >= 0) cJSON_AddStringToObject(jc, "in_guest_audit", v.in_guest ? "same" : "differs");
+        if (v.in_guest == 0) cJSON_AddStringToObject(jc, "in_guest_difference", v.in_guest_why);
         if (res[i].log) cJSON_AddStringToObject(jc, "log", res[i].log);
         if (*recorded) cJSON_AddStringToObject(jc, "recorded", recorded);
         if (json) continue;
-        vxa_outcome_to_text(&obs, otxt, sizeof otxt);
+        vxa_outcome_to_text(&v.observed, otxt, sizeof otxt);
         vxa_outcome_to_text(&r.outcome, ptxt, sizeof ptxt);
-        printf("%s%s%s %s\n", ok ? C_GREEN : C_RED, ok ? "ok  " : "DIFF", C_RESET, case_name(it));
-        if (live == 0) printf("     %sIN-GUEST DIFF%s %s\n", C_RED, C_RESET, lwhy);
-        if (live >= 0 && (live == 0 || o->verbose)) {
+        printf("%s%s%s %s\n", ok ? C_GREEN : und ? C_DIM : C_RED, ok ? "ok  " : und ? "UND " : "DIFF", C_RESET,
+               case_name(it));
+        if (und) printf("     explained: the engine could not decide %s\n", vxa_check_get((vxa_check)v.checks[0])->id);
+        if (v.in_guest == 0) printf("     %sIN-GUEST DIFF%s %s\n", C_RED, C_RESET, v.in_guest_why);
+        if (v.in_guest >= 0 && (v.in_guest == 0 || o->verbose)) {
             char ltxt[1200];
             vxa_prediction_to_text(&res[i].live, ltxt, sizeof ltxt);
             printf("     in-guest audit: %s\n", ltxt);
         }
         if (!ok || o->verbose) {
             printf("     %s: %s\n     engine (%s): %s\n", o->backend, otxt, vxa_model_name(model), ptxt);
-            if (named) printf("     %s names: %s\n", o->backend, named);
-            unsigned nv = r.nviolations < VXA_MAX_VIOLATIONS ? r.nviolations : VXA_MAX_VIOLATIONS;
-            for (unsigned k = 0; k < nv && k < 6; k++)
+            if (v.oracle_names) printf("     %s names: %s\n", o->backend, v.oracle_names);
+            for (unsigned k = 0; k < nviol && k < 6; k++)
                 printf("     engine: %s\n", vxa_check_get((vxa_check)r.violations[k].check)->id);
             if (res[i].log) {
                 const char *line = res[i].log;
@@ -438,6 +340,7 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
         cJSON_AddNumberToObject(t, "agree", agree);
         cJSON_AddNumberToObject(t, "differ", mismatch);
         cJSON_AddNumberToObject(t, "differ_on_named_check", check_diff);
+        cJSON_AddNumberToObject(t, "undetermined", undetermined);
         cJSON_AddNumberToObject(t, "not_comparable", other);
         cJSON_AddNumberToObject(t, "in_guest_same", lsame);
         cJSON_AddNumberToObject(t, "in_guest_differs", ldiff);
@@ -445,10 +348,10 @@ static int judge(const opts *o, const char *pname, const struct vxa_oracle_probe
         jrc = cli_json_write(stdout, doc);
     } else {
         cJSON_Delete(jcases);
-        printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u not "
-               "comparable; in-guest audit: %u equal to the hosted one, %u unequal; %.1f cases/s\n", n,
-               pname, vxa_model_name(model), agree, mismatch, check_diff, other, lsame, ldiff,
-               secs > 0 ? (double)n / secs : 0.0);
+        printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u explained "
+               "by an undetermined rule, %u not comparable; in-guest audit: %u equal to the hosted one, "
+               "%u unequal; %.1f cases/s\n", n, pname, vxa_model_name(model), agree, mismatch, check_diff,
+               undetermined, other, lsame, ldiff, secs > 0 ? (double)n / secs : 0.0);
     }
     if (unrecorded)
         fprintf(stderr, "vmxaudit oracle run --record: %u mismatching case%s not written to %s (see above)\n",
@@ -487,12 +390,10 @@ static int do_run(const opts *o, char **paths, int npaths)
         fprintf(stderr, "vmxaudit oracle run: %s\n", err);
         return status_of(rc);
     }
-    const char *pname = b.profile_name;
-    const vxa_profile prof = b.profile;
     vxa_model model = vxa_model_by_name(o->model ? o->model : b.oracle.id.model);
     struct vxa_oracle_case *cases = calloc(nfiles, sizeof *cases);
     for (size_t i = 0; i < nfiles; i++) {
-        vxa_prepare(&items[i].c, &prof, (uint8_t)model, &items[i].prep);
+        vxa_prepare_case(&items[i].c, &b.profile, (uint8_t)model, &items[i].prep);
         cases[i] = items[i].prep.oc;
     }
     struct vxa_oracle_result *res = calloc(nfiles, sizeof *res);
@@ -505,7 +406,9 @@ static int do_run(const opts *o, char **paths, int npaths)
         return rc == VXA_ORACLE_NOT_AVAILABLE ? EXIT_BACKEND : status_of(rc);
     }
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    int status = judge(o, pname, &b.probe, &b.oracle.id, &prof, items, nfiles, res, model, secs, NULL);
+    vxa_observer ob = vxa_observer_of(&b);
+    vxa_judge_env env = vxa_judge_env_of(&b.profile, (uint8_t)model, &b.oracle.id, &b.probe);
+    int status = judge(o, &ob, &b.probe, &env, items, nfiles, res, secs);
     for (size_t i = 0; i < nfiles; i++) {
         vxa_oracle_result_free(&res[i]);
         vxa_prepared_free(&items[i].prep);
@@ -592,7 +495,7 @@ static int image_run(const void *given, int argc, char **argv)
             rc = cli_input_error(&e);
             break;
         }
-        vxa_prepare(&items[i].c, o->profile ? &forced : &items[i].c.profile, VXA_MODEL_SDM, &items[i].prep);
+        vxa_prepare_case(&items[i].c, o->profile ? &forced : &items[i].c.profile, VXA_MODEL_SDM, &items[i].prep);
         cases[i] = items[i].prep.oc;
         idx[i] = i;
         vxa_case sent = items[i].c;            /* shallow: the case as sent */
@@ -725,7 +628,6 @@ static int ingest_run(const void *given, int argc, char **argv)
     vxa_probe_profile(&rs.probe, &prof);
     char date[16];
     snprintf(date, sizeof date, "%.10s", rs.created);
-    struct silicon si = { &prof, brand, rs.microcode, sig, rs.microcode, date };
     opts o = { .backend = "uefi", .cpu = brand, .model = io->model, .record = io->record,
                .verbose = io->verbose };
     vxa_model model = vxa_model_by_name(io->model);
@@ -748,7 +650,9 @@ static int ingest_run(const void *given, int argc, char **argv)
                                       : rs.complete ? "no result" : "not run yet");
         }
     }
-    if (!rc) rc = judge(&o, pname, &rs.probe, NULL, &prof, items, rs.ncases, rs.res, model, 0, &si);
+    vxa_observer ob = { "uefi", brand, rs.microcode, NULL, sig, rs.microcode, date, &prof, pname, brand, false };
+    vxa_judge_env env = vxa_judge_env_of(&prof, (uint8_t)model, NULL, &rs.probe);
+    if (!rc) rc = judge(&o, &ob, &rs.probe, &env, items, rs.ncases, rs.res, 0);
     for (size_t i = 0; i < n; i++) {
         vxa_prepared_free(&items[i].prep);
         vxa_case_free(&items[i].c);

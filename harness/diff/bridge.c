@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bridge.h"
+#include "generator.h"
 #include "vmxaudit/vmx_bits.h"
 
 static const vxa_field harness[] = {
@@ -37,6 +38,15 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
 {
     return prepare(c, p, model, false, out);
+}
+
+int vxa_prepare_case(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
+{
+    vxa_case moved = *c;                          /* shallow: only the layout changes */
+    vxa_keep_in_arena(&moved.vmcs, p);
+    int rc = prepare(&moved, p, model, false, out);
+    out->c = c;                                   /* its memory: the same blobs */
+    return rc;
 }
 
 int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)

@@ -24,6 +24,11 @@ typedef struct vxa_prepared {
  * (its PDPTEs are read through CR3). */
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 void vxa_prepared_free(vxa_prepared *pp);
+/* The one preparation step of every command that runs cases on an oracle (oracle run, diff,
+ * minimize, oracle image): every address VM entry may read moved into the case arena
+ * (vxa_keep_in_arena: outside it the oracle's memory is the payload's, not the zeroes the engine
+ * reads), then vxa_prepare().  The layout as executed is the moved one; out->c is c. */
+int vxa_prepare_case(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 /* The same for a case already prepared once (its fields are those sent: a silicon oracle's
  * results file carries the cases so): no field is left to the harness. */
 int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);

@@ -72,24 +72,14 @@ static void collect(const char *path, char ***list, size_t *n)
 
 /* ---- running and judging ---- */
 
-/* vxa_prepare() of the case with every address VM entry may read moved into the case arena
- * (docs/formats.md): outside it the oracle's memory is the payload's, not the zeroes the engine
- * reads.  The layout as executed (and so the verdict and any regression case) is the moved one. */
-static void prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *pp)
-{
-    static vxa_case moved;
-    moved = *c;                                   /* shallow: only the layout changes */
-    vxa_keep_in_arena(&moved.vmcs, p);
-    vxa_prepare(&moved, p, model, pp);
-}
-
 int vxa_run_one(vxa_backend *b, uint8_t model, const vxa_case *c, vxa_verdict *v,
                 vxa_prepared *pp, struct vxa_oracle_result *r)
 {
     char err[512];
-    prepare(c, &b->profile, model, pp);
+    vxa_prepare_case(c, &b->profile, model, pp);
     int rc = vxa_backend_run(b, &pp->oc, 1, r, err, sizeof err);
-    if (rc == VXA_ORACLE_OK) vxa_judge(&b->profile, model, c, pp, r, NULL, v);
+    vxa_judge_env env = vxa_judge_env_of(&b->profile, model, &b->oracle.id, &b->probe);
+    if (rc == VXA_ORACLE_OK) vxa_judge(&env, c, pp, r, NULL, v);
     else fprintf(stderr, "vmxaudit: %s\n", err);
     return rc;
 }
@@ -107,7 +97,7 @@ static int min_test(void *vctx, const vxa_case *cands, size_t n, bool *keep)
     struct vxa_oracle_case *oc = calloc(n, sizeof *oc);
     struct vxa_oracle_result *res = calloc(n, sizeof *res);
     for (size_t i = 0; i < n; i++) {
-        prepare(&cands[i], &m->b->profile, m->model, &pp[i]);
+        vxa_prepare_case(&cands[i], &m->b->profile, m->model, &pp[i]);
         oc[i] = pp[i].oc;
     }
     char err[512];
@@ -116,7 +106,8 @@ static int min_test(void *vctx, const vxa_case *cands, size_t n, bool *keep)
     for (size_t i = 0; i < n; i++) {
         if (rc == VXA_ORACLE_OK) {
             vxa_verdict v;
-            vxa_judge(&m->b->profile, m->model, &cands[i], &pp[i], &res[i], NULL, &v);
+            vxa_judge_env env = vxa_judge_env_of(&m->b->profile, m->model, &m->b->oracle.id, &m->b->probe);
+            vxa_judge(&env, &cands[i], &pp[i], &res[i], NULL, &v);
             keep[i] = vxa_verdict_keeps(m->ref, &v);
             vxa_oracle_result_free(&res[i]);
         }
@@ -154,7 +145,8 @@ int vxa_minimize_mismatch(vxa_backend *b, uint8_t model, const vxa_baselines *bl
         rc = vxa_run_one(b, model, &small, &v, &pp, &r);
         if (rc == VXA_ORACLE_OK) {
             vxa_origin o = { campaign, parent, generated, seed, index, res, base->c.name };
-            *doc = vxa_regression_case(b, &small, &pp, &r, &v, &o);
+            vxa_observer ob = vxa_observer_of(b);
+            *doc = vxa_regression_case(&ob, &small, &pp, &r, &v, &o);
             if (!vxa_verdict_keeps(ref, &v)) {   /* flaky: keep what was seen, say so */
                 cJSON *og = cJSON_GetObjectItemCaseSensitive(*doc, "origin");
                 cJSON_AddBoolToObject(og, "reproduced_on_confirmation", false);
@@ -404,6 +396,27 @@ static int load_item(const vxa_campaign_config *cfg, const vxa_generator *g, cha
     return 0;
 }
 
+/* --record DIR: a mismatching case as executed, through the one regression writer, named and
+ * with the origin `oracle run --record` gives it (a case file: the same bytes). */
+static int record_case(const char *dir, const vxa_observer *ob, const vxa_case *c, const char *path,
+                       const vxa_campaign_config *cfg, unsigned long long index, const vxa_prepared *pp,
+                       const struct vxa_oracle_result *r, const vxa_verdict *v)
+{
+    char salt[32];
+    snprintf(salt, sizeof salt, "%llu", index);
+    const char *base = path ? strrchr(path, '/') : NULL;
+    vxa_origin og = { "vmxaudit --record", path ? (base ? base + 1 : path) : c->name, !path, cfg->seed, index,
+                      NULL, NULL };
+    cJSON *doc = vxa_regression_case(ob, c, pp, r, v, &og);
+    char name[128], err[600];
+    vxa_out_name(c->name, path ? path : salt, name, sizeof name);
+    int wrc = doc ? vxa_regression_write(dir, name, doc, err, sizeof err) : VXA_WRITE_FAILED;
+    if (!doc) snprintf(err, sizeof err, "out of memory");
+    cJSON_Delete(doc);
+    if (wrc) fprintf(stderr, "vmxaudit diff --record: %s: not recorded: %s\n", c->name ? c->name : "case", err);
+    return wrc;
+}
+
 static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backend *b, uint8_t model,
                             const vxa_baselines *bl, const vxa_generator *g, char **files,
                             vxa_journal *j, double t0)
@@ -438,15 +451,10 @@ static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backen
             vxa_out_name(c.name, salt, name, sizeof name);
             char dir[4096], err[600];
             snprintf(dir, sizeof dir, "%s/mismatches", cfg->out);
-            char *text = cJSON_Print(doc);
-            size_t len = text ? strlen(text) : 0;
-            if (text) text[len++] = '\n';         /* over cJSON's NUL: the file ends in a newline */
-            bool oom = !text;
-            int wrc = text ? vxa_write_in(dir, name, text, len, 0, err, sizeof err) : VXA_WRITE_FAILED;
-            free(text);
+            int wrc = vxa_regression_write(dir, name, doc, err, sizeof err);
             cJSON_Delete(doc);
             if (wrc) {
-                fprintf(stderr, "vmxaudit diff: cannot write a mismatch: %s\n", oom ? "out of memory" : err);
+                fprintf(stderr, "vmxaudit diff: cannot write a mismatch: %s\n", err);
                 vxa_case_free(&c);
                 return write_status(wrc);
             }
@@ -671,7 +679,10 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
     struct vxa_oracle_result *res = calloc(cfg.batch, sizeof *res);
     unsigned long long *idx = calloc(cfg.batch, sizeof *idx);
     static vxa_report rep;
-    while (!rc && !interrupted) {
+    const vxa_judge_env env = vxa_judge_env_of(&b.profile, (uint8_t)model, &b.oracle.id, &b.probe);
+    const vxa_observer ob = vxa_observer_of(&b);
+    int rec_rc = 0;
+    while (!rc && !rec_rc && !interrupted) {
         if (cfg.budget_s > 0 && elapsed_since(t0) > cfg.budget_s) break;
         size_t n = 0;
         double tg = now();
@@ -679,7 +690,7 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
             if (is_done(&s, cursor)) continue;
             if ((rc = load_item(&cfg, &g, files, cursor, &cases[n]))) break;
             idx[n] = cursor;
-            prepare(&cases[n], &b.profile, (uint8_t)model, &pp[n]);
+            vxa_prepare_case(&cases[n], &b.profile, (uint8_t)model, &pp[n]);
             oc[n] = pp[n].oc;
             n++;
         }
@@ -703,7 +714,7 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
         uint8_t *passb = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
         for (size_t k = 0; k < n; k++) {
             vxa_verdict v;
-            vxa_judge(&b.profile, (uint8_t)model, &cases[k], &pp[k], &res[k], &rep, &v);
+            vxa_judge(&env, &cases[k], &pp[k], &res[k], &rep, &v);
             /* coverage: failing = violated; passing = evaluated, neither violated nor undetermined */
             uint8_t *seen = calloc(VXA_CHECK_COUNT, 1);
             unsigned nv = rep.nviolations < VXA_MAX_VIOLATIONS ? rep.nviolations : VXA_MAX_VIOLATIONS;
@@ -741,6 +752,11 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
                 cJSON_AddStringToObject(cj, "checks", checks);
                 cJSON_AddStringToObject(cj, "text", v.oracle_text);
                 cJSON_AddStringToObject(cj, "sig", sig);
+                if (cfg.record) {   /* the mismatch as executed, as `oracle run --record` writes it */
+                    int wrc = record_case(cfg.record, &ob, &cases[k], cfg.cases_dir ? files[idx[k]] : NULL,
+                                          &cfg, idx[k], &pp[k], &res[k], &v);
+                    if (wrc && !rec_rc) rec_rc = write_status(wrc);
+                }
             }
             cJSON_AddItemToArray(arr, cj);
             vxa_oracle_result_free(&res[k]);
@@ -768,6 +784,10 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
         }
         apply_record(&s, rec, 0);
         cJSON_Delete(rec);
+        if (rec_rc) {                   /* a --record file refused or not written: stop here */
+            rc = rec_rc;
+            break;
+        }
         run_done += n;
         progress(&cfg, &s, t0, run_done, total);
         rc = minimize_pending(&cfg, &s, &b, (uint8_t)model, &bl, &g, files, &j, t0);

@@ -24,6 +24,8 @@ typedef struct vxa_campaign_config {
     const char *cases_dir;               /* cases from here (*.json, *.bin), or: */
     unsigned long long generate, seed;   /* generate cases 0..generate-1 from seed */
     const char *out;
+    const char *record;                  /* every mismatch as executed, unminimized, to this folder
+                                            (as `oracle run --record`); NULL: none */
     double budget_s;                     /* 0: none */
     bool resume;
     unsigned batch;                      /* cases per oracle run (0: VXA_CAMPAIGN_BATCH) */

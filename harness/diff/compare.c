@@ -2,7 +2,9 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include "bochs_messages.h"
 #include "compare.h"
+#include "prediction.h"
 
 static vxa_report scratch;
 
@@ -57,15 +59,31 @@ static int observed_class(const vxa_outcome *o)
     return -1;
 }
 
-void vxa_judge(const vxa_profile *p, uint8_t model, const vxa_case *c, const vxa_prepared *pp,
+vxa_judge_env vxa_judge_env_of(const vxa_profile *p, uint8_t model, const struct vxa_oracle_identity *id,
+                               const struct vxa_oracle_probe *probe)
+{
+    vxa_judge_env e = { p, model, id && id->log_names_checks,
+                        probe && probe->engine_checks == VXA_CHECK_COUNT };
+    return e;
+}
+
+const char *vxa_verdict_status_name(uint8_t s)
+{
+    return s == VXA_V_AGREE ? "agree" : s == VXA_V_MISMATCH ? "mismatch"
+         : s == VXA_V_UNDETERMINED ? "undetermined" : "skipped";
+}
+
+void vxa_judge(const vxa_judge_env *env, const vxa_case *c, const vxa_prepared *pp,
                const struct vxa_oracle_result *r, vxa_report *report, vxa_verdict *v)
 {
     memset(v, 0, sizeof *v);
+    v->in_guest = -1;
     if (!report) report = &scratch;
-    static vxa_vmcs executed;
+    vxa_vmcs executed;
     vxa_executed_layout(pp, r, &executed);
-    vxa_memory mem = vxa_case_memory(c);
-    vxa_input in = { p, &executed, &c->entry, &mem, model, NULL };
+    vxa_memory mem = vxa_executed_memory(pp);
+    (void)c;
+    vxa_input in = { env->profile, &executed, &pp->c->entry, &mem, env->model, NULL };
     vxa_audit(&in, report);
     v->predicted = report->outcome;
     unsigned nv = report->nviolations < VXA_MAX_VIOLATIONS ? report->nviolations : VXA_MAX_VIOLATIONS;
@@ -93,7 +111,19 @@ void vxa_judge(const vxa_profile *p, uint8_t model, const vxa_case *c, const vxa
         return;
     }
     if (r->log) oracle_text(r->log, v->oracle_text, sizeof v->oracle_text);
+    /* the in-guest audit against the hosted one (the same engine, the live VMCS) */
+    if (env->in_guest && r->live.present)
+        v->in_guest = vxa_prediction_same(&r->live, report, v->in_guest_why, sizeof v->in_guest_why) ? 1 : 0;
     v->status = vxa_observation_matches(&v->predicted, &v->observed) ? VXA_V_AGREE : VXA_V_MISMATCH;
+    /* where the oracle names the failed check, the engine must report one it stands for */
+    if (env->log_names_checks && r->log) {
+        const char *msg = NULL;
+        v->oracle_names = vxa_bochs_message_checks(r->log, &msg);
+        if (v->status == VXA_V_AGREE && v->oracle_names && !vxa_bochs_message_agrees(v->oracle_names, report)) {
+            v->status = VXA_V_MISMATCH;
+            v->named_differs = true;
+        }
+    }
     if (v->status == VXA_V_MISMATCH && report->outcome_assumes_undetermined_pass) {
         int cls = observed_class(&v->observed);
         unsigned nu = report->nundetermined < VXA_MAX_UNDETERMINED ? report->nundetermined : VXA_MAX_UNDETERMINED;

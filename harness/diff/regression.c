@@ -2,22 +2,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "out_file.h"
 #include "regression.h"
 
-cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa_prepared *pp,
+vxa_observer vxa_observer_of(const vxa_backend *b)
+{
+    vxa_observer ob = { b->name, b->oracle.id.cpu, b->probe.backend_version, &b->oracle.id, NULL, NULL, NULL,
+                        &b->profile, b->profile_name, b->cpu ? b->cpu : b->name, b->profile_bundled };
+    return ob;
+}
+
+/* A Bochs model's expectation comes only from an observation of that Bochs version. */
+static bool speaks_for(const vxa_observer *ob, unsigned m)
+{
+    const vxa_model_info *mi = vxa_model_get((vxa_model)m);
+    if (m == VXA_MODEL_SDM || strcmp(mi->implementation, "Bochs")) return true;
+    return !ob->silicon && !strcmp(ob->backend, "bochs") && !strcmp(mi->version, ob->version);
+}
+
+static void add_facts(cJSON *bo, const struct vxa_oracle_identity *id)
+{
+    for (unsigned k = 0; id && k < id->nfacts; k++) {
+        const char *key = id->facts[k].key, *dot = strchr(key, '.');
+        cJSON *at = bo;
+        if (dot) {                                /* "kvm_intel.nested": a nested object */
+            char group[40];
+            snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
+            at = cJSON_GetObjectItemCaseSensitive(bo, group);
+            if (!at) at = cJSON_AddObjectToObject(bo, group);
+            key = dot + 1;
+        }
+        cJSON_AddStringToObject(at, key, id->facts[k].value);
+    }
+}
+
+cJSON *vxa_regression_case(const vxa_observer *ob, const vxa_case *orig, const vxa_prepared *pp,
                            const struct vxa_oracle_result *res, const vxa_verdict *v,
                            const vxa_origin *o)
 {
     static vxa_report r;
     vxa_case c = *orig;                           /* shallow: strings and blobs stay orig's */
     vxa_executed_layout(pp, res, &c.vmcs);
+    /* the oracle's CPU: by name where bundled, else inline */
+    c.profile = *ob->profile;
+    c.profile_name = (char *)ob->profile_name;
+    c.profile_json = NULL;
+    if (!ob->profile_bundled) {
+        const vxa_profile_about about = { ob->profile_name, ob->profile_cpu,
+                                          ob->silicon ? "the vmxaudit UEFI image's probe" : "oracle probe" };
+        c.profile_json = vxa_profile_to_tree(ob->profile, &about);
+    }
+    c.expect.present = false;
     for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) c.expect_by_model[m].present = false;
-    vxa_memory mem = vxa_case_memory(orig);
+    vxa_memory mem = vxa_executed_memory(pp);
     for (unsigned m = 0; m < VXA_MODEL_COUNT; m++) {
-        vxa_input in = { &b->profile, &c.vmcs, &orig->entry, &mem, (uint8_t)m, NULL };
+        vxa_input in = { ob->profile, &c.vmcs, &orig->entry, &mem, (uint8_t)m, NULL };
         vxa_audit(&in, &r);
         /* sdm: the SDM's answer; another model: recorded where it predicts the observation */
-        if (m != VXA_MODEL_SDM && !vxa_observation_matches(&r.outcome, &v->observed)) continue;
+        if (m != VXA_MODEL_SDM && (!vxa_observation_matches(&r.outcome, &v->observed) || !speaks_for(ob, m)))
+            continue;
         vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
         memset(x, 0, sizeof *x);
         x->present = true;
@@ -31,13 +74,20 @@ cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa
     }
     c.expect_by_model[VXA_MODEL_SDM].present = false;
     cJSON *doc = vxa_case_to_tree(&c);
+    if (c.profile_json) cJSON_Delete(c.profile_json);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "observed");   /* a regression case replayed */
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "origin");
-    cJSON *ob = cJSON_AddObjectToObject(doc, "observed");
-    cJSON *bo = cJSON_AddObjectToObject(ob, b->name);
-    cJSON_AddStringToObject(bo, "backend", b->name);
-    cJSON_AddStringToObject(bo, "cpu", b->cpu ? b->cpu : "host");
-    cJSON_AddStringToObject(bo, "version", b->probe.backend_version);
+    cJSON *obs = cJSON_AddObjectToObject(doc, "observed");
+    cJSON *bo = cJSON_AddObjectToObject(obs, ob->backend);
+    cJSON_AddStringToObject(bo, "backend", ob->backend);
+    cJSON_AddStringToObject(bo, "cpu", ob->cpu ? ob->cpu : "host");
+    cJSON_AddStringToObject(bo, "version", ob->version);
+    add_facts(bo, ob->id);
+    if (ob->silicon) {                            /* observed on silicon: which CPU, when */
+        cJSON_AddStringToObject(bo, "silicon", ob->silicon);
+        cJSON_AddStringToObject(bo, "microcode", ob->microcode);
+        cJSON_AddStringToObject(bo, "date", ob->date);
+    }
     cJSON_AddItemToObject(bo, "outcome", vxa_outcome_to_tree(&v->observed));
     cJSON *hf = cJSON_AddObjectToObject(bo, "harness_fields");
     for (size_t i = 0; i < res->nreplaced; i++) {
@@ -81,4 +131,18 @@ cJSON *vxa_regression_case(const vxa_backend *b, const vxa_case *orig, const vxa
     vxa_verdict_signature(v, sig, sizeof sig);
     cJSON_AddStringToObject(og, "signature", sig);
     return doc;
+}
+
+int vxa_regression_write(const char *dir, const char *name, const cJSON *doc, char *err, size_t errlen)
+{
+    char *text = cJSON_Print(doc);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return VXA_WRITE_FAILED;
+    }
+    size_t len = strlen(text);
+    text[len++] = '\n';                           /* over cJSON's NUL: the file ends in a newline */
+    int rc = vxa_write_in(dir, name, text, len, 0, err, errlen);
+    free(text);
+    return rc;
 }
