@@ -25,13 +25,17 @@ std=(-std=c11 -Wall -Wextra -Wno-missing-field-initializers)
 # helpers, the mutator.  The engine and codec get $CFLAGS as they are.
 plain=(-fno-sanitize=fuzzer-no-link)
 
-objs=()
+objs=() objs_plain=()
 for f in "$SRC"/engine/src/*.c "$SRC"/engine/src/checks/*.c "$SRC"/engine/src/codec/*.c; do
   o="$work/$(basename "$(dirname "$f")")_$(basename "${f%.c}").o"
   extra=()
   [ "$(basename "$f")" = binary.c ] && extra=("${plain[@]}")
   $CC $CFLAGS "${extra[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$f" -o "$o"
   objs+=("$o")
+  # fuzz_audit is guided by the check outcomes alone (CMakeLists.txt says why): the engine once
+  # more without coverage instrumentation (the sanitizers stay)
+  $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$f" -o "${o%.o}.plain.o"
+  objs_plain+=("${o%.o}.plain.o")
 done
 for f in fuzz_common mutator mutator_libfuzzer; do
   $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/fuzz/$f.c" -o "$work/h_$f.o"
@@ -43,13 +47,14 @@ done
 libs=$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
 for t in fuzz_audit fuzz_case_json fuzz_profile_json fuzz_repair fuzz_import fuzz_files; do
-  extra=()
+  extra=() engine=("${objs[@]}")
   case $t in
-    fuzz_audit|fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") ;;
+    fuzz_audit) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") engine=("${objs_plain[@]}") ;;
+    fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") ;;
     fuzz_files) extra=("$work/c_out_file.o" "$work/c_out_name.o") ;;
   esac
   $CC $CFLAGS "${std[@]}" "${inc[@]}" -I"$SRC/harness/common" "${defs[@]}" -c "$SRC/harness/fuzz/$t.c" -o "$work/$t.o"
-  $CC $CFLAGS $LIB_FUZZING_ENGINE "$work/$t.o" "$work/h_fuzz_common.o" "${extra[@]}" "${objs[@]}" $libs -o "$OUT/$t"
+  $CC $CFLAGS $LIB_FUZZING_ENGINE "$work/$t.o" "$work/h_fuzz_common.o" "${extra[@]}" "${engine[@]}" $libs -o "$OUT/$t"
   corpus=${t#fuzz_}
   rm -f "$OUT/${t}_seed_corpus.zip"
   (cd "$SRC/corpus/fuzz/$corpus" && zip -q -r "$OUT/${t}_seed_corpus.zip" .)

@@ -16,9 +16,15 @@ static vxa_report r1, r2;
 
 static bool sampled(const uint8_t *data, size_t size)
 {
-    uint32_t h = 2166136261u;                       /* FNV-1a */
-    for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 16777619u;
-    return (h & 7u) == 0;
+    /* FNV-1a over 64-bit words (a byte at a time was a tenth of the target's own time) */
+    uint64_t h = 14695981039346656037ull, w;
+    size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        memcpy(&w, data + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+    }
+    for (; i < size; i++) h = (h ^ data[i]) * 1099511628211ull;
+    return ((h ^ h >> 29 ^ h >> 47) & 7u) == 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
