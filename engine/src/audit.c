@@ -79,6 +79,11 @@ void vxa_vfix(vxa_violation *v, vxa_field f, uint64_t value)
     }
 }
 
+void vxa_vdepends(const vxa_ctx *c, vxa_violation *v, vxa_field f)
+{
+    if (vxa_not_captured(c, f)) vxa_vfield(v, f, 0);
+}
+
 void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1)
 {
     v->has_allowed = true;
@@ -99,13 +104,18 @@ void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
     if (r->nundetermined < 0xffff) r->nundetermined++;
 }
 
+void vxa_mark_read(const vxa_ctx *c, vxa_field f)
+{
+    c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
+}
+
 bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, bool has_fix,
               uint64_t fix)
 {
     if (c->reads) c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
     if (!violated) return false;
     vxa_violation *v = vxa_fail(c, id);
-    vxa_vfield(v, f, c->v->value[f]);
+    vxa_vfield(v, f, vxa_fv(c, f));
     v->bits = bits;
     if (has_fix) vxa_vfix(v, f, fix);
     return true;
@@ -120,7 +130,7 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
 
 void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f)
 {
-    uint64_t s = c->v->value[f];
+    uint64_t s = vxa_fv(c, f);
     int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
     uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
     if (vxa_rule(c, id, (s & rsvd) != 0, f, s & rsvd, true, s & ~rsvd)) return;
@@ -171,7 +181,7 @@ void vxa_rule_fixed(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, unsig
     bool h0 = has_msr(c, fixed0), h1 = has_msr(c, fixed1);
     if (!h0) vxa_undet(c, id0, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed0));
     if (!h1) vxa_undet(c, id1, VXA_UR_MSR_MISSING, VXA_MSR_INDEX(fixed1));
-    allowed_halves(c, id0, id1, f, c->v->value[f], h0 ? msr(c, fixed0) & ~exempt : 0,
+    allowed_halves(c, id0, id1, f, vxa_fv(c, f), h0 ? msr(c, fixed0) & ~exempt : 0,
                    h1 ? msr(c, fixed1) | exempt : ~0ull);
 }
 
@@ -343,6 +353,36 @@ static void predict(vxa_ctx *c)
     }
 }
 
+/* The field not captured that violation v names (its fields, then its fixes); VXA_F_NONE. */
+static vxa_field names_not_captured(const vxa_ctx *c, const vxa_violation *v)
+{
+    for (unsigned k = 0; k < v->nfields && k < VXA_VIOL_FIELDS; k++)
+        if (vxa_is_not_captured(c->v, (vxa_field)v->field[k])) return (vxa_field)v->field[k];
+    for (unsigned k = 0; k < v->nfix && k < VXA_VIOL_FIXES; k++)
+        if (vxa_is_not_captured(c->v, (vxa_field)v->fix_field[k])) return (vxa_field)v->fix_field[k];
+    return VXA_F_NONE;
+}
+
+/* A field not captured has no value (docs/outcome-model.md): a violation found on the 0 it reads
+ * as is no violation but an undetermined rule ("VMCS_LINK_POINTER not captured"), and takes no
+ * part in the prediction. */
+static void not_captured_undetermined(vxa_ctx *c)
+{
+    vxa_report *r = c->r;
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS, kept = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const vxa_violation *v = &r->violations[i];
+        vxa_field f = names_not_captured(c, v);
+        if (f == VXA_F_NONE) {
+            if (kept != i) r->violations[kept] = *v;
+            kept++;
+        } else {
+            vxa_undet(c, (vxa_check)v->check, VXA_UR_NOT_CAPTURED, f);
+        }
+    }
+    r->nviolations = (uint16_t)(r->nviolations - (n - kept));
+}
+
 static void vmwrite_errors(vxa_ctx *c)
 {
     vxa_report *r = c->r;
@@ -377,6 +417,16 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
     c->r = out;
     c->model = in->model < VXA_MODEL_COUNT ? in->model : VXA_MODEL_SDM;
     c->reads = in->reads;
+    /* Fields not captured or assumed: the rules' reads are tracked (in the caller's bitmap for
+     * `check --lint`, else in the audit's own) to say which of them the rules read. */
+    uint8_t any = 0;
+    for (unsigned i = 0; i < sizeof in->vmcs->not_captured; i++)
+        any |= in->vmcs->not_captured[i] | in->vmcs->assumed[i];
+    c->track = any != 0;
+    if (c->track && !c->reads) {
+        for (unsigned i = 0; i < sizeof c->own_reads; i++) c->own_reads[i] = 0;
+        c->reads = c->own_reads;
+    }
     c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
     c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
     c->proc2 = proc(c, VXA_PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
@@ -407,6 +457,20 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
         vxa_checks_guest_pdpte(c);
         vxa_checks_msr_load(c);
     }
+    if (c->track) not_captured_undetermined(c);
     predict(c);
+    for (unsigned i = 0; i < sizeof out->not_captured_read; i++)
+        out->not_captured_read[i] = out->assumed_read[i] = 0;
+    if (c->track) {
+        uint8_t nc_read = 0;
+        for (unsigned i = 0; i < sizeof out->not_captured_read; i++) {
+            out->not_captured_read[i] = c->reads[i] & in->vmcs->not_captured[i];
+            out->assumed_read[i] = c->reads[i] & in->vmcs->assumed[i];
+            nc_read |= out->not_captured_read[i];
+        }
+        /* a rule that passed on a field not captured read it as 0: the prediction assumes it
+         * passes */
+        if (nc_read) out->outcome_assumes_undetermined_pass = true;
+    }
     return 0;
 }

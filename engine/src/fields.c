@@ -121,17 +121,52 @@ uint64_t vxa_field_mask(vxa_field f)
 void vxa_vmcs_init(vxa_vmcs *v)
 {
     for (unsigned i = 0; i < VXA_FIELD_COUNT; i++) v->value[i] = 0;
-    for (unsigned i = 0; i < sizeof v->set; i++) v->set[i] = 0;
+    for (unsigned i = 0; i < sizeof v->set; i++) v->set[i] = v->not_captured[i] = v->assumed[i] = 0;
+}
+
+static inline void bit_put(uint8_t *map, vxa_field f, bool on)
+{
+    if (on) map[f >> 3] |= (uint8_t)(1u << (f & 7));
+    else map[f >> 3] &= (uint8_t)~(1u << (f & 7));
 }
 
 void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value)
 {
+    if ((unsigned)f >= VXA_FIELD_COUNT) return;
     v->value[f] = value & vxa_field_mask(f);
-    v->set[f >> 3] |= (uint8_t)(1u << (f & 7));
+    bit_put(v->set, f, true);
+    bit_put(v->not_captured, f, false);
+    bit_put(v->assumed, f, false);
 }
 
 void vxa_unset(vxa_vmcs *v, vxa_field f)
 {
+    if ((unsigned)f >= VXA_FIELD_COUNT) return;
     v->value[f] = 0;
-    v->set[f >> 3] &= (uint8_t)~(1u << (f & 7));
+    bit_put(v->set, f, false);
+    bit_put(v->assumed, f, false);
+}
+
+void vxa_set_not_captured(vxa_vmcs *v, vxa_field f)
+{
+    if ((unsigned)f >= VXA_FIELD_COUNT) return;
+    vxa_unset(v, f);
+    bit_put(v->not_captured, f, true);
+}
+
+bool vxa_is_not_captured(const vxa_vmcs *v, vxa_field f)
+{
+    return (unsigned)f < VXA_FIELD_COUNT && (v->not_captured[f >> 3] >> (f & 7)) & 1u;
+}
+
+void vxa_set_assumed(vxa_vmcs *v, vxa_field f, uint64_t value)
+{
+    if ((unsigned)f >= VXA_FIELD_COUNT) return;
+    vxa_set(v, f, value);
+    bit_put(v->assumed, f, true);
+}
+
+bool vxa_is_assumed(const vxa_vmcs *v, vxa_field f)
+{
+    return (unsigned)f < VXA_FIELD_COUNT && (v->assumed[f >> 3] >> (f & 7)) & 1u;
 }

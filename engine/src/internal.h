@@ -33,15 +33,36 @@ typedef struct vxa_ctx {
     uint64_t proc3, exit2;
     vxa_violation scratch;        /* where violations beyond VXA_MAX_VIOLATIONS are written */
     uint8_t *reads;               /* optional bitmap of the fields the rules read (check --lint) */
+    bool track;                   /* the layout has fields not captured or assumed: then reads
+                                     is set (the caller's, or the audit's own) */
+    uint8_t own_reads[(VXA_FIELD_COUNT + 7) / 8];
 } vxa_ctx;
 
 /* ---- field values ---- */
+/* The one accessor of the layout's values: every rule reads its fields here (tests/
+ * field_access.sh keeps raw reads out of the checks).  It records the read, for `check --lint`
+ * and, where the layout has fields not captured (which read as 0) or assumed, for the audit: the
+ * report lists those the rules read, and a violation that names a field not captured becomes
+ * undetermined (audit.c). */
+#if defined(__GNUC__)
+#define VXA_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define VXA_UNLIKELY(x) (x)
+#endif
+VXA_PRIVATE void vxa_mark_read(const vxa_ctx *c, vxa_field f);   /* out of line: the rare case */
 static inline uint64_t vxa_fv(const vxa_ctx *c, vxa_field f)
 {
-    if (c->reads) c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
+    if (VXA_UNLIKELY(c->reads != 0)) vxa_mark_read(c, f);
     return c->v->value[f];
 }
 #define FV(c, NAME) vxa_fv((c), VXA_F_##NAME)
+/* Rules that read memory at an address a field gives ask first: is the field not captured?  Then
+ * the rule is undetermined (VXA_UR_NOT_CAPTURED), and no memory is read at the 0 it reads as. */
+static inline bool vxa_not_captured(const vxa_ctx *c, vxa_field f)
+{
+    if (c->reads) c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
+    return c->track && vxa_is_not_captured(c->v, f);
+}
 
 /* ---- typed control-word accessors (one enum type per word) ---- */
 static inline bool pin(const vxa_ctx *c, vxa_pin_bit b) { return (c->pin >> b) & 1u; }
@@ -91,6 +112,9 @@ VXA_PRIVATE vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id);
 VXA_PRIVATE void vxa_vfield(vxa_violation *v, vxa_field f, uint64_t value);
 VXA_PRIVATE void vxa_vfix(vxa_violation *v, vxa_field f, uint64_t value);
 VXA_PRIVATE void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1);
+/* Violation v also depends on field f, which it does not otherwise name (a control bit that
+ * turns the rule on): named when f is not captured, so that v becomes undetermined. */
+VXA_PRIVATE void vxa_vdepends(const vxa_ctx *c, vxa_violation *v, vxa_field f);
 VXA_PRIVATE void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux);
 
 /* A rule on one field: when `violated`, record it with the field's value, the offending bits and

@@ -136,7 +136,8 @@ int vxa_live_read_vmcs(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *w
         ws->nvmread++;
         if (ops->vmread(ctx, fi->encoding, &v) == 0) {
             vxa_set(&ws->vmcs, (vxa_field)f, v);
-        } else {
+        } else {   /* not captured, never 0: the rules that need it are undetermined */
+            vxa_set_not_captured(&ws->vmcs, (vxa_field)f);
             ws->nvmread_failed++;
             ws->vmread_failed[f >> 3] |= (uint8_t)(1u << (f & 7));
         }

@@ -51,10 +51,16 @@ typedef struct vxa_case {
     vxa_expect expect_by_model[VXA_MODEL_COUNT];
     void *json;                  /* the document as read (cJSON *), for unknown keys; or NULL */
     void *profile_json;          /* the profile object (cJSON *), owned */
+    char *assumed_why[VXA_FIELD_COUNT];   /* `assumed`: why field f's value was filled in (owned) */
 } vxa_case;
 
 VXA_API void vxa_case_init(vxa_case *c);
 VXA_API void vxa_case_free(vxa_case *c);
+/* Fills in field f by a documented convention (vxa_set_assumed on c->vmcs) and keeps why (copied;
+ * written as the case's `assumed` key).  0, or -1 when f is not a field or out of memory. */
+VXA_API int vxa_case_set_assumed(vxa_case *c, vxa_field f, uint64_t value, const char *why);
+/* Why f is assumed: the reason given, or NULL when f is not assumed. */
+VXA_API const char *vxa_case_assumed_why(const vxa_case *c, vxa_field f);
 /* Parse a case from text (filename is for messages).  0 on success, else fills *err. */
 VXA_API int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *out,
                            vxa_error *err);

@@ -73,7 +73,8 @@ typedef struct vxa_live_ops {
  * The engine keeps no pointer into it after returning. */
 typedef struct vxa_live_workspace {
     vxa_profile profile;            /* built from the live MSRs and CPUID */
-    vxa_vmcs vmcs;                  /* the fields read (set bit = VMREAD succeeded) */
+    vxa_vmcs vmcs;                  /* the fields read (set bit = VMREAD succeeded; a failed
+                                       VMREAD leaves the field not captured) */
     uint32_t msr_advertised;        /* bit i: IA32_VMX MSR 0x480+i exists on this CPU (or its
                                        advertiser could not be read: then it is not asked for) */
     uint32_t msr_failed;            /* bit i: advertised, but RDMSR failed: absent, undetermined */

@@ -19,13 +19,13 @@ extern "C" {
 #endif
 
 /* Versions (engine/EMBEDDING.md, "Versions"): VMXAUDIT_API_VERSION is the ABI generation, the
- * shared library's SONAME (libvmxaudit.so.1); it is bumped by any change that breaks a program
+ * shared library's SONAME (libvmxaudit.so.2); it is bumped by any change that breaks a program
  * built against an earlier header.  VMXAUDIT_VERSION is the release, MAJOR.MINOR.PATCH: MINOR
  * grows with compatible additions, PATCH with fixes.  vxa_api_version() and vxa_version() give
  * the library's own values, to compare with the header's at run time. */
-#define VMXAUDIT_API_VERSION 1
+#define VMXAUDIT_API_VERSION 2
 #define VMXAUDIT_VERSION_MAJOR 0
-#define VMXAUDIT_VERSION_MINOR 1
+#define VMXAUDIT_VERSION_MINOR 2
 #define VMXAUDIT_VERSION_PATCH 0
 #define VMXAUDIT_STRINGIFY_(x) #x
 #define VMXAUDIT_STRINGIFY(x) VMXAUDIT_STRINGIFY_(x)
@@ -241,16 +241,31 @@ VXA_API unsigned vxa_profile_check(const vxa_profile *p, vxa_profile_warning *ou
 /* ------------------------------------------------------------------------------------------ */
 /* VMCS layout, entry environment, memory                                                      */
 
+/* A layout.  Each field is in one of three states: given (`set`; possibly `assumed`: filled in
+ * by a documented convention of the hypervisor that wrote the dump, not read from the VMCS), not
+ * given (reads as 0: a hand-written layout), or not captured (`not_captured`: nobody read it; it
+ * has no value, and every rule that needs it is undetermined, docs/outcome-model.md). */
 typedef struct vxa_vmcs {
     uint64_t value[VXA_FIELD_COUNT];
     uint8_t set[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: the layout gave field f (else it reads 0) */
+    uint8_t not_captured[(VXA_FIELD_COUNT + 7) / 8];  /* bit f: nobody captured f (never with set) */
+    uint8_t assumed[(VXA_FIELD_COUNT + 7) / 8];       /* bit f: f's value is assumed (always with set) */
 } vxa_vmcs;
 
 VXA_API void vxa_vmcs_init(vxa_vmcs *v);
 static inline uint64_t vxa_get(const vxa_vmcs *v, vxa_field f) { return v->value[f]; }
 static inline bool vxa_is_set(const vxa_vmcs *v, vxa_field f) { return (v->set[f >> 3] >> (f & 7)) & 1u; }
-VXA_API void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value);  /* masks to the field's width */
+/* Gives f a value (masked to the field's width): no longer not captured, nor assumed. */
+VXA_API void vxa_set(vxa_vmcs *v, vxa_field f, uint64_t value);
+/* f is no longer given: it reads as 0 (not captured stays as it was). */
 VXA_API void vxa_unset(vxa_vmcs *v, vxa_field f);
+/* Nobody captured f: clears its value, `set` and `assumed`; the rules that need it are
+ * undetermined. */
+VXA_API void vxa_set_not_captured(vxa_vmcs *v, vxa_field f);
+VXA_API bool vxa_is_not_captured(const vxa_vmcs *v, vxa_field f);
+/* Sets f's value (as vxa_set) and marks it assumed: filled in by convention, not captured. */
+VXA_API void vxa_set_assumed(vxa_vmcs *v, vxa_field f, uint64_t value);
+VXA_API bool vxa_is_assumed(const vxa_vmcs *v, vxa_field f);
 
 typedef enum vxa_instruction { VXA_VMLAUNCH, VXA_VMRESUME, VXA_VMXON } vxa_instruction;
 typedef enum vxa_cpu_mode { VXA_MODE_64BIT, VXA_MODE_COMPAT, VXA_MODE_PROTECTED, VXA_MODE_REAL,
@@ -358,7 +373,8 @@ typedef enum vxa_undet_reason {
     VXA_UR_MODEL_SPECIFIC,   /* the SDM leaves it model-specific */
     VXA_UR_MEMORY,           /* the memory reader could not supply the bytes (aux = address) */
     VXA_UR_CPUID_UNKNOWN,    /* the profile does not state a CPUID feature (aux = VXA_CPUID_*) */
-    VXA_UR_MSR_VALUE         /* MSR-load: whether the MSR accepts the value is not in the profile */
+    VXA_UR_MSR_VALUE,        /* MSR-load: whether the MSR accepts the value is not in the profile */
+    VXA_UR_NOT_CAPTURED      /* a field the rule needs was not captured (aux = vxa_field) */
 } vxa_undet_reason;
 
 typedef struct vxa_undetermined { uint16_t check; uint8_t reason; uint64_t aux; } vxa_undetermined;
@@ -376,6 +392,11 @@ typedef struct vxa_report {
     uint16_t nvmwrite;                       /* fields set whose VMWRITE fails */
     uint16_t vmwrite_field[VXA_MAX_VMWRITE];
     uint8_t vmwrite_error[VXA_MAX_VMWRITE];  /* 12: unsupported field; 13: read-only field */
+    /* bit f: field f is not captured and a rule read it.  A violation that names such a field is
+     * undetermined (VXA_UR_NOT_CAPTURED) instead; a rule that passed on it read it as 0, so the
+     * outcome then assumes it passes (outcome_assumes_undetermined_pass). */
+    uint8_t not_captured_read[(VXA_FIELD_COUNT + 7) / 8];
+    uint8_t assumed_read[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: f is assumed and a rule read it */
 } vxa_report;
 
 /* ------------------------------------------------------------------------------------------ */

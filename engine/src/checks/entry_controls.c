@@ -49,7 +49,7 @@ static void event_fail(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bits, boo
                        uint64_t fix, unsigned ctx)
 {
     vxa_violation *v = vxa_fail(c, id);
-    vxa_vfield(v, f, c->v->value[f]);
+    vxa_vfield(v, f, vxa_fv(c, f));
     v->bits = bits;
     if ((ctx & CTX_INFO) && f != VXA_F_VM_ENTRY_INTR_INFO_FIELD)
         vxa_vfield(v, VXA_F_VM_ENTRY_INTR_INFO_FIELD, FV(c, VM_ENTRY_INTR_INFO_FIELD));

@@ -34,7 +34,7 @@ static bool may_clear(const vxa_ctx *c, vxa_word w, unsigned bit)
  * Fixes: align down / drop the bits beyond the width. */
 static void addr_rules(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_field f, uint64_t low)
 {
-    uint64_t a = c->v->value[f], m = vxa_pa_mask(c);
+    uint64_t a = vxa_fv(c, f), m = vxa_pa_mask(c);
     vxa_rule(c, id_align, (a & low) != 0, f, a & low, true, a & ~low);
     vxa_rule(c, id_width, (a & ~m) != 0, f, a & ~m, true, a & m);
 }
@@ -49,7 +49,7 @@ static void dep(vxa_ctx *c, vxa_check id, bool violated, vxa_field rf, vxa_word 
 {
     if (!violated) return;
     vxa_violation *v = vxa_fail(c, id);
-    uint64_t rv = c->v->value[rf], cv = c->v->value[cf];
+    uint64_t rv = vxa_fv(c, rf), cv = vxa_fv(c, cf);
     vxa_vfield(v, rf, rv);
     if (cf != rf) vxa_vfield(v, cf, cv);
     v->bits = BIT(rb);
@@ -76,6 +76,10 @@ static void tpr_threshold_vtpr(vxa_ctx *c)
     uint64_t vapic = FV(c, VIRTUAL_APIC_PAGE_ADDR), thr = FV(c, TPR_THRESHOLD);
     /* The page is only read at a valid virtual-APIC address; a bad one is reported above. */
     if ((vapic & 0xfffu) || !vxa_pa_ok(c, vapic)) return;
+    if (vxa_not_captured(c, VXA_F_VIRTUAL_APIC_PAGE_ADDR)) {
+        vxa_undet(c, VXA_C_CTRL_TPR_THRESHOLD_VTPR, VXA_UR_NOT_CAPTURED, VXA_F_VIRTUAL_APIC_PAGE_ADDR);
+        return;
+    }
     uint8_t vtpr;
     if (vxa_read(c, vapic + 0x80u, &vtpr, 1)) {
         vxa_undet(c, VXA_C_CTRL_TPR_THRESHOLD_VTPR, VXA_UR_MEMORY, vapic + 0x80u);

@@ -11,8 +11,8 @@
 void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_check id_end,
                        vxa_field f_addr, vxa_field f_count)
 {
-    uint64_t a = c->v->value[f_addr];
-    uint32_t n = (uint32_t)c->v->value[f_count];
+    uint64_t a = vxa_fv(c, f_addr);
+    uint32_t n = (uint32_t)vxa_fv(c, f_count);
     uint64_t mask = vxa_pa_mask(c);
     if (n == 0) return;
     vxa_rule(c, id_align, (a & 0xfu) != 0, f_addr, a & 0xfu, true, a & ~0xfull);

@@ -32,7 +32,7 @@ void vxa_checks_guest_pdpte(vxa_ctx *c)
     if (proc2(c, VXA_PROC2_ENABLE_EPT)) {
         /* The PDPTE fields of the guest-state area. */
         for (unsigned i = 0; i < 4; i++) {
-            uint64_t e = c->v->value[pdpte_field[i]], bad = pdpte_bad(c, e);
+            uint64_t e = vxa_fv(c, pdpte_field[i]), bad = pdpte_bad(c, e);
             if (!bad) continue;
             vxa_violation *v = vxa_fail(c, pdpte_id[i]);
             vxa_vfield(v, pdpte_field[i], e);
@@ -49,6 +49,10 @@ void vxa_checks_guest_pdpte(vxa_ctx *c)
     for (unsigned i = 0; i < 4; i++) {
         uint8_t b[8];
         uint64_t pa = table + 8u * i;
+        if (vxa_not_captured(c, VXA_F_GUEST_CR3)) {
+            vxa_undet(c, pdpte_id[i], VXA_UR_NOT_CAPTURED, VXA_F_GUEST_CR3);
+            continue;
+        }
         if (vxa_read(c, pa, b, 8)) {
             vxa_undet(c, pdpte_id[i], VXA_UR_MEMORY, pa);
             continue;

@@ -39,7 +39,7 @@
 /* A "must be canonical" rule on one field. */
 static void canonical_rule(vxa_ctx *c, vxa_check id, vxa_field f)
 {
-    uint64_t v = c->v->value[f];
+    uint64_t v = vxa_fv(c, f);
     uint64_t fix = vxa_canonical_fix(c, v);
     vxa_rule(c, id, fix != v, f, fix ^ v, true, fix);
 }
@@ -49,7 +49,7 @@ static void canonical_rule(vxa_ctx *c, vxa_check id, vxa_field f)
 static void reserved_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t always, uint64_t model,
                           vxa_undet_reason why, uint64_t aux)
 {
-    uint64_t v = c->v->value[f];
+    uint64_t v = vxa_fv(c, f);
     if (vxa_rule(c, id, (v & always) != 0, f, v & always, true, v & ~always)) return;
     if (v & model) vxa_undet(c, id, why, aux);
 }
@@ -67,8 +67,15 @@ void vxa_checks_guest_regs(vxa_ctx *c)
     /* CR0 vs FIXED0/FIXED1.  Exceptions: PE and PG are not checked with "unrestricted guest"
      * (which reads as 0 unless the secondary controls are activated); NW and CD are never
      * checked, VM entry does not change them (27.3.2.1). */
+    unsigned before = c->r->nviolations;
     vxa_rule_fixed(c, VXA_C_GUEST_CR0_FIXED0, VXA_C_GUEST_CR0_FIXED1, VXA_F_GUEST_CR0,
                VXA_MSR_CR0_FIXED0, VXA_MSR_CR0_FIXED1, VXA_CR0_NW | VXA_CR0_CD | (ug ? VXA_CR0_PE | VXA_CR0_PG : 0));
+    for (unsigned i = before; i < c->r->nviolations && i < VXA_MAX_VIOLATIONS; i++) {
+        vxa_violation *v = &c->r->violations[i];
+        if (v->check != VXA_C_GUEST_CR0_FIXED0 || !(v->bits & (VXA_CR0_PE | VXA_CR0_PG))) continue;
+        vxa_vdepends(c, v, VXA_F_CPU_BASED_VM_EXEC_CONTROL);   /* PE/PG: "unrestricted guest" */
+        vxa_vdepends(c, v, VXA_F_SECONDARY_VM_EXEC_CONTROL);
+    }
     RULE(c, GUEST_CR0_PG_PE, (cr0 & VXA_CR0_PG) && !(cr0 & VXA_CR0_PE), GUEST_CR0, VXA_CR0_PE, cr0 | VXA_CR0_PE);
     vxa_rule_fixed(c, VXA_C_GUEST_CR4_FIXED0, VXA_C_GUEST_CR4_FIXED1, VXA_F_GUEST_CR4,
                VXA_MSR_CR4_FIXED0, VXA_MSR_CR4_FIXED1, 0);
@@ -151,7 +158,7 @@ void vxa_checks_guest_regs(vxa_ctx *c)
                  cfg & VXA_FRED_CONFIG_RSVD, cfg & ~VXA_FRED_CONFIG_RSVD);
             canonical_rule(c, VXA_C_GUEST_FRED_CONFIG_CANONICAL, VXA_F_GUEST_IA32_FRED_CONFIG);
             for (unsigned i = 0; i < sizeof fred / sizeof fred[0]; i++) {
-                uint64_t v = c->v->value[fred[i].f];
+                uint64_t v = vxa_fv(c, fred[i].f);
                 canonical_rule(c, fred[i].canon, fred[i].f);
                 vxa_rule(c, fred[i].align, (v & fred[i].low) != 0, fred[i].f, v & fred[i].low, true,
                          v & ~fred[i].low);

@@ -50,7 +50,7 @@ static const seg segs[NSEG] = { SEG(CS), SEG(SS), SEG_DATA(DS), SEG_DATA(ES), SE
 
 /* ---- helpers ---- */
 
-static inline uint64_t val(const vxa_ctx *c, vxa_field f) { return c->v->value[f]; }
+static inline uint64_t val(const vxa_ctx *c, vxa_field f) { return vxa_fv(c, f); }
 
 /* A rule on field f (with the offending bits and the value f should get), naming up to two more
  * fields it reads (the registers or controls that make the rule apply). */
@@ -81,6 +81,7 @@ static bool rule64(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_
 /* Intel 64: the address in field f must be canonical. */
 static bool canonical(vxa_ctx *c, vxa_check id, bool applies, vxa_field f)
 {
+    if (!applies) return false;   /* a rule that does not apply needs no field */
     uint64_t a = val(c, f), fix = vxa_canonical_fix(c, a);
     return rule64(c, id, applies && a != fix, f, a ^ fix, fix);
 }
@@ -88,6 +89,7 @@ static bool canonical(vxa_ctx *c, vxa_check id, bool applies, vxa_field f)
 /* Intel 64: bits 63:32 of the address in field f must be 0. */
 static bool high32_zero(vxa_ctx *c, vxa_check id, bool applies, vxa_field f)
 {
+    if (!applies) return false;
     uint64_t a = val(c, f);
     return rule64(c, id, applies && (a >> 32), f, a & ~0xffffffffull, a & 0xffffffffull);
 }
@@ -96,16 +98,19 @@ static bool high32_zero(vxa_ctx *c, vxa_check id, bool applies, vxa_field f)
  * must equal `want` (r1: a further field that makes the rule apply). */
 static bool must1(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_t mask)
 {
+    if (!applies) return false;
     uint64_t x = val(c, f);
     return rule(c, id, applies && (x & mask) != mask, f, mask & ~x, x | mask, NOF, NOF);
 }
 static bool must0(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_t mask)
 {
+    if (!applies) return false;
     uint64_t x = val(c, f);
     return rule(c, id, applies && (x & mask), f, x & mask, x & ~mask, NOF, NOF);
 }
 static bool must_eq(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_t want, vxa_field r1)
 {
+    if (!applies) return false;
     uint64_t x = val(c, f);
     return rule(c, id, applies && x != want, f, x ^ want, want, r1, NOF);
 }
@@ -114,8 +119,9 @@ static bool must_eq(vxa_ctx *c, vxa_check id, bool applies, vxa_field f, uint64_
  * Fix: clear G, unless limit bits 31:20 need G = 1 (then fill in limit bits 11:0). */
 static bool g_limit_11_0(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit, vxa_field arf)
 {
+    if (!applies) return false;
     uint64_t lim = val(c, limit), ar = val(c, arf);
-    if (!applies || (lim & 0xfff) == 0xfff || !(ar & VXA_SEG_AR_G)) return false;
+    if ((lim & 0xfff) == 0xfff || !(ar & VXA_SEG_AR_G)) return false;
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, arf, ar);
     vxa_vfield(v, limit, lim);
@@ -129,8 +135,9 @@ static bool g_limit_11_0(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit
  * Fix: set G (and fill in limit bits 11:0, which G = 1 needs). */
 static bool g_limit_31_20(vxa_ctx *c, vxa_check id, bool applies, vxa_field limit, vxa_field arf)
 {
+    if (!applies) return false;
     uint64_t lim = val(c, limit), ar = val(c, arf);
-    if (!applies || !(lim >> 20) || (ar & VXA_SEG_AR_G)) return false;
+    if (!(lim >> 20) || (ar & VXA_SEG_AR_G)) return false;
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, arf, ar);
     vxa_vfield(v, limit, lim);

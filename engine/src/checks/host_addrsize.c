@@ -10,20 +10,22 @@ static uint64_t sext(uint64_t la, unsigned w)
 }
 
 /* Records a violation of a rule on a control word bit, with the fix that flips the bit. */
-static void ctl_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bit, bool set, bool can_fix)
+static vxa_violation *ctl_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bit, bool set,
+                               bool can_fix)
 {
-    uint64_t v = c->v->value[f];
+    uint64_t v = vxa_fv(c, f);
     vxa_violation *x = vxa_fail(c, id);
     vxa_vfield(x, f, v);
     x->bits = bit;
     if (can_fix) vxa_vfix(x, f, set ? v | bit : v & ~bit);
+    return x;
 }
 
 /* A rule on a field that also depends on the exit controls: records both fields. */
 static void has_rule(vxa_ctx *c, vxa_check id, vxa_field f, uint64_t bits, bool has_fix, uint64_t fix)
 {
     vxa_violation *x = vxa_fail(c, id);
-    vxa_vfield(x, f, c->v->value[f]);
+    vxa_vfield(x, f, vxa_fv(c, f));
     vxa_vfield(x, VXA_F_VM_EXIT_CONTROLS, FV(c, VM_EXIT_CONTROLS));
     x->bits = bits;
     if (has_fix) vxa_vfix(x, f, fix);
@@ -72,7 +74,9 @@ void vxa_checks_host_addrsize(vxa_ctx *c)
 
     if (!has) {
         /* "host address-space size" = 0. */
-        if (guest64) ctl_rule(c, VXA_C_HOST_HAS0_GUEST_64, VXA_F_VM_ENTRY_CONTROLS, GUEST64, false, true);
+        if (guest64)
+            vxa_vdepends(c, ctl_rule(c, VXA_C_HOST_HAS0_GUEST_64, VXA_F_VM_ENTRY_CONTROLS, GUEST64,
+                                     false, true), VXA_F_VM_EXIT_CONTROLS);
         if (cr4 & VXA_CR4_PCIDE) has_rule(c, VXA_C_HOST_HAS0_CR4_PCIDE, VXA_F_HOST_CR4, VXA_CR4_PCIDE, true, cr4 & ~VXA_CR4_PCIDE);
         if (rip >> 32) has_rule(c, VXA_C_HOST_HAS0_RIP_HIGH, VXA_F_HOST_RIP, rip & ~0xffffffffull, true, rip & 0xffffffffull);
         if (cet && (FV(c, HOST_S_CET) >> 32))

@@ -33,7 +33,7 @@ static uint64_t pat_bad_bytes(uint64_t pat)
 /* FRED stack pointers: canonical, and aligned (RSPi: 64 bytes; SSPi: 8 bytes). */
 static void fred_pointer(vxa_ctx *c, vxa_check canon, vxa_check align, vxa_field f, uint64_t amask)
 {
-    uint64_t v = c->v->value[f];
+    uint64_t v = vxa_fv(c, f);
     vxa_rule(c, canon, !vxa_canonical(c, v), f, 0, true, vxa_canonical_fix(c, v));
     vxa_rule(c, align, (v & amask) != 0, f, v & amask, true, v & ~amask);
 }

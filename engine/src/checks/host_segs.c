@@ -6,14 +6,14 @@
 
 static void sel_rpl_ti(vxa_ctx *c, vxa_check id, vxa_field f)
 {
-    uint64_t s = c->v->value[f];
+    uint64_t s = vxa_fv(c, f);
     vxa_rule(c, id, (s & SEL_RPL_TI) != 0, f, s & SEL_RPL_TI, true, s & ~SEL_RPL_TI);
 }
 
 /* "On processors that support Intel 64 architecture, the base-address field ... canonical." */
 static void base_canonical(vxa_ctx *c, vxa_check id, vxa_field f)
 {
-    uint64_t b = c->v->value[f];
+    uint64_t b = vxa_fv(c, f);
     int i64 = vxa_intel64(c);
     if (vxa_canonical(c, b) || i64 == 0) return;
     if (i64 < 0) { vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_LM); return; }

@@ -9,6 +9,9 @@
 
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err);
 
+/* The reason written for a field marked assumed (vxa_set_assumed) without one. */
+#define NO_REASON "filled in by convention (no reason recorded)"
+
 void vxa_case_init(vxa_case *c)
 {
     memset(c, 0, sizeof *c);
@@ -23,9 +26,27 @@ void vxa_case_free(vxa_case *c)
     free(c->profile_name);
     for (size_t i = 0; i < c->nmemory; i++) free(c->memory[i].data);
     free(c->memory);
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) free(c->assumed_why[f]);
     cJSON_Delete(c->json);
     cJSON_Delete(c->profile_json);
     memset(c, 0, sizeof *c);
+}
+
+int vxa_case_set_assumed(vxa_case *c, vxa_field f, uint64_t value, const char *why)
+{
+    if ((unsigned)f >= VXA_FIELD_COUNT) return -1;
+    char *w = strdup(why ? why : "");
+    if (!w) return -1;
+    free(c->assumed_why[f]);
+    c->assumed_why[f] = w;
+    vxa_set_assumed(&c->vmcs, f, value);
+    return 0;
+}
+
+const char *vxa_case_assumed_why(const vxa_case *c, vxa_field f)
+{
+    if (!vxa_is_assumed(&c->vmcs, f)) return NULL;
+    return c->assumed_why[f] ? c->assumed_why[f] : NO_REASON;
 }
 
 static const char *field_candidate(unsigned i)
@@ -82,6 +103,59 @@ static int parse_vmcs(jctx *j, const cJSON *o, vxa_case *c)
                         (unsigned long long)v,
                         vxa_field_get(f)->width == VXA_W16 ? "16" : "32", vxa_field_get(f)->name);
         vxa_set(&c->vmcs, f, v);
+    }
+    return 0;
+}
+
+/* `not_captured` (docs/formats.md): a list of fields, or "rest" (every field `vmcs` does not
+ * give).  Read after `vmcs`: a field in both is an error. */
+static int parse_not_captured(jctx *j, const cJSON *a, vxa_case *c)
+{
+    if (cJSON_IsString(a) && strcmp(a->valuestring, "rest") == 0) {
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            if (!vxa_is_set(&c->vmcs, (vxa_field)f)) vxa_set_not_captured(&c->vmcs, (vxa_field)f);
+        return 0;
+    }
+    if (!cJSON_IsArray(a))
+        return jerr(j, "not_captured", "not_captured", "expected an array of field names or \"rest\"");
+    unsigned i = 0;
+    for (const cJSON *it = a->child; it; it = it->next, i++) {
+        char path[160];
+        vxa_field f;
+        snprintf(path, sizeof path, "not_captured[%u]", i);
+        if (!cJSON_IsString(it)) return jerr(j, path, "not_captured", "expected a field name");
+        if (field_key(j, it->valuestring, path, &f)) return -1;
+        const char *name = vxa_field_get(f)->name;
+        if (vxa_is_set(&c->vmcs, f))
+            return jerr(j, path, "not_captured", "field %s is both in vmcs and not_captured: a "
+                        "field either has a value or was not captured", name);
+        if (vxa_is_not_captured(&c->vmcs, f))
+            return jerr(j, path, "not_captured", "duplicate: field %s is listed twice", name);
+        vxa_set_not_captured(&c->vmcs, f);
+    }
+    return 0;
+}
+
+/* `assumed`: { FIELD: "why" } for fields `vmcs` gives a value filled in by convention. */
+static int parse_assumed(jctx *j, const cJSON *o, vxa_case *c)
+{
+    if (!cJSON_IsObject(o))
+        return jerr(j, "assumed", "assumed", "expected an object { FIELD: \"why the value was filled in\" }");
+    if (jnodup(j, o, "assumed", true)) return -1;
+    for (const cJSON *it = o->child; it; it = it->next) {
+        char path[160];
+        vxa_field f;
+        jpath(path, sizeof path, "assumed", it->string);
+        if (field_key(j, it->string, path, &f)) return -1;
+        const char *name = vxa_field_get(f)->name;
+        if (!cJSON_IsString(it) || !it->valuestring[0])
+            return jerr(j, path, it->string, "expected the reason the value of %s was filled in "
+                        "(a non-empty string)", name);
+        if (!vxa_is_set(&c->vmcs, f))
+            return jerr(j, path, it->string, "field %s is assumed but vmcs gives it no value%s",
+                        name, vxa_is_not_captured(&c->vmcs, f) ? " (it is not_captured)" : "");
+        if (vxa_case_set_assumed(c, f, vxa_get(&c->vmcs, f), it->valuestring))
+            return jerr(j, path, it->string, "out of memory");
     }
     return 0;
 }
@@ -271,7 +345,8 @@ static int parse_expect(jctx *j, const cJSON *o, const char *path, vxa_expect *x
 }
 
 static const char *const top_keys_order[] = { "vmxaudit", "name", "profile", "entry", "vmcs",
-                                              "memory", "expect", "expect_by_model", NULL };
+                                              "not_captured", "assumed", "memory", "expect",
+                                              "expect_by_model", NULL };
 
 /* Reads the case from doc, which c then owns (its unknown keys are kept for the writer). */
 static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
@@ -324,6 +399,9 @@ static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
     if ((it = cJSON_GetObjectItemCaseSensitive(doc, "entry")) && parse_entry(&j, it, &c->entry))
         return -1;
     if ((it = cJSON_GetObjectItemCaseSensitive(doc, "vmcs")) && parse_vmcs(&j, it, c)) return -1;
+    if ((it = cJSON_GetObjectItemCaseSensitive(doc, "not_captured")) && parse_not_captured(&j, it, c))
+        return -1;
+    if ((it = cJSON_GetObjectItemCaseSensitive(doc, "assumed")) && parse_assumed(&j, it, c)) return -1;
     if ((it = cJSON_GetObjectItemCaseSensitive(doc, "memory")) && parse_memory(&j, it, c)) return -1;
     if ((it = cJSON_GetObjectItemCaseSensitive(doc, "expect")) &&
         parse_expect(&j, it, "expect", &c->expect))
@@ -460,6 +538,26 @@ cJSON *vxa_case_to_tree(const vxa_case *c)
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
         if (vxa_is_set(&c->vmcs, (vxa_field)f))
             cJSON_AddItemToObject(v, vxa_field_get((vxa_field)f)->name, jhexitem(c->vmcs.value[f]));
+    /* not_captured: "rest" when every field not given is not captured, else the list */
+    unsigned nnc = 0, nunset = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        nunset += !vxa_is_set(&c->vmcs, (vxa_field)f);
+        nnc += vxa_is_not_captured(&c->vmcs, (vxa_field)f);
+    }
+    if (nnc && nnc == nunset) cJSON_AddStringToObject(o, "not_captured", "rest");
+    else if (nnc) {
+        cJSON *a = cJSON_AddArrayToObject(o, "not_captured");
+        for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+            if (vxa_is_not_captured(&c->vmcs, (vxa_field)f))
+                cJSON_AddItemToArray(a, cJSON_CreateString(vxa_field_get((vxa_field)f)->name));
+    }
+    cJSON *as = NULL;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if (vxa_is_assumed(&c->vmcs, (vxa_field)f)) {
+            if (!as) as = cJSON_AddObjectToObject(o, "assumed");
+            cJSON_AddStringToObject(as, vxa_field_get((vxa_field)f)->name,
+                                    vxa_case_assumed_why(c, (vxa_field)f));
+        }
     if (c->nmemory) {
         cJSON *m = cJSON_AddArrayToObject(o, "memory");
         for (size_t i = 0; i < c->nmemory; i++) {

@@ -24,7 +24,7 @@ static cJSON *outcome_json(const vxa_outcome *o)
 static const char *const undet_reasons[] = {
     "the profile lacks capability MSR", "the SDM leaves this model-specific",
     "the memory it reads is not available", "the profile does not state CPUID feature",
-    "whether the MSR accepts the value is not in the profile"
+    "whether the MSR accepts the value is not in the profile", "a field it needs was not captured"
 };
 
 const char *vxa_undet_text(unsigned reason)
@@ -32,9 +32,19 @@ const char *vxa_undet_text(unsigned reason)
     return reason < sizeof undet_reasons / sizeof undet_reasons[0] ? undet_reasons[reason] : "?";
 }
 
+/* key: the fields of bitmap map, when there are any */
+static void fields_read(cJSON *o, const char *key, const uint8_t *map)
+{
+    cJSON *a = NULL;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if ((map[f >> 3] >> (f & 7)) & 1u) {
+            if (!a) a = cJSON_AddArrayToObject(o, key);
+            cJSON_AddItemToArray(a, cJSON_CreateString(vxa_field_get((vxa_field)f)->name));
+        }
+}
+
 cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_observed *obs)
 {
-    (void)v;
     if (obs && !obs->present) obs = NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "schema", VXA_SCHEMA_REPORT);
@@ -54,6 +64,12 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_obse
         cJSON *f = cJSON_AddObjectToObject(j, "fields");
         for (unsigned k = 0; k < x->nfields; k++)
             cJSON_AddItemToObject(f, vxa_field_get((vxa_field)x->field[k])->name, jhexitem(x->value[k]));
+        cJSON *as = NULL;   /* the fields whose values are assumed (docs/outcome-model.md) */
+        for (unsigned k = 0; v && k < x->nfields; k++)
+            if (vxa_is_assumed(v, (vxa_field)x->field[k])) {
+                if (!as) as = cJSON_AddArrayToObject(j, "assumed");
+                cJSON_AddItemToArray(as, cJSON_CreateString(vxa_field_get((vxa_field)x->field[k])->name));
+            }
         if (x->bits) cJSON_AddItemToObject(j, "bits", jhexitem(x->bits));
         if (x->has_allowed) {
             cJSON_AddItemToObject(j, "must_be_1", jhexitem(x->must_be_1));
@@ -97,6 +113,9 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_obse
         else if (u->reason == VXA_UR_CPUID_UNKNOWN)
             snprintf(reason, sizeof reason, "%s %s", vxa_undet_text(u->reason),
                      vxa_cpuid_name((unsigned)__builtin_ctzll(u->aux | (1ull << 63))));
+        else if (u->reason == VXA_UR_NOT_CAPTURED)
+            snprintf(reason, sizeof reason, "%s not captured",
+                     vxa_field_get((vxa_field)u->aux) ? vxa_field_get((vxa_field)u->aux)->name : "?");
         else if (u->reason == VXA_UR_MEMORY)
             snprintf(reason, sizeof reason, "%s (0x%llx)", vxa_undet_text(u->reason), (unsigned long long)u->aux);
         else
@@ -104,6 +123,8 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_obse
         cJSON_AddStringToObject(j, "reason", reason);
         cJSON_AddItemToArray(ua, j);
     }
+    fields_read(o, "not_captured_read", r->not_captured_read);
+    fields_read(o, "assumed_read", r->assumed_read);
     cJSON *w = cJSON_AddObjectToObject(o, "vmwrite_errors");
     for (unsigned i = 0; i < r->nvmwrite; i++)
         cJSON_AddNumberToObject(w, vxa_field_get((vxa_field)r->vmwrite_field[i])->name, r->vmwrite_error[i]);

@@ -86,9 +86,13 @@ static void print_violation(FILE *out, const vxa_case *c, const vxa_violation *v
             C_RESET, ci->sdm);
     if (note) fprintf(out, "    %s(%s)%s\n", C_DIM, note, C_RESET);
     fprintf(out, "    %s\n", ci->rule);
-    for (unsigned k = 0; k < v->nfields; k++)
-        fprintf(out, "    %s = 0x%llx\n", vxa_field_get((vxa_field)v->field[k])->name,
-                (unsigned long long)v->value[k]);
+    for (unsigned k = 0; k < v->nfields; k++) {
+        vxa_field f = (vxa_field)v->field[k];
+        fprintf(out, "    %s = 0x%llx", vxa_field_get(f)->name, (unsigned long long)v->value[k]);
+        if (c && vxa_is_assumed(&c->vmcs, f))   /* docs/outcome-model.md: shown as assumed */
+            fprintf(out, " %s(assumed: %s)%s", C_YELLOW, vxa_case_assumed_why(c, f), C_RESET);
+        fprintf(out, "\n");
+    }
     bool msrload = ci->cls == VXA_CLASS_MSRLOAD || (ci->cls == VXA_CLASS_ADVISORY && v->index);
     if (v->bits && v->nfields && !msrload) {
         vxa_field f = (vxa_field)v->field[0];
@@ -119,6 +123,23 @@ static void print_violation(FILE *out, const vxa_case *c, const vxa_violation *v
     for (unsigned k = 0; k < v->nfix; k++)
         fprintf(out, "    %sfix:%s %s = 0x%llx\n", C_GREEN, C_RESET,
                 vxa_field_get((vxa_field)v->fix_field[k])->name, (unsigned long long)v->fix_value[k]);
+}
+
+/* The fields of bitmap `map` (not captured or assumed, read by the rules), with c: their values
+ * and why they were assumed. */
+static void print_fields_read(FILE *out, const char *title, const uint8_t *map, const vxa_case *c,
+                              bool colour)
+{
+    bool any = false;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        if (!((map[f >> 3] >> (f & 7)) & 1u)) continue;
+        if (!any) fprintf(out, "\n%s%s%s\n", C_YELLOW, title, C_RESET);
+        any = true;
+        fprintf(out, "  %s", vxa_field_get((vxa_field)f)->name);
+        if (c) fprintf(out, " = 0x%llx: %s", (unsigned long long)vxa_get(&c->vmcs, (vxa_field)f),
+                       vxa_case_assumed_why(c, (vxa_field)f));
+        fprintf(out, "\n");
+    }
 }
 
 /* Prints violations i with pick(i) in class order, a heading per class. */
@@ -351,11 +372,18 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
     if (nu) fprintf(out, "\n%sundetermined%s\n", C_YELLOW, C_RESET);
     for (unsigned i = 0; i < nu; i++) {
         const vxa_undetermined *u = &r->undetermined[i];
-        fprintf(out, "  %s: %s", vxa_check_get((vxa_check)u->check)->id, vxa_undet_text(u->reason));
+        if (u->reason == VXA_UR_NOT_CAPTURED && vxa_field_get((vxa_field)u->aux))
+            fprintf(out, "  %s: %s not captured", vxa_check_get((vxa_check)u->check)->id,
+                    vxa_field_get((vxa_field)u->aux)->name);
+        else
+            fprintf(out, "  %s: %s", vxa_check_get((vxa_check)u->check)->id, vxa_undet_text(u->reason));
         if (u->reason == VXA_UR_MSR_MISSING)
             fprintf(out, " %s", vxa_msr_name((unsigned)u->aux - 0x480) ? vxa_msr_name((unsigned)u->aux - 0x480) : "?");
         fprintf(out, "\n");
     }
+    print_fields_read(out, "not captured, read by the rules (a rule that passed read it as 0: the "
+                      "prediction assumes it passes)", r->not_captured_read, NULL, colour);
+    print_fields_read(out, "assumed, read by the rules", r->assumed_read, c, colour);
     if (r->nvmwrite) fprintf(out, "\n%sVMWRITE would fail%s\n", C_YELLOW, C_RESET);
     for (unsigned i = 0; i < r->nvmwrite; i++)
         fprintf(out, "  %s: VM-instruction error %u (%s)\n", vxa_field_get((vxa_field)r->vmwrite_field[i])->name,
