@@ -296,7 +296,7 @@ static int read_cpuid_dev(const char *path, vxa_profile *p, char *said, size_t n
 
 typedef struct pimport_opts {
     const char *format, *output, *name, *msr_path, *cpuid_path;
-    cli_uint maxphyaddr;
+    cli_uint maxphyaddr, cpu;
     bool force;
 } pimport_opts;
 #undef O
@@ -312,6 +312,8 @@ static const cli_option pimport_options[] = {
       .help = "msr-device: the file to read instead of /dev/cpu/0/msr" },
     { "cpuid-path", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(cpuid_path),
       .help = "msr-device: the cpuid device to read (default: 'cpuid' beside the msr device)" },
+    { "cpu", 0, CLI_UINT, "N", .max = 0xffffffff, O(cpu),
+      .help = "uefi-results of a --cpus all run: logical CPU N's probe (default: the boot CPU's)" },
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the profile to OUT (default: standard output)" },
     CLI_FORCE_OPTION(pimport_opts),
@@ -350,7 +352,9 @@ static int pimport_run(const void *opts, int argc, char **argv)
     bool windbg = !strcmp(format, "windbg"), dev = !strcmp(format, "msr-device");
     if (!path && dev) path = "/dev/cpu/0/msr";
     if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
-    if (!strcmp(format, "uefi-results")) return cli_import_uefi_results(path, name, outp);
+    if (!strcmp(format, "uefi-results"))
+        return cli_import_uefi_results(path, name, outp, po->cpu.set ? (long)po->cpu.v : -1);
+    if (po->cpu.set) return cli_usage("profile import", "--cpu is for --format uefi-results");
     uint64_t mpa = po->maxphyaddr.set ? po->maxphyaddr.v : 0;
 
     vxa_profile p;
