@@ -61,7 +61,8 @@ VXA_API void vxa_case_free(vxa_case *c);
 VXA_API int vxa_case_set_assumed(vxa_case *c, vxa_field f, uint64_t value, const char *why);
 /* Why f is assumed: the reason given, or NULL when f is not assumed. */
 VXA_API const char *vxa_case_assumed_why(const vxa_case *c, vxa_field f);
-/* Parse a case from text (filename is for messages).  0 on success, else fills *err. */
+/* Parse a case from text (filename is for messages).  0 on success, else fills *err and *out
+ * holds nothing (vxa_case_free on it is harmless). */
 VXA_API int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *out,
                            vxa_error *err);
 /* The same from a parsed document (copied: the caller keeps doc).  Errors have no line. */

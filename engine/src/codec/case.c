@@ -424,12 +424,22 @@ static int case_from_doc(jctx *jc, cJSON *doc, vxa_case *c)
     return 0;
 }
 
+/* A case that failed to load holds nothing: what was read before the error is released. */
+static int case_result(vxa_case *c, int rc)
+{
+    if (rc) {
+        vxa_case_free(c);
+        vxa_case_init(c);
+    }
+    return rc;
+}
+
 int vxa_case_parse(const char *text, size_t len, const char *filename, vxa_case *c, vxa_error *err)
 {
     jctx j = { text, len, filename, err, NULL };
     vxa_case_init(c);
     cJSON *doc = jparse(&j);
-    return doc ? case_from_doc(&j, doc, c) : -1;
+    return case_result(c, doc ? case_from_doc(&j, doc, c) : -1);
 }
 
 int vxa_case_from_tree(const cJSON *doc, const char *filename, vxa_case *c, vxa_error *err)
@@ -437,7 +447,7 @@ int vxa_case_from_tree(const cJSON *doc, const char *filename, vxa_case *c, vxa_
     jctx j = { NULL, 0, filename, err, NULL };
     vxa_case_init(c);
     cJSON *copy = cJSON_Duplicate(doc, 1);
-    return copy ? case_from_doc(&j, copy, c) : jerr(&j, "", NULL, "no case document");
+    return case_result(c, copy ? case_from_doc(&j, copy, c) : jerr(&j, "", NULL, "no case document"));
 }
 
 int vxa_case_load(const char *path, vxa_case *c, vxa_error *err)
@@ -453,7 +463,7 @@ int vxa_case_load(const char *path, vxa_case *c, vxa_error *err)
     } else {
         vxa_case_init(c);
         cJSON *doc = jparse(&j);
-        rc = doc ? case_from_doc(&j, doc, c) : -1;
+        rc = case_result(c, doc ? case_from_doc(&j, doc, c) : -1);
     }
     free(text);
     return rc;

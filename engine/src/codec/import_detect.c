@@ -59,7 +59,9 @@ const char *vxa_detect_dump_format(const char *text, size_t len)
 
 const char *vxa_detect_msr_format(const char *text, size_t len)
 {
-    if (len >= 18 && strstr(text, "vmxaudit-results 1")) return "uefi-results";
+    static const char results[] = "vmxaudit-results 1";   /* text need not be NUL-terminated */
+    for (size_t i = 0; i + sizeof results - 1 <= len; i++)
+        if (!memcmp(text + i, results, sizeof results - 1)) return "uefi-results";
     vxa_ntext t;
     if (vxa_normalize(text, len, &t)) return NULL;
     const char *r = NULL;
