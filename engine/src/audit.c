@@ -239,6 +239,7 @@ void vxa_entry_init(vxa_entry *e)
     e->instruction = VXA_VMLAUNCH;
     e->launched = false;
     e->current_vmcs = true;
+    e->current_vmcs_shadow = false;
     e->host_ia32e = true;
     e->mode = VXA_MODE_64BIT;
     e->vmx_operation = true;

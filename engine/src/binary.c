@@ -32,6 +32,7 @@ size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *c)
     e->smm = (fl >> 4) & 1;
     e->vmx_non_root = (fl >> 5) & 1;
     e->vmx_operation = !((fl >> 6) & 1);
+    e->current_vmcs_shadow = (fl >> 7) & 1;
     e->cpl = (uint8_t)(get(&r, 1) & 3);
     c->model = (uint8_t)(get(&r, 1) % VXA_MODEL_COUNT);
     unsigned mpa = (unsigned)get(&r, 1);
@@ -94,7 +95,7 @@ size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
     put(&w, e->instruction, 1);
     put(&w, (unsigned)e->launched | (unsigned)!e->current_vmcs << 1 | (unsigned)!e->host_ia32e << 2 |
                 (unsigned)e->movss_blocking << 3 | (unsigned)e->smm << 4 | (unsigned)e->vmx_non_root << 5 |
-                (unsigned)!e->vmx_operation << 6, 1);
+                (unsigned)!e->vmx_operation << 6 | (unsigned)e->current_vmcs_shadow << 7, 1);
     put(&w, e->cpl, 1);
     put(&w, c->model, 1);
     put(&w, c->profile.maxphyaddr_default ? 0 : c->profile.maxphyaddr, 1);

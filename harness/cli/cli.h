@@ -22,7 +22,7 @@ const char *cli_exit_number(unsigned i);
 #else
 #define VXA_UNLESS_ORACLES "the oracle backends"
 /* `profile import --format uefi-results` (cmd_oracle.c). */
-int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+int cli_import_uefi_results(const char *path, const char *name, const char *outp, long cpu);
 
 #endif
 #ifdef VXA_HAVE_BENCH
@@ -30,7 +30,7 @@ int cli_import_uefi_results(const char *path, const char *name, const char *outp
 #else
 #define VXA_UNLESS_BENCH "the benchmarks"
 /* `profile import --format uefi-results` (cmd_oracle.c). */
-int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+int cli_import_uefi_results(const char *path, const char *name, const char *outp, long cpu);
 
 #endif
 
@@ -115,6 +115,6 @@ int cli_json_write(FILE *out, struct cJSON *doc);
 /* A value as vmxaudit writes numbers: "0x1f". */
 struct cJSON *cli_json_hex(uint64_t v);
 /* `profile import --format uefi-results` (cmd_oracle.c). */
-int cli_import_uefi_results(const char *path, const char *name, const char *outp);
+int cli_import_uefi_results(const char *path, const char *name, const char *outp, long cpu);
 
 #endif

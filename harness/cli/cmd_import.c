@@ -137,7 +137,7 @@ static int import_run(const void *opts, int argc, char **argv)
                 "not this format; the audit of such a case is not meaningful\n", fname, info.nfields,
                 info.line, info.nexpected, format);
     if (info.ndumps > 1)
-        fprintf(stderr, "vmxaudit import: note: %s: %u dumps in the text; imported the last one (line %u)\n",
+        fprintf(stderr, "vmxaudit import: note: %s: %u dumps in the text; imported the last of the most complete, at line %u\n",
                 fname, info.ndumps, info.line);
     if (info.efer_not_vmcs)
         fprintf(stderr, "vmxaudit import: note: %s: the guest EFER is printed as computed by KVM "
@@ -186,6 +186,7 @@ static int import_run(const void *opts, int argc, char **argv)
         snprintf(b, sizeof b, "0x%llx", (unsigned long long)info.exit_qualification);
         if (!info.exit_qualification_unknown) cJSON_AddStringToObject(imp, "exit_qualification", b);
     }
+    if (info.vm_instruction_error) cJSON_AddNumberToObject(imp, "vm_instruction_error", info.vm_instruction_error);
     cJSON_AddItemToObject(imp, "missing", missing);
     if (info.nwarnings) {
         cJSON *w = cJSON_AddArrayToObject(imp, "warnings");
@@ -205,7 +206,11 @@ static int import_run(const void *opts, int argc, char **argv)
     char *s = vxa_case_to_json(&c);
     rc = write_out("import", outp, s, o->force);
     free(s);
-    if (!rc && info.has_exit) {
+    if (!rc && (info.vm_instruction_error == 7 || info.vm_instruction_error == 8))
+        fprintf(stderr, "vmxaudit import: the dump records a failed %s (VM-instruction error %u): "
+                "vmxaudit check %s --observed %u\n", "VMLAUNCH/VMRESUME", info.vm_instruction_error,
+                outp && strcmp(outp, "-") ? outp : "CASE", info.vm_instruction_error);
+    else if (!rc && info.has_exit) {
         if (info.msr_failed_entry && (info.exit_reason & 0xffff) == 34) info.exit_qualification = 1;
         unsigned reason = info.exit_reason & 0xffff;
         bool failed = (info.exit_reason >> 31) & 1;
@@ -235,7 +240,7 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
     "unless --format forces one.  Text as pasted is fine: mail quoting, syslog/journalctl/dmesg\n"
     "prefixes, (XEN), Unicode spaces, CRLF and wrapped lines are undone (docs/importers.md); lines\n"
     "inside the dump that are not understood are reported with their line, text around it is\n"
-    "ignored.  If the text holds several dumps the last one is used.  The dump has no capability MSRs:\n"
+    "ignored.  If the text holds several dumps the last of the most complete is used.  The dump has no capability MSRs:\n"
     "--profile gives the CPU's.  Fields the dump does not print but the rules read are listed on\n"
     "stderr: they are absent from the case and read as 0 in 'check'.  The dump's VM-exit reason\n"
     "and qualification are kept in the case under \"import\", and the matching 'check --observed'\n"
@@ -291,7 +296,7 @@ static int read_cpuid_dev(const char *path, vxa_profile *p, char *said, size_t n
 
 typedef struct pimport_opts {
     const char *format, *output, *name, *msr_path, *cpuid_path;
-    cli_uint maxphyaddr;
+    cli_uint maxphyaddr, cpu;
     bool force;
 } pimport_opts;
 #undef O
@@ -307,6 +312,8 @@ static const cli_option pimport_options[] = {
       .help = "msr-device: the file to read instead of /dev/cpu/0/msr" },
     { "cpuid-path", 0, CLI_TEXT, "FILE", .complete = CLI_C_FILE, O(cpuid_path),
       .help = "msr-device: the cpuid device to read (default: 'cpuid' beside the msr device)" },
+    { "cpu", 0, CLI_UINT, "N", .max = 0xffffffff, O(cpu),
+      .help = "uefi-results of a --cpus all run: logical CPU N's probe (default: the boot CPU's)" },
     { "output", 'o', CLI_TEXT, "OUT", .complete = CLI_C_FILE, O(output),
       .help = "write the profile to OUT (default: standard output)" },
     CLI_FORCE_OPTION(pimport_opts),
@@ -345,7 +352,9 @@ static int pimport_run(const void *opts, int argc, char **argv)
     bool windbg = !strcmp(format, "windbg"), dev = !strcmp(format, "msr-device");
     if (!path && dev) path = "/dev/cpu/0/msr";
     if (!path) return cli_usage("profile import", "missing FILE (the dump, or - for stdin)");
-    if (!strcmp(format, "uefi-results")) return cli_import_uefi_results(path, name, outp);
+    if (!strcmp(format, "uefi-results"))
+        return cli_import_uefi_results(path, name, outp, po->cpu.set ? (long)po->cpu.v : -1);
+    if (po->cpu.set) return cli_usage("profile import", "--cpu is for --format uefi-results");
     uint64_t mpa = po->maxphyaddr.set ? po->maxphyaddr.v : 0;
 
     vxa_profile p;

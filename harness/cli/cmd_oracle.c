@@ -49,8 +49,8 @@ static int image_run(const void *o, int argc, char **argv);
 static int ingest_run(const void *o, int argc, char **argv);
 
 typedef struct image_opts {
-    const char *cases, *output, *profile, *finish;
-    cli_uint test_reset_at;
+    const char *cases, *output, *profile, *finish, *cpus;
+    cli_uint test_reset_at, test_reset_cpu;
     bool test_run_without_vmx;
 } image_opts;
 #undef O
@@ -64,8 +64,12 @@ static const cli_option image_options[] = {
       .help = "prepare the batch for this CPU profile (default: each case's own)" },
     { "finish", 0, CLI_TEXT, .values = "wait|poweroff", .def = "wait", O(finish),
       .help = "after the run: wait for a key (120 s) then power off, or power off at once" },
+    { "cpus", 0, CLI_TEXT, .values = "boot|all", .def = "boot", O(cpus),
+      .help = "run on the boot CPU, or on every enabled logical CPU in turn (UEFI MP Services)" },
     { "test-reset-at", 0, CLI_UINT, "ID", .max = 1000000, O(test_reset_at),
       .help = "testing: reset the machine once, with case ID in flight (the resume path)" },
+    { "test-reset-cpu", 0, CLI_UINT, "N", .max = 1000000, O(test_reset_cpu),
+      .help = "testing: ... on logical CPU N (MP Services' number; default the first to run it)" },
     { "test-run-without-vmx", 0, CLI_FLAG, O(test_run_without_vmx),
       .help = "testing: enter the payload for every case even without VMX (each is reported\n"
               "unsupported), so that the per-case path runs in QEMU" },
@@ -90,8 +94,9 @@ const cli_command cli_cmd_oracle_image = { "oracle image", "[DIR|FILE...]",
     "Writes a disk image (GPT: an EFI system partition with the UEFI loader, the probe payload\n"
     "and the case batch; a FAT results partition with RESULTS.TXT preallocated) to write to a\n"
     "USB stick (README: 'A silicon oracle').  Booted, it probes the CPU (VMX MSRs, CPUID,\n"
-    "microcode, IA32_FEATURE_CONTROL), runs each case on the boot CPU and records each outcome\n"
-    "in RESULTS.TXT before the next case; after a reset it resumes.  'vmxaudit oracle ingest'\n"
+    "microcode, IA32_FEATURE_CONTROL), runs each case on the boot CPU (--cpus all: on every\n"
+    "enabled logical CPU in turn, each recorded apart) and records each outcome in RESULTS.TXT\n"
+    "before the next case; after a reset it resumes.  'vmxaudit oracle ingest'\n"
     "reads RESULTS.TXT back.  Needs the Debian packages mtools and fdisk (sfdisk) at run time.\n",
     .exit_status = "0 written, 2 bad input or the image cannot be written, 3 the UEFI application\n"
                    "             is not built into this vmxaudit.",
@@ -146,8 +151,8 @@ const cli_command cli_cmd_oracle_run = { "oracle run", "CASE|DIR...",
 #ifndef VXA_HAVE_ORACLES
 static int image_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
 static int ingest_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
-int cli_import_uefi_results(const char *path, const char *name, const char *outp)
-{ (void)path, (void)name, (void)outp; return EXIT_UNAVAILABLE; }
+int cli_import_uefi_results(const char *path, const char *name, const char *outp, long cpu)
+{ (void)path, (void)name, (void)outp, (void)cpu; return EXIT_UNAVAILABLE; }
 static int probe_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
 static int run_run(const void *o, int argc, char **argv) { (void)o, (void)argc, (void)argv; return EXIT_UNAVAILABLE; }
 #else
@@ -526,10 +531,13 @@ static int image_run(const void *given, int argc, char **argv)
         snprintf(run_id, sizeof run_id, "%08lx%08lx", (unsigned long)ts.tv_sec,
                  (unsigned long)((unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 12)));
         strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&ts.tv_sec));
-        int n = snprintf(config, sizeof config, "run=%s\nfinish=%s\n", run_id, o->finish);
+        int n = snprintf(config, sizeof config, "run=%s\nfinish=%s\ncpus=%s\n", run_id, o->finish, o->cpus);
         if (o->test_reset_at.set)
             n += snprintf(config + n, sizeof config - (size_t)n, "test_reset_at=%llu\n",
                           (unsigned long long)o->test_reset_at.v);
+        if (o->test_reset_cpu.set)
+            n += snprintf(config + n, sizeof config - (size_t)n, "test_reset_cpu=%llu\n",
+                          (unsigned long long)o->test_reset_cpu.v);
         if (o->test_run_without_vmx) snprintf(config + n, sizeof config - (size_t)n, "test_run_without_vmx=1\n");
         size_t hlen;
         char *head = vxa_results_header(run_id, created, vxa_version(), json, nfiles, &hlen);
@@ -607,6 +615,79 @@ static int read_results(const char *path, struct vxa_results *r)
     return EXIT_OK;
 }
 
+/* Judges what CPU c of the results file observed (prints the CPU, VMX and every case). */
+static int ingest_cpu(const ingest_opts *io, const char *path, struct vxa_results *rs,
+                      const struct vxa_results_cpu *c, char **names)
+{
+    char sig[128], brand[64], pname[128];
+    cpu_words(&c->probe, sig, sizeof sig, brand, sizeof brand);
+    bool other = c != &rs->cpu[rs->boot_cpu];
+    if (other) printf("\n== CPU %u (APIC ID 0x%llx) ==\n", c->number, c->apic);
+    printf("CPU: %s (%s), microcode %s; IA32_FEATURE_CONTROL 0x%llx\n", brand, sig,
+           c->microcode[0] ? c->microcode : "unknown", (unsigned long long)c->probe.feature_control);
+    if (!other)
+        printf("run %s made %s by vmxaudit %s; %u boot%s, %u machine reset%s, %s\n", rs->run_id, rs->created,
+               rs->version, rs->boots, rs->boots == 1 ? "" : "s", rs->machine_resets,
+               rs->machine_resets == 1 ? "" : "s", rs->complete ? "complete" : "INCOMPLETE (boot it again to resume)");
+    if (!other && rs->cpus_all) {
+        printf("CPUs: %zu (the run asked for every logical CPU; MP Services: %s%s):", rs->ncpus, rs->mp,
+               rs->skipped_cpus ? ", some skipped" : "");
+        for (size_t k = 0; k < rs->ncpus; k++) {      /* the boot CPU first */
+            const struct vxa_results_cpu *x = &rs->cpu[k ? k - (k <= rs->boot_cpu) : rs->boot_cpu];
+            if (x->apic_known) printf("%s CPU %u (APIC ID 0x%llx%s)", k ? "," : "", x->number, x->apic, x->bsp ? ", boot" : "");
+            else printf("%s the boot CPU", k ? "," : "");
+        }
+        printf("\n");
+    }
+    if (!c->probe_present) {
+        printf("no probe recorded on this CPU (the run has not reached it)\n");
+        return EXIT_OK;
+    }
+    if (!c->probe.vmx_on)
+        printf("VMX: %s [%s]: no case ran on this CPU\n", vmx_words(c->probe.vmx_failure), c->probe.vmx_failure);
+    if (other) snprintf(pname, sizeof pname, "silicon-%s-cpu%u", rs->run_id, c->number);
+    else snprintf(pname, sizeof pname, "silicon-%s", rs->run_id);
+    vxa_profile prof;
+    vxa_probe_profile(&c->probe, &prof);
+    char date[16];
+    snprintf(date, sizeof date, "%.10s", rs->created);
+    opts o = { .backend = "uefi", .cpu = brand, .model = io->model, .record = io->record,
+               .verbose = io->verbose };
+    vxa_model model = vxa_model_by_name(io->model);
+    item *items = calloc(rs->ncases ? rs->ncases : 1, sizeof *items);
+    size_t n = 0;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < rs->ncases; i++, n++) {
+        vxa_error e;
+        char where[96];
+        if (other) snprintf(where, sizeof where, "%s (case %zx, CPU %u)", path, i, c->number);
+        else snprintf(where, sizeof where, "%s (case %zx)", path, i);
+        items[i].path = strdup(where);
+        if (vxa_case_parse(rs->case_json[i], strlen(rs->case_json[i]), where, &items[i].c, &e)) {
+            rc = cli_input_error(&e);
+            n++;
+            break;
+        }
+        if (names && !names[i]) names[i] = strdup(items[i].c.name ? items[i].c.name : where);
+        vxa_prepare_sent(&items[i].c, &prof, (uint8_t)model, &items[i].prep);
+        if (!c->has_result[i]) {
+            free(c->res[i].detail);
+            c->res[i].detail = strdup(!c->probe.vmx_on ? "not run: VMX unavailable on this CPU"
+                                      : rs->complete ? "no result" : "not run yet");
+        }
+    }
+    vxa_observer ob = { "uefi", brand, c->microcode, NULL, sig, c->microcode, date, &prof, pname, brand, false };
+    vxa_judge_env env = vxa_judge_env_of(&prof, (uint8_t)model, NULL, &c->probe);
+    if (!rc) rc = judge(&o, &ob, &c->probe, &env, items, rs->ncases, c->res, 0);
+    for (size_t i = 0; i < n; i++) {
+        vxa_prepared_free(&items[i].prep);
+        vxa_case_free(&items[i].c);
+        free(items[i].path);
+    }
+    free(items);
+    return rc;
+}
+
 static int ingest_run(const void *given, int argc, char **argv)
 {
     (void)argc;
@@ -614,72 +695,53 @@ static int ingest_run(const void *given, int argc, char **argv)
     struct vxa_results rs;
     int rc = read_results(argv[0], &rs);
     if (rc) return rc;
-    char sig[128], brand[64], pname[128];
-    cpu_words(&rs.probe, sig, sizeof sig, brand, sizeof brand);
-    printf("CPU: %s (%s), microcode %s; IA32_FEATURE_CONTROL 0x%llx\n", brand, sig,
-           rs.microcode[0] ? rs.microcode : "unknown", (unsigned long long)rs.probe.feature_control);
-    printf("run %s made %s by vmxaudit %s; %u boot%s, %u machine reset%s, %s\n", rs.run_id, rs.created,
-           rs.version, rs.boots, rs.boots == 1 ? "" : "s", rs.machine_resets,
-           rs.machine_resets == 1 ? "" : "s", rs.complete ? "complete" : "INCOMPLETE (boot it again to resume)");
-    if (!rs.probe.vmx_on)
-        printf("VMX: %s [%s]: no case ran on this CPU\n", vmx_words(rs.probe.vmx_failure), rs.probe.vmx_failure);
-    snprintf(pname, sizeof pname, "silicon-%s", rs.run_id);
-    vxa_profile prof;
-    vxa_probe_profile(&rs.probe, &prof);
-    char date[16];
-    snprintf(date, sizeof date, "%.10s", rs.created);
-    opts o = { .backend = "uefi", .cpu = brand, .model = io->model, .record = io->record,
-               .verbose = io->verbose };
-    vxa_model model = vxa_model_by_name(io->model);
-    item *items = calloc(rs.ncases ? rs.ncases : 1, sizeof *items);
-    size_t n = 0;
-    for (size_t i = 0; i < rs.ncases; i++, n++) {
-        vxa_error e;
-        char where[64];
-        snprintf(where, sizeof where, "%s (case %zx)", argv[0], i);
-        items[i].path = strdup(where);
-        if (vxa_case_parse(rs.case_json[i], strlen(rs.case_json[i]), where, &items[i].c, &e)) {
-            rc = cli_input_error(&e);
-            n++;
-            break;
-        }
-        vxa_prepare_sent(&items[i].c, &prof, (uint8_t)model, &items[i].prep);
-        if (!rs.has_result[i]) {
-            free(rs.res[i].detail);
-            rs.res[i].detail = strdup(!rs.probe.vmx_on ? "not run: VMX unavailable on this CPU"
-                                      : rs.complete ? "no result" : "not run yet");
-        }
+    /* the boot CPU first, then every other CPU of a --cpus all run, then how they differ */
+    char **names = calloc(rs.ncases + 1, sizeof *names);
+    rc = ingest_cpu(io, argv[0], &rs, &rs.cpu[rs.boot_cpu], names);
+    for (size_t k = 0; k < rs.ncpus && (rc == EXIT_OK || rc == EXIT_NEGATIVE); k++) {
+        if (k == rs.boot_cpu) continue;
+        int r = ingest_cpu(io, argv[0], &rs, &rs.cpu[k], names);
+        if (r != EXIT_OK) rc = r;
     }
-    vxa_observer ob = { "uefi", brand, rs.microcode, NULL, sig, rs.microcode, date, &prof, pname, brand, false };
-    vxa_judge_env env = vxa_judge_env_of(&prof, (uint8_t)model, NULL, &rs.probe);
-    if (!rc) rc = judge(&o, &ob, &rs.probe, &env, items, rs.ncases, rs.res, 0);
-    for (size_t i = 0; i < n; i++) {
-        vxa_prepared_free(&items[i].prep);
-        vxa_case_free(&items[i].c);
-        free(items[i].path);
+    if (rs.ncpus > 1 && (rc == EXIT_OK || rc == EXIT_NEGATIVE)) {
+        printf("\n");
+        if (vxa_results_cpu_differences(&rs, (const char *const *)names, stdout)) rc = EXIT_NEGATIVE;
     }
-    free(items);
+    for (size_t i = 0; names && i < rs.ncases; i++) free(names[i]);
+    free(names);
     vxa_results_free(&rs);
     return rc;
 }
 
-/* `profile import --format uefi-results`: the probe of a results file as a profile. */
-int cli_import_uefi_results(const char *path, const char *name, const char *outp)
+/* `profile import --format uefi-results`: the probe of a results file as a profile: the boot
+ * CPU's, or (cpu >= 0) that of the CPU with that processor number in a --cpus all run. */
+int cli_import_uefi_results(const char *path, const char *name, const char *outp, long cpu)
 {
     struct vxa_results rs;
     int rc = read_results(path, &rs);
     if (rc) return rc;
-    char sig[128], brand[64], nm[128], src[512];
-    cpu_words(&rs.probe, sig, sizeof sig, brand, sizeof brand);
+    const struct vxa_results_cpu *c = cpu >= 0 ? vxa_results_cpu_number(&rs, (unsigned)cpu) : &rs.cpu[rs.boot_cpu];
+    if (!c || !c->probe_present) {
+        fprintf(stderr, "vmxaudit profile import: %s: %s CPU %ld (its CPUs:", path, c ? "no probe of" : "no", cpu);
+        for (size_t k = 0; k < rs.ncpus; k++) fprintf(stderr, " %u", rs.cpu[k].number);
+        fprintf(stderr, ")\n");
+        vxa_results_free(&rs);
+        return EXIT_USAGE;
+    }
+    char sig[128], brand[64], nm[128], src[512], which[48] = "";
+    cpu_words(&c->probe, sig, sizeof sig, brand, sizeof brand);
+    if (c != &rs.cpu[rs.boot_cpu]) snprintf(which, sizeof which, "-cpu%u", c->number);
     snprintf(nm, sizeof nm, "%s", name ? name : "silicon");
-    if (!name) snprintf(nm, sizeof nm, "silicon-%s", rs.run_id);
-    snprintf(src, sizeof src, "RDMSR/CPUID on %s, microcode %s, by the vmxaudit UEFI image (run %s, %s)",
-             sig, rs.microcode[0] ? rs.microcode : "unknown", rs.run_id, rs.created);
+    if (!name) snprintf(nm, sizeof nm, "silicon-%s%s", rs.run_id, which);
+    if (c->apic_known)
+        snprintf(which, sizeof which, ", CPU %u APIC ID 0x%llx", c->number, c->apic);
+    snprintf(src, sizeof src, "RDMSR/CPUID on %s%s, microcode %s, by the vmxaudit UEFI image (run %s, %s)",
+             sig, which, c->microcode[0] ? c->microcode : "unknown", rs.run_id, rs.created);
     /* the profile as text, then written atomically like every -o (harness/common/out_file.h) */
     char *text = NULL;
     size_t tlen = 0;
     FILE *f = open_memstream(&text, &tlen);
-    if (!f || vxa_probe_write_profile(f, &rs.probe, nm, brand, src) || fclose(f)) {
+    if (!f || vxa_probe_write_profile(f, &c->probe, nm, brand, src) || fclose(f)) {
         fprintf(stderr, "vmxaudit profile import: cannot write the profile: %s\n", strerror(errno));
         rc = EXIT_USAGE;
     } else {

@@ -64,6 +64,7 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
     else if (!e->host_ia32e || e->mode != VXA_MODE_64BIT) out->unsupported = "a host outside 64-bit mode";
     else if (e->cpl) out->unsupported = "CPL > 0";
     else if (e->smm) out->unsupported = "SMM";
+    else if (e->current_vmcs && e->current_vmcs_shadow) out->unsupported = "a shadow VMCS as the current VMCS";
     else if (!e->vmx_operation || e->vmx_non_root) out->unsupported = "outside VMX root operation";
 
     vxa_memory mem = vxa_case_memory(c);

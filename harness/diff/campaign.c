@@ -161,7 +161,11 @@ int vxa_minimize_mismatch(vxa_backend *b, uint8_t model, const vxa_baselines *bl
 
 /* ---- state ---- */
 
-typedef struct pending { unsigned long long index; unsigned sig; } pending;
+/* A mismatch selected for minimization.  ref: the batch's verdict in the numbers that
+ * vxa_verdict_keeps compares (the journal's "r": predicted result, observed result, error, exit
+ * reason, vector), so no oracle run is spent on it again; a journal of an older vmxaudit has no
+ * "r" and the case is run once more for it. */
+typedef struct pending { unsigned long long index; unsigned sig; bool have_ref; uint8_t ref[5]; } pending;
 
 typedef struct state {
     vxa_campaign_stats st;
@@ -253,9 +257,16 @@ static int validate_record(const state *s, const cJSON *rec, unsigned line)
         if (!jsecs(rec, "secs") || !jsecs(rec, "oracle_secs") || !jcount(rec, "oracle_runs", 1e15, &d))
             return damaged(line, "a time or count is negative or not a number");
         const cJSON *c;
-        cJSON_ArrayForEach(c, cases)
+        cJSON_ArrayForEach(c, cases) {
             if (!cJSON_GetObjectItemCaseSensitive(c, "i") || !jcount(c, "i", total - 1, &d))
                 return damaged(line, "a case index outside the campaign's cases");
+            const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "r"), *x;
+            if (r && (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != 5))
+                return damaged(line, "a mismatch's reference verdict (\"r\") is not 5 numbers");
+            cJSON_ArrayForEach(x, r)
+                if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= 255))
+                    return damaged(line, "a mismatch's reference verdict (\"r\") is not 5 numbers");
+        }
         const cJSON *fail = cJSON_GetObjectItemCaseSensitive(rec, "fail"), *f;
         cJSON_ArrayForEach(f, fail)
             if (!cJSON_IsNumber(f) || !(f->valuedouble >= 0 && f->valuedouble <= 4e9))
@@ -264,7 +275,8 @@ static int validate_record(const state *s, const cJSON *rec, unsigned line)
     }
     if (cJSON_GetObjectItemCaseSensitive(rec, "min")) {
         if (!jcount(rec, "min", total - 1, &d)) return damaged(line, "a minimized case's index is outside the campaign");
-        if (!jcount(rec, "runs", 1e9, &d) || !jcount(rec, "candidates", 1e12, &d) || !jcount(rec, "bits", 1e9, &d))
+        if (!jcount(rec, "runs", 1e9, &d) || !jcount(rec, "candidates", 1e12, &d) || !jcount(rec, "bits", 1e9, &d) ||
+            !jsecs(rec, "secs"))
             return damaged(line, "a minimization count is not a count");
         const cJSON *fl = cJSON_GetObjectItemCaseSensitive(rec, "file");
         const char *file = cJSON_IsString(fl) ? fl->valuestring : "";
@@ -320,7 +332,14 @@ static int apply_record(void *ctx, const cJSON *rec, unsigned line)
                     st->sigs[k].selected++;
                     if (s->npend == s->cappend)
                         s->pend = realloc(s->pend, (s->cappend = s->cappend * 2 + 16) * sizeof *s->pend);
-                    s->pend[s->npend++] = (pending){ i, k };
+                    pending p = { i, k, false, { 0 } };
+                    const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "r"), *x;
+                    if (cJSON_GetArraySize(r) == 5) {   /* validated: 5 numbers 0..255 */
+                        unsigned q = 0;
+                        cJSON_ArrayForEach(x, r) p.ref[q++] = (uint8_t)x->valuedouble;
+                        p.have_ref = true;
+                    }
+                    s->pend[s->npend++] = p;
                 }
             }
             const char *o = jstr(c, "o");
@@ -355,7 +374,8 @@ static int apply_record(void *ctx, const cJSON *rec, unsigned line)
         st->oracle_runs += (unsigned long long)jnum(rec, "runs");
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "reproduced")))
             vxa_stats_add_min(st, (unsigned)jnum(rec, "runs"), (unsigned)jnum(rec, "candidates"),
-                              (unsigned)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rec, "fields")));
+                              (unsigned)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rec, "fields")),
+                              (unsigned)(jnum(rec, "secs") * 1000.0 + 0.5));
         return 0;
     }
     return 0;   /* a record of a later version: ignored */
@@ -426,15 +446,28 @@ static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backen
         vxa_case c;
         int rc = load_item(cfg, g, files, p.index, &c);
         if (rc) return rc;
-        /* the reference verdict: this case once more (the oracle decides what it does now) */
-        vxa_prepared pp;
-        struct vxa_oracle_result r;
-        vxa_verdict ref;
+        double tm = now();
         unsigned long long runs0 = b->runs;
-        rc = vxa_run_one(b, model, &c, &ref, &pp, &r);
-        if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); vxa_prepared_free(&pp); return vxa_backend_run_status(rc); }
-        vxa_oracle_result_free(&r);
-        vxa_prepared_free(&pp);
+        vxa_verdict ref;
+        memset(&ref, 0, sizeof ref);
+        if (p.have_ref) {
+            /* the reference verdict: the campaign's own batch (no oracle run) */
+            ref.status = VXA_V_MISMATCH;
+            ref.predicted.result = p.ref[0];
+            ref.observed.result = p.ref[1];
+            ref.observed.error[0] = p.ref[2];
+            ref.observed.nerror = 1;
+            ref.observed.exit_reason = p.ref[3];
+            ref.observed.vector = p.ref[4];
+        } else {
+            /* a journal without it: this case once more (the oracle decides what it does now) */
+            vxa_prepared pp;
+            struct vxa_oracle_result r;
+            rc = vxa_run_one(b, model, &c, &ref, &pp, &r);
+            if (rc != VXA_ORACLE_OK) { vxa_case_free(&c); vxa_prepared_free(&pp); return vxa_backend_run_status(rc); }
+            vxa_oracle_result_free(&r);
+            vxa_prepared_free(&pp);
+        }
         cJSON *doc = NULL;
         vxa_min_result res;
         memset(&res, 0, sizeof res);
@@ -473,6 +506,7 @@ static int minimize_pending(const vxa_campaign_config *cfg, state *s, vxa_backen
         if (res.entry_differs) cJSON_AddItemToArray(fl, cJSON_CreateString("entry"));
         if (res.memory_differs) cJSON_AddItemToArray(fl, cJSON_CreateString("memory"));
         cJSON_AddNumberToObject(rec, "bits", res.nbits);
+        cJSON_AddNumberToObject(rec, "secs", now() - tm);
         vxa_case_free(&c);
         if (vxa_journal_append(j, rec)) {
             int e = errno;
@@ -752,6 +786,9 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
                 cJSON_AddStringToObject(cj, "checks", checks);
                 cJSON_AddStringToObject(cj, "text", v.oracle_text);
                 cJSON_AddStringToObject(cj, "sig", sig);
+                const int ref[5] = { v.predicted.result, v.observed.result, v.observed.error[0],
+                                     v.observed.exit_reason, v.observed.vector };
+                cJSON_AddItemToObject(cj, "r", cJSON_CreateIntArray(ref, 5));
                 if (cfg.record) {   /* the mismatch as executed, as `oracle run --record` writes it */
                     int wrc = record_case(cfg.record, &ob, &cases[k], cfg.cases_dir ? files[idx[k]] : NULL,
                                           &cfg, idx[k], &pp[k], &res[k], &v);

@@ -51,14 +51,16 @@ void vxa_stats_count_skip(vxa_campaign_stats *s, const char *why, const char *te
     else s->skip_other++;
 }
 
-void vxa_stats_add_min(vxa_campaign_stats *s, unsigned runs, unsigned cands, unsigned fields)
+void vxa_stats_add_min(vxa_campaign_stats *s, unsigned runs, unsigned cands, unsigned fields, unsigned ms)
 {
     if (s->nmin == s->capmin) {
         s->capmin = s->capmin * 2 + 16;
         s->min_runs = realloc(s->min_runs, s->capmin * sizeof *s->min_runs);
         s->min_cands = realloc(s->min_cands, s->capmin * sizeof *s->min_cands);
         s->min_fields = realloc(s->min_fields, s->capmin * sizeof *s->min_fields);
+        s->min_ms = realloc(s->min_ms, s->capmin * sizeof *s->min_ms);
     }
+    s->min_ms[s->nmin] = ms;
     s->min_runs[s->nmin] = runs;
     s->min_cands[s->nmin] = cands;
     s->min_fields[s->nmin] = fields;
@@ -112,9 +114,10 @@ void vxa_summary_table(FILE *f, const vxa_campaign_stats *s)
                 v[i]->checks[0] ? v[i]->checks : "-", v[i]->text[0] ? " / " : "", v[i]->text);
     free(v);
     if (s->nmin)
-        fprintf(f, "minimized %u mismatches: median %.1f oracle runs (%.1f cases), median %.1f fields changed from baseline\n",
+        fprintf(f, "minimized %u mismatches: median %.1f oracle runs (%.1f cases), median %.1f fields changed "
+                   "from baseline, median %.2f s each\n",
                 s->nmin, vxa_median(s->min_runs, s->nmin), vxa_median(s->min_cands, s->nmin),
-                vxa_median(s->min_fields, s->nmin));
+                vxa_median(s->min_fields, s->nmin), vxa_median(s->min_ms, s->nmin) / 1000.0);
 }
 
 /* A growing string. */
@@ -187,9 +190,10 @@ char *vxa_report_markdown(vxa_campaign_stats **s, size_t n)
         }
         free(v);
         if (c->nmin)
-            put(&b, "\nMinimized %u mismatches: median **%.1f oracle runs** (%.1f candidate cases) and "
-                    "**%.1f fields** changed from the baseline.\n", c->nmin, vxa_median(c->min_runs, c->nmin),
-                vxa_median(c->min_cands, c->nmin), vxa_median(c->min_fields, c->nmin));
+            put(&b, "\nMinimized %u mismatches: median **%.1f oracle runs** (%.1f candidate cases), "
+                    "**%.1f fields** changed from the baseline, **%.2f s** wall time each.\n", c->nmin,
+                vxa_median(c->min_runs, c->nmin), vxa_median(c->min_cands, c->nmin),
+                vxa_median(c->min_fields, c->nmin), vxa_median(c->min_ms, c->nmin) / 1000.0);
     }
     /* checks × profiles */
     put(&b, "\n## Check coverage (checks × profiles)\n\nEach cell: how many cases failed the check "

@@ -32,7 +32,7 @@ typedef struct vxa_campaign_stats {
     uint32_t fail[VXA_CHECK_COUNT];          /* cases in which the check failed */
     uint32_t pass[VXA_CHECK_COUNT];          /* batches in which it was seen passing */
     unsigned nmin, capmin;                   /* reproduced minimizations */
-    unsigned *min_runs, *min_cands, *min_fields;
+    unsigned *min_runs, *min_cands, *min_fields, *min_ms;   /* min_ms: wall time, milliseconds */
 } vxa_campaign_stats;
 
 void vxa_stats_init(vxa_campaign_stats *s);
@@ -43,7 +43,7 @@ unsigned vxa_stats_signature(vxa_campaign_stats *s, const char *sig, const char 
 /* A case the oracle could not observe: counted by reason and grouped by the oracle's words. */
 void vxa_stats_count_skip(vxa_campaign_stats *s, const char *why, const char *text,
                           unsigned long long index);
-void vxa_stats_add_min(vxa_campaign_stats *s, unsigned runs, unsigned cands, unsigned fields);
+void vxa_stats_add_min(vxa_campaign_stats *s, unsigned runs, unsigned cands, unsigned fields, unsigned ms);
 /* The median of v[0..n) (0 if n == 0). */
 double vxa_median(const unsigned *v, unsigned n);
 

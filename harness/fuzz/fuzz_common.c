@@ -148,6 +148,7 @@ const char *fuzz_case_diff(const vxa_case *a, const vxa_case *b)
     }
     const vxa_entry *x = &a->entry, *y = &b->entry;
     if (x->instruction != y->instruction || x->launched != y->launched || x->current_vmcs != y->current_vmcs ||
+        x->current_vmcs_shadow != y->current_vmcs_shadow ||
         x->host_ia32e != y->host_ia32e || x->mode != y->mode || x->vmx_operation != y->vmx_operation ||
         x->vmx_non_root != y->vmx_non_root || x->movss_blocking != y->movss_blocking || x->cpl != y->cpl ||
         x->smm != y->smm)

@@ -437,10 +437,11 @@ static void mut_entry(vxa_bin_case *c)
     case 4: e->smm = !e->smm; break;
     case 5: c->model = (uint8_t)below(VXA_MODEL_COUNT); break;
     case 6:     /* instruction preconditions, rarely: they end the audit early */
-        switch (below(5)) {
+        switch (below(6)) {
         case 0: e->cpl = (uint8_t)below(4); break;
         case 1: e->movss_blocking = !e->movss_blocking; break;
         case 2: e->current_vmcs = !e->current_vmcs; break;
+        case 5: e->current_vmcs_shadow = !e->current_vmcs_shadow; break;
         case 3: e->vmx_non_root = !e->vmx_non_root; break;
         default: e->vmx_operation = !e->vmx_operation;
         }

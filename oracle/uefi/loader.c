@@ -10,12 +10,22 @@
  *   @B ID / @R ID ...               the payload's report for it
  *   @R ID crash what=machine_reset  written at the next boot for a case in flight at a reset
  *   @D ID                           case ID is finished
- *   @E done                         every case is finished
+ *   @E done                         every case is finished (on every CPU of the run)
+ * With --cpus all (CONFIG.TXT cpus=all) the loader finds the logical CPUs with the PI
+ * specification's MP Services protocol (mp_services.h) and runs the probe and the batch on each
+ * enabled one in turn, the APs with StartupThisAP (blocking), then the boot CPU (see targets):
+ *   @L mp processors=N enabled=M bsp=K  each boot: what MP Services reported (or @L mp none ...)
+ *   @L cpu K apic=X skipped WHY         a processor that is disabled or unhealthy
+ *   @U K apic=X [bsp]                   the lines that follow are CPU K's (APIC ID X) until the
+ *                                       next @U; written again after a reset before resuming
+ * Without @U lines every line is the boot CPU's (the --cpus boot format).  A reset resumes
+ * per CPU: a CPU whose probe is recorded and whose cases are all finished is not run again.
  * The UEFI watchdog is off for the run; the arena pages come from AllocateAddress only.
  */
 #include <efi.h>
 #include <efilib.h>
 #include "payload_abi.h"
+#include "mp_services.h"
 
 void vxa_uefi_enter(struct vxa_boot *b, UINT64 entry64);   /* enter.S */
 
@@ -26,7 +36,7 @@ static EFI_FILE_HANDLE results;
 static char *rbuf;                       /* the whole results file */
 static UINTN rsize, rend;                /* its size; end of the data written so far */
 static char run_id[32], finish[16] = "wait";
-static long test_reset_at = -1, test_run_without_vmx;
+static long test_reset_at = -1, test_reset_cpu = -1, test_run_without_vmx, cpus_all;
 
 static void say(const char *s) { Print(L"%a", s); }
 
@@ -107,6 +117,13 @@ static int append_id(const char *tag, UINT64 id, const char *tail)
     return append(line, (UINTN)(p - line));
 }
 
+static UINT64 dec(const char *v, const char *e)
+{
+    UINT64 n = 0;
+    for (; v < e && *v >= '0' && *v <= '9'; v++) n = n * 10 + (UINT64)(*v - '0');
+    return n;
+}
+
 /* CONFIG.TXT: key=value lines (oracle/uefi/image.c writes it). */
 static void read_config(const char *s)
 {
@@ -123,10 +140,13 @@ static void read_config(const char *s)
             while (v + n < e && n + 1 < cap) { dst[n] = v[n]; n++; }
             dst[n] = 0;
         } else if (starts(s, "test_reset_at=")) {
-            test_reset_at = 0;
-            for (v = s + 14; v < e && *v >= '0' && *v <= '9'; v++) test_reset_at = test_reset_at * 10 + (*v - '0');
+            test_reset_at = (long)dec(s + 14, e);
+        } else if (starts(s, "test_reset_cpu=")) {
+            test_reset_cpu = (long)dec(s + 15, e);
         } else if (starts(s, "test_run_without_vmx=1")) {
             test_run_without_vmx = 1;
+        } else if (starts(s, "cpus=all")) {
+            cpus_all = 1;
         }
         s = *e ? e + 1 : e;
     }
@@ -191,14 +211,38 @@ static UINT64 hexnum(const char *s)
     }
 }
 
-/* ---- the state the file records ---- */
+/* ---- the state the file records, per CPU ---- */
+#define MAX_CPUS 256
+#define NO_APIC (~0ull)                  /* the boot CPU of a --cpus boot run (no @U lines) */
+struct cpu {
+    UINT64 apic;
+    UINTN number;                        /* MP Services' processor number */
+    int probe_done;
+    char vmx_fail[64];                   /* "@H vmxon fail X" of its probe, or "" */
+    UINT8 *done;                         /* per case: @D seen */
+};
+static struct cpu cpus[MAX_CPUS];
+static UINTN ncpus;
 static UINT32 ncases, boots;
-static UINT8 *done;                      /* per case: @D seen */
 static UINT8 *skip;                      /* per case: the payload cannot produce its environment */
-static long in_flight = -1;              /* @F without @D */
+static long in_flight = -1;              /* @F without @D ... */
+static struct cpu *in_flight_cpu;        /* ... on this CPU */
 static int in_flight_reported;           /* ... but its @R is there */
-static int probe_done, all_done;
-static char vmx_fail[64];                /* "@H vmxon fail X" of the probe, or "" */
+static int all_done;
+
+/* The CPU with this APIC ID (created; NULL when MAX_CPUS are known or no memory). */
+static struct cpu *cpu_of(UINT64 apic)
+{
+    for (UINTN i = 0; i < ncpus; i++)
+        if (cpus[i].apic == apic) return &cpus[i];
+    if (ncpus == MAX_CPUS) return NULL;
+    struct cpu *c = &cpus[ncpus];
+    c->done = AllocateZeroPool(ncases + 1);
+    if (!c->done) return NULL;
+    c->apic = apic;
+    ncpus++;
+    return c;
+}
 
 static void scan(void)
 {
@@ -206,11 +250,11 @@ static void scan(void)
     while (rend < rsize && rbuf[rend]) rend++;
     while (rend && rbuf[rend - 1] != '\n') rend--;
     int in_probe = 0;
+    struct cpu *cur = NULL;              /* the section's CPU: @U, else the boot CPU */
     for (UINTN i = 0; i < rend; ) {
         const char *l = rbuf + i;
         if (starts(l, "@I cases=")) {
             ncases = (UINT32)num(l + 9);
-            done = AllocateZeroPool(ncases + 1);
             skip = AllocateZeroPool(ncases + 1);
         } else if (starts(l, "@C ")) {   /* `oracle image` marks such cases "unsupported" */
             UINT64 id = hexnum(l + 3);
@@ -218,24 +262,30 @@ static void scan(void)
                 if (starts(t, "\"unsupported\":")) { skip[id] = 1; break; }
         } else if (starts(l, "@L boot ")) {
             boots++;
+        } else if (starts(l, "@U ")) {   /* "@U K apic=X": K decimal, X hex */
+            const char *t = l + 3;
+            UINT64 k = num(t);
+            while (*t && *t != '\n' && !starts(t, "apic=")) t++;
+            if (starts(t, "apic=") && (cur = cpu_of(hexnum(t + 5)))) cur->number = (UINTN)k;
         } else if (starts(l, "@P begin")) {
             in_probe = 1;
-            vmx_fail[0] = 0;
+            if (cur || (cur = cpu_of(NO_APIC))) cur->vmx_fail[0] = 0;
         } else if (starts(l, "@P end")) {
             in_probe = 0;
-            probe_done = 1;
-        } else if (in_probe && starts(l, "@H vmxon fail ")) {
+            if (cur) cur->probe_done = 1;
+        } else if (in_probe && cur && starts(l, "@H vmxon fail ")) {
             UINTN k = 0;
-            for (const char *t = l + 14; *t != '\n' && k + 1 < sizeof vmx_fail; t++) vmx_fail[k++] = *t;
-            vmx_fail[k] = 0;
+            for (const char *t = l + 14; *t != '\n' && k + 1 < sizeof cur->vmx_fail; t++) cur->vmx_fail[k++] = *t;
+            cur->vmx_fail[k] = 0;
         } else if (starts(l, "@F ")) {
             in_flight = (long)hexnum(l + 3);
+            in_flight_cpu = cur ? cur : (cur = cpu_of(NO_APIC));
             in_flight_reported = 0;
         } else if (starts(l, "@R ") && in_flight >= 0 && hexnum(l + 3) == (UINT64)in_flight) {
             in_flight_reported = 1;
         } else if (starts(l, "@D ")) {
             UINT64 id = hexnum(l + 3);
-            if (done && id < ncases) done[id] = 1;
+            if (cur && id < ncases) cur->done[id] = 1;
             in_flight = -1;
         } else if (!in_probe && starts(l, "@E done")) {   /* the loader's, not the payload's */
             all_done = 1;
@@ -303,9 +353,61 @@ static void give_arena(UINT64 lo, UINT64 hi)
 
 static char *payload_image;
 static UINTN payload_size;
+static UINT16 bsp_tr;                    /* the firmware's TR on the boot CPU (0 under OVMF) */
+static const UINT64 entry64 = VXA_UEFI_PAYLOAD_BASE + (VXA_PAYLOAD_ENTRY64 - VXA_PAYLOAD_BASE);
 
-/* One entry into the payload: cases [first, first + count) (count 0: the probe). */
-static void enter(UINT32 first, UINT32 count, UINT32 flags)
+/* ---- the other logical CPUs (MP Services, --cpus all) ---- */
+static VXA_MP_SERVICES *mp;
+#define AP_TIMEOUT_US (60ull * 1000000ull)   /* one entry (a real CPU needs milliseconds) */
+static UINTN ap_now;                     /* the processor StartupThisAP runs ap_main on */
+/* The APs' GDT: a copy of the one an AP has and a TSS descriptor after it (ap_tr), so that the
+ * TR the payload leaves loaded on return is one the firmware can load again: MP Services save
+ * and restore an AP's TR (edk2's MpInitLib does), and the payload's TR selector names no TSS in
+ * the firmware's GDT (under OVMF: #GP on the AP's next wake-up). */
+#define AP_GDT_PAGES 17                  /* the largest GDT (64 KiB), the descriptor, the TSS */
+#define AP_TSS_OFFSET 0x10100
+static UINT8 *ap_gdt;
+static UINT16 ap_tr;
+
+/* Runs on the AP: it calls no boot service and no library function (an AP procedure may call
+ * none, PI Vol. 2 MP Services); the payload comes back here through vxa_boot_return, as on the
+ * boot CPU.  The loader (on the boot CPU) has prepared the payload and the boot block. */
+static VOID VXA_MSABI ap_main(VOID *arg)
+{
+    struct vxa_boot *b = arg;
+    struct __attribute__((packed)) { UINT16 limit; UINT64 base; } g;
+    __asm__ volatile("sgdt %0" : "=m"(g));
+    if (g.base != (UINT64)(UINTN)ap_gdt) {
+        UINTN n = ((UINTN)g.limit + 1 + 7) & ~(UINTN)7;
+        volatile UINT8 *from = (volatile UINT8 *)(UINTN)g.base;
+        for (UINTN i = 0; i < n; i++) ap_gdt[i] = from[i];
+        ap_tr = (UINT16)n;
+    }
+    /* a 64-bit TSS descriptor, available (SDM Vol. 3A 9.2.3): base, limit 103, type 9, P */
+    UINT64 tb = (UINT64)(UINTN)(ap_gdt + AP_TSS_OFFSET), lim = 103;
+    UINT64 *d = (UINT64 *)(ap_gdt + ap_tr);
+    d[0] = (lim & 0xffff) | ((tb & 0xffffff) << 16) | (0x89ull << 40) | (((tb >> 24) & 0xff) << 56);
+    d[1] = tb >> 32;
+    g.base = (UINT64)(UINTN)ap_gdt;
+    g.limit = (UINT16)(ap_tr + 15);
+    __asm__ volatile("lgdt %0" :: "m"(g));
+    b->host_tr = ap_tr;                  /* vxa_boot_return loads it (busy -> available first) */
+    vxa_uefi_enter(b, entry64);
+}
+
+/* The CPUs the run covers, in order: (cpus=all) every enabled AP, then the boot CPU.  The boot
+ * CPU goes last because once the payload has run there, its TR stays loaded (the firmware had
+ * none, and LTR cannot load a null selector: vxa_boot_return in oracle/payload/entry.S), and MP
+ * Services restore the boot
+ * CPU's TR on an AP they wake (edk2's MpInitLib does): under OVMF that LTR of a selector that
+ * is no TSS in the firmware's GDT raised #GP on the AP. */
+struct target { struct cpu *c; int ap; };
+static struct target targets[MAX_CPUS];
+static UINTN ntargets;
+
+/* One entry into the payload on target t: cases [first, first + count) (count 0: the probe).
+ * EFI_SUCCESS, or why StartupThisAP failed (EFI_TIMEOUT: the AP did not come back in time). */
+static EFI_STATUS enter(const struct target *t, UINT32 first, UINT32 count, UINT32 flags)
 {
     CopyMem((void *)(UINTN)VXA_UEFI_PAYLOAD_BASE, payload_image, payload_size);
     boot->magic = VXA_BOOT_MAGIC;
@@ -313,7 +415,97 @@ static void enter(UINT32 first, UINT32 count, UINT32 flags)
     boot->first = first;
     boot->count = count;
     boot->out_len = 0;
-    vxa_uefi_enter(boot, VXA_UEFI_PAYLOAD_BASE + (VXA_PAYLOAD_ENTRY64 - VXA_PAYLOAD_BASE));
+    if (!t->ap) {
+        boot->host_tr = bsp_tr;
+        vxa_uefi_enter(boot, entry64);
+        return EFI_SUCCESS;
+    }
+    ap_now = t->c->number;
+    return mp->StartupThisAP(mp, ap_main, t->c->number, NULL, AP_TIMEOUT_US, boot, NULL);
+}
+
+static int append_words(const char *const *w)
+{
+    char line[192];
+    UINTN k = 0;
+    for (; *w; w++)
+        for (const char *t = *w; *t && k + 2 < sizeof line; ) line[k++] = *t++;
+    line[k++] = '\n';
+    return append(line, k);
+}
+
+/* Fills targets: the boot CPU alone (cpus=boot, or no MP Services, or one CPU), or every
+ * enabled, healthy AP and the boot CPU, each named by its APIC ID.  -1: the file cannot be written. */
+static int find_cpus(void)
+{
+    ntargets = 0;
+    if (cpus_all) {
+        EFI_GUID g = VXA_MP_SERVICES_GUID;
+        UINTN n = 0, en = 0, me = 0;
+        if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &g, NULL, (void **)&mp))) mp = NULL;
+        if (mp && EFI_ERROR(mp->GetNumberOfProcessors(mp, &n, &en))) n = 0;
+        if (n >= 2 && EFI_ERROR(mp->WhoAmI(mp, &me))) n = 0;
+        if (!mp || n < 2) {
+            say(!mp ? "--cpus all: the firmware has no MP Services protocol: the run covers the boot CPU only\r\n"
+                    : "--cpus all: MP Services report one logical CPU: the run covers the boot CPU only\r\n");
+            if (append_str(!mp ? "@L mp none (no MP Services protocol)\n" : "@L mp one-cpu\n")) return -1;
+            mp = NULL;
+        } else {
+            char a[24], b[24], c[24];
+            const char *w[] = { "@L mp processors=", utoa(n, a), " enabled=", utoa(en, b), " bsp=", utoa(me, c), NULL };
+            if (append_words(w)) return -1;
+            Print(L"--cpus all: %d logical CPUs, %d enabled; the probe and the batch run on each in turn\r\n", n, en);
+            void *g;
+            if (alloc_below_4g(AP_GDT_PAGES, &g)) {
+                say("vmxaudit: no memory below 4 GiB for the APs' GDT\r\n");
+                return -1;
+            }
+            ap_gdt = g;
+            SetMem(ap_gdt, AP_GDT_PAGES * 4096, 0);
+            *(UINT16 *)(ap_gdt + AP_TSS_OFFSET + 102) = 104;   /* I/O map base: no I/O bitmap */
+            for (UINTN k = 0; k < n; k++) {
+                UINTN i = k + 1 == n ? me : k < me ? k : k + 1;   /* the boot CPU last */
+                VXA_PROCESSOR_INFORMATION info;
+                SetMem(&info, sizeof info, 0);
+                const char *why = EFI_ERROR(mp->GetProcessorInfo(mp, i, &info)) ? "no-processor-info"
+                    : i == me ? NULL
+                    : !(info.StatusFlag & VXA_PROCESSOR_ENABLED_BIT) ? "disabled"
+                    : !(info.StatusFlag & VXA_PROCESSOR_HEALTH_STATUS_BIT) ? "unhealthy"
+                    : ntargets == MAX_CPUS || i >= MAX_CPUS ? "beyond-the-first-256" : NULL;
+                struct cpu *cp = why ? NULL : cpu_of(info.ProcessorId);
+                if (!why && !cp) why = "no-memory";
+                if (why) {
+                    const char *w2[] = { "@L cpu ", utoa(i, a), " apic=", utoa_base(info.ProcessorId, b, 16),
+                                         " skipped ", why, NULL };
+                    if (append_words(w2)) return -1;
+                    Print(L"  CPU %d (APIC ID 0x%lx): skipped, %a\r\n", i, info.ProcessorId, why);
+                    continue;
+                }
+                cp->number = i;
+                targets[ntargets++] = (struct target){ cp, i != me };
+            }
+            return 0;
+        }
+    }
+    struct cpu *c = cpu_of(NO_APIC);
+    if (!c) return -1;
+    targets[ntargets++] = (struct target){ c, 0 };
+    return 0;
+}
+
+/* "@U K apic=X [bsp]": the lines that follow are this CPU's (none in a --cpus boot run; not
+ * repeated while the section goes on). */
+static const struct cpu *section_now;
+static int section(const struct cpu *c)
+{
+    if (c->apic == NO_APIC || c == section_now) return 0;
+    section_now = c;
+    int bsp = 1;
+    for (UINTN i = 0; i < ntargets; i++)
+        if (targets[i].c == c) bsp = !targets[i].ap;
+    char a[24], b[24];
+    const char *w[] = { "@U ", utoa(c->number, a), " apic=", utoa_base(c->apic, b, 16), bsp ? " bsp" : "", NULL };
+    return append_words(w);
 }
 
 /* Appends the payload's output lines but the per-entry boilerplate. */
@@ -351,6 +543,86 @@ static void finish_run(void)
     uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
 }
 
+/* The probe (once per CPU) and every case not finished yet, on target t.  *vmx_ok is set
+ * when VMX was usable there.  -1: the results file cannot be written. */
+static int run_cpu(const struct target *t, int *vmx_ok)
+{
+    struct cpu *c = t->c;
+    int todo = !c->probe_done;
+    if (c->probe_done && (!c->vmx_fail[0] || test_run_without_vmx))
+        for (UINT32 id = 0; id < ncases && !todo; id++) todo = !c->done[id];
+    if (!c->vmx_fail[0] && c->probe_done) *vmx_ok = 1;
+    if (!todo) return 0;
+    if (section(c)) return -1;
+    if (c->apic != NO_APIC)
+        Print(L"CPU %d (APIC ID 0x%lx)%a:\r\n", c->number, c->apic, t->ap ? "" : ", the boot CPU");
+    /* The probe: CPUID, the VMX MSRs, microcode, IA32_FEATURE_CONTROL, VMXON. */
+    if (!c->probe_done) {
+        if (append_str("@P begin\n")) return -1;
+        c->vmx_fail[0] = 0;
+        EFI_STATUS st = enter(t, 0, 0, VXA_BOOT_BARE_METAL);
+        if (EFI_ERROR(st)) {
+            Print(L"  StartupThisAP failed: %r\r\n", st);
+            CopyMem(c->vmx_fail, "ap-startup-failed", 18);
+            if (append_str("@H vmxon fail ap-startup-failed\n")) return -1;
+        } else if (append_output(1, ~0u, NULL, c->vmx_fail, sizeof c->vmx_fail)) {
+            return -1;
+        }
+        if (append_str("@P end\n")) return -1;
+        c->probe_done = 1;
+    }
+    if (c->vmx_fail[0]) {
+        Print(L"%a (payload: %a).\r\n", explain(c->vmx_fail), c->vmx_fail);
+        if (!test_run_without_vmx) return 0;
+        say("test_run_without_vmx: entering the payload for every case all the same\r\n");
+    } else {
+        *vmx_ok = 1;
+    }
+    UINT32 ran = 0;
+    for (UINT32 id = 0; id < ncases; id++) {
+        if (c->done[id]) continue;
+        if (append_id("@F ", id, "\n")) return -1;
+        if (skip[id]) {                  /* CPL 3, SMM, a 32-bit host, VMXON: not run */
+            if (append_id("@R ", id, " unsupported what=environment-the-payload-cannot-produce\n") ||
+                append_id("@D ", id, "\n"))
+                return -1;
+            c->done[id] = 1;
+            continue;
+        }
+        /* testing: one reset (the first boot only), on the CPU test_reset_cpu names if any */
+        if (test_reset_at == (long)id && boots == 0 && (test_reset_cpu < 0 || test_reset_cpu == (long)c->number)) {
+            Print(L"test_reset_at=%d: resetting the machine with case %d in flight\r\n", id, id);
+            uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, EFI_SUCCESS, 0, NULL);
+        }
+        int reported = 0;
+        char fail[64] = "";
+        EFI_STATUS st = enter(t, id, 1, VXA_BOOT_BARE_METAL | VXA_BOOT_QUIET);
+        if (EFI_ERROR(st)) {             /* the AP did not run it, or did not come back */
+            Print(L"  case %d: StartupThisAP failed (%r): CPU %d's other cases are not run\r\n", id, st, c->number);
+            if (append_id("@R ", id, st == EFI_TIMEOUT ? " crash what=ap-timeout\n" : " crash what=ap-startup-failed\n") ||
+                append_id("@D ", id, "\n"))
+                return -1;
+            c->done[id] = 1;
+            return 0;
+        }
+        if (append_output(0, id, &reported, fail, sizeof fail)) return -1;
+        if (!reported) {
+            char tl[96];
+            UINTN m = 0;
+            for (const char *s = fail[0] ? " unsupported what=vmx-unavailable-" : " crash what=no-report"; *s; ) tl[m++] = *s++;
+            for (const char *s = fail; *s; ) tl[m++] = *s++;
+            tl[m++] = '\n';
+            tl[m] = 0;
+            if (append_id("@R ", id, tl)) return -1;
+        }
+        if (append_id("@D ", id, "\n")) return -1;
+        c->done[id] = 1;
+        ran++;
+        if (ran % 50 == 0 || id + 1 == ncases) Print(L"  %d of %d cases done\r\n", id + 1, ncases);
+    }
+    return 0;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
     InitializeLib(image, systab);
@@ -382,7 +654,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         finish_run();
         return EFI_SUCCESS;
     }
-    if (payload_size > VXA_PAYLOAD_MAX / 2 || !done) {
+    if (payload_size > VXA_PAYLOAD_MAX / 2 || !skip) {
         say("vmxaudit: bad PAYLOAD.BIN or RESULTS.TXT header\r\n");
         return EFI_LOAD_ERROR;
     }
@@ -406,9 +678,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     }
     boot = bb;
     SetMem(boot, sizeof *boot, 0);
-    UINT16 tr;
-    __asm__ volatile("str %0" : "=r"(tr));
-    boot->host_tr = tr;                  /* the firmware's (0 under OVMF: then TR is left alone) */
+    __asm__ volatile("str %0" : "=r"(bsp_tr));   /* the firmware's (0 under OVMF: then TR is left alone) */
     arena_map = mb;
     SetMem(arena_map, 4096, 0);
     CopyMem(batch, batch_file, batch_size);
@@ -433,65 +703,25 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
     Print(L"boot %d of this run; %d cases; %d of %d arena pages given by the firmware\r\n",
           boots + 1, ncases, arena_given, arena_total);
 
-    if (in_flight >= 0) {                /* a reset interrupted that case */
+    if (find_cpus()) return EFI_DEVICE_ERROR;
+    section_now = NULL;                  /* after @L lines: a section opens again */
+    if (in_flight >= 0 && in_flight_cpu) {   /* a reset interrupted that case */
+        if (section(in_flight_cpu)) return EFI_DEVICE_ERROR;
         if (!in_flight_reported && append_id("@R ", (UINT64)in_flight, " crash what=machine_reset\n"))
             return EFI_DEVICE_ERROR;
         Print(L"case %d was in flight at a reset: recorded as machine_reset\r\n", in_flight);
         if (append_id("@D ", (UINT64)in_flight, "\n")) return EFI_DEVICE_ERROR;
-        done[in_flight] = 1;
+        in_flight_cpu->done[in_flight] = 1;
     }
-    /* The probe (once per run): CPUID, the VMX MSRs, microcode, IA32_FEATURE_CONTROL, VMXON. */
-    if (!probe_done) {
-        if (append_str("@P begin\n")) return EFI_DEVICE_ERROR;
-        vmx_fail[0] = 0;
-        enter(0, 0, VXA_BOOT_BARE_METAL);
-        if (append_output(1, ~0u, NULL, vmx_fail, sizeof vmx_fail) || append_str("@P end\n"))
-            return EFI_DEVICE_ERROR;
-    }
-    if (vmx_fail[0]) {
-        Print(L"%a (payload: %a).\r\n", explain(vmx_fail), vmx_fail);
-        if (!test_run_without_vmx) {
-            append_str("@E done\n");
-            say("No case was run. RESULTS.TXT holds the probe: send it back all the same.\r\n");
-            finish_run();
-            return EFI_SUCCESS;
-        }
-        say("test_run_without_vmx: entering the payload for every case all the same\r\n");
-    }
-    UINT32 ran = 0;
-    for (UINT32 id = 0; id < ncases; id++) {
-        if (done[id]) continue;
-        if (append_id("@F ", id, "\n")) return EFI_DEVICE_ERROR;
-        if (skip[id]) {                  /* CPL 3, SMM, a 32-bit host, VMXON: not run */
-            if (append_id("@R ", id, " unsupported what=environment-the-payload-cannot-produce\n") ||
-                append_id("@D ", id, "\n"))
-                return EFI_DEVICE_ERROR;
-            continue;
-        }
-        if (test_reset_at == (long)id) {
-            Print(L"test_reset_at=%d: resetting the machine with case %d in flight\r\n", id, id);
-            uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, EFI_SUCCESS, 0, NULL);
-        }
-        int reported = 0;
-        char fail[64] = "";
-        enter(id, 1, VXA_BOOT_BARE_METAL | VXA_BOOT_QUIET);
-        if (append_output(0, id, &reported, fail, sizeof fail)) return EFI_DEVICE_ERROR;
-        if (!reported) {
-            char t[96];
-            UINTN m = 0;
-            for (const char *s = fail[0] ? " unsupported what=vmx-unavailable-" : " crash what=no-report"; *s; ) t[m++] = *s++;
-            for (const char *s = fail; *s; ) t[m++] = *s++;
-            t[m++] = '\n';
-            t[m] = 0;
-            if (append_id("@R ", id, t)) return EFI_DEVICE_ERROR;
-        }
-        if (append_id("@D ", id, "\n")) return EFI_DEVICE_ERROR;
-        ran++;
-        if (ran % 50 == 0 || id + 1 == ncases) Print(L"  %d of %d cases done\r\n", id + 1, ncases);
-    }
+    int vmx_ok = 0;
+    for (UINTN i = 0; i < ntargets; i++)
+        if (run_cpu(&targets[i], &vmx_ok)) return EFI_DEVICE_ERROR;
     append_str("@E done\n");
-    Print(L"vmxaudit: all %d cases finished; RESULTS.TXT on the results partition is complete.\r\n"
-          L"Reboot the machine before using it normally (README: what the run changed).\r\n", ncases);
+    if (!vmx_ok && !test_run_without_vmx)
+        say("No case was run. RESULTS.TXT holds the probe: send it back all the same.\r\n");
+    else
+        Print(L"vmxaudit: all %d cases finished; RESULTS.TXT on the results partition is complete.\r\n"
+              L"Reboot the machine before using it normally (README: what the run changed).\r\n", ncases);
     finish_run();
     return EFI_SUCCESS;
 }

@@ -127,7 +127,15 @@ expect xen-qp-hint 0 'check .*xq.json --observed 34 --qualification 1' -- "$vx" 
 expect xen-qp-check 1 'MSRLOAD_VALUE_GP' -- "$vx" check "$tmp/xq.json" --observed 34 --qualification 1
 # two dumps in one dmesg: the last is imported
 cat "$x" "$x" > "$tmp/two.txt"
-expect xen-two-dumps 0 '2 dumps in the text; imported the last one \(line 5[0-9]\)' -- "$vx" import --format xen "$tmp/two.txt" --profile il-xeon-8180-skylake-sp
+expect xen-two-dumps 0 '2 dumps in the text; imported the last of the most complete, at line 5[0-9]' -- "$vx" import --format xen "$tmp/two.txt" --profile il-xeon-8180-skylake-sp
+# Xen's "VMLAUNCH error: 0x7" before the dump: the check to run is --observed 7
+{ echo '(XEN) d2v0 VMLAUNCH error: 0x7'; sed 1d "$x"; } > "$tmp/vmfail.txt"
+expect xen-vmfail-hint 0 'VM-instruction error 7\): vmxaudit check .*vf.json --observed 7$' -- "$vx" import "$tmp/vmfail.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/vf.json"
+expect xen-vmfail-case 0 '"vm_instruction_error":[[:space:]]*7' -- cat "$tmp/vf.json"
+# the most complete dump wins over a later cut one (a mail's HTML part repeating it in pieces)
+{ cat "$x"; head -20 "$x"; } > "$tmp/full-then-cut.txt"
+expect xen-most-complete 0 '2 dumps in the text; imported the last of the most complete, at line 3$' -- "$vx" import "$tmp/full-then-cut.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/fc.json"
+expect xen-most-complete-host 0 '"HOST_RIP":[[:space:]]*"0xffff82d04029a4e0"' -- cat "$tmp/fc.json"
 # bad dumps: file, line, what was expected; exit 2
 expect kvm-no-dump 2 'hello.txt:1: no VMCS dump found' -- "$vx" import --format kvm-dmesg "$tmp/hello.txt" --profile il-xeon-8180-skylake-sp
 # a malformed value of a key we know: a warning naming the line, the field left out, never an abort

@@ -4,7 +4,11 @@
 # probe reports "no VMX" with the CPUID and MSRs it read, RESULTS.TXT appears on the results
 # partition and `oracle ingest` and `profile import` read it; a run reset with a case in flight
 # resumes and records machine_reset; malformed, truncated and foreign results files exit 2 with
-# the line.
+# the line.  --cpus all: with two CPUs (-smp 2) each has its own section (@U), probe ("no VMX",
+# its own CPUID) and cases, the AP's run through MP Services, a reset with a case in flight on
+# the AP resumes there; ingest judges both CPUs and reports how they differ (a results file
+# edited to differ is reported); profile import --cpu N; with one CPU --cpus all says so and
+# runs on the boot CPU.
 # usage: uefi_qemu.sh VMXAUDIT SOURCE_DIR        (exit 77: QEMU/OVMF/mtools/sfdisk missing)
 set -u
 . "$(dirname "$0")/../skip.sh"
@@ -20,10 +24,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# boot IMAGE ACCEL: headless, serial on stdout, the image powers the machine off at the end
+# boot IMAGE ACCEL [CPUS]: headless, serial on stdout, the image powers the machine off at the end
 boot() {   # KVM: 45 s (where OVMF fails under KVM, QEMU stays up after its emulation failure)
     t=120; [ $2 = kvm ] && t=45
-    timeout $t qemu-system-x86_64 -machine q35,accel=$2 -m 512 -display none -serial stdio \
+    timeout $t qemu-system-x86_64 -machine q35,accel=$2 -smp ${3:-1} -m 512 -display none -serial stdio \
         -bios $ovmf -drive file="$1",format=raw,if=virtio -net none 2>&1 </dev/null | tr -d '\r'
 }
 results() {   # copies RESULTS.TXT off the image's second partition
@@ -66,11 +70,16 @@ if [ -f "$tmp/kvm.txt" ]; then
 fi
 
 # a reset with case 1 in flight: the second boot records it as machine_reset and finishes
-"$vx" oracle image --cases "$cases" --finish poweroff --test-run-without-vmx --test-reset-at 1 \
+# (--cpus all on one CPU: it says so and runs on the boot CPU, the --cpus boot format)
+"$vx" oracle image --cases "$cases" --cpus all --finish poweroff --test-run-without-vmx --test-reset-at 1 \
     -o "$tmp/r.img" > /dev/null || fail "oracle image --test-reset-at"
 boot "$tmp/r.img" tcg > "$tmp/r.serial"
-grep -a 'test_reset_at\|machine_reset\|boot [0-9] of' "$tmp/r.serial"
+grep -a 'test_reset_at\|machine_reset\|boot [0-9] of\|cpus all' "$tmp/r.serial"
+grep -aq -- '--cpus all: MP Services report one logical CPU: the run covers the boot CPU only' "$tmp/r.serial" ||
+    fail "--cpus all on one CPU does not say so"
 results "$tmp/r.img" "$tmp/r.txt"
+tr -d '\000' < "$tmp/r.txt" | grep -q '^@L mp one-cpu$' || fail "no '@L mp one-cpu' line"
+! tr -d '\000' < "$tmp/r.txt" | grep -q '^@U ' || fail "a one-CPU run has CPU sections"
 n=$(tr -d '\000' < "$tmp/r.txt" | grep -c '^@L boot ')
 [ "$n" -eq 2 ] || fail "expected 2 boots, found $n"
 tr -d '\000' < "$tmp/r.txt" | grep -q '^@R 1 crash what=machine_reset$' || fail "no machine_reset for case 1"
@@ -80,6 +89,67 @@ cat "$tmp/r.ingest"
 [ $rc -eq 0 ] || fail "ingest of the resumed run: exit $rc"
 grep -q '2 boots, 1 machine reset, complete' "$tmp/r.ingest" || fail "ingest does not count the reset"
 grep -q 'crashed — machine_reset' "$tmp/r.ingest" || fail "ingest does not show case 1's machine_reset"
+
+# --cpus all on two CPUs, the payload entered for every case on each (no VMX here), a reset with
+# case 1 in flight on CPU 1 (the AP, which runs first)
+"$vx" oracle image --cases "$cases" --cpus all --finish poweroff --test-run-without-vmx --test-reset-at 1 \
+    --test-reset-cpu 1 -o "$tmp/m.img" > /dev/null || fail "oracle image --cpus all"
+boot "$tmp/m.img" tcg 2 > "$tmp/m.serial"
+grep -a 'cpus all\|^CPU \|machine_reset\|boot [0-9] of\|StartupThisAP\|Exception' "$tmp/m.serial"
+grep -aq 'CPU 1 (APIC ID 0x1):' "$tmp/m.serial" || fail "the AP did not run"
+results "$tmp/m.img" "$tmp/m.txt"
+tr -d '\000' < "$tmp/m.txt" > "$tmp/m2.txt"
+grep -q '^@L mp processors=2 enabled=2 bsp=0$' "$tmp/m2.txt" || fail "no MP Services line"
+[ "$(grep -c '^@L boot ' "$tmp/m2.txt")" -eq 2 ] || fail "--cpus all: expected 2 boots"
+[ "$(grep -c '^@P end$' "$tmp/m2.txt")" -eq 2 ] || fail "--cpus all: expected a probe per CPU"
+[ "$(grep -c '^@H vmxon fail no-vmx-in-cpuid$' "$tmp/m2.txt")" -eq 7 ] || fail "--cpus all: expected 2 probes and 5 cases (one reset) without VMX"
+# each CPU's own CPUID: leaf 1 EBX[31:24] is its initial APIC ID (1, then 0: the boot CPU runs last)
+awk '/^@U /{cpu=$2} /^@H cpuid 1 0 /{print cpu, $6}' "$tmp/m2.txt" > "$tmp/m.ids"
+cat "$tmp/m.ids"
+[ "$(awk '{print $1}' "$tmp/m.ids" | tr '\n' ' ')" = "1 0 " ] || fail "--cpus all: CPUID.1 not read once on each CPU"
+a1=$(awk '$1 == 1 {print $2}' "$tmp/m.ids"); a0=$(awk '$1 == 0 {print $2}' "$tmp/m.ids")
+[ $(( (0x$a1 >> 24) & 0xff )) -eq 1 ] && [ $(( (0x$a0 >> 24) & 0xff )) -eq 0 ] ||
+    fail "--cpus all: CPUID.1:EBX[31:24] is not each CPU's APIC ID ($a1, $a0)"
+awk '/^@U /{cpu=$2} /^@R 1 crash what=machine_reset$/{print cpu}' "$tmp/m2.txt" | grep -qx 1 ||
+    fail "--cpus all: no machine_reset for case 1 on CPU 1"
+grep -q '^@E done$' "$tmp/m2.txt" || fail "--cpus all: the resumed run did not finish"
+"$vx" oracle ingest "$tmp/m2.txt" > "$tmp/m.ingest"; rc=$?
+cat "$tmp/m.ingest"
+[ $rc -eq 1 ] || fail "--cpus all: ingest exit $rc, expected 1 (case 1 differs between the CPUs)"
+grep -q '^CPUs: 2 (the run asked for every logical CPU; MP Services: processors=2 enabled=2 bsp=0): CPU 0 (APIC ID 0x0, boot), CPU 1 (APIC ID 0x1)$' "$tmp/m.ingest" ||
+    fail "--cpus all: ingest does not list the CPUs"
+grep -q '^== CPU 1 (APIC ID 0x1) ==$' "$tmp/m.ingest" || fail "--cpus all: ingest does not judge CPU 1"
+grep -q '^  case protected32: unsupported vmx-unavailable-no-vmx-in-cpuid on CPU 0 (APIC ID 0x0, boot), crashed machine_reset on CPU 1 (APIC ID 0x1)$' "$tmp/m.ingest" ||
+    fail "--cpus all: the case that differs between the CPUs is not reported"
+grep -q '^per-CPU differences: 1 (the probe differs on 0 of 1 other CPUs; 1 case outcome differs' "$tmp/m.ingest" ||
+    fail "--cpus all: the probes (but the APIC IDs) must be equal and one case differ"
+# edited: the same outcome for case 1 on CPU 1 (no difference), then CPU 1's probe differs
+sed 's/^@R 1 crash what=machine_reset$/@R 1 unsupported what=vmx-unavailable-no-vmx-in-cpuid/' "$tmp/m2.txt" > "$tmp/same.txt"
+"$vx" oracle ingest "$tmp/same.txt" > "$tmp/same.ingest"; rc=$?
+tail -n 1 "$tmp/same.ingest"
+[ $rc -eq 0 ] || fail "--cpus all: ingest of equal CPUs: exit $rc"
+grep -q '^per-CPU differences: none (2 CPUs' "$tmp/same.ingest" || fail "--cpus all: equal CPUs reported as different"
+awk '/^@U /{cpu=$2} cpu == 1 && /^@H msr 48b /{$4 = "12345678"} cpu == 1 && /^@H msr 8b /{$4 = "2a00000000"} {print}' \
+    "$tmp/same.txt" > "$tmp/hybrid.txt"
+"$vx" oracle ingest "$tmp/hybrid.txt" > "$tmp/hybrid.ingest"; rc=$?
+grep '^  probe\|^per-CPU' "$tmp/hybrid.ingest"
+[ $rc -eq 1 ] || fail "--cpus all: ingest of CPUs that differ: exit $rc, expected 1"
+grep -q '^  probe: MSR 0x48b 0x0 on CPU 0 (APIC ID 0x0, boot), 0x12345678 on CPU 1 (APIC ID 0x1)$' "$tmp/hybrid.ingest" ||
+    fail "--cpus all: the MSR that differs is not reported"
+grep -q '^  probe: microcode 0x0 on CPU 0 (APIC ID 0x0, boot), 0x2a on CPU 1 (APIC ID 0x1)$' "$tmp/hybrid.ingest" ||
+    fail "--cpus all: the microcode that differs is not reported"
+grep -q '^per-CPU differences: 2 (the probe differs on 1 of 1 other CPUs; 0 case outcomes differ' "$tmp/hybrid.ingest" ||
+    fail "--cpus all: the count of differences"
+# profile import: the boot CPU's probe, or --cpu N's
+"$vx" profile import --format uefi-results "$tmp/hybrid.txt" -o "$tmp/cpu0.json" || fail "profile import of a --cpus all run"
+"$vx" profile import --format uefi-results --cpu 1 "$tmp/hybrid.txt" -o "$tmp/cpu1.json" || fail "profile import --cpu 1"
+grep -q 'silicon-[0-9a-f]*-cpu1' "$tmp/cpu1.json" || fail "profile import --cpu 1: not CPU 1's name"
+grep -q 'APIC ID 0x1' "$tmp/cpu1.json" || fail "profile import --cpu 1: the source does not name the CPU"
+grep -q 'CPU 0 APIC ID 0x0' "$tmp/cpu0.json" && ! grep -q 'cpu1' "$tmp/cpu0.json" ||
+    fail "profile import: the default is not the boot CPU's"
+"$vx" profile import --format uefi-results --cpu 7 "$tmp/hybrid.txt" > /dev/null 2> "$tmp/err"; rc=$?
+cat "$tmp/err"
+[ $rc -eq 2 ] && grep -q 'no CPU 7 (its CPUs: 1 0)' "$tmp/err" || fail "profile import --cpu 7: exit $rc"
 
 # bad files: exit 2 and the line that broke it
 tr -d '\000' < "$tmp/tcg.txt" > "$tmp/good.txt"
@@ -95,4 +165,10 @@ sed 's/^@H vmxon fail.*/@R 0 exited reason=zz/' "$tmp/good.txt" > "$tmp/malforme
 bad malformed.txt 'result for a case that is not in flight\|malformed result line'
 sed 's/^@P end$/@Q what/' "$tmp/good.txt" > "$tmp/unknown.txt"; bad unknown.txt 'unknown line: @Q what'
 grep -v '^@C 1 ' "$tmp/good.txt" > "$tmp/nocase.txt"; bad nocase.txt 'lacks a case'
+# multi-CPU files: cut inside CPU 1's section, a foreign CPU line, one APIC ID with two numbers
+n=$(grep -n '^@U 0 ' "$tmp/m2.txt" | head -n 1 | cut -d: -f1)
+head -n $((n - 3)) "$tmp/m2.txt" > "$tmp/mcut.txt"; printf '@H cpuid 1 0 60f' >> "$tmp/mcut.txt"
+bad mcut.txt "mcut.txt:$((n - 2)): truncated line"
+sed 's/^@U 1 apic=1$/@U 1 core=1/' "$tmp/m2.txt" > "$tmp/mforeign.txt"; bad mforeign.txt 'bad CPU line (@U K apic=X \[bsp\]): @U 1 core=1'
+sed 's/^@U 0 apic=0 bsp$/@U 0 apic=1 bsp/' "$tmp/m2.txt" > "$tmp/mtwice.txt"; bad mtwice.txt 'bad CPU line (@U K apic=X \[bsp\]): @U 0 apic=1 bsp'
 echo "uefi_qemu: ok"

@@ -5,7 +5,8 @@
  * Layout (little-endian):
  *   u8  magic 'V', u8 version 1
  *   u8  instruction, u8 flags (bit0 launched, bit1 no current VMCS, bit2 32-bit host,
- *       bit3 MOV-SS blocking, bit4 SMM, bit5 VMX non-root, bit6 outside VMX operation),
+ *       bit3 MOV-SS blocking, bit4 SMM, bit5 VMX non-root, bit6 outside VMX operation,
+ *       bit7 the current VMCS is a shadow VMCS),
  *   u8  cpl, u8 model, u8 maxphyaddr (0 = default 52), u8 linear-address width (48/57)
  *   u32 msr_present; then u64 per present MSR (ascending index)
  *   u32 cpuid, u32 cpuid_known

@@ -47,13 +47,15 @@ typedef struct vxa_dump_warning {
     char text[200];
 } vxa_dump_warning;
 typedef struct vxa_dump_info {
-    unsigned ndumps;           /* dumps in the text: the last one is imported */
+    unsigned ndumps;           /* dumps in the text: the last one is imported, unless an
+                                  earlier one gave more fields */
     unsigned line;             /* the line where it starts */
     unsigned nfields;          /* fields it gave */
     bool has_exit;             /* the dump records the VM exit (reason, qualification) */
     uint32_t exit_reason;
     uint64_t exit_qualification;
     bool exit_qualification_unknown;   /* QEMU prints the exit reason alone */
+    unsigned vm_instruction_error;   /* Xen's "d2v0 VMLAUNCH error: 0x7" before the dump (VMfailValid) */
     bool efer_not_vmcs;        /* guest EFER printed as "(effective)"/"(autoload)": not a field */
     unsigned nmsrs;            /* the VM-entry MSR-load list ("MSR guest autoload") */
     uint32_t msr_index[VXA_DUMP_MAX_MSRS];

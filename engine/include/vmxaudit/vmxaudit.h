@@ -289,6 +289,8 @@ typedef struct vxa_entry {
     /* VMXON preconditions (instruction = VMXON) */
     uint64_t feature_control;     /* IA32_FEATURE_CONTROL; default 0x5 (locked, VMX outside SMX) */
     uint64_t cr0, cr4;            /* CR0/CR4 when VMXON executes; defaults 0x80050033 / 0x2020 */
+    bool current_vmcs_shadow;     /* the current VMCS is a shadow VMCS (its header's bit 31 set,
+                                     SDM 25.2); default false */
 } vxa_entry;
 
 VXA_API void vxa_entry_init(vxa_entry *e);

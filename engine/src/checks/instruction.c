@@ -18,6 +18,10 @@ void vxa_checks_instruction(vxa_ctx *c)
         vxa_fail_answer(c, VXA_C_VMLAUNCH_CPL, VXA_FAULT, 13);
     if (!e->current_vmcs)
         vxa_fail_answer(c, VXA_C_VMLAUNCH_NO_CURRENT_VMCS, VXA_VMFAIL_INVALID, 0);
+    /* "If there is a current VMCS but the current VMCS is a shadow VMCS (see Section 25.10),
+     * RFLAGS.CF is set to 1" (27.1): the shadow-VMCS indicator is the header's bit 31 (25.2). */
+    if (e->current_vmcs && e->current_vmcs_shadow && !quirk(c, VXA_Q_SHADOW_VMCS_LAUNCHED))
+        vxa_fail_answer(c, VXA_C_VMLAUNCH_SHADOW_VMCS, VXA_VMFAIL_INVALID, 0);
     if (e->movss_blocking)
         vxa_fail_answer(c, VXA_C_VMLAUNCH_MOVSS_BLOCKING, VXA_VMFAIL_VALID, 26);
     if (!resume && e->launched)

@@ -161,7 +161,7 @@ static int parse_assumed(jctx *j, const cJSON *o, vxa_case *c)
 }
 
 static const char *const entry_keys[] = { "instruction", "launch_state", "current_vmcs",
-    "host_ia32e", "mode", "vmx_operation", "vmx_non_root", "movss_blocking", "cpl", "smm",
+    "current_vmcs_shadow", "host_ia32e", "mode", "vmx_operation", "vmx_non_root", "movss_blocking", "cpl", "smm",
     "current_vmcs_address", "vmxon_address", "feature_control", "cr0", "cr4", NULL };
 static const char *const instr_names[] = { "vmlaunch", "vmresume", "vmxon" };
 static const char *const mode_names[] = { "64bit", "compat", "protected", "real", "v86" };
@@ -198,6 +198,7 @@ static int parse_entry(jctx *j, const cJSON *o, vxa_entry *e)
             rc = pick(j, it, path, ls, 2, &x);
             e->launched = x == 1;
         } else if (!strcmp(k, "current_vmcs")) rc = jbool(j, it, path, &e->current_vmcs);
+        else if (!strcmp(k, "current_vmcs_shadow")) rc = jbool(j, it, path, &e->current_vmcs_shadow);
         else if (!strcmp(k, "host_ia32e")) {
             rc = jbool(j, it, path, &e->host_ia32e);
             if (!rc && !e->host_ia32e && e->mode == VXA_MODE_64BIT) e->mode = VXA_MODE_PROTECTED;
@@ -506,6 +507,7 @@ static cJSON *entry_json(const vxa_entry *e)
     cJSON_AddStringToObject(o, "instruction", instr_names[e->instruction % 3]);
     cJSON_AddStringToObject(o, "launch_state", e->launched ? "launched" : "clear");
     cJSON_AddBoolToObject(o, "current_vmcs", e->current_vmcs);
+    if (e->current_vmcs_shadow) cJSON_AddBoolToObject(o, "current_vmcs_shadow", true);
     cJSON_AddBoolToObject(o, "host_ia32e", e->host_ia32e);
     if (e->mode != (e->host_ia32e ? VXA_MODE_64BIT : VXA_MODE_PROTECTED))
         cJSON_AddStringToObject(o, "mode", mode_names[e->mode % 5]);

@@ -125,6 +125,7 @@ static const key keys[] = {
     { BOTH, S_CTRL, "", "Window", "PLE_WINDOW", 0, H_FIELD },
     { BOTH, S_CTRL, "", "Virtual processor ID", "VIRTUAL_PROCESSOR_ID", 0, H_FIELD },
     { XEN, S_CTRL, "", "VMfunc controls", "VM_FUNCTION_CONTROL", 0, H_FIELD },
+    { KVM, S_CTRL, "", "VE info address", "VE_INFORMATION_ADDRESS", 0, H_FIELD },
 };
 
 static const char *const segs[] = { "ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR", "GDTR", "IDTR", NULL };
@@ -389,6 +390,21 @@ static int dump_line(dump *d, char *s)
     return parse_pairs(d, ctx, s);
 }
 
+/* The most complete dump so far (a mail quotes a dump, then its HTML part repeats it cut up). */
+typedef struct best { vxa_dump_info *info; vxa_vmcs *v; } best_dump;
+
+static void keep_best(best_dump *b, const vxa_dump_info *info, const vxa_vmcs *v)
+{
+    if (!info->ndumps || (b->info && b->info->nfields > info->nfields)) return;
+    if (!b->info && (!(b->info = malloc(sizeof *b->info)) || !(b->v = malloc(sizeof *b->v)))) {
+        free(b->info);
+        b->info = NULL;
+        return;
+    }
+    *b->info = *info;
+    *b->v = *v;
+}
+
 static int import(unsigned format, const char *text, size_t len, const char *file, vxa_vmcs *v,
                   vxa_dump_info *info, vxa_error *err)
 {
@@ -399,16 +415,20 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
     vxa_ntext t;
     if (vxa_normalize(text, len, &t)) return vxa_ierr(err, file, 0, "out of memory");
     dump d = { format, file, v, info, 0, S_NONE, false, "" };
+    best_dump best = { NULL, NULL };
     unsigned last_rec = 0;   /* the index of the last recognised line of the dump */
     /* Xen's line before its dump after a failed MSR load (exit 34): "d1v0 vmentry failure (reason
      * 0x80000022): MSR loading (entry 3)" and "msr 00000680 val 1fff800000102e60 (mbz 0)": the
      * failing entry (0-based; the exit qualification is entry + 1), the only one Xen prints. */
     bool msr_fail = false, msr_line = false;
-    unsigned msr_entry_no = 0, msr_mbz = 0;
+    unsigned msr_entry_no = 0, msr_mbz = 0, vmfail = 0;
     unsigned long long msr_idx = 0, msr_val = 0;
     for (unsigned i = 0; i < t.n; i++) {
         char *s = t.line[i].s;
         d.line = t.line[i].lineno;
+        const char *vf = strstr(s, "VMLAUNCH error: ");
+        if (!vf) vf = strstr(s, "VMRESUME error: ");
+        if (vf && !d.section && sscanf(vf + 16, "%x", &vmfail) == 1) continue;
         const char *ml = strstr(s, "MSR loading (entry ");
         if (format & XEN && ml && strstr(s, "vmentry failure") && sscanf(ml, "MSR loading (entry %u)", &msr_entry_no) == 1) {
             msr_fail = true;
@@ -420,8 +440,9 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
             msr_line = true;
             continue;
         }
-        if (strstr(s, "*** Guest State ***")) {   /* a new dump: the last one wins */
+        if (strstr(s, "*** Guest State ***")) {   /* a new dump */
             unsigned n = info->ndumps + 1;
+            keep_best(&best, info, v);
             memset(info, 0, sizeof *info);
             vxa_vmcs_init(v);
             info->ndumps = n;
@@ -437,6 +458,8 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
                 info->msr_failed_entry = msr_entry_no + 1;
             }
             msr_fail = msr_line = false;
+            info->vm_instruction_error = vmfail;
+            vmfail = 0;
             continue;
         }
         if (!d.section) continue;
@@ -455,6 +478,16 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
         last_rec = i;
     }
     vxa_ntext_free(&t);
+    if (best.info) {   /* the last dump unless an earlier one gave more fields */
+        unsigned n = info->ndumps;
+        if (best.info->nfields > info->nfields) {
+            *info = *best.info;
+            *v = *best.v;
+        }
+        info->ndumps = n;
+        free(best.info);
+        free(best.v);
+    }
     if (!info->ndumps)
         return vxa_ierr(err, file, 1, "no VMCS dump found: expected a '*** Guest State ***' block "
                         "(%s)", format == KVM ? "KVM's dump_vmcs output in dmesg after a failed VM "
