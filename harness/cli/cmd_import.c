@@ -156,6 +156,25 @@ static int import_run(const void *opts, int argc, char **argv)
         }
     if (ndropped) fprintf(stderr, "\n");
 
+    /* A field the dump never printed is not captured, never 0 (docs/outcome-model.md).  One
+     * exception by convention: KVM and Xen write VMCS_LINK_POINTER as ~0 unless VMCS shadowing is
+     * on, and neither prints it; where the dump shows shadowing off, ~0 is filled in as assumed. */
+    if ((kvm || !strcmp(format, "xen")) && !vxa_is_set(&c.vmcs, VXA_F_VMCS_LINK_POINTER) &&
+        vxa_is_set(&c.vmcs, VXA_F_CPU_BASED_VM_EXEC_CONTROL)) {
+        uint64_t proc = vxa_get(&c.vmcs, VXA_F_CPU_BASED_VM_EXEC_CONTROL);
+        bool sec = vxa_is_set(&c.vmcs, VXA_F_SECONDARY_VM_EXEC_CONTROL);
+        uint64_t proc2 = sec ? vxa_get(&c.vmcs, VXA_F_SECONDARY_VM_EXEC_CONTROL) : 0;
+        /* SDM 25.6.2: "activate secondary controls" is bit 31, "VMCS shadowing" secondary bit 14 */
+        bool off = !((proc >> 31) & 1) || (sec && !((proc2 >> 14) & 1));
+        if (off) {
+            char why[200];
+            snprintf(why, sizeof why, "%s writes the VMCS link pointer as ~0 unless VMCS shadowing is on, "
+                     "and the dump shows it off; the dump does not print the field", kvm ? "KVM" : "Xen");
+            vxa_case_set_assumed(&c, VXA_F_VMCS_LINK_POINTER, ~0ULL, why);
+            fprintf(stderr, "vmxaudit import: note: %s: VMCS_LINK_POINTER = 0xffffffffffffffff is assumed: %s\n",
+                    fname, why);
+        }
+    }
     /* The fields the rules read that the dump lacks: reported, never invented. */
     static vxa_report r;
     uint8_t reads[(VXA_FIELD_COUNT + 7) / 8] = { 0 };
@@ -167,12 +186,16 @@ static int import_run(const void *opts, int argc, char **argv)
     for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
         if ((reads[f >> 3] >> (f & 7)) & 1u && !vxa_is_set(&c.vmcs, (vxa_field)f)) {
             const char *fn = vxa_field_get((vxa_field)f)->name;
-            if (!nmiss++) fprintf(stderr, "vmxaudit import: warning: %s: the dump lacks fields the rules "
-                                  "read; they are left out of the case and read as 0 in 'check':\n ", fname);
+            if (!nmiss++) fprintf(stderr, "vmxaudit import: note: %s: the dump does not give these fields "
+                                  "the rules read; they are not captured (the rules that need them are "
+                                  "undetermined in 'check'):\n ", fname);
             fprintf(stderr, " %s", fn);
             cJSON_AddItemToArray(missing, cJSON_CreateString(fn));
         }
     if (nmiss) fprintf(stderr, "\n");
+
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+        if (!vxa_is_set(&c.vmcs, (vxa_field)f)) vxa_set_not_captured(&c.vmcs, (vxa_field)f);
 
     cJSON *doc = cJSON_CreateObject(), *imp = cJSON_CreateObject();
     cJSON_AddStringToObject(imp, "format", format);
@@ -241,8 +264,10 @@ const cli_command cli_cmd_import = { "import", "FILE|-", "a case from KVM's (dme
     "prefixes, (XEN), Unicode spaces, CRLF and wrapped lines are undone (docs/importers.md); lines\n"
     "inside the dump that are not understood are reported with their line, text around it is\n"
     "ignored.  If the text holds several dumps the last of the most complete is used.  The dump has no capability MSRs:\n"
-    "--profile gives the CPU's.  Fields the dump does not print but the rules read are listed on\n"
-    "stderr: they are absent from the case and read as 0 in 'check'.  The dump's VM-exit reason\n"
+    "--profile gives the CPU's.  Fields the dump does not print are not captured in the case\n"
+    "(\"not_captured\": the rules that need them are undetermined, never violated); those the rules\n"
+    "read are listed on stderr.  KVM's and Xen's link pointer, never printed, is filled in as ~0 and\n"
+    "marked assumed where the dump shows VMCS shadowing off.  The dump's VM-exit reason\n"
     "and qualification are kept in the case under \"import\", and the matching 'check --observed'\n"
     "line is suggested.\n",
     .exit_status = "0 imported, 2 bad input (file, line and what was expected on stderr).",

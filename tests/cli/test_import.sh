@@ -95,10 +95,18 @@ fi
 
 # --- cases from VMCS dumps ---
 k="$s/kvm-dmesg-tr-available-tss.txt"
-expect kvm-import 0 'the dump lacks fields the rules read.*' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
+expect kvm-import 0 'the dump does not give these fields the rules read; they are not captured' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
 expect kvm-missing-listed 0 'MSR_BITMAP' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
 expect kvm-observed-hint 0 'check .*kvm.json --observed 33 --qualification 0' -- "$vx" import --format kvm-dmesg "$k" --profile il-xeon-8180-skylake-sp -o "$tmp/kvm.json"
 expect kvm-case-missing 0 '"missing":' -- cat "$tmp/kvm.json"
+expect kvm-case-not-captured 0 '"not_captured":[[:space:]]*"rest"' -- cat "$tmp/kvm.json"
+expect kvm-case-link-assumed 0 '"VMCS_LINK_POINTER":[[:space:]]*"KVM writes the VMCS link pointer as ~0 unless VMCS shadowing is on' -- sed -n '/"assumed"/,/}/p' "$tmp/kvm.json"
+expect kvm-check-no-link-phantom 1 '' -- "$vx" check "$tmp/kvm.json"
+expect_not kvm-check-no-link-phantom-rule 'GUEST_LINK_PTR'
+sed 's/SecondaryExec=0x001010aa/SecondaryExec=0x001050aa/' "$k" > "$tmp/shadow.txt"
+"$vx" import "$tmp/shadow.txt" --profile il-xeon-8180-skylake-sp -o "$tmp/shadow.json" 2>/dev/null
+grep '"assumed"' "$tmp/shadow.json" > "$tmp/out"
+expect_not kvm-shadowing-no-assumption '"assumed"'
 expect kvm-case-fields 0 '"GUEST_TR_AR_BYTES":[[:space:]]*"0x89"' -- cat "$tmp/kvm.json"
 expect kvm-case-sysenter 0 '"GUEST_SYSENTER_EIP":[[:space:]]*"0xffffffff9c201b30"' -- cat "$tmp/kvm.json"
 expect kvm-case-svi-rvi 0 '"GUEST_INTR_STATUS":[[:space:]]*"0x0"' -- cat "$tmp/kvm.json"
