@@ -14,7 +14,7 @@
 
 typedef struct diff_opts {
     const char *backend, *cpu, *model, *cases, *out, *bochs, *bochs_version, *record;
-    cli_uint generate, seed, batch, minimize, max_runs, show, max_input;
+    cli_uint generate, seed, batch, minimize, max_runs, show, max_input, jobs;
     double budget, timeout;
     bool resume, report;
 } diff_opts;
@@ -40,6 +40,8 @@ static const cli_option diff_options[] = {
     { "resume", 0, CLI_FLAG, O(resume), .help = "continue the campaign in DIR where it stopped" },
     { "batch", 0, CLI_UINT, "N", .min = 1, .max = 100000, DEF(VXA_CAMPAIGN_BATCH), O(batch),
       .help = "cases per oracle run" },
+    { "jobs", 'j', CLI_UINT, "N", .min = 1, .max = 64, .def = "1", O(jobs),
+      .help = "oracle worker processes running batches side by side (one journal)" },
     { "timeout", 0, CLI_TIME, "SECONDS", DEF(VXA_CAMPAIGN_TIMEOUT_S), O(timeout), .help = "per case" },
     { "minimize", 0, CLI_UINT, "N", .max = UINT64_MAX, DEF(VXA_CAMPAIGN_MINIMIZE), O(minimize),
       .help = "minimize the first N mismatches of each signature (0: all)" },
@@ -77,6 +79,7 @@ static int run(const void *opts, int argc, char **argv)
     c.budget_s = o->budget;
     c.resume = o->resume;
     c.batch = (unsigned)o->batch.v;
+    c.jobs = (unsigned)o->jobs.v;
     c.timeout_s = o->timeout;
     c.minimize_per_signature = (unsigned)o->minimize.v;
     c.min_max_runs = (unsigned)o->max_runs.v;

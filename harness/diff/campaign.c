@@ -5,7 +5,12 @@
  * so a resumed campaign counts exactly what a campaign that was never killed counts. */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -600,6 +605,357 @@ static int finish(const vxa_campaign_config *cfg, state *s)
     return write_status(wrc);
 }
 
+/* What a batch needs: the campaign, the oracle, the judge, and room for cfg->batch cases. */
+typedef struct batch_ctx {
+    const vxa_campaign_config *cfg;
+    const vxa_generator *g;
+    char **files;
+    vxa_backend *b;
+    uint8_t model;
+    const vxa_judge_env *env;
+    const vxa_observer *ob;
+    vxa_case *cases;
+    vxa_prepared *pp;
+    struct vxa_oracle_case *oc;
+    struct vxa_oracle_result *res;
+} batch_ctx;
+
+/* Loads, prepares, runs and judges cases idx[0..n) in one oracle run; *out gets the journal's
+ * batch record ("batch" 0: the caller numbers it).  Returns 0, 2 (a case that does not load) or
+ * the exit status of an oracle that failed; *rec_rc gets the status of a --record write that
+ * failed (the batch is still complete). */
+static int run_batch(batch_ctx *bc, const unsigned long long *idx, size_t n, cJSON **out, int *rec_rc)
+{
+    const vxa_campaign_config *cfg = bc->cfg;
+    char err[1024];
+    static vxa_report rep;
+    double tg = now();
+    for (size_t k = 0; k < n; k++) {
+        int rc = load_item(cfg, bc->g, bc->files, idx[k], &bc->cases[k]);
+        if (rc) {
+            for (size_t q = 0; q < k; q++) { vxa_case_free(&bc->cases[q]); vxa_prepared_free(&bc->pp[q]); }
+            return rc;
+        }
+        vxa_prepare_case(&bc->cases[k], &bc->b->profile, bc->model, &bc->pp[k]);
+        bc->oc[k] = bc->pp[k].oc;
+    }
+    double tb = now();
+    int orc = vxa_backend_run(bc->b, bc->oc, n, bc->res, err, sizeof err);
+    double to = now();
+    if (orc != VXA_ORACLE_OK) {
+        fprintf(stderr, "%svmxaudit diff: %s\n", cfg->progress ? "\n" : "", err);
+        for (size_t k = 0; k < n; k++) { vxa_case_free(&bc->cases[k]); vxa_prepared_free(&bc->pp[k]); }
+        return vxa_backend_run_status(orc);
+    }
+    cJSON *rec = cJSON_CreateObject();
+    cJSON_AddNumberToObject(rec, "batch", 0);
+    cJSON *arr = cJSON_AddArrayToObject(rec, "cases");
+    uint32_t *failc = calloc(VXA_CHECK_COUNT, sizeof *failc);
+    uint8_t *passb = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
+    for (size_t k = 0; k < n; k++) {
+        vxa_verdict v;
+        vxa_judge(bc->env, &bc->cases[k], &bc->pp[k], &bc->res[k], &rep, &v);
+        /* coverage: failing = violated; passing = evaluated, neither violated nor undetermined */
+        uint8_t *seen = calloc(VXA_CHECK_COUNT, 1);
+        unsigned nv = rep.nviolations < VXA_MAX_VIOLATIONS ? rep.nviolations : VXA_MAX_VIOLATIONS;
+        for (unsigned q = 0; q < nv; q++) seen[rep.violations[q].check] = 1;
+        unsigned nu = rep.nundetermined < VXA_MAX_UNDETERMINED ? rep.nundetermined : VXA_MAX_UNDETERMINED;
+        for (unsigned q = 0; q < nu; q++) seen[rep.undetermined[q].check] |= 2;
+        for (unsigned q = 0; q < VXA_CHECK_COUNT; q++) {
+            if (seen[q] & 1) failc[q]++;
+            else if (!seen[q]) passb[q / 4] |= (uint8_t)(1u << (q % 4));
+        }
+        free(seen);
+        cJSON *cj = cJSON_CreateObject();
+        cJSON_AddNumberToObject(cj, "i", (double)idx[k]);
+        char e[80], o[80];
+        vxa_outcome_short(&v.predicted, true, e, sizeof e);
+        vxa_outcome_short(&v.observed, true, o, sizeof o);
+        if (v.status == VXA_V_SKIPPED) {
+            cJSON_AddStringToObject(cj, "v", "skipped");
+            cJSON_AddStringToObject(cj, "why", v.skip_reason);
+            if (v.oracle_text[0]) cJSON_AddStringToObject(cj, "text", v.oracle_text);
+        } else {
+            cJSON_AddStringToObject(cj, "v", v.status == VXA_V_AGREE ? "agree"
+                                             : v.status == VXA_V_UNDETERMINED ? "undetermined" : "mismatch");
+            if (v.status == VXA_V_UNDETERMINED)
+                cJSON_AddStringToObject(cj, "checks", vxa_check_get((vxa_check)v.checks[0])->id);
+            cJSON_AddStringToObject(cj, "o", o);
+        }
+        if (v.status == VXA_V_MISMATCH) {
+            char sig[512], checks[200] = "";
+            vxa_verdict_signature(&v, sig, sizeof sig);
+            for (unsigned q = 0; q < v.nchecks; q++)
+                snprintf(checks + strlen(checks), sizeof checks - strlen(checks), "%s%s", q ? "," : "",
+                         vxa_check_get((vxa_check)v.checks[q])->id);
+            cJSON_AddStringToObject(cj, "e", e);
+            cJSON_AddStringToObject(cj, "checks", checks);
+            cJSON_AddStringToObject(cj, "text", v.oracle_text);
+            cJSON_AddStringToObject(cj, "sig", sig);
+            const int ref[5] = { v.predicted.result, v.observed.result, v.observed.error[0],
+                                 v.observed.exit_reason, v.observed.vector };
+            cJSON_AddItemToObject(cj, "r", cJSON_CreateIntArray(ref, 5));
+            if (cfg->record) {   /* the mismatch as executed, as `oracle run --record` writes it */
+                int wrc = record_case(cfg->record, bc->ob, &bc->cases[k], cfg->cases_dir ? bc->files[idx[k]] : NULL,
+                                      cfg, idx[k], &bc->pp[k], &bc->res[k], &v);
+                if (wrc && !*rec_rc) *rec_rc = write_status(wrc);
+            }
+        }
+        cJSON_AddItemToArray(arr, cj);
+        vxa_oracle_result_free(&bc->res[k]);
+        vxa_prepared_free(&bc->pp[k]);
+        vxa_case_free(&bc->cases[k]);
+    }
+    cJSON *fj = cJSON_AddObjectToObject(rec, "fail");
+    for (unsigned q = 0; q < VXA_CHECK_COUNT; q++)
+        if (failc[q]) cJSON_AddNumberToObject(fj, vxa_check_get((vxa_check)q)->id, failc[q]);
+    char *hex = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
+    for (unsigned q = 0; q < (VXA_CHECK_COUNT + 3) / 4; q++) hex[q] = "0123456789abcdef"[passb[q]];
+    cJSON_AddStringToObject(rec, "pass", hex);
+    free(hex);
+    free(failc);
+    free(passb);
+    cJSON_AddNumberToObject(rec, "secs", now() - tg);
+    cJSON_AddNumberToObject(rec, "oracle_secs", to - tb);
+    cJSON_AddNumberToObject(rec, "oracle_runs", 1);
+    *out = rec;
+    return 0;
+}
+
+/* ---- parallel workers (--jobs N) ----
+ * N worker processes (fork: each its own oracle and static buffers) run batches; this process
+ * hands out case indices, writes every batch record to the one journal and minimizes.  A batch is
+ * journaled only once its record is whole, so a SIGKILL of anything at any moment loses no
+ * verdict and repeats none after --resume.  A worker that dies costs its batch once: it is run
+ * again on a fresh worker, and a second death records its cases as crashed. */
+typedef struct worker {
+    pid_t pid;
+    int to;                       /* requests: the indices of one batch, one line */
+    FILE *from;                   /* answers: {"st": status, "wr": --record status, "rec": record} */
+    unsigned long long *idx;      /* the batch in flight */
+    size_t n;
+    unsigned tries;
+} worker;
+
+static void worker_main(batch_ctx *bc, int in, int out, pid_t parent)
+{
+    signal(SIGINT, SIG_IGN);      /* Ctrl-C reaches the process group: the campaign decides */
+    signal(SIGTERM, SIG_DFL);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);   /* the campaign killed: its workers with it */
+#endif
+    if (getppid() != parent) _exit(0);
+    FILE *fi = fdopen(in, "r"), *fo = fdopen(out, "w");
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned long long *idx = calloc(bc->cfg->batch, sizeof *idx);
+    while (fi && fo && idx && getline(&line, &cap, fi) > 0) {
+        size_t n = 0;
+        char *p = line, *e;
+        while (n < bc->cfg->batch) {
+            unsigned long long v = strtoull(p, &e, 10);
+            if (e == p) break;
+            idx[n++] = v;
+            p = e;
+        }
+        cJSON *rec = NULL, *ans = cJSON_CreateObject();
+        int wr = 0, st = run_batch(bc, idx, n, &rec, &wr);
+        cJSON_AddNumberToObject(ans, "st", st);
+        cJSON_AddNumberToObject(ans, "wr", wr);
+        if (rec) cJSON_AddItemToObject(ans, "rec", rec);
+        char *t = cJSON_PrintUnformatted(ans);
+        cJSON_Delete(ans);
+        if (!t || fprintf(fo, "%s\n", t) < 0 || fflush(fo)) _exit(1);
+        free(t);
+    }
+    _exit(0);
+}
+
+static int spawn_worker(batch_ctx *bc, worker *w, worker *all, unsigned nall)
+{
+    int req[2], ans[2];
+    if (pipe(req)) return -1;
+    if (pipe(ans)) { close(req[0]); close(req[1]); return -1; }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t parent = getpid(), pid = fork();
+    if (pid < 0) { close(req[0]); close(req[1]); close(ans[0]); close(ans[1]); return -1; }
+    if (pid == 0) {
+        for (unsigned k = 0; k < nall; k++) {     /* the other workers' pipes are not its own */
+            if (all[k].pid > 0 && all[k].to >= 0) close(all[k].to);
+            if (all[k].pid > 0 && all[k].from) close(fileno(all[k].from));
+        }
+        close(req[1]);
+        close(ans[0]);
+        worker_main(bc, req[0], ans[1], parent);
+    }
+    close(req[0]);
+    close(ans[1]);
+    w->pid = pid;
+    w->to = req[1];
+    w->from = fdopen(ans[0], "r");
+    w->n = 0;
+    return w->from ? 0 : -1;
+}
+
+static void reap_worker(worker *w)
+{
+    if (w->to >= 0) close(w->to);
+    if (w->from) fclose(w->from);
+    w->to = -1;
+    w->from = NULL;
+    if (w->pid > 0) waitpid(w->pid, NULL, 0);
+    w->pid = 0;
+}
+
+/* A batch whose worker died twice: its cases are recorded as crashed. */
+static cJSON *crashed_record(const worker *w)
+{
+    cJSON *rec = cJSON_CreateObject();
+    cJSON_AddNumberToObject(rec, "batch", 0);
+    cJSON *arr = cJSON_AddArrayToObject(rec, "cases");
+    for (size_t k = 0; k < w->n; k++) {
+        cJSON *cj = cJSON_CreateObject();
+        cJSON_AddNumberToObject(cj, "i", (double)w->idx[k]);
+        cJSON_AddStringToObject(cj, "v", "skipped");
+        cJSON_AddStringToObject(cj, "why", "crashed");
+        cJSON_AddStringToObject(cj, "text", "the worker running this batch died twice");
+        cJSON_AddItemToArray(arr, cj);
+    }
+    cJSON_AddObjectToObject(rec, "fail");
+    cJSON_AddStringToObject(rec, "pass", "");
+    cJSON_AddNumberToObject(rec, "oracle_runs", 2);
+    return rec;
+}
+
+static int run_workers(batch_ctx *bc, state *s, vxa_journal *j, const vxa_baselines *bl, double t0,
+                       unsigned long long total, int *rec_rc)
+{
+    const vxa_campaign_config *cfg = bc->cfg;
+    unsigned nw = cfg->jobs;
+    worker *w = calloc(nw, sizeof *w);
+    struct pollfd *pfd = calloc(nw, sizeof *pfd);
+    unsigned *who = calloc(nw, sizeof *who);
+    unsigned long long *retry = calloc(cfg->batch, sizeof *retry), cursor = 0, run_done = 0;
+    size_t nretry = 0;
+    int rc = 0;
+    struct sigaction ign, old_pipe;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &old_pipe);          /* a dead worker's pipe: EOF, not a signal */
+    for (unsigned k = 0; k < nw; k++) {
+        w[k].to = -1;
+        w[k].idx = calloc(cfg->batch, sizeof *w[k].idx);
+    }
+    for (unsigned k = 0; k < nw && !rc; k++)
+        if (spawn_worker(bc, &w[k], w, nw)) {
+            fprintf(stderr, "vmxaudit diff: cannot start a worker: %s\n", strerror(errno));
+            rc = 4;
+        }
+    char *line = NULL;
+    size_t cap = 0;
+    while (!rc) {
+        bool stop = interrupted || *rec_rc || (cfg->budget_s > 0 && elapsed_since(t0) > cfg->budget_s);
+        for (unsigned k = 0; k < nw && !stop; k++) {
+            if (w[k].pid <= 0 || w[k].n) continue;
+            if (nretry) {                         /* the batch of a worker that died: once more */
+                memcpy(w[k].idx, retry, nretry * sizeof *retry);
+                w[k].n = nretry;
+                w[k].tries = 2;
+                nretry = 0;
+            } else {
+                for (; cursor < total && w[k].n < cfg->batch; cursor++)
+                    if (!is_done(s, cursor)) w[k].idx[w[k].n++] = cursor;
+                w[k].tries = 1;
+            }
+            if (!w[k].n) continue;
+            char buf[32];
+            bool ok = true;
+            for (size_t q = 0; q < w[k].n && ok; q++) {
+                int len = snprintf(buf, sizeof buf, q + 1 < w[k].n ? "%llu " : "%llu\n", w[k].idx[q]);
+                ok = write(w[k].to, buf, (size_t)len) == len;
+            }
+            (void)ok;                             /* a dead worker: its answer is EOF, below */
+        }
+        unsigned np = 0;
+        for (unsigned k = 0; k < nw; k++)
+            if (w[k].pid > 0 && w[k].n) {
+                pfd[np] = (struct pollfd){ fileno(w[k].from), POLLIN, 0 };
+                who[np++] = k;
+            }
+        if (!np) break;                           /* nothing in flight, nothing to hand out */
+        if (poll(pfd, np, 500) <= 0) continue;
+        for (unsigned q = 0; q < np && !rc; q++) {
+            if (!pfd[q].revents) continue;
+            worker *x = &w[who[q]];
+            ssize_t got = getline(&line, &cap, x->from);
+            cJSON *ans = got > 0 ? cJSON_Parse(line) : NULL;
+            if (!ans) {                           /* the worker died with this batch in flight */
+                reap_worker(x);
+                if (x->tries < 2) {
+                    fprintf(stderr, "%svmxaudit diff: a worker died: its %zu cases again on a fresh worker\n",
+                            cfg->progress ? "\n" : "", x->n);
+                    memcpy(retry, x->idx, x->n * sizeof *retry);
+                    nretry = x->n;
+                } else {
+                    fprintf(stderr, "%svmxaudit diff: a worker died twice on one batch: its %zu cases are "
+                            "recorded as crashed\n", cfg->progress ? "\n" : "", x->n);
+                    cJSON *rec = crashed_record(x);
+                    cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "batch"), (double)s->batches);
+                    if (vxa_journal_append(j, rec)) rc = errno_status(errno);
+                    else apply_record(s, rec, 0);
+                    cJSON_Delete(rec);
+                }
+                x->n = 0;
+                if (!rc && spawn_worker(bc, x, w, nw)) {
+                    fprintf(stderr, "vmxaudit diff: cannot start a worker: %s\n", strerror(errno));
+                    rc = 4;
+                }
+                continue;
+            }
+            int st = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(ans, "st"));
+            int wr = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(ans, "wr"));
+            cJSON *rec = cJSON_DetachItemFromObjectCaseSensitive(ans, "rec");
+            cJSON_Delete(ans);
+            size_t n = x->n;
+            x->n = 0;
+            if (st || !rec) {
+                cJSON_Delete(rec);
+                rc = st ? st : 4;
+                break;
+            }
+            cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "batch"), (double)s->batches);
+            if (vxa_journal_append(j, rec)) {
+                int e = errno;
+                fprintf(stderr, "%svmxaudit diff: %s: %s\n", cfg->progress ? "\n" : "", j->path, strerror(e));
+                cJSON_Delete(rec);
+                rc = errno_status(e);
+                break;
+            }
+            apply_record(s, rec, 0);
+            cJSON_Delete(rec);
+            if (wr && !*rec_rc) *rec_rc = wr;
+            run_done += n;
+            progress(cfg, s, t0, run_done, total);
+            rc = minimize_pending(cfg, s, bc->b, bc->model, bl, bc->g, bc->files, j, t0);
+        }
+    }
+    for (unsigned k = 0; k < nw; k++) {
+        if (w[k].pid > 0 && w[k].n) kill(w[k].pid, SIGKILL);   /* stopped by an error: its batch is
+                                                                   not journaled, --resume redoes it */
+        reap_worker(&w[k]);
+        free(w[k].idx);
+    }
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    free(line);
+    free(w);
+    free(pfd);
+    free(who);
+    free(retry);
+    if (!rc && *rec_rc) rc = *rec_rc;
+    return rc;
+}
+
 static int campaign_run(const vxa_campaign_config *cfg_in)
 {
     vxa_campaign_config cfg = *cfg_in;
@@ -707,111 +1063,25 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
     /* mismatches a killed run selected but did not minimize */
     rc = minimize_pending(&cfg, &s, &b, (uint8_t)model, &bl, &g, files, &j, t0);
     unsigned long long cursor = 0, run_done = 0;
-    vxa_case *cases = calloc(cfg.batch, sizeof *cases);
-    vxa_prepared *pp = calloc(cfg.batch, sizeof *pp);
-    struct vxa_oracle_case *oc = calloc(cfg.batch, sizeof *oc);
-    struct vxa_oracle_result *res = calloc(cfg.batch, sizeof *res);
     unsigned long long *idx = calloc(cfg.batch, sizeof *idx);
-    static vxa_report rep;
     const vxa_judge_env env = vxa_judge_env_of(&b.profile, (uint8_t)model, &b.oracle.id, &b.probe);
     const vxa_observer ob = vxa_observer_of(&b);
+    batch_ctx bc = { &cfg, &g, files, &b, (uint8_t)model, &env, &ob,
+                     calloc(cfg.batch, sizeof(vxa_case)), calloc(cfg.batch, sizeof(vxa_prepared)),
+                     calloc(cfg.batch, sizeof(struct vxa_oracle_case)),
+                     calloc(cfg.batch, sizeof(struct vxa_oracle_result)) };
     int rec_rc = 0;
-    while (!rc && !rec_rc && !interrupted) {
+    if (!rc && cfg.jobs > 1)
+        rc = run_workers(&bc, &s, &j, &bl, t0, total, &rec_rc);
+    while (!rc && !rec_rc && !interrupted && cfg.jobs <= 1) {
         if (cfg.budget_s > 0 && elapsed_since(t0) > cfg.budget_s) break;
         size_t n = 0;
-        double tg = now();
-        for (; cursor < total && n < cfg.batch; cursor++) {
-            if (is_done(&s, cursor)) continue;
-            if ((rc = load_item(&cfg, &g, files, cursor, &cases[n]))) break;
-            idx[n] = cursor;
-            vxa_prepare_case(&cases[n], &b.profile, (uint8_t)model, &pp[n]);
-            oc[n] = pp[n].oc;
-            n++;
-        }
-        if (rc || n == 0) {
-            for (size_t k = 0; k < n; k++) { vxa_case_free(&cases[k]); vxa_prepared_free(&pp[k]); }
-            break;
-        }
-        double tb = now();
-        int orc = vxa_backend_run(&b, oc, n, res, err, sizeof err);
-        double to = now();
-        if (orc != VXA_ORACLE_OK) {
-            fprintf(stderr, "%svmxaudit diff: %s\n", cfg.progress ? "\n" : "", err);
-            for (size_t k = 0; k < n; k++) { vxa_case_free(&cases[k]); vxa_prepared_free(&pp[k]); }
-            rc = vxa_backend_run_status(orc);
-            break;
-        }
-        cJSON *rec = cJSON_CreateObject();
-        cJSON_AddNumberToObject(rec, "batch", (double)s.batches);
-        cJSON *arr = cJSON_AddArrayToObject(rec, "cases");
-        uint32_t *failc = calloc(VXA_CHECK_COUNT, sizeof *failc);
-        uint8_t *passb = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
-        for (size_t k = 0; k < n; k++) {
-            vxa_verdict v;
-            vxa_judge(&env, &cases[k], &pp[k], &res[k], &rep, &v);
-            /* coverage: failing = violated; passing = evaluated, neither violated nor undetermined */
-            uint8_t *seen = calloc(VXA_CHECK_COUNT, 1);
-            unsigned nv = rep.nviolations < VXA_MAX_VIOLATIONS ? rep.nviolations : VXA_MAX_VIOLATIONS;
-            for (unsigned q = 0; q < nv; q++) seen[rep.violations[q].check] = 1;
-            unsigned nu = rep.nundetermined < VXA_MAX_UNDETERMINED ? rep.nundetermined : VXA_MAX_UNDETERMINED;
-            for (unsigned q = 0; q < nu; q++) seen[rep.undetermined[q].check] |= 2;
-            for (unsigned q = 0; q < VXA_CHECK_COUNT; q++) {
-                if (seen[q] & 1) failc[q]++;
-                else if (!seen[q]) passb[q / 4] |= (uint8_t)(1u << (q % 4));
-            }
-            free(seen);
-            cJSON *cj = cJSON_CreateObject();
-            cJSON_AddNumberToObject(cj, "i", (double)idx[k]);
-            char e[80], o[80];
-            vxa_outcome_short(&v.predicted, true, e, sizeof e);
-            vxa_outcome_short(&v.observed, true, o, sizeof o);
-            if (v.status == VXA_V_SKIPPED) {
-                cJSON_AddStringToObject(cj, "v", "skipped");
-                cJSON_AddStringToObject(cj, "why", v.skip_reason);
-                if (v.oracle_text[0]) cJSON_AddStringToObject(cj, "text", v.oracle_text);
-            } else {
-                cJSON_AddStringToObject(cj, "v", v.status == VXA_V_AGREE ? "agree"
-                                                 : v.status == VXA_V_UNDETERMINED ? "undetermined" : "mismatch");
-                if (v.status == VXA_V_UNDETERMINED)
-                    cJSON_AddStringToObject(cj, "checks", vxa_check_get((vxa_check)v.checks[0])->id);
-                cJSON_AddStringToObject(cj, "o", o);
-            }
-            if (v.status == VXA_V_MISMATCH) {
-                char sig[512], checks[200] = "";
-                vxa_verdict_signature(&v, sig, sizeof sig);
-                for (unsigned q = 0; q < v.nchecks; q++)
-                    snprintf(checks + strlen(checks), sizeof checks - strlen(checks), "%s%s", q ? "," : "",
-                             vxa_check_get((vxa_check)v.checks[q])->id);
-                cJSON_AddStringToObject(cj, "e", e);
-                cJSON_AddStringToObject(cj, "checks", checks);
-                cJSON_AddStringToObject(cj, "text", v.oracle_text);
-                cJSON_AddStringToObject(cj, "sig", sig);
-                const int ref[5] = { v.predicted.result, v.observed.result, v.observed.error[0],
-                                     v.observed.exit_reason, v.observed.vector };
-                cJSON_AddItemToObject(cj, "r", cJSON_CreateIntArray(ref, 5));
-                if (cfg.record) {   /* the mismatch as executed, as `oracle run --record` writes it */
-                    int wrc = record_case(cfg.record, &ob, &cases[k], cfg.cases_dir ? files[idx[k]] : NULL,
-                                          &cfg, idx[k], &pp[k], &res[k], &v);
-                    if (wrc && !rec_rc) rec_rc = write_status(wrc);
-                }
-            }
-            cJSON_AddItemToArray(arr, cj);
-            vxa_oracle_result_free(&res[k]);
-            vxa_prepared_free(&pp[k]);
-            vxa_case_free(&cases[k]);
-        }
-        cJSON *fj = cJSON_AddObjectToObject(rec, "fail");
-        for (unsigned q = 0; q < VXA_CHECK_COUNT; q++)
-            if (failc[q]) cJSON_AddNumberToObject(fj, vxa_check_get((vxa_check)q)->id, failc[q]);
-        char *hex = calloc((VXA_CHECK_COUNT + 3) / 4 + 1, 1);
-        for (unsigned q = 0; q < (VXA_CHECK_COUNT + 3) / 4; q++) hex[q] = "0123456789abcdef"[passb[q]];
-        cJSON_AddStringToObject(rec, "pass", hex);
-        free(hex);
-        free(failc);
-        free(passb);
-        cJSON_AddNumberToObject(rec, "secs", now() - tg);
-        cJSON_AddNumberToObject(rec, "oracle_secs", to - tb);
-        cJSON_AddNumberToObject(rec, "oracle_runs", 1);
+        for (; cursor < total && n < cfg.batch; cursor++)
+            if (!is_done(&s, cursor)) idx[n++] = cursor;
+        if (n == 0) break;
+        cJSON *rec = NULL;
+        if ((rc = run_batch(&bc, idx, n, &rec, &rec_rc))) break;
+        cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "batch"), (double)s.batches);
         if (vxa_journal_append(&j, rec)) {
             int e = errno;
             fprintf(stderr, "%svmxaudit diff: %s: %s\n", cfg.progress ? "\n" : "", j.path, strerror(e));
@@ -829,10 +1099,10 @@ static int campaign_run(const vxa_campaign_config *cfg_in)
         progress(&cfg, &s, t0, run_done, total);
         rc = minimize_pending(&cfg, &s, &b, (uint8_t)model, &bl, &g, files, &j, t0);
     }
-    free(cases);
-    free(pp);
-    free(oc);
-    free(res);
+    free(bc.cases);
+    free(bc.pp);
+    free(bc.oc);
+    free(bc.res);
     free(idx);
     vxa_journal_close(&j);
     if (rc == 0 || interrupted || rc == 1 || rc == 5) {

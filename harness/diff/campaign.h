@@ -29,6 +29,7 @@ typedef struct vxa_campaign_config {
     double budget_s;                     /* 0: none */
     bool resume;
     unsigned batch;                      /* cases per oracle run (0: VXA_CAMPAIGN_BATCH) */
+    unsigned jobs;                       /* oracle worker processes (0, 1: the campaign's own) */
     double timeout_s;                    /* per case (0: VXA_CAMPAIGN_TIMEOUT_S) */
     unsigned minimize_per_signature;     /* 0: every mismatch (vmxaudit diff: VXA_CAMPAIGN_MINIMIZE) */
     unsigned min_max_runs;               /* oracle runs per minimization (0: VXA_CAMPAIGN_MAX_RUNS) */

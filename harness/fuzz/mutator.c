@@ -263,6 +263,26 @@ static void mut_events(vxa_bin_case *c)
         vxa_set(&c->vmcs, VXA_F_VM_ENTRY_INTR_INFO_FIELD, v);
         if (below(2)) vxa_set(&c->vmcs, VXA_F_VM_ENTRY_EXCEPTION_ERROR_CODE, below(2) ? rnd() & 0xffff : rnd());
         if (below(2)) { const uint64_t len[] = { 0, 1, 15, 16, 17 }; vxa_set(&c->vmcs, VXA_F_VM_ENTRY_INSTRUCTION_LEN, PICK(len)); }
+        if (below(8) == 0) {
+            /* FRED (27.2.1.3): the nested-exception bit where IA32_VMX_BASIC[58] allows it, and
+             * SYSCALL/SYSENTER as other events (type 7, vector 1/2) with a length over 15 for an
+             * IA-32e guest with CR4.FRED on a CPU with FRED.  Each needs several settings at
+             * once; apart, none changes a check outcome, so the fuzzer would not keep them. */
+            vxa_profile *p = &c->profile;
+            p->msr_present |= 1u << VXA_MSR_BASIC;
+            p->msr[VXA_MSR_BASIC] |= VXA_BASIC_NESTED_EXCEPTION;
+            p->cpuid_known |= VXA_CPUID_FRED;
+            p->cpuid |= VXA_CPUID_FRED;
+            if (below(2)) {
+                v |= VXA_INTR_INFO_FRED_NESTED;
+            } else {
+                v = (v & ~0x7ffull) | 7ull << 8 | (1 + below(2));
+                vxa_set(&c->vmcs, VXA_F_VM_ENTRY_INSTRUCTION_LEN, 16 + below(2));
+                vxa_set(&c->vmcs, VXA_F_GUEST_CR4, vxa_get(&c->vmcs, VXA_F_GUEST_CR4) | VXA_CR4_FRED);
+                vxa_set(&c->vmcs, VXA_F_VM_ENTRY_CONTROLS, vxa_get(&c->vmcs, VXA_F_VM_ENTRY_CONTROLS) | 1ull << VXA_ENTRY_IA32E_MODE_GUEST);
+            }
+            vxa_set(&c->vmcs, VXA_F_VM_ENTRY_INTR_INFO_FIELD, v);
+        }
         break;
     }
     default:    /* pending debug exceptions / RFLAGS.TF / IF against the blocking state */
