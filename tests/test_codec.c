@@ -82,7 +82,7 @@ static void bad_numbers(void **s)
     snprintf(t, sizeof t, "{%s, \"vmcs\": {\"GUEST_CR0\": \"-1\"}}", base_profile);
     expect_error(t, "vmcs.GUEST_CR0", 0, "not a number");
     snprintf(t, sizeof t, "{%s, \"vmcs\": {\"GUEST_CR0\": 18014398509481984}}", base_profile);
-    expect_error(t, "", 1, "2^53");   /* refused where it stands (line and column) */
+    expect_error(t, "vmcs.GUEST_CR0", 1, "2^53");   /* refused where it stands (line, column and field) */
     snprintf(t, sizeof t, "{%s, \"vmcs\": {\"GUEST_CR0\": 1.5}}", base_profile);
     expect_error(t, "vmcs.GUEST_CR0", 0, "not an integer");
     snprintf(t, sizeof t, "{%s, \"vmcs\": {\"GUEST_CR0\": \"0x10000000000000000\"}}", base_profile);

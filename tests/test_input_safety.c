@@ -164,6 +164,18 @@ static void json_refused(const char *text, size_t len, const char *needle)
     if (!e.line || !e.column) fail_msg("no position: %s", e.message);
 }
 
+/* Refused, and the error names the keys leading to the offending value. */
+static void json_refused_at(const char *text, const char *path)
+{
+    vxa_case c;
+    vxa_error e;
+    memset(&e, 0, sizeof e);
+    int rc = vxa_case_parse(text, strlen(text), "t.json", &c, &e);
+    vxa_case_free(&c);
+    if (rc == 0) fail_msg("accepted: %s", text);
+    if (strcmp(e.path, path)) fail_msg("path '%s', not '%s': %s", e.path, path, e.message);
+}
+
 static void json_accepted(const char *text, uint64_t want_cr0)
 {
     vxa_case c;
@@ -182,6 +194,11 @@ static void json_strict(void **s)
     json_refused(T(P "\"vmcs\": {\"GUEST_CR0\": 9007199254740993}}"), "2^53");
     json_refused(T(P "\"vmcs\": {\"GUEST_CR0\": 90071992547409930e-1}}"), "2^53");
     json_refused(T(P "\"vmcs\": {\"GUEST_CR0\": 1e-400}}"), "too small");
+    /* the field is named, not only the position */
+    json_refused_at(P "\"vmcs\": {\"HOST_CR4\": \"0x2020\", \"GUEST_CR0\": 9007199254740993}}", "vmcs.GUEST_CR0");
+    json_refused_at(P "\"vmcs\": {\"GUEST_CR0\": 1}, \"memory\": [{\"address\": 1e-400}]}", "memory.address");
+    json_refused_at(P "\"vmcs\": {\"GUEST_CR0\": 1}, \"name\": \"a\tb\"}", "name");
+    json_refused_at(P "\"vmcs\": {\"GUEST_CR0\": 1, \"bad\x01key\": 2}}", "vmcs");
     json_refused(T(P "\"vmcs\": {\"GUEST_CR0\": 1e400}}"), "too large");
     json_refused(T(P "\"vmcs\": {\"GUEST_CR0\": 1}} trailing"), "after the end");
     json_refused(T(P "\"vmcs\": {}}{\"vmcs\": {}}"), "after the end");

@@ -1,8 +1,11 @@
 /* cmd_bench.c — `vmxaudit bench` (and the standalone vxa-bench): the benchmarks of
  * harness/bench. */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "out_file.h"
 #ifdef VXA_HAVE_BENCH
 #include "bench.h"
 #define DEF(x) .def = CLI_STR(x)
@@ -45,18 +48,29 @@ static int run(const void *opts, int argc, char **argv)
     o.rep_seconds = b->seconds;
     o.only = b->only;
     o.bochs_model = b->bochs_model;
+    /* --json FILE: the JSON lines are kept in memory and written at the end through the one
+     * atomic writer (a kill leaves the previous file or the new one, never half of one). */
+    char *jbuf = NULL;
+    size_t jlen = 0;
     FILE *jf = NULL;
     if (b->json && !strcmp(b->json, "-")) {
         o.jsonl = stdout;
         o.text = stderr;
-    } else if (b->json && !(o.jsonl = jf = fopen(b->json, "w"))) {
-        fprintf(stderr, "vmxaudit bench: %s: cannot write\n", b->json);
+    } else if (b->json && !(o.jsonl = jf = open_memstream(&jbuf, &jlen))) {
+        fprintf(stderr, "vmxaudit bench: out of memory\n");
         return EXIT_USAGE;
     }
     int rc = vxa_bench_run(&o);
-    if (jf && fclose(jf)) {
-        fprintf(stderr, "vmxaudit bench: %s: write error\n", b->json);
-        return EXIT_USAGE;
+    if (jf) {
+        char err[600];
+        int w = VXA_WRITE_FAILED;
+        if (fclose(jf) || !jbuf) snprintf(err, sizeof err, "%s: out of memory", b->json);
+        else w = vxa_write_file(b->json, jbuf, jlen, 0, err, sizeof err);
+        if (w) {
+            fprintf(stderr, "vmxaudit bench: cannot write %s\n", err);
+            rc = rc ? rc : w;   /* 2: the target refused, 4: the write failed */
+        }
+        free(jbuf);
     }
     return rc;
 #endif

@@ -623,8 +623,10 @@ static int ingest_cpu(const ingest_opts *io, const char *path, struct vxa_result
     cpu_words(&c->probe, sig, sizeof sig, brand, sizeof brand);
     bool other = c != &rs->cpu[rs->boot_cpu];
     if (other) printf("\n== CPU %u (APIC ID 0x%llx) ==\n", c->number, c->apic);
-    printf("CPU: %s (%s), microcode %s; IA32_FEATURE_CONTROL 0x%llx\n", brand, sig,
-           c->microcode[0] ? c->microcode : "unknown", (unsigned long long)c->probe.feature_control);
+    char ctype[48];
+    const char *core = vxa_results_core_type(&c->probe, ctype, sizeof ctype);
+    printf("CPU: %s (%s%s%s), microcode %s; IA32_FEATURE_CONTROL 0x%llx\n", brand, sig, core ? ", " : "",
+           core ? core : "", c->microcode[0] ? c->microcode : "unknown", (unsigned long long)c->probe.feature_control);
     if (!other)
         printf("run %s made %s by vmxaudit %s; %u boot%s, %u machine reset%s, %s\n", rs->run_id, rs->created,
                rs->version, rs->boots, rs->boots == 1 ? "" : "s", rs->machine_resets,

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 #include "session.h"
@@ -29,6 +32,7 @@ int bx_session_start(struct bx_session *s, const char *bochs, const char *dir, c
         snprintf(err, errlen, "pipe: %s", strerror(errno));
         return -1;
     }
+    pid_t parent = getpid();
     s->pid = fork();
     if (s->pid < 0) {
         snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -37,6 +41,13 @@ int bx_session_start(struct bx_session *s, const char *bochs, const char *dir, c
         return -1;
     }
     if (s->pid == 0) {
+#ifdef __linux__
+        /* Bochs dies with the process that started it, even when that one is SIGKILLed: an
+         * orphaned Bochs would run its guest on and keep every descriptor it inherited. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(125);
+#else
+        (void)parent;
+#endif
         /* Own session: no controlling terminal for the term display, one group to kill. */
         setsid();
         int null = open("/dev/null", O_RDONLY);

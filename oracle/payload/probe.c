@@ -28,6 +28,8 @@ void probe_run(struct probe *p)
         report_cpuid(7, 0, r);
         if (r[0] >= 1) report_cpuid(7, 1, r);
     }
+    /* the core type of a hybrid part (P or E core): CPUID.1AH:EAX[31:24], SDM Vol. 2A CPUID */
+    if (max >= 0x1a) report_cpuid(0x1a, 0, r);
     report_cpuid(0x80000000u, 0, r);
     xmax = r[0];
     if (xmax >= 0x80000001u) report_cpuid(0x80000001u, 0, r);

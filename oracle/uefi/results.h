@@ -62,6 +62,10 @@ void vxa_results_free(struct vxa_results *r);
 /* The CPU with processor number `number`, or NULL. */
 const struct vxa_results_cpu *vxa_results_cpu_number(const struct vxa_results *r, unsigned number);
 
+/* The core type CPUID.1AH:EAX[31:24] names on a hybrid part ("Intel Core (P-core)", "Intel
+ * Atom (E-core)", "core type 0xNN"), or NULL when the probe has no such leaf or it reads 0. */
+const char *vxa_results_core_type(const struct vxa_oracle_probe *p, char *buf, size_t n);
+
 /* Prints to `out` how the CPUs of a --cpus all run differ from the boot CPU: the probe (VMX
  * MSRs, IA32_FEATURE_CONTROL, microcode, CPUID but the fields that name the CPU itself, whether
  * VMX could be used) and each case's outcome; names[i] names case i (NULL: its id).  Returns

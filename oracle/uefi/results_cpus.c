@@ -88,6 +88,17 @@ static unsigned probe_differences(const struct vxa_results_cpu *b, const struct 
     return n;
 }
 
+const char *vxa_results_core_type(const struct vxa_oracle_probe *p, char *buf, size_t n)
+{
+    struct vxa_oracle_cpuid c;
+    if (!vxa_oracle_probe_cpuid(p, 0x1a, 0, &c) || !(c.eax >> 24)) return NULL;
+    unsigned t = c.eax >> 24;            /* SDM Vol. 2A, CPUID leaf 1AH: 20H Atom, 40H Core */
+    if (t == 0x40) snprintf(buf, n, "Intel Core (P-core)");
+    else if (t == 0x20) snprintf(buf, n, "Intel Atom (E-core)");
+    else snprintf(buf, n, "core type 0x%x", t);
+    return buf;
+}
+
 /* A case's outcome in words, for comparing CPUs: what the CPU did, not the harness's notes. */
 static void outcome(const struct vxa_results_cpu *c, size_t i, char *s, size_t n)
 {

@@ -52,7 +52,7 @@ expect dev-zero-case 2 'input limit' -- "$vx" check /dev/zero
 expect max-input 2 'larger than the input limit of 2048 bytes' -- "$vx" check --max-input 2048 "$layout"
 expect max-input-enough 0 'VM entry succeeds' -- "$vx" check --max-input 1048576 "$layout"
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {"GUEST_CR0": 9007199254740993}}' > "$tmp/big.json"
-expect number-2p53-plus-1 2 'big.json:1:[0-9]+: not accepted: an integer beyond 2\^53' -- "$vx" check "$tmp/big.json"
+expect number-2p53-plus-1 2 'big.json:1:[0-9]+: vmcs.GUEST_CR0: not accepted: an integer beyond 2\^53' -- "$vx" check "$tmp/big.json"
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {"GUEST_CR0": 1e-400}}' > "$tmp/tiny.json"
 expect number-underflow 2 'too small' -- "$vx" check "$tmp/tiny.json"
 printf '{"profile": "il-xeon-8180-skylake-sp", "vmcs": {"GUEST_CR0": " 12"}}' > "$tmp/space.json"
@@ -62,7 +62,7 @@ expect two-documents 2 'after the end of the JSON document' -- "$vx" check "$tmp
 printf '{"profile": "il-xeon-8180-skylake-sp", "name": "a\\u0000b", "vmcs": {}}' > "$tmp/nul.json"
 expect u0000 2 'u0000' -- "$vx" check "$tmp/nul.json"
 printf '{"profile": "il-xeon-8180-skylake-sp", "name": "\xff\xfe", "vmcs": {}}' > "$tmp/utf8.json"
-expect bad-utf8 2 'utf8.json:1:[0-9]+: not accepted: a byte that is not UTF-8' -- "$vx" check "$tmp/utf8.json"
+expect bad-utf8 2 'utf8.json:1:[0-9]+: name: not accepted: a byte that is not UTF-8' -- "$vx" check "$tmp/utf8.json"
 expect_not bad-utf8-not-echoed $'\xff'
 
 # --- -o ---

@@ -129,7 +129,9 @@ sed 's/^@R 1 crash what=machine_reset$/@R 1 unsupported what=vmx-unavailable-no-
 tail -n 1 "$tmp/same.ingest"
 [ $rc -eq 0 ] || fail "--cpus all: ingest of equal CPUs: exit $rc"
 grep -q '^per-CPU differences: none (2 CPUs' "$tmp/same.ingest" || fail "--cpus all: equal CPUs reported as different"
-awk '/^@U /{cpu=$2} cpu == 1 && /^@H msr 48b /{$4 = "12345678"} cpu == 1 && /^@H msr 8b /{$4 = "2a00000000"} {print}' \
+# (a hybrid part: CPU 0 a P-core, CPU 1 an E-core, CPUID leaf 1AH)
+awk '/^@U /{cpu=$2} cpu == 1 && /^@H msr 48b /{$4 = "12345678"} cpu == 1 && /^@H msr 8b /{$4 = "2a00000000"}
+     {print} /^@H cpuid 7 0 /{print "@H cpuid 1a 0 " (cpu == 1 ? "20000001" : "40000001") " 0 0 0"}' \
     "$tmp/same.txt" > "$tmp/hybrid.txt"
 "$vx" oracle ingest "$tmp/hybrid.txt" > "$tmp/hybrid.ingest"; rc=$?
 grep '^  probe\|^per-CPU' "$tmp/hybrid.ingest"
@@ -138,7 +140,10 @@ grep -q '^  probe: MSR 0x48b 0x0 on CPU 0 (APIC ID 0x0, boot), 0x12345678 on CPU
     fail "--cpus all: the MSR that differs is not reported"
 grep -q '^  probe: microcode 0x0 on CPU 0 (APIC ID 0x0, boot), 0x2a on CPU 1 (APIC ID 0x1)$' "$tmp/hybrid.ingest" ||
     fail "--cpus all: the microcode that differs is not reported"
-grep -q '^per-CPU differences: 2 (the probe differs on 1 of 1 other CPUs; 0 case outcomes differ' "$tmp/hybrid.ingest" ||
+grep -q '^  probe: CPUID 1ah.0 EAX 0x40000001 on CPU 0 (APIC ID 0x0, boot), 0x20000001 on CPU 1 (APIC ID 0x1)$' "$tmp/hybrid.ingest" ||
+    fail "--cpus all: the core type that differs is not reported"
+grep -q '^CPU: .*, Intel Atom (E-core)), microcode 0x2a' "$tmp/hybrid.ingest" || fail "--cpus all: CPU 1's core type"
+grep -q '^per-CPU differences: 3 (the probe differs on 1 of 1 other CPUs; 0 case outcomes differ' "$tmp/hybrid.ingest" ||
     fail "--cpus all: the count of differences"
 # profile import: the boot CPU's probe, or --cpu N's
 "$vx" profile import --format uefi-results "$tmp/hybrid.txt" -o "$tmp/cpu0.json" || fail "profile import of a --cpus all run"

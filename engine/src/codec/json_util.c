@@ -139,10 +139,36 @@ static const char *number_problem(const char *p, const char *end)
  * UTF-8, raw control characters (cJSON takes them for spaces, or keeps them in strings),
  * \u0000 (it would cut a key or value short), numbers a double changes.  Returns the offending
  * position and *why, or NULL. */
-static const char *jstrict(const char *text, size_t len, const char **why)
+/* The keys leading to a position, kept while scanning: one per open object or array (the key
+ * whose value it is) and the key of the value being read. */
+#define JSTRICT_DEPTH 16
+typedef struct jkeys {
+    const unsigned char *key[JSTRICT_DEPTH + 1];
+    size_t len[JSTRICT_DEPTH + 1];
+    int depth;                   /* containers open; beyond JSTRICT_DEPTH they are only counted */
+    const unsigned char *str;    /* the last string's first character, and its length */
+    size_t str_len;
+} jkeys;
+
+/* "vmcs.GUEST_CR0": the keys leading to the position jstrict() stopped at. */
+static void jkeys_path(const jkeys *k, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = 0;
+    int top = k->depth < JSTRICT_DEPTH ? k->depth : JSTRICT_DEPTH;
+    for (int i = 1; i <= top; i++) {
+        if (!k->key[i]) continue;
+        int w = snprintf(buf + n, size - n, "%s%.*s", n ? "." : "", (int)k->len[i], (const char *)k->key[i]);
+        if (w < 0 || (size_t)w >= size - n) break;
+        n += (size_t)w;
+    }
+}
+
+static const char *jstrict(const char *text, size_t len, const char **why, jkeys *k)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     bool str = false;
+    memset(k, 0, sizeof *k);
     while (p < end) {
         unsigned c = *p;
         if (c >= 0x80) {
@@ -157,8 +183,10 @@ static const char *jstrict(const char *text, size_t len, const char **why)
             return (const char *)p;
         }
         if (str) {
-            if (c == '"') str = false;
-            else if (c == '\\' && p + 1 < end) {
+            if (c == '"') {
+                str = false;
+                k->str_len = (size_t)(p - k->str);
+            } else if (c == '\\' && p + 1 < end) {
                 if (p[1] == 'u' && end - p >= 6 && !memcmp(p + 2, "0000", 4)) {
                     *why = "\\u0000 (a NUL character) in a string";
                     return (const char *)p;
@@ -167,6 +195,17 @@ static const char *jstrict(const char *text, size_t len, const char **why)
             }
         } else if (c == '"') {
             str = true;
+            k->str = p + 1;
+        } else if (c == ':') {             /* the last string was a key */
+            int d = k->depth < JSTRICT_DEPTH ? k->depth : JSTRICT_DEPTH;
+            k->key[d] = k->str, k->len[d] = k->str_len;
+        } else if (c == '{' || c == '[') {
+            k->depth++;
+            if (k->depth <= JSTRICT_DEPTH) k->key[k->depth] = NULL;
+        } else if ((c == '}' || c == ']') && k->depth > 0) {
+            k->depth--;
+        } else if (c == ',' && k->depth <= JSTRICT_DEPTH) {
+            k->key[k->depth] = NULL;        /* the next member's key is not read yet */
         } else if (c == '-' || (c >= '0' && c <= '9')) {
             const unsigned char *q = p;
             while (q < end && (*q == '-' || *q == '+' || *q == '.' || *q == 'e' || *q == 'E' ||
@@ -184,10 +223,12 @@ static const char *jstrict(const char *text, size_t len, const char **why)
 cJSON *jparse(jctx *j)
 {
     const char *end = NULL, *why = NULL;
-    const char *bad = jstrict(j->text, j->len, &why);
+    jkeys keys;
+    const char *bad = jstrict(j->text, j->len, &why, &keys);
     if (bad) {
         if (j->err) {
             jsyntax(j, bad);
+            jkeys_path(&keys, j->err->path, sizeof j->err->path);
             snprintf(j->err->message, sizeof j->err->message, "not accepted: %s", why);
         }
         return NULL;
