@@ -316,12 +316,58 @@ static void link_pointer_phantom(void **s)
     vxa_case_free(&c);
 }
 
+static bool undetermined_on(const vxa_report *r, vxa_check id, vxa_field f)
+{
+    for (unsigned i = 0; i < r->nundetermined && i < VXA_MAX_UNDETERMINED; i++)
+        if (r->undetermined[i].check == id && r->undetermined[i].reason == VXA_UR_NOT_CAPTURED &&
+            r->undetermined[i].aux == f)
+            return true;
+    return false;
+}
+
+/* A rule that passes on the 0 a field not captured reads as is not proven: the fields KVM's dump
+ * never prints (MSR_BITMAP, CR3_TARGET_COUNT, the MSR-load address and count) make the rules on
+ * them undetermined, though each passes with 0, and add no violation. */
+static void passing_on_zero_is_not_proof(void **s)
+{
+    (void)s;
+    vxa_case c;
+    vxa_error e;
+    char *path = vxa_corpus_find("layouts", "linux64");
+    assert_non_null(path);
+    assert_int_equal(vxa_case_load(path, &c, &e), 0);
+    free(path);
+    vxa_memory mem = vxa_case_memory(&c);
+    vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, VXA_MODEL_SDM, NULL };
+    assert_true(vxa_get(&c.vmcs, VXA_F_CPU_BASED_VM_EXEC_CONTROL) & (1u << 28));  /* MSR bitmaps */
+    static const vxa_field kvm_never[] = { VXA_F_MSR_BITMAP, VXA_F_CR3_TARGET_COUNT,
+                                           VXA_F_VM_ENTRY_MSR_LOAD_ADDR, VXA_F_VM_ENTRY_MSR_LOAD_COUNT };
+    for (unsigned i = 0; i < 4; i++) vxa_set(&c.vmcs, kvm_never[i], 0);
+    vxa_audit(&in, &base_r);                 /* given as 0: everything passes */
+    assert_int_equal(base_r.nviolations, 0);
+    assert_int_equal(base_r.nundetermined, 0);
+    for (unsigned i = 0; i < 4; i++) vxa_set_not_captured(&c.vmcs, kvm_never[i]);
+    vxa_audit(&in, &nc_r);
+    assert_int_equal(nc_r.nviolations, 0);
+    assert_int_equal(nc_r.outcome.result, VXA_ENTERED);
+    assert_true(nc_r.outcome_assumes_undetermined_pass);
+    assert_true(undetermined_on(&nc_r, VXA_C_CTRL_MSR_BITMAP_ALIGN, VXA_F_MSR_BITMAP));
+    assert_true(undetermined_on(&nc_r, VXA_C_CTRL_CR3_TARGET_COUNT, VXA_F_CR3_TARGET_COUNT));
+    assert_true(undetermined_on(&nc_r, VXA_C_MSRLOAD_RESERVED, VXA_F_VM_ENTRY_MSR_LOAD_ADDR));
+    for (unsigned i = 0; i < nc_r.nundetermined; i++) {
+        bool named = false;
+        for (unsigned k = 0; k < 4; k++) named |= nc_r.undetermined[i].aux == kvm_never[k];
+        assert_true(named);
+    }
+    vxa_case_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(field_states), cmocka_unit_test(keys_read), cmocka_unit_test(keys_refused),
         cmocka_unit_test(round_trip), cmocka_unit_test(removing_a_field_never_adds_a_violation),
-        cmocka_unit_test(link_pointer_phantom),
+        cmocka_unit_test(link_pointer_phantom), cmocka_unit_test(passing_on_zero_is_not_proof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,9 +42,22 @@ uint64_t vxa_read_u64_le(const uint8_t *b)
     return v;
 }
 
+static void probe_finish(vxa_ctx *c);
+
 vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id)
 {
     vxa_report *r = c->r;
+    if (c->probe) {   /* the probe records in scratch, judged at the next violation or the end */
+        if (c->probe_pending) probe_finish(c);
+        c->probe_pending = true;
+        vxa_violation *v = &c->scratch;
+        v->check = (uint16_t)id;
+        v->nfields = v->nfix = 0;
+        v->bits = v->must_be_1 = v->may_be_1 = v->aux = 0;
+        v->has_allowed = false;
+        v->qualification = v->index = 0;
+        return v;
+    }
     /* A full report counts the violation and hands out the context's scratch record. */
     vxa_violation *v = r->nviolations < VXA_MAX_VIOLATIONS ? &r->violations[r->nviolations]
                                                            : &c->scratch;
@@ -91,7 +104,19 @@ void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may_be_1)
     v->may_be_1 = may_be_1;
 }
 
+static void undet_add(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux);
+
 void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
+{
+    if (!c->probe) undet_add(c, id, why, aux);   /* the probe decides nothing by itself */
+}
+
+void vxa_undet_nc(vxa_ctx *c, vxa_check id, vxa_field f)
+{
+    undet_add(c, id, VXA_UR_NOT_CAPTURED, f);
+}
+
+static void undet_add(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
 {
     vxa_report *r = c->r;
     for (unsigned i = 0; i < r->nundetermined && i < VXA_MAX_UNDETERMINED; i++)
@@ -104,10 +129,13 @@ void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
     if (r->nundetermined < 0xffff) r->nundetermined++;
 }
 
-void vxa_mark_read(const vxa_ctx *c, vxa_field f)
+uint64_t vxa_fv_tracked(const vxa_ctx *c, vxa_field f)
 {
     c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
+    if (c->probe && vxa_is_not_captured(c->v, f)) return vxa_field_mask(f);
+    return c->v->value[f];   /* vxa_fv, out of line */
 }
+
 
 bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bits, bool has_fix,
               uint64_t fix)
@@ -384,6 +412,79 @@ static void not_captured_undetermined(vxa_ctx *c)
     r->nviolations = (uint16_t)(r->nviolations - (n - kept));
 }
 
+/* The first field not captured that the rules read (VXA_F_NONE: none). */
+static vxa_field first_not_captured_read(const vxa_ctx *c)
+{
+    for (unsigned i = 0; i < sizeof c->v->not_captured; i++) {
+        uint8_t m = c->reads[i] & c->v->not_captured[i];
+        for (unsigned b = 0; m && b < 8; b++)
+            if ((m >> b) & 1u) return (vxa_field)(i * 8u + b);
+    }
+    return VXA_F_NONE;
+}
+
+/* The probe's violation in scratch: a rule that passed with the fields not captured read as 0
+ * but fails with them all ones depends on them, so it is undetermined, naming the field not
+ * captured it names, else the first one the rules read. */
+static void probe_finish(vxa_ctx *c)
+{
+    const vxa_violation *s = &c->scratch;
+    vxa_report *r = c->r;
+    c->probe_pending = false;
+    unsigned n = r->nviolations < VXA_MAX_VIOLATIONS ? r->nviolations : VXA_MAX_VIOLATIONS;
+    for (unsigned i = 0; i < n; i++)
+        if (r->violations[i].check == s->check) return;   /* violated either way */
+    vxa_field f = names_not_captured(c, s);
+    if (f == VXA_F_NONE) f = first_not_captured_read(c);
+    if (f != VXA_F_NONE) undet_add(c, (vxa_check)s->check, VXA_UR_NOT_CAPTURED, f);
+}
+
+static void run_sections(vxa_ctx *c);
+
+/* Rules that pass on the 0 a field not captured reads as may fail on its real value: run them
+ * again with every field not captured read as all ones, and make those that then fail
+ * undetermined.  (A rule that passes on both is taken as passing: not proof for every value —
+ * a canonical address is canonical as 0 and as all ones — which is why the prediction still
+ * says it assumes the undetermined rules pass.) */
+static void probe(vxa_ctx *c)
+{
+    c->probe = true;
+    c->probe_pending = false;
+    run_sections(c);
+    if (c->probe_pending) probe_finish(c);
+    c->probe = false;
+}
+
+/* The effective control words (SDM 25.6.2, 25.7.1) and the check sections, in the CPU's order. */
+static void run_sections(vxa_ctx *c)
+{
+    c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
+    c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
+    c->proc2 = proc(c, VXA_PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
+    c->proc3 = proc(c, VXA_PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
+    c->exit = (uint32_t)FV(c, VM_EXIT_CONTROLS);
+    c->exit2 = exitc(c, VXA_EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
+    c->entry = (uint32_t)FV(c, VM_ENTRY_CONTROLS);
+    if (c->e->instruction == VXA_VMXON) {
+        vxa_checks_vmxon(c);
+        return;
+    }
+    vxa_checks_instruction(c);
+    vxa_checks_exec_controls(c);
+    vxa_checks_exit_controls(c);
+    vxa_checks_entry_controls(c);
+    vxa_checks_host_regs(c);
+    vxa_checks_host_segs(c);
+    vxa_checks_host_addrsize(c);
+    vxa_checks_guest_regs(c);
+    vxa_checks_guest_segs(c);
+    vxa_checks_guest_dtr(c);
+    vxa_checks_guest_rip_rflags(c);
+    vxa_checks_guest_nonreg(c);
+    vxa_checks_guest_pdpte(c);
+    vxa_checks_msr_load(c);
+}
+
 static void vmwrite_errors(vxa_ctx *c)
 {
     vxa_report *r = c->r;
@@ -428,37 +529,14 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
         for (unsigned i = 0; i < sizeof c->own_reads; i++) c->own_reads[i] = 0;
         c->reads = c->own_reads;
     }
-    c->pin = (uint32_t)FV(c, PIN_BASED_VM_EXEC_CONTROL);
-    c->proc = (uint32_t)FV(c, CPU_BASED_VM_EXEC_CONTROL);
-    c->proc2 = proc(c, VXA_PROC_ACTIVATE_SECONDARY) ? (uint32_t)FV(c, SECONDARY_VM_EXEC_CONTROL) : 0;
-    c->proc3 = proc(c, VXA_PROC_ACTIVATE_TERTIARY) ? FV(c, TERTIARY_VM_EXEC_CONTROL) : 0;
-    c->exit = (uint32_t)FV(c, VM_EXIT_CONTROLS);
-    c->exit2 = exitc(c, VXA_EXIT_ACTIVATE_SECONDARY) ? FV(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
-    c->entry = (uint32_t)FV(c, VM_ENTRY_CONTROLS);
+    c->probe = c->probe_pending = false;
     out->nviolations = 0;
     out->nundetermined = 0;
     out->nvmwrite = 0;
-
-    if (c->e->instruction == VXA_VMXON) {
-        vxa_checks_vmxon(c);
-    } else {
-        vmwrite_errors(c);
-        vxa_checks_instruction(c);
-        vxa_checks_exec_controls(c);
-        vxa_checks_exit_controls(c);
-        vxa_checks_entry_controls(c);
-        vxa_checks_host_regs(c);
-        vxa_checks_host_segs(c);
-        vxa_checks_host_addrsize(c);
-        vxa_checks_guest_regs(c);
-        vxa_checks_guest_segs(c);
-        vxa_checks_guest_dtr(c);
-        vxa_checks_guest_rip_rflags(c);
-        vxa_checks_guest_nonreg(c);
-        vxa_checks_guest_pdpte(c);
-        vxa_checks_msr_load(c);
-    }
+    if (c->e->instruction != VXA_VMXON) vmwrite_errors(c);
+    run_sections(c);
     if (c->track) not_captured_undetermined(c);
+    if (c->track && first_not_captured_read(c) != VXA_F_NONE) probe(c);
     predict(c);
     for (unsigned i = 0; i < sizeof out->not_captured_read; i++)
         out->not_captured_read[i] = out->assumed_read[i] = 0;
@@ -469,8 +547,8 @@ int vxa_audit(const vxa_input *in, vxa_report *out)
             out->assumed_read[i] = c->reads[i] & in->vmcs->assumed[i];
             nc_read |= out->not_captured_read[i];
         }
-        /* a rule that passed on a field not captured read it as 0: the prediction assumes it
-         * passes */
+        /* a rule that passed on a field not captured (as 0 and as all ones) is assumed to
+         * pass */
         if (nc_read) out->outcome_assumes_undetermined_pass = true;
     }
     return 0;

@@ -36,6 +36,10 @@ typedef struct vxa_ctx {
     bool track;                   /* the layout has fields not captured or assumed: then reads
                                      is set (the caller's, or the audit's own) */
     uint8_t own_reads[(VXA_FIELD_COUNT + 7) / 8];
+    /* The probe (audit.c): the rules run again with the fields not captured read as all ones;
+     * what they would violate then is recorded here, not in the report. */
+    bool probe;
+    bool probe_pending;           /* scratch holds the probe's last violation */
 } vxa_ctx;
 
 /* ---- field values ---- */
@@ -49,10 +53,11 @@ typedef struct vxa_ctx {
 #else
 #define VXA_UNLIKELY(x) (x)
 #endif
-VXA_PRIVATE void vxa_mark_read(const vxa_ctx *c, vxa_field f);   /* out of line: the rare case */
+/* out of line, the rare case: records the read; in the probe, a field not captured is all ones */
+VXA_PRIVATE uint64_t vxa_fv_tracked(const vxa_ctx *c, vxa_field f);
 static inline uint64_t vxa_fv(const vxa_ctx *c, vxa_field f)
 {
-    if (VXA_UNLIKELY(c->reads != 0)) vxa_mark_read(c, f);
+    if (VXA_UNLIKELY(c->reads != 0)) return vxa_fv_tracked(c, f);
     return c->v->value[f];
 }
 #define FV(c, NAME) vxa_fv((c), VXA_F_##NAME)
@@ -116,6 +121,8 @@ VXA_PRIVATE void vxa_vallowed(vxa_violation *v, uint64_t must_be_1, uint64_t may
  * turns the rule on): named when f is not captured, so that v becomes undetermined. */
 VXA_PRIVATE void vxa_vdepends(const vxa_ctx *c, vxa_violation *v, vxa_field f);
 VXA_PRIVATE void vxa_undet(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux);
+/* Rule id needs field f, which was not captured (VXA_UR_NOT_CAPTURED; also in the probe). */
+VXA_PRIVATE void vxa_undet_nc(vxa_ctx *c, vxa_check id, vxa_field f);
 
 /* A rule on one field: when `violated`, record it with the field's value, the offending bits and
  * (if has_fix) the value the field should get.  Returns `violated`. */

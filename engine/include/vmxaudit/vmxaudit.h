@@ -394,9 +394,9 @@ typedef struct vxa_report {
     uint16_t nvmwrite;                       /* fields set whose VMWRITE fails */
     uint16_t vmwrite_field[VXA_MAX_VMWRITE];
     uint8_t vmwrite_error[VXA_MAX_VMWRITE];  /* 12: unsupported field; 13: read-only field */
-    /* bit f: field f is not captured and a rule read it.  A violation that names such a field is
-     * undetermined (VXA_UR_NOT_CAPTURED) instead; a rule that passed on it read it as 0, so the
-     * outcome then assumes it passes (outcome_assumes_undetermined_pass). */
+    /* bit f: field f is not captured and a rule read it.  A rule that fails with it read as 0
+     * or as all ones is undetermined (VXA_UR_NOT_CAPTURED); one that passes both is assumed to
+     * pass (outcome_assumes_undetermined_pass). */
     uint8_t not_captured_read[(VXA_FIELD_COUNT + 7) / 8];
     uint8_t assumed_read[(VXA_FIELD_COUNT + 7) / 8];   /* bit f: f is assumed and a rule read it */
 } vxa_report;

@@ -77,7 +77,7 @@ static void tpr_threshold_vtpr(vxa_ctx *c)
     /* The page is only read at a valid virtual-APIC address; a bad one is reported above. */
     if ((vapic & 0xfffu) || !vxa_pa_ok(c, vapic)) return;
     if (vxa_not_captured(c, VXA_F_VIRTUAL_APIC_PAGE_ADDR)) {
-        vxa_undet(c, VXA_C_CTRL_TPR_THRESHOLD_VTPR, VXA_UR_NOT_CAPTURED, VXA_F_VIRTUAL_APIC_PAGE_ADDR);
+        vxa_undet_nc(c, VXA_C_CTRL_TPR_THRESHOLD_VTPR, VXA_F_VIRTUAL_APIC_PAGE_ADDR);
         return;
     }
     uint8_t vtpr;

@@ -258,11 +258,11 @@ static void link_pointer(vxa_ctx *c)
         static const uint16_t rules[] = { VXA_C_GUEST_LINK_PTR_ALIGN, VXA_C_GUEST_LINK_PTR_WIDTH,
                                           VXA_C_GUEST_LINK_PTR_REVISION, VXA_C_GUEST_LINK_PTR_SHADOW };
         for (unsigned i = 0; i < sizeof rules / sizeof rules[0]; i++)
-            vxa_undet(c, (vxa_check)rules[i], VXA_UR_NOT_CAPTURED, VXA_F_VMCS_LINK_POINTER);
+            vxa_undet_nc(c, (vxa_check)rules[i], VXA_F_VMCS_LINK_POINTER);
         if (e->has_current_vmcs_address && (!e->smm || to_smm))
-            vxa_undet(c, VXA_C_GUEST_LINK_PTR_CURRENT_VMCS, VXA_UR_NOT_CAPTURED, VXA_F_VMCS_LINK_POINTER);
+            vxa_undet_nc(c, VXA_C_GUEST_LINK_PTR_CURRENT_VMCS, VXA_F_VMCS_LINK_POINTER);
         if (e->smm && !to_smm)
-            vxa_undet(c, VXA_C_GUEST_LINK_PTR_EXECUTIVE_VMCS, VXA_UR_NOT_CAPTURED, VXA_F_VMCS_LINK_POINTER);
+            vxa_undet_nc(c, VXA_C_GUEST_LINK_PTR_EXECUTIVE_VMCS, VXA_F_VMCS_LINK_POINTER);
         return;
     }
     bool aligned = (link & 0xfff) == 0, in_width = vxa_pa_ok(c, link);

@@ -50,7 +50,7 @@ void vxa_checks_guest_pdpte(vxa_ctx *c)
         uint8_t b[8];
         uint64_t pa = table + 8u * i;
         if (vxa_not_captured(c, VXA_F_GUEST_CR3)) {
-            vxa_undet(c, pdpte_id[i], VXA_UR_NOT_CAPTURED, VXA_F_GUEST_CR3);
+            vxa_undet_nc(c, pdpte_id[i], VXA_F_GUEST_CR3);
             continue;
         }
         if (vxa_read(c, pa, b, 8)) {

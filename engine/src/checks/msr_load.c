@@ -162,7 +162,7 @@ void vxa_checks_msr_load(vxa_ctx *c)
     /* Bounded (design 3.1): never more than the maximum + 1 entries. */
     uint64_t n = count < (uint64_t)max + 1 ? count : (uint64_t)max + 1;
     if (n && vxa_not_captured(c, VXA_F_VM_ENTRY_MSR_LOAD_ADDR)) {   /* the list is not known */
-        vxa_undet(c, VXA_C_MSRLOAD_RESERVED, VXA_UR_NOT_CAPTURED, VXA_F_VM_ENTRY_MSR_LOAD_ADDR);
+        vxa_undet_nc(c, VXA_C_MSRLOAD_RESERVED, VXA_F_VM_ENTRY_MSR_LOAD_ADDR);
         return;
     }
     for (unsigned i = 0; i < n; i++) {

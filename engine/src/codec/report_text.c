@@ -381,8 +381,8 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
             fprintf(out, " %s", vxa_msr_name((unsigned)u->aux - 0x480) ? vxa_msr_name((unsigned)u->aux - 0x480) : "?");
         fprintf(out, "\n");
     }
-    print_fields_read(out, "not captured, read by the rules (a rule that passed read it as 0: the "
-                      "prediction assumes it passes)", r->not_captured_read, NULL, colour);
+    print_fields_read(out, "not captured, read by the rules (those that pass with it as 0 and as all "
+                      "ones are assumed to pass)", r->not_captured_read, NULL, colour);
     print_fields_read(out, "assumed, read by the rules", r->assumed_read, c, colour);
     if (r->nvmwrite) fprintf(out, "\n%sVMWRITE would fail%s\n", C_YELLOW, C_RESET);
     for (unsigned i = 0; i < r->nvmwrite; i++)
