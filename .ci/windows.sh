@@ -60,6 +60,10 @@ file "$exe" 2>/dev/null || true
 # The CLI tests under Wine: a wrapper makes "vmxaudit" run the .exe.
 export WINEPREFIX="$out/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 [ -d "$WINEPREFIX" ] || wineboot --init >/dev/null 2>&1 || true
+# One wineserver for the whole run: started and stopped per command, it made an invocation now
+# and then exit 1 without running the program (a test failed at random, a different one each run).
+wineserver -p >/dev/null 2>&1 || true
+trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 wine=$(command -v wine64 || command -v wine)
 cat > "$out/vmxaudit" <<W
 #!/bin/sh
