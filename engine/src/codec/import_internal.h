@@ -3,8 +3,11 @@
 #ifndef VMXAUDIT_IMPORT_INTERNAL_H
 #define VMXAUDIT_IMPORT_INTERNAL_H
 
+#include <stdarg.h>
 #include "vmxaudit/import.h"
 
+/* One warning of an importer at a line of its input (kept up to VXA_DUMP_MAX_WARNINGS, all counted). */
+void vxa_dump_vwarn(vxa_dump_info *in, unsigned line, const char *fmt, va_list ap);
 int vxa_ierr(vxa_error *e, const char *file, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

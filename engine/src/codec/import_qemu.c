@@ -31,15 +31,10 @@ typedef struct qd { const char *file; vxa_vmcs *v; vxa_dump_info *info; unsigned
 static void warn(qd *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(qd *q, const char *fmt, ...)
 {
-    vxa_dump_info *in = q->info;
-    if (in->nwarnings < VXA_DUMP_MAX_WARNINGS) {
-        va_list ap;
-        va_start(ap, fmt);
-        in->warning[in->nwarnings].line = q->line;
-        vsnprintf(in->warning[in->nwarnings].text, sizeof in->warning[0].text, fmt, ap);
-        va_end(ap);
-    }
-    in->nwarnings++;
+    va_list ap;
+    va_start(ap, fmt);
+    vxa_dump_vwarn(q->info, q->line, fmt, ap);
+    va_end(ap);
 }
 
 static void set(qd *q, const char *name, uint64_t v)

@@ -62,3 +62,12 @@ int vxa_store_msr(vxa_profile *p, uint64_t index, uint64_t value)
     p->msr_present |= 1u << i;
     return 1;
 }
+
+void vxa_dump_vwarn(vxa_dump_info *in, unsigned line, const char *fmt, va_list ap)
+{
+    if (in->nwarnings < VXA_DUMP_MAX_WARNINGS) {
+        in->warning[in->nwarnings].line = line;
+        vsnprintf(in->warning[in->nwarnings].text, sizeof in->warning[0].text, fmt, ap);
+    }
+    in->nwarnings++;
+}

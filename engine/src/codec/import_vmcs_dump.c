@@ -150,15 +150,10 @@ static const char *section_name(unsigned s)
 static void warn(dump *d, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void warn(dump *d, unsigned line, const char *fmt, ...)
 {
-    vxa_dump_info *in = d->info;
-    if (in->nwarnings < VXA_DUMP_MAX_WARNINGS) {
-        va_list ap;
-        va_start(ap, fmt);
-        in->warning[in->nwarnings].line = line;
-        vsnprintf(in->warning[in->nwarnings].text, sizeof in->warning[0].text, fmt, ap);
-        va_end(ap);
-    }
-    in->nwarnings++;
+    va_list ap;
+    va_start(ap, fmt);
+    vxa_dump_vwarn(d->info, line, fmt, ap);
+    va_end(ap);
 }
 
 /* Returns 1: the key is recognised (a value that does not fit is a warning, the field unset). */

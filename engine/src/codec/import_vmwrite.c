@@ -297,15 +297,10 @@ typedef struct vw {
 static void warn(vw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(vw *w, const char *fmt, ...)
 {
-    vxa_dump_info *in = w->info;
-    if (in->nwarnings < VXA_DUMP_MAX_WARNINGS) {
-        va_list ap;
-        va_start(ap, fmt);
-        in->warning[in->nwarnings].line = w->line;
-        vsnprintf(in->warning[in->nwarnings].text, sizeof in->warning[0].text, fmt, ap);
-        va_end(ap);
-    }
-    in->nwarnings++;
+    va_list ap;
+    va_start(ap, fmt);
+    vxa_dump_vwarn(w->info, w->line, fmt, ap);
+    va_end(ap);
 }
 
 static void one(vw *w, const char *f, size_t fn, const char *val, size_t vn, bool call)
