@@ -3,7 +3,8 @@
 # well-formed (contrib/README.md, harness/fuzz/README.md): every shell script (the Slurm batch
 # script too) passes `bash -n` (and shellcheck where it is installed); every YAML file parses
 # (python3-yaml); the Kubernetes Indexed Job, the Slurm array and ClusterFuzzLite's files say
-# what the recipes rely on.  Running them is tests/contrib_run.sh and tests/contrib_cflite.sh.
+# what the recipes rely on; the shard and merge wrappers, run with a stand-in vmxaudit, map diff's
+# exit statuses and resume.  Running the recipes: tests/contrib_run.sh and tests/contrib_cflite.sh.
 # usage: tests/contrib_syntax.sh SOURCE_DIR
 set -euo pipefail
 src=$(cd "${1:-$(dirname "$0")/..}" && pwd)
@@ -115,5 +116,28 @@ for args in "3 3 /nonexistent" "x 2 /nonexistent" "0 0 /nonexistent" "1"; do
   VMXAUDIT=false bash contrib/vxa-shard.sh $args > /dev/null 2>&1 || rc=$?
   [ $rc = 2 ] || bad "vxa-shard.sh $args: exit $rc, not 2"
 done
+# vxa-shard.sh with a stand-in vmxaudit that logs its arguments and exits with $FAKE_RC: diff's
+# 0 and 1 leave shard-K.done with the status and exit 0; 5 passes through without the marker; a
+# shard with a journal is resumed; vxa-merge.sh names every shard.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '%s\n' '#!/bin/sh' 'echo "$*" >> "$FAKE_LOG"; exit "$FAKE_RC"' > "$tmp/fake"
+chmod +x "$tmp/fake"
+export VMXAUDIT=$tmp/fake FAKE_LOG=$tmp/log
+for rc in 0 1 5; do
+  got=0
+  FAKE_RC=$rc bash contrib/vxa-shard.sh 2 3 "$tmp/r$rc" --generate 9 --seed 1 || got=$?
+  case $rc in
+    5) [ $got = 5 ] && [ ! -e "$tmp/r5/shard-2.done" ] || bad "vxa-shard.sh: diff's 5 gave $got (or a .done marker)" ;;
+    *) [ $got = 0 ] && [ "$(cat "$tmp/r$rc/shard-2.done")" = $rc ] || bad "vxa-shard.sh: diff's $rc gave $got, marker '$(cat "$tmp/r$rc/shard-2.done" 2>/dev/null)'" ;;
+  esac
+done
+grep -qx "diff --generate 9 --seed 1 --shard 2/3 --out $tmp/r0/shard-2" "$tmp/log" || bad "vxa-shard.sh: not the diff command expected: $(head -n 1 "$tmp/log")"
+mkdir -p "$tmp/r0/shard-1" && echo '{}' > "$tmp/r0/shard-1/journal.jsonl"
+FAKE_RC=0 bash contrib/vxa-shard.sh 1 3 "$tmp/r0" --generate 9 --seed 1 || bad "vxa-shard.sh: resume run failed"
+tail -n 1 "$tmp/log" | grep -q -- "--shard 1/3 --out $tmp/r0/shard-1 --resume$" || bad "vxa-shard.sh: a shard with a journal is not resumed: $(tail -n 1 "$tmp/log")"
+FAKE_RC=0 bash contrib/vxa-merge.sh 3 "$tmp/r0" "$tmp/m" || bad "vxa-merge.sh: exit $?"
+tail -n 1 "$tmp/log" | grep -qx "diff merge $tmp/m $tmp/r0/shard-0 $tmp/r0/shard-1 $tmp/r0/shard-2" || bad "vxa-merge.sh: $(tail -n 1 "$tmp/log")"
+
 [ $fail = 0 ] && echo "contrib_syntax: ok (${#scripts[@]} scripts, YAML parsed)"
 exit $fail
