@@ -101,6 +101,7 @@ static int run(const void *opts, int argc, char **argv)
     if (argc && !strcmp(argv[0], "merge"))
         return argc >= 3 ? vxa_campaign_merge(argv[1], argv + 2, argc - 2, o->partial)
                          : cli_usage("diff", "merge needs OUT DIR... (the output folder, then the shards' folders)");
+    if (o->partial) return cli_usage("diff", "--partial is for 'diff merge OUT DIR...'");
     if (o->shard) {
         unsigned k, n;
         int end = 0;
