@@ -10,8 +10,10 @@
 #ifdef VXA_HAVE_ORACLES
 #include "campaign.h"
 #define DEF(x) .def = CLI_STR(x)
+#define DEFAULT_OF(x) " (default " CLI_STR(x) ")"   /* a default the option does not fill in */
 #else
 #define DEF(x) .def = NULL
+#define DEFAULT_OF(x) ""
 #endif
 
 typedef struct diff_opts {
@@ -41,19 +43,16 @@ static const cli_option diff_options[] = {
     { "budget", 0, CLI_TIME, "TIME", O(budget), .help = "stop starting batches after TIME (600, 90s, 10m, 1h)" },
     { "resume", 0, CLI_FLAG, O(resume), .help = "continue the campaign in DIR where it stopped" },
     { "shard", 0, CLI_TEXT, "K/N", O(shard),
-      .help = "run only the cases whose index i has i % N == K (K counts from 0: 0..N-1);\n"
-              "'diff merge OUT DIR...' joins the shards' folders" },
+      .help = "run only the cases i with i % N == K (K counts from 0: 0..N-1)" },
     { "batch", 0, CLI_UINT, "N", .min = 1, .max = 100000, O(batch),
-      .help = "cases per oracle run (default " CLI_STR(VXA_CAMPAIGN_BATCH) "; --resume keeps the campaign's)" },
+      .help = "cases per oracle run" DEFAULT_OF(VXA_CAMPAIGN_BATCH) },
     { "jobs", 'j', CLI_UINT, "N", .min = 1, .max = 64, O(jobs),
-      .help = "oracle worker processes running batches side by side (one journal;\n"
-              "default: the number of online CPUs)" },
+      .help = "oracle worker processes, one journal (default: the online CPUs)" },
     { "timeout", 0, CLI_TIME, "SECONDS", DEF(VXA_CAMPAIGN_TIMEOUT_S), O(timeout), .help = "per case" },
     { "minimize", 0, CLI_UINT, "N", .max = UINT_MAX, O(minimize),
-      .help = "minimize the N lowest case indices of each signature (0: all; default "
-              CLI_STR(VXA_CAMPAIGN_MINIMIZE) ";\n--resume keeps the campaign's)" },
+      .help = "minimize the N lowest case indices of each signature (0: all)" DEFAULT_OF(VXA_CAMPAIGN_MINIMIZE) },
     { "max-runs", 0, CLI_UINT, "N", .min = 1, .max = UINT_MAX, O(max_runs),
-      .help = "oracle runs per minimization (default " CLI_STR(VXA_CAMPAIGN_MAX_RUNS) "; --resume keeps the campaign's)" },
+      .help = "oracle runs per minimization" DEFAULT_OF(VXA_CAMPAIGN_MAX_RUNS) },
     { "show", 0, CLI_UINT, "I", .max = UINT64_MAX, O(show),
       .help = "print case I of the campaign (generated or from --cases) as JSON; run nothing" },
     { "report", 0, CLI_FLAG, O(report),
@@ -143,7 +142,8 @@ const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...
     "The --minimize lowest case indices of each signature are minimized (delta debugging toward the\n"
     "closest baseline, at most --max-runs oracle runs) and written to DIR/mismatches/ as\n"
     "regression cases.  DIR/journal.jsonl records every batch (fsync'd); after a kill, --resume\n"
-    "continues without redoing or losing a case.  At the end (and on Ctrl-C) a table of mismatch\n"
+    "continues without redoing or losing a case (with the campaign's own --batch, --minimize,\n"
+    "--max-runs and --shard: a different one is refused).  At the end (and on Ctrl-C) a table of mismatch\n"
     "signatures and DIR/report.md (signatures, checks x profiles coverage, throughput).  Nothing\n"
     "is written outside DIR, not even after a SIGKILL: the oracle's temporary files are in\n"
     "DIR/.vxa-bochs.*, and DIR is locked (DIR/.lock) while a campaign runs there.\n"

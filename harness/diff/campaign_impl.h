@@ -6,7 +6,9 @@
  *   campaign_minimize.c  the chosen mismatches minimized into regression cases
  *   campaign_merge.c     `vmxaudit diff merge`: shard journals into the whole campaign's
  *   campaign.c           vxa_campaign_run: setup, resume, batches, minimize, finish
- * A campaign is one vxa_campaign (no function-static state): two can run in one process. */
+ * A campaign is one vxa_campaign: no function-static state in these files (the audit buffers of
+ * bridge.c, compare.c, baseline.c, generator.c and regression.c are still static, so campaigns
+ * do not yet run side by side in threads). */
 #ifndef VXA_DIFF_CAMPAIGN_IMPL_H
 #define VXA_DIFF_CAMPAIGN_IMPL_H
 

@@ -183,10 +183,11 @@ static int merge_into(const char *out, shard *sh, int n)
     }
     vxa_campaign_state *m = calloc(1, sizeof *m);
     vxa_state_init(m, 0);
-    /* the whole campaign's header: no shard, no batch size (each shard had its own) */
+    /* the whole campaign's header: no shard, batch size or jobs (each shard had its own) */
     cJSON *h = cJSON_Duplicate(sh[0].s.header, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(h, "shard");
     cJSON_DeleteItemFromObjectCaseSensitive(h, "batch_size");
+    cJSON_DeleteItemFromObjectCaseSensitive(h, "jobs");
     cJSON_AddNumberToObject(h, "merged_shards", n);
     int rc = 0;
     if (vxa_journal_append(&j, h)) {

@@ -356,6 +356,7 @@ cJSON *vxa_header_record(const vxa_campaign_config *cfg, const vxa_backend *b, c
         cJSON_AddItemToObject(h, "shard", cJSON_CreateIntArray(sh, 2));
     }
     cJSON_AddNumberToObject(h, "batch_size", cfg->batch);
+    cJSON_AddNumberToObject(h, "jobs", cfg->jobs > 1 ? cfg->jobs : 1);   /* of the run that started it */
     cJSON_AddNumberToObject(h, "minimize", cfg->minimize_per_signature);
     cJSON_AddNumberToObject(h, "max_runs", cfg->min_max_runs);
     cJSON_AddNumberToObject(h, "timeout_s", cfg->timeout_s);

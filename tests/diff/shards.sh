@@ -129,5 +129,12 @@ expect merge-damaged 2 "damaged/journal.jsonl:3" -- "$vx" diff merge "$tmp/m6" "
 for d in m2 m3 m5 m6; do
     [ ! -e "$tmp/$d/journal.jsonl" ] || { echo "FAIL: a refused merge wrote $d/journal.jsonl"; fail=1; }
 done
+# without --jobs: one worker per online CPU (the header records the workers of the run that
+# started the campaign); the one run here that leaves --jobs out, 6 cases
+"$vx" diff --backend bochs --generate 6 --seed 1 --batch 3 --out "$tmp/dflt" > "$tmp/dflt.out" 2>&1
+[ $? -le 1 ] || { cat "$tmp/dflt.out"; echo "FAIL: a campaign without --jobs"; fail=1; }
+cpus=$(getconf _NPROCESSORS_ONLN); [ "$cpus" -le 64 ] || cpus=64
+jobs=$(head -1 "$tmp/dflt/journal.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("jobs"))')
+[ "$jobs" = "$cpus" ] || { echo "FAIL: --jobs defaults to $jobs, not the $cpus online CPUs"; fail=1; }
 [ $fail -eq 0 ] && echo ok
 exit $fail
