@@ -86,11 +86,18 @@ static char *read_fd(int fd, const char *file, size_t *len, vxa_error *err)
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
 {
     if (!strcmp(path, "-")) return read_fd(0, "<stdin>", len, err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_BINARY);
+    /* Opened non-blocking: open() of a FIFO would otherwise wait for a writer, for ever if none
+     * comes.  Then read blocking: a FIFO whose writer has it open is read to its end; one with
+     * no writer reads nothing at once, and is refused below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_BINARY | O_NONBLOCK);
     if (fd < 0) {
         file_error(err, path, "cannot open: %s", strerror(errno));
         return NULL;
     }
+#ifndef _WIN32
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+#endif
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
@@ -102,8 +109,15 @@ char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
         too_big(err, path);
         return NULL;
     }
+    bool fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
     char *text = read_fd(fd, path, len, err);
     close(fd);
+    if (text && fifo && !*len) {
+        free(text);
+        file_error(err, path, "%s", "a FIFO with nothing to read: no writer had it open (or its writer "
+                   "wrote nothing); start the writer first, e.g. 'cat dump.txt > FIFO &'");
+        return NULL;
+    }
     return text;
 }
 
