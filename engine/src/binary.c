@@ -75,6 +75,18 @@ size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *c)
             e->current_vmcs_address = e->has_current_vmcs_address ? ca : 0;
         }
     }
+    if (r.ok && r.i < r.n && r.p[r.i] == 'C') {   /* capture extension: not captured, assumed */
+        r.i++;
+        for (unsigned pass = 0; pass < 2 && r.ok; pass++) {
+            unsigned n = (unsigned)get(&r, 2);
+            for (unsigned k = 0; k < n && r.ok; k++) {
+                vxa_field f = vxa_field_by_encoding((uint32_t)get(&r, 2));
+                if (!r.ok || f == VXA_F_NONE) continue;
+                if (!pass && !vxa_is_set(&c->vmcs, f)) vxa_set_not_captured(&c->vmcs, f);
+                else if (pass && vxa_is_set(&c->vmcs, f)) vxa_set_assumed(&c->vmcs, f, vxa_get(&c->vmcs, f));
+            }
+        }
+    }
     return r.i ? r.i : 1;
 }
 
@@ -133,6 +145,21 @@ size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
         put(&w, e->cr4, 8);
         put(&w, e->has_vmxon_address ? e->vmxon_address : 0, 8);
         put(&w, e->has_current_vmcs_address ? e->current_vmcs_address : 0, 8);
+    }
+    /* The capture extension only where a field is not captured or assumed. */
+    unsigned nnc = 0, nas = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        nnc += vxa_is_not_captured(&c->vmcs, (vxa_field)f);
+        nas += vxa_is_assumed(&c->vmcs, (vxa_field)f);
+    }
+    if (nnc || nas) {
+        put(&w, 'C', 1);
+        for (unsigned pass = 0; pass < 2; pass++) {
+            put(&w, pass ? nas : nnc, 2);
+            for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+                if (pass ? vxa_is_assumed(&c->vmcs, (vxa_field)f) : vxa_is_not_captured(&c->vmcs, (vxa_field)f))
+                    put(&w, vxa_field_get((vxa_field)f)->encoding, 2);
+        }
     }
     return w.ok ? w.i : 0;
 }

@@ -16,6 +16,14 @@
  *   u8  'E', u8 mode (vxa_cpu_mode), u8 flags (bit0 vmxon_address given, bit1
  *       current_vmcs_address given), u64 feature_control, u64 cr0, u64 cr4, u64 vmxon_address,
  *       u64 current_vmcs_address; absent: the defaults (vxa_entry_init, mode from the host flag).
+ *   optional capture extension (after the environment extension when both are there; the
+ *   case's `not_captured` and `assumed` keys, docs/formats.md):
+ *   u8  'C', u16 n; then u16 encoding per field not captured (not in the field list);
+ *       u16 m; then u16 encoding per assumed field (its value is in the field list);
+ *       absent: every field not in the list reads as 0, none assumed.  The reason an assumed
+ *       value was filled in ("why") is not carried: it reads back as "filled in by
+ *       convention (no reason recorded)".
+ *   An older decoder ignores the extension (the fields read as 0, as before it).
  * Anything after that is ignored; a truncated input decodes as far as it goes. */
 #ifndef VMXAUDIT_BINARY_H
 #define VMXAUDIT_BINARY_H
