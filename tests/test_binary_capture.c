@@ -1,6 +1,6 @@
 /* test_binary_capture.c — the binary case encoding carries the case's `not_captured` and
  * `assumed` keys (vmxaudit/binary.h, the capture extension): encode -> decode gives them back,
- * with and without the environment extension; a case without them encodes as before (no
+ * with and without the environment (and PMU) extensions; a case without them encodes as before (no
  * extension), and an input without the extension decodes as before (nothing not captured). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,12 +68,16 @@ static void test_capture_after_environment(void **s)
     a.entry.instruction = VXA_VMXON;
     a.entry.vmx_operation = false;
     a.entry.cr4 = 0x2020;
+    a.profile.pmu_types = 1;   /* and the PMU extension between them */
+    a.profile.pmu_cpuid_0a[0][0] = 0x07300605;
     size_t n = vxa_bin_encode(&a, buf, sizeof buf);
     assert_true(n > 0);
     assert_int_equal(vxa_bin_decode(buf, n, &b), n);
     same_capture(&a.vmcs, &b.vmcs);
     assert_int_equal(b.entry.cr4, 0x2020);
     assert_false(b.entry.vmx_operation);
+    assert_int_equal(b.profile.pmu_types, 1);
+    assert_int_equal(b.profile.pmu_cpuid_0a[0][0], 0x07300605);
 }
 
 static void test_without_capture_as_before(void **s)
