@@ -3,7 +3,7 @@
 # (VXA_GENERATOR_VERSION, harness/diff/generator.h), which a generated campaign's journal header
 # records: --resume of a journal written by another version, or by one before the header carried
 # it (version 1), is refused with exit 2 naming both versions, before any oracle starts (no Bochs
-# needed); a campaign from a case folder carries no generator and is not refused for it.
+# needed).  main's binary before the check resumed both (exit 0).
 # usage: generator_version.sh VMXAUDIT SOURCE_DIR
 set -u
 vx=$1
@@ -14,6 +14,6 @@ b='{"batch":0,"cases":[{"i":1,"v":"agree","o":"entered"}],"fail":{},"pass":"","s
 camp() { rm -rf "$tmp/c"; mkdir -p "$tmp/c"; printf '%s\n' "$@" > "$tmp/c/journal.jsonl"; }
 camp "$h" "$b"
 expect no-generator-key 2 'generator version 1.*this vmxaudit generates version [0-9]' -- timeout 20 "$vx" diff --resume --out "$tmp/c"
-camp "$(echo "$h" | sed 's/"cases":100/"cases":100,"generator":2/')" "$b"
-expect older-generator 2 'generator version 2.*this vmxaudit generates version [0-9]' -- timeout 20 "$vx" diff --resume --out "$tmp/c"
+camp "$(echo "$h" | sed 's/"cases":100/"cases":100,"generator":1/')" "$b"
+expect older-generator 2 'generator version 1.*this vmxaudit generates version [0-9]' -- timeout 20 "$vx" diff --resume --out "$tmp/c"
 finish
