@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "out_lock.h"
 #ifndef _WIN32
@@ -23,8 +24,16 @@ int vxa_out_lock(const char *dir, char *err, size_t errlen)
         return -1;
     }
 #ifndef _WIN32
-    if (flock(fd, LOCK_EX | LOCK_NB)) {
-        int e = errno;
+    /* A campaign just killed may leave a child that shares the lock (a forked worker, or an
+     * oracle between fork and exec) for some milliseconds more: wait up to 0.5 s before refusing. */
+    int e = 0;
+    for (int tries = 0; tries < 10; tries++) {
+        if (!flock(fd, LOCK_EX | LOCK_NB)) { e = 0; break; }
+        e = errno;
+        if (e != EWOULDBLOCK) break;
+        nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
+    }
+    if (e) {
         char pid[32] = "";
         ssize_t n = read(fd, pid, sizeof pid - 1);
         pid[n > 0 ? n : 0] = 0;

@@ -125,6 +125,14 @@ expect disk-full-resume 0 'of 200 cases|report:' -- "$vx" diff --jobs 1 --resume
 rm -f "$tmp/f/report.md"; mkdir "$tmp/f/report.md"
 expect report-not-writable 2 'cannot write the report: .*report.md is a folder.*--resume' -- "$vx" diff --jobs 1 --resume --out "$tmp/f"
 
+# --- a lock released within 0.5 s (a killed campaign's children still dying) is waited for ---
+mkdir -p "$tmp/w"
+flock "$tmp/w/.lock" sleep 0.2 &
+fl=$!
+for _ in $(seq 500); do flock -n "$tmp/w/.lock" true 2>/dev/null || break; sleep 0.01; done   # it holds the lock
+expect lock-briefly-held-waited-for 0 'report:' -- "$vx" diff --jobs 1 --backend bochs --generate 20 --seed 3 --out "$tmp/w"
+wait $fl
+
 # --- a header torn by a kill: a fresh run starts over ---
 mkdir -p "$tmp/torn"; printf '{"journal":"vmxaudit diff","vers' > "$tmp/torn/journal.jsonl"
 expect torn-header-fresh-run 0 'report:' -- "$vx" diff --jobs 1 --backend bochs --generate 20 --seed 3 --out "$tmp/torn"

@@ -18,8 +18,8 @@ rc=$?
 pid=$!
 i=0
 while [ $i -lt 600 ]; do                 # until 4 batch records are on disk (at most 60 s)
-    b=$(grep -c '"batch"' "$tmp/killed/journal.jsonl" 2>/dev/null || echo 0)
-    [ "$b" -ge 4 ] && break
+    b=$(grep -c '"batch"' "$tmp/killed/journal.jsonl" 2>/dev/null)   # prints 0 and fails on none
+    [ "${b:-0}" -ge 4 ] && break
     sleep 0.1
     i=$((i + 1))
 done
