@@ -18,7 +18,7 @@
 
 enum { S_NONE, S_GUEST, S_HOST, S_CTRL };
 enum { KVM = 1, XEN = 2, BOTH = 3 };
-enum { H_FIELD, H_PAIR, H_SVI_RVI, H_EXIT_REASON, H_EXIT_QUAL, H_GUEST_EFER };
+enum { H_FIELD, H_PAIR, H_SVI_RVI, H_EXIT_REASON, H_EXIT_QUAL, H_GUEST_EFER, H_READ_ONLY };
 
 typedef struct key {
     uint8_t formats, section;
@@ -112,6 +112,12 @@ static const key keys[] = {
     { BOTH, S_CTRL, "VMEntry", "ilen", "VM_ENTRY_INSTRUCTION_LEN", 0, H_FIELD },
     { BOTH, S_CTRL, "VMExit", "reason", NULL, 0, H_EXIT_REASON },
     { BOTH, S_CTRL, "VMExit", "qualification", NULL, 0, H_EXIT_QUAL },
+    /* VM-exit information of the last exit, read-only: known, not imported */
+    { BOTH, S_CTRL, "VMExit", "intr_info", NULL, 0, H_READ_ONLY },
+    { BOTH, S_CTRL, "VMExit", "errcode", NULL, 0, H_READ_ONLY },
+    { BOTH, S_CTRL, "VMExit", "ilen", NULL, 0, H_READ_ONLY },
+    { BOTH, S_CTRL, "IDTVectoring", "info", NULL, 0, H_READ_ONLY },
+    { BOTH, S_CTRL, "IDTVectoring", "errcode", NULL, 0, H_READ_ONLY },
     { BOTH, S_CTRL, "", "TSC Offset", "TSC_OFFSET", 0, H_FIELD },
     { BOTH, S_CTRL, "", "TSC Multiplier", "TSC_MULTIPLIER", 0, H_FIELD },
     { KVM, S_CTRL, "", "SVI|RVI", "GUEST_INTR_STATUS", 0, H_SVI_RVI },
@@ -140,6 +146,7 @@ typedef struct dump {
     unsigned line, section;
     bool msr_guest;           /* inside the "MSR guest autoload:" list */
     char last_ctx[16];        /* KVM's "VMExit:" continues on the next line */
+    unsigned npairs;          /* key=value pairs (and columns) recognised: a wrapped line's test */
 } dump;
 
 static const char *section_name(unsigned s)
@@ -232,6 +239,8 @@ static int apply(dump *d, const char *ctx, const char *k, const char *val, const
             if (!hex(d, ctx, k, val, &v)) return 1;
             d->info->exit_qualification = v;
             return 1;
+        case H_READ_ONLY:
+            return 1;
         case H_GUEST_EFER:
             /* "(effective)"/"(autoload)": computed by KVM, not GUEST_IA32_EFER of the VMCS */
             if (!hex(d, ctx, k, val, &v)) return 1;
@@ -268,7 +277,7 @@ static int columns(dump *d, const char *ctx, const char *s)
         }
         memcpy(tok, s, n);
         tok[n] = 0;
-        apply(d, ctx, names[i++], tok, NULL);
+        d->npairs += (unsigned)apply(d, ctx, names[i++], tok, NULL);
         s += n;
     }
     return 1;
@@ -311,6 +320,7 @@ static int parse_pairs(dump *d, const char *ctx, const char *s)
                 d->info->nwarnings--;           /* (the empty value's warning, replaced) */
                 bad_value(d, ctx, k, val, "a hex number");
                 rec = 1;
+                d->npairs++;
             }
             return rec;   /* the rest of the line cannot be split reliably */
         }
@@ -325,7 +335,9 @@ static int parse_pairs(dump *d, const char *ctx, const char *s)
             snprintf(note, sizeof note, "%.*s", (int)(nl < sizeof note ? nl : sizeof note - 1), s + 1);
             s = e ? e + 1 : s + strlen(s);
         }
-        rec |= apply(d, ctx, k, val, note);
+        int a = apply(d, ctx, k, val, note);
+        d->npairs += (unsigned)a;
+        rec |= a;
         any = true;
     }
     return rec;
@@ -385,6 +397,60 @@ static int dump_line(dump *d, char *s)
     return parse_pairs(d, ctx, s);
 }
 
+/* A line a mail client wrapped inside the dump where no '=' or ',' marks the break (Xen's "RSP =
+ * 0x..." / "(0x...)  RIP = 0x...", "TSC Offset = 0x...  TSC" / "Multiplier = 0x..."): the line
+ * that is not recognised on its own is the rest of the previous one when the two read together
+ * give more of the dump's pairs than the previous line alone.  Otherwise (a reply written between
+ * the dump's lines) nothing changes and the line stays unrecognised.  On success cur holds the
+ * joined text, numbered as the previous line, so that a further piece joins on the whole. */
+static bool rejoin(dump *d, vxa_nline *prev, vxa_nline *cur)
+{
+    size_t a = strlen(prev->s), b = strlen(cur->s);
+    char *j = malloc(a + b + 2), *alone = strdup(prev->s);
+    vxa_vmcs *sv = malloc(sizeof *sv);
+    vxa_dump_info *si = malloc(sizeof *si);
+    bool ok = false;
+    if (!j || !alone || !sv || !si) goto out;
+    memcpy(j, prev->s, a);
+    j[a] = ' ';
+    memcpy(j + a + 1, cur->s, b + 1);
+    *sv = *d->v;
+    *si = *d->info;
+    dump sd = *d;
+    d->npairs = 0;
+    d->line = prev->lineno;
+    dump_line(d, alone);   /* (its fields are set already: only the count matters) */
+    unsigned np = d->npairs, wp = d->info->nwarnings - si->nwarnings;
+    *d->v = *sv;
+    *d->info = *si;
+    *d = sd;
+    d->npairs = 0;
+    d->line = prev->lineno;
+    if (dump_line(d, j) && d->npairs > np) {
+        /* the previous line's own warnings came again first: drop the repeats */
+        vxa_dump_info *in = d->info;
+        unsigned w0 = si->nwarnings;
+        for (unsigned k = w0; k + wp < in->nwarnings && k + wp < VXA_DUMP_MAX_WARNINGS; k++)
+            in->warning[k] = in->warning[k + wp];
+        in->nwarnings -= wp;
+        free(cur->s);
+        cur->s = j;
+        cur->lineno = prev->lineno;
+        j = NULL;
+        ok = true;
+    } else {
+        *d->v = *sv;
+        *d->info = *si;
+        *d = sd;
+    }
+out:
+    free(j);
+    free(alone);
+    free(sv);
+    free(si);
+    return ok;
+}
+
 /* The most complete dump so far (a mail quotes a dump, then its HTML part repeats it cut up). */
 typedef struct best { vxa_dump_info *info; vxa_vmcs *v; } best_dump;
 
@@ -412,6 +478,7 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
     dump d = { format, file, v, info, 0, S_NONE, false, "" };
     best_dump best = { NULL, NULL };
     unsigned last_rec = 0;   /* the index of the last recognised line of the dump */
+    bool pairs = false;      /* that line is one of pairs (not a block's title) */
     /* Xen's line before its dump after a failed MSR load (exit 34): "d1v0 vmentry failure (reason
      * 0x80000022): MSR loading (entry 3)" and "msr 00000680 val 1fff800000102e60 (mbz 0)": the
      * failing entry (0-based; the exit qualification is entry + 1), the only one Xen prints. */
@@ -445,6 +512,7 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
             d.section = S_GUEST;
             d.msr_guest = false;
             last_rec = i;
+            pairs = false;
             if (msr_fail && msr_line) {
                 info->nmsrs = 1;
                 info->msr_index[0] = (uint32_t)msr_idx;
@@ -458,14 +526,19 @@ static int import(unsigned format, const char *text, size_t len, const char *fil
             continue;
         }
         if (!d.section) continue;
+        bool title = false;
         if (strstr(s, "*** Host State ***") || strstr(s, "*** Control State ***")) {
             d.section = strstr(s, "Host") ? S_HOST : S_CTRL;
             d.msr_guest = false;
+            title = true;
         } else if (*s == '*' && strspn(s, "*") == strlen(s)) {   /* Xen's closing "*****" */
             d.section = S_NONE;
-        } else if (!*s || !dump_line(&d, s)) {
+            title = true;
+        } else if (!*s || (!dump_line(&d, s) &&
+                           !(pairs && last_rec + 1 == i && rejoin(&d, &t.line[i - 1], &t.line[i])))) {
             continue;
         }
+        pairs = !title;   /* a line of pairs may be continued on the next */
         /* recognised: the unrecognised lines since the last one were inside the dump */
         for (unsigned j = last_rec + 1; j < i; j++)
             if (t.line[j].s[0])
