@@ -168,6 +168,15 @@ void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f)
         vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_IBT);
 }
 
+void vxa_rule_perf_global_ctrl(vxa_ctx *c, vxa_check id, vxa_field f)
+{
+    uint64_t v = vxa_fv(c, f), exists, known;
+    vxa_perf_global_ctrl_bits(c->p, &exists, &known);
+    uint64_t bad = v & known & ~exists;
+    if (vxa_rule(c, id, bad != 0, f, bad, true, v & ~bad)) return;
+    if (v & ~known) vxa_undet(c, id, VXA_UR_PMU_UNKNOWN, v & ~known);
+}
+
 /* Records the two halves of an allowed-settings rule on `value`: id0 when a bit of must_be_1 is
  * 0, id1 when a bit outside may_be_1 is 1; both with the allowed values and one fix. */
 static void allowed_halves(vxa_ctx *c, vxa_check id0, vxa_check id1, vxa_field f, uint64_t value,

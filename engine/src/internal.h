@@ -138,6 +138,11 @@ VXA_PRIVATE bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, 
  * the profile does not state CET_SS / CET_IBT). */
 VXA_PRIVATE void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f);
 
+/* IA32_PERF_GLOBAL_CTRL in field f (27.2.2 host, 27.3.1.1 guest): bits 63:49 and the enables of
+ * counters the profile's PMU lacks are reserved; enables it does not decide are undetermined
+ * (VXA_UR_PMU_UNKNOWN, aux = those bits). */
+VXA_PRIVATE void vxa_rule_perf_global_ctrl(vxa_ctx *c, vxa_check id, vxa_field f);
+
 /* Allowed-settings rule for a control word (SDM 27.2.1.1 first bullets): records ALLOWED0 /
  * ALLOWED1 violations (with must_be_1/may_be_1 and the fixed value) or undetermined. */
 VXA_PRIVATE void vxa_rule_allowed(vxa_ctx *c, vxa_check id_allowed0, vxa_check id_allowed1,

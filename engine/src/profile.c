@@ -29,6 +29,12 @@ void vxa_profile_init(vxa_profile *p)
     p->linear_address_width = 48;
     p->cpuid = 0;
     p->cpuid_known = 0;
+    p->pmu_types = 0;
+    p->pmu_perf_caps_known = 0;
+    for (unsigned t = 0; t < VXA_PMU_TYPES; t++) {
+        for (unsigned r = 0; r < 4; r++) p->pmu_cpuid_0a[t][r] = 0;
+        p->pmu_perf_caps[t] = 0;
+    }
 }
 
 void vxa_profile_normalize(vxa_profile *p)
@@ -41,10 +47,61 @@ void vxa_profile_normalize(vxa_profile *p)
         p->maxphyaddr_default = true;
     }
     if (p->linear_address_width != 57) p->linear_address_width = 48;
+    if (p->pmu_types > VXA_PMU_TYPES) p->pmu_types = 0;
+    p->pmu_perf_caps_known &= (uint8_t)((1u << p->pmu_types) - 1);
     if (!(p->cpuid_known & VXA_CPUID_LM) && vxa_profile_has(p, VXA_MSR_BASIC)) {
         p->cpuid_known |= VXA_CPUID_LM;
         if (!(p->msr[VXA_MSR_BASIC] & VXA_BASIC_32BIT_ADDR)) p->cpuid |= VXA_CPUID_LM;
     }
+}
+
+/* IA32_PERF_GLOBAL_CTRL bits of one core type (SDM Vol. 2A CPUID leaf 0AH; Vol. 3B, Performance
+ * Monitoring, "Architectural Performance Monitoring Version 2" for the MSR's layout, "Version 5"
+ * for the fixed-counter bitmap, "Performance Metrics" for EN_PERF_METRICS). */
+static void perf_global_type(const uint32_t r[4], bool caps_known, uint64_t caps, uint64_t *exists,
+                             uint64_t *known)
+{
+    unsigned version = r[0] & 0xffu, gp = (r[0] >> 8) & 0xffu, nfixed = r[3] & 0x1fu;
+    *exists = 0;
+    *known = 0;
+    /* Version 0 has no architectural PMU, version 1 no IA32_PERF_GLOBAL_CTRL: the SDM says
+     * nothing of loading it there, so the bits stay undecided. */
+    if (version < 2) return;
+    /* bits 31:0: IA32_PMCi enable for i < CPUID.0AH:EAX[15:8] */
+    *known |= 0xffffffffull;
+    *exists |= gp >= 32 ? 0xffffffffull : (1ull << gp) - 1;
+    /* bits 47:32: IA32_FIXED_CTRi enable.  Version 5 and later: counter i exists if ECX[i] or
+     * EDX[4:0] > i.  Before: the EDX[4:0] counters; the SDM warns that early Intel Core parts
+     * under-report them, so the first three stay undecided when fewer are reported. */
+    for (unsigned i = 0; i < 16; i++) {
+        bool has = (version >= 5 && ((r[2] >> i) & 1u)) || nfixed > i;
+        if (has) *exists |= 1ull << (32 + i);
+        if (has || version >= 5 || i >= 3) *known |= 1ull << (32 + i);
+    }
+    /* bit 48: EN_PERF_METRICS, if IA32_PERF_CAPABILITIES[15] (PERF_METRICS_AVAILABLE) */
+    if (caps_known) {
+        *known |= 1ull << 48;
+        if ((caps >> 15) & 1u) *exists |= 1ull << 48;
+    }
+}
+
+void vxa_perf_global_ctrl_bits(const vxa_profile *p, uint64_t *exists, uint64_t *known)
+{
+    const uint64_t always_reserved = ~0ull << 49;
+    uint64_t all = ~0ull, any = 0, k = ~0ull;
+    for (unsigned t = 0; t < p->pmu_types && t < VXA_PMU_TYPES; t++) {
+        uint64_t e, kt;
+        perf_global_type(p->pmu_cpuid_0a[t], (p->pmu_perf_caps_known >> t) & 1u, p->pmu_perf_caps[t],
+                         &e, &kt);
+        all &= e;
+        any |= e;
+        k &= kt;
+    }
+    if (!p->pmu_types) all = 0, k = 0;
+    /* a bit that exists on one core type and not on another depends on where VM entry runs */
+    k &= ~(all ^ any);
+    *exists = all & k & ~always_reserved;
+    *known = k | always_reserved;
 }
 
 static bool true_ctls(const vxa_profile *p)

@@ -102,6 +102,28 @@ static void fixed(const vxa_profile *p, unsigned f0i, unsigned f1i, vxa_value_ki
     if (!o) printf("\n\n");
 }
 
+/* The PMU that decides IA32_PERF_GLOBAL_CTRL's bits 48:0, per core type. */
+static void pmu_text(const vxa_profile *p)
+{
+    if (!p->pmu_types) {
+        printf("  PMU (CPUID.0AH) %s(not captured: IA32_PERF_GLOBAL_CTRL bits 48:0 undetermined)%s\n\n",
+               C_DIM, C_RESET);
+        return;
+    }
+    for (unsigned t = 0; t < p->pmu_types && t < VXA_PMU_TYPES; t++) {
+        const uint32_t *r = p->pmu_cpuid_0a[t];
+        printf("  PMU core type %u: version %u, %u general-purpose counters, %u fixed (bitmap 0x%x), "
+               "IA32_PERF_CAPABILITIES %s", t, r[0] & 0xffu, (r[0] >> 8) & 0xffu, r[3] & 0x1fu, r[2],
+               (p->pmu_perf_caps_known >> t) & 1u ? "" : "not captured");
+        if ((p->pmu_perf_caps_known >> t) & 1u) printf("0x%llx", (unsigned long long)p->pmu_perf_caps[t]);
+        printf("\n");
+    }
+    uint64_t exists, known;
+    vxa_perf_global_ctrl_bits(p, &exists, &known);
+    printf("  IA32_PERF_GLOBAL_CTRL: bits that exist 0x%llx, undecided 0x%llx\n\n",
+           (unsigned long long)exists, (unsigned long long)~known);
+}
+
 static int show(const char *name, bool json)
 {
     vxa_profile p;
@@ -160,6 +182,7 @@ static int show(const char *name, bool json)
                p.maxphyaddr_default ? " (not in the profile: the architectural maximum is assumed, "
                                       "address-width violations may be missed)" : "",
                p.linear_address_width);
+        pmu_text(&p);
     }
     items(&p, VXA_MSR_BASIC, "Basic VMX information", "basic", basic_items, decoded);
     for (unsigned wd = VXA_WORD_NONE + 1; vxa_word_get((vxa_word)wd); wd++) word(&p, (vxa_word)wd, controls);

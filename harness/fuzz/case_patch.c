@@ -42,7 +42,8 @@ int tc_build_case(const char *layout, const cJSON *patch, vxa_case *out, char *e
     const cJSON *msrs = patch ? cJSON_GetObjectItemCaseSensitive(patch, "msrs") : NULL;
     const cJSON *cpuid = patch ? cJSON_GetObjectItemCaseSensitive(patch, "cpuid") : NULL;
     const cJSON *mpa = patch ? cJSON_GetObjectItemCaseSensitive(patch, "maxphyaddr") : NULL;
-    if (msrs || cpuid || mpa) {   /* inline the profile, then patch it */
+    const cJSON *pmu = patch ? cJSON_GetObjectItemCaseSensitive(patch, "pmu") : NULL;
+    if (msrs || cpuid || mpa || pmu) {   /* inline the profile, then patch it */
         cJSON *prof = cJSON_GetObjectItemCaseSensitive(doc, "profile");
         cJSON *pj = cJSON_IsString(prof) ? load_json("profiles", prof->valuestring, err, errsz)
                                          : cJSON_Duplicate(prof, 1);
@@ -58,6 +59,10 @@ int tc_build_case(const char *layout, const cJSON *patch, vxa_case *out, char *e
             merge(c, cpuid);
         }
         if (mpa) cJSON_ReplaceItemInObjectCaseSensitive(pj, "maxphyaddr", cJSON_Duplicate(mpa, 1));
+        if (pmu) {
+            cJSON_DeleteItemFromObjectCaseSensitive(pj, "pmu");
+            if (!cJSON_IsNull(pmu)) cJSON_AddItemToObject(pj, "pmu", cJSON_Duplicate(pmu, 1));
+        }
         cJSON_ReplaceItemInObjectCaseSensitive(doc, "profile", pj);
     }
     if (patch && (p = cJSON_GetObjectItemCaseSensitive(patch, "vmcs"))) {

@@ -7,7 +7,8 @@
  *   "profile": NAME                        another bundled profile
  *   "msrs":   { MSR: value | null }        profile MSRs replaced / removed (profile inlined)
  *   "cpuid":  { feature: bool }            profile CPUID features
- *   "maxphyaddr": N                        profile MAXPHYADDR */
+ *   "maxphyaddr": N                        profile MAXPHYADDR
+ *   "pmu": { "core_types": [...] } | null  profile PMU replaced / removed */
 #ifndef VMXAUDIT_CASE_PATCH_H
 #define VMXAUDIT_CASE_PATCH_H
 

@@ -199,6 +199,7 @@ typedef struct vxa_cpuid_info {
 VXA_API const vxa_cpuid_info *vxa_cpuid_get(unsigned bit);   /* bit < VXA_CPUID_COUNT, else NULL */
 VXA_API const char *vxa_cpuid_name(unsigned bit);        /* "cet_ss", ...; NULL if out of range */
 
+#define VXA_PMU_TYPES 3   /* core types a profile's PMU may list (Meteor Lake: P, E, LP E) */
 typedef struct vxa_profile {
     uint64_t msr[VXA_MSR_COUNT];
     uint32_t msr_present;          /* bit i: msr[i] was captured; absent means "not captured" */
@@ -207,6 +208,13 @@ typedef struct vxa_profile {
     uint8_t linear_address_width;  /* 48 or 57 */
     uint32_t cpuid;                /* VXA_CPUID_* that are present */
     uint32_t cpuid_known;          /* VXA_CPUID_* whose presence the profile states */
+    /* The PMU, which decides the reserved bits 48:0 of IA32_PERF_GLOBAL_CTRL (SDM Vol. 3B 21.2:
+     * CPUID.0AH counts the counters; IA32_PERF_CAPABILITIES[15] enumerates EN_PERF_METRICS), one
+     * entry per core type: a hybrid part's core types enumerate different counters. */
+    uint8_t pmu_types;                            /* core types captured; 0: the PMU is not captured */
+    uint8_t pmu_perf_caps_known;                  /* bit t: pmu_perf_caps[t] was captured */
+    uint32_t pmu_cpuid_0a[VXA_PMU_TYPES][4];      /* CPUID.0AH: EAX, EBX, ECX, EDX */
+    uint64_t pmu_perf_caps[VXA_PMU_TYPES];        /* IA32_PERF_CAPABILITIES (MSR 345H) */
 } vxa_profile;
 
 /* nothing captured, MAXPHYADDR 52, LA width 48 */
@@ -221,6 +229,12 @@ static inline bool vxa_profile_has(const vxa_profile *p, unsigned i)
 {
     return i < VXA_MSR_COUNT && (p->msr_present >> i) & 1u;
 }
+
+/* IA32_PERF_GLOBAL_CTRL (SDM Vol. 3B 21.2.2 "Architectural Performance Monitoring Version 2",
+ * 21.2.5 "Version 5", 21.3.9.3 "Performance Metrics"): *exists: the enable bits of counters that
+ * every core type of the profile has; *known: the bits whose existence the profile decides (63:49
+ * always, reserved whatever the PMU; 48:0 from the PMU entries, where every core type agrees). */
+VXA_API void vxa_perf_global_ctrl_bits(const vxa_profile *p, uint64_t *exists, uint64_t *known);
 
 /* Allowed settings of a control word (SDM Appendix A.3-A.5, honouring IA32_VMX_BASIC[55]).
  * must_be_1: bits whose 0-setting is not allowed; may_be_1: bits whose 1-setting is allowed.
@@ -382,7 +396,9 @@ typedef enum vxa_undet_reason {
     VXA_UR_MEMORY,           /* the memory reader could not supply the bytes (aux = address) */
     VXA_UR_CPUID_UNKNOWN,    /* the profile does not state a CPUID feature (aux = VXA_CPUID_*) */
     VXA_UR_MSR_VALUE,        /* MSR-load: whether the MSR accepts the value is not in the profile */
-    VXA_UR_NOT_CAPTURED      /* a field the rule needs was not captured (aux = vxa_field) */
+    VXA_UR_NOT_CAPTURED,     /* a field the rule needs was not captured (aux = vxa_field) */
+    VXA_UR_PMU_UNKNOWN       /* the profile's PMU (CPUID.0AH, IA32_PERF_CAPABILITIES) does not
+                              * decide these IA32_PERF_GLOBAL_CTRL bits (aux = the bits) */
 } vxa_undet_reason;
 
 typedef struct vxa_undetermined { uint16_t check; uint8_t reason; uint64_t aux; } vxa_undetermined;

@@ -14,10 +14,6 @@
 #define DEBUGCTL_RSVD_ALWAYS ((7ull << 3) | ~0xffffull)
 #define DEBUGCTL_MODEL ((1ull << 2) | (7ull << 13))
 
-/* IA32_PERF_GLOBAL_CTRL (Vol. 3B 21.2.x): GP-counter enables from bit 0, fixed-counter enables
- * from bit 32, EN_PERF_METRICS 48; which exist is enumerated by CPUID.0AH; 63:49 reserved. */
-#define PERF_GLOBAL_RSVD_ALWAYS (~0ull << 49)
-
 /* IA32_RTIT_CTL (Vol. 3C Table 33-6): 18, 23, 30:28, 54:48, 63:57 reserved everywhere; TraceEn,
  * OS, User, TSCEn, DisRETC, BranchEn always exist; the rest depend on CPUID.14H. */
 #define RTIT_RSVD_ALWAYS ((1ull << 18) | (1ull << 23) | (7ull << 28) | (0x7full << 48) | (~0ull << 57))
@@ -166,10 +162,10 @@ void vxa_checks_guest_regs(vxa_ctx *c)
         }
     }
 
-    /* IA32_PERF_GLOBAL_CTRL: which counter-enable bits exist is enumerated by CPUID.0AH. */
+    /* IA32_PERF_GLOBAL_CTRL: GP-counter enables from bit 0, fixed-counter enables from bit 32,
+     * EN_PERF_METRICS 48 exist as the profile's PMU enumerates them; 63:49 reserved. */
     if (entry(c, VXA_ENTRY_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
-        reserved_rule(c, VXA_C_GUEST_PERF_GLOBAL_CTRL_RESERVED, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL,
-                      PERF_GLOBAL_RSVD_ALWAYS, ~PERF_GLOBAL_RSVD_ALWAYS, VXA_UR_MODEL_SPECIFIC, 0);
+        vxa_rule_perf_global_ctrl(c, VXA_C_GUEST_PERF_GLOBAL_CTRL_RESERVED, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL);
     /* IA32_PAT: every byte a valid memory type (what WRMSR accepts at CPL 0). */
     if (entry(c, VXA_ENTRY_LOAD_PAT)) {
         uint64_t pat = FV(c, GUEST_IA32_PAT), bad = 0, fix = pat;

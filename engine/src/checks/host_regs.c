@@ -5,7 +5,6 @@
 /* Bits this file names that vmx_bits.h lacks: IA32_S_CET (SDM Vol. 1, CET chapter, "CET MSRs"),
  * IA32_EFER (Vol. 3A 2.2.1, Figure "IA32_EFER MSR Layout"), IA32_FRED_CONFIG (Vol. 3A, FRED
  * chapter; FRED specification 346446), CR3 LAM bits (Vol. 3A, "Linear-Address Masking"). */
-#define PERF_GLOBAL_CTRL_RSVD (~0ull << 49)   /* reserved whatever the PMU */
 #define CR0_NOT_CHECKED (VXA_CR0_NW | VXA_CR0_CD)   /* 27.2.2 footnote: VM exit does not change CD/NW */
 
 /* A rule that applies only "on processors that support Intel 64 architecture". */
@@ -98,17 +97,11 @@ void vxa_checks_host_regs(vxa_ctx *c)
         RULE(c, HOST_SSP_ALIGN, (ssp & 3) != 0, HOST_SSP, ssp & 3, ssp & ~3ull);
     }
 
-    /* "load IA32_PERF_GLOBAL_CTRL": reserved bits 0.  Which of bits 48:0 are reserved depends
-     * on the PMU (number of general-purpose and fixed counters, perf metrics), which a VMX
-     * capability profile does not carry: those are undetermined.  Bits 63:49 are reserved on
-     * every processor (Vol. 4 Table 2-2, IA32_PERF_GLOBAL_CTRL), so they are a violation. */
-    if (exitc(c, VXA_EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK)) {
-        uint64_t pgc = FV(c, HOST_IA32_PERF_GLOBAL_CTRL);
-        if (!RULE(c, HOST_PERF_GLOBAL_CTRL_RSVD, (pgc & PERF_GLOBAL_CTRL_RSVD) != 0,
-                  HOST_IA32_PERF_GLOBAL_CTRL, pgc & PERF_GLOBAL_CTRL_RSVD,
-                  pgc & ~PERF_GLOBAL_CTRL_RSVD) && pgc != 0)
-            vxa_undet(c, VXA_C_HOST_PERF_GLOBAL_CTRL_RSVD, VXA_UR_MODEL_SPECIFIC, 0);
-    }
+    /* "load IA32_PERF_GLOBAL_CTRL": reserved bits 0: 63:49 on every processor, in 48:0 the
+     * enables of counters the PMU lacks (CPUID.0AH, IA32_PERF_CAPABILITIES; undetermined where
+     * the profile does not carry them). */
+    if (exitc(c, VXA_EXIT_LOAD_PERF_GLOBAL_CTRL) && !quirk(c, VXA_Q_NO_PERF_GLOBAL_CTRL_CHECK))
+        vxa_rule_perf_global_ctrl(c, VXA_C_HOST_PERF_GLOBAL_CTRL_RSVD, VXA_F_HOST_IA32_PERF_GLOBAL_CTRL);
 
     /* "load IA32_PAT": each byte 0, 1, 4, 5, 6 or 7.  Fix: the bad bytes get the power-up
      * value of their entry (0x0007040600070406). */

@@ -22,6 +22,56 @@ static int msr_slot(const char *key, unsigned *slot)
     return -1;
 }
 
+/* "pmu": { "core_types": [ { "cpuid_0a": [EAX, EBX, ECX, EDX], "perf_capabilities": V }, ... ] }:
+ * one entry per core type (hybrid parts enumerate different counters per type); other keys
+ * (provenance) are kept and ignored. */
+static int pmu_from_json(jctx *j, const cJSON *pmu, const char *path, vxa_profile *p)
+{
+    char sub[200], tp[240], rp[260];
+    snprintf(sub, sizeof sub, "%s%spmu", path, path[0] ? "." : "");
+    if (!cJSON_IsObject(pmu)) return jerr(j, sub, "pmu", "expected an object with \"core_types\"");
+    if (jnodup(j, pmu, sub, false)) return -1;
+    const cJSON *types = cJSON_GetObjectItemCaseSensitive(pmu, "core_types");
+    snprintf(tp, sizeof tp, "%s.core_types", sub);
+    int n = cJSON_GetArraySize(types);
+    if (!cJSON_IsArray(types) || n < 1 || n > VXA_PMU_TYPES)
+        return jerr(j, types ? tp : sub, types ? "core_types" : "pmu",
+                    "\"core_types\" must be an array of 1 to %d core types", VXA_PMU_TYPES);
+    unsigned t = 0;
+    for (const cJSON *e = types->child; e; e = e->next, t++) {
+        snprintf(tp, sizeof tp, "%s.core_types[%u]", sub, t);
+        if (!cJSON_IsObject(e)) return jerr(j, tp, "core_types", "expected an object with \"cpuid_0a\"");
+        if (jnodup(j, e, tp, false)) return -1;
+        const cJSON *regs = cJSON_GetObjectItemCaseSensitive(e, "cpuid_0a");
+        snprintf(rp, sizeof rp, "%s.cpuid_0a", tp);
+        if (!cJSON_IsArray(regs) || cJSON_GetArraySize(regs) != 4)
+            return jerr(j, regs ? rp : tp, regs ? "cpuid_0a" : "core_types",
+                        "\"cpuid_0a\" must be the 4 registers EAX, EBX, ECX, EDX of CPUID leaf 0AH");
+        unsigned r = 0;
+        for (const cJSON *x = regs->child; x; x = x->next, r++) {
+            uint64_t v;
+            snprintf(rp, sizeof rp, "%s.cpuid_0a[%u]", tp, r);
+            if (jnum(j, x, rp, &v)) {   /* an array item has no key: name the array's line */
+                char msg[sizeof j->err->message];
+                if (!j->err) return -1;
+                snprintf(msg, sizeof msg, "%s", j->err->message);
+                return jerr(j, rp, "cpuid_0a", "%s", msg);
+            }
+            if (v > 0xffffffffull)
+                return jerr(j, rp, "cpuid_0a", "a CPUID register is 32 bits wide (0x%llx)", (unsigned long long)v);
+            p->pmu_cpuid_0a[t][r] = (uint32_t)v;
+        }
+        const cJSON *caps = cJSON_GetObjectItemCaseSensitive(e, "perf_capabilities");
+        if (caps) {
+            snprintf(rp, sizeof rp, "%s.perf_capabilities", tp);
+            if (jnum(j, caps, rp, &p->pmu_perf_caps[t])) return -1;
+            p->pmu_perf_caps_known |= (uint8_t)(1u << t);
+        }
+    }
+    p->pmu_types = (uint8_t)t;
+    return 0;
+}
+
 int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile *p)
 {
     char sub[160];
@@ -84,6 +134,8 @@ int vxa_profile_from_json(jctx *j, const cJSON *o, const char *path, vxa_profile
             if (on) p->cpuid |= 1u << bit;
         }
     }
+    const cJSON *pmu = cJSON_GetObjectItemCaseSensitive(o, "pmu");
+    if (pmu && pmu_from_json(j, pmu, path, p)) return -1;
     vxa_profile_normalize(p);
     return 0;
 }
@@ -134,6 +186,16 @@ cJSON *vxa_profile_to_tree(const vxa_profile *p, const vxa_profile_about *about)
         cJSON *c = cJSON_AddObjectToObject(o, "cpuid");
         for (unsigned b = 0; b < VXA_CPUID_COUNT; b++)
             if ((p->cpuid_known >> b) & 1u) cJSON_AddBoolToObject(c, vxa_cpuid_name(b), (p->cpuid >> b) & 1u);
+    }
+    if (p->pmu_types) {
+        cJSON *types = cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "pmu"), "core_types");
+        for (unsigned t = 0; t < p->pmu_types && t < VXA_PMU_TYPES; t++) {
+            cJSON *e = cJSON_CreateObject(), *r = cJSON_AddArrayToObject(e, "cpuid_0a");
+            for (unsigned i = 0; i < 4; i++) cJSON_AddItemToArray(r, jhexitem(p->pmu_cpuid_0a[t][i]));
+            if ((p->pmu_perf_caps_known >> t) & 1u)
+                cJSON_AddItemToObject(e, "perf_capabilities", jhexitem(p->pmu_perf_caps[t]));
+            cJSON_AddItemToArray(types, e);
+        }
     }
     return o;
 }

@@ -24,7 +24,8 @@ static cJSON *outcome_json(const vxa_outcome *o)
 static const char *const undet_reasons[] = {
     "the profile lacks capability MSR", "the SDM leaves this model-specific",
     "the memory it reads is not available", "the profile does not state CPUID feature",
-    "whether the MSR accepts the value is not in the profile", "a field it needs was not captured"
+    "whether the MSR accepts the value is not in the profile", "a field it needs was not captured",
+    "the profile's PMU (CPUID.0AH, IA32_PERF_CAPABILITIES) does not decide IA32_PERF_GLOBAL_CTRL bits"
 };
 
 const char *vxa_undet_text(unsigned reason)
@@ -116,6 +117,8 @@ cJSON *vxa_report_to_tree(const vxa_report *r, const vxa_vmcs *v, const vxa_obse
         else if (u->reason == VXA_UR_NOT_CAPTURED)
             snprintf(reason, sizeof reason, "%s not captured",
                      vxa_field_get((vxa_field)u->aux) ? vxa_field_get((vxa_field)u->aux)->name : "?");
+        else if (u->reason == VXA_UR_PMU_UNKNOWN)
+            snprintf(reason, sizeof reason, "%s 0x%llx", vxa_undet_text(u->reason), (unsigned long long)u->aux);
         else if (u->reason == VXA_UR_MEMORY)
             snprintf(reason, sizeof reason, "%s (0x%llx)", vxa_undet_text(u->reason), (unsigned long long)u->aux);
         else

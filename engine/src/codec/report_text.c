@@ -379,6 +379,7 @@ void vxa_report_print(FILE *out, const vxa_case *c, const vxa_report *r, vxa_mod
             fprintf(out, "  %s: %s", vxa_check_get((vxa_check)u->check)->id, vxa_undet_text(u->reason));
         if (u->reason == VXA_UR_MSR_MISSING)
             fprintf(out, " %s", vxa_msr_name((unsigned)u->aux - 0x480) ? vxa_msr_name((unsigned)u->aux - 0x480) : "?");
+        if (u->reason == VXA_UR_PMU_UNKNOWN) fprintf(out, " 0x%llx", (unsigned long long)u->aux);
         fprintf(out, "\n");
     }
     print_fields_read(out, "not captured, read by the rules (those that pass with it as 0 and as all "
