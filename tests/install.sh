@@ -22,7 +22,7 @@ for f in bin/vmxaudit include/vmxaudit/vmxaudit.h include/vmxaudit/live.h includ
          share/vmxaudit/profiles/il-xeon-8180-skylake-sp.json; do
   [ -e "$prefix/$f" ] || { echo "install: $f missing" >&2; exit 1; }
 done
-for f in libvmxaudit.a libvmxaudit.so libvmxaudit.so.2; do
+for f in libvmxaudit.a libvmxaudit.so libvmxaudit.so.3; do
   [ -e "$libdir/$f" ] || { echo "install: $libdir/$f missing" >&2; exit 1; }
 done
 export PKG_CONFIG_PATH="$(dirname "$pc")"
@@ -37,8 +37,8 @@ ${HOSTED_CC:-cc} -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vm
   -o "$prefix/tiny-shared" $(pkg-config --libs vmxaudit)
 ${HOSTED_CC:-cc} -std=c11 -Wall -Wextra -Werror $hosted $(pkg-config --cflags vmxaudit) "$src/tests/install_main.c" \
   -o "$prefix/tiny-static" $(pkg-config --static --libs vmxaudit | sed 's/-lvmxaudit/-l:libvmxaudit.a/')
-LD_LIBRARY_PATH="$libdir" ldd "$prefix/tiny-shared" | grep -q "$libdir/libvmxaudit.so.2" ||
-  { echo "install: tiny-shared does not load the installed libvmxaudit.so.2" >&2; exit 1; }
+LD_LIBRARY_PATH="$libdir" ldd "$prefix/tiny-shared" | grep -q "$libdir/libvmxaudit.so.3" ||
+  { echo "install: tiny-shared does not load the installed libvmxaudit.so.3" >&2; exit 1; }
 if ldd "$prefix/tiny-static" | grep -q libvmxaudit; then
   echo "install: tiny-static is not linked statically" >&2; exit 1
 fi
@@ -55,7 +55,7 @@ case $a in
 esac
 
 # Relocatable.
-for f in bin/vmxaudit "${libdir#$prefix/}/libvmxaudit.so.2" "${libdir#$prefix/}/libvmxaudit.a"; do
+for f in bin/vmxaudit "${libdir#$prefix/}/libvmxaudit.so.3" "${libdir#$prefix/}/libvmxaudit.a"; do
   if grep -aqF "$src/corpus" "$prefix/$f"; then echo "install: $f has the source corpus' path compiled in" >&2; exit 1; fi
 done
 mv "$prefix" "$prefix.moved"

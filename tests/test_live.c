@@ -423,6 +423,7 @@ static void cpuid_decoding(void **state)
         { 0, 0, { 0x20, 0, 0, 0 } },
         { 7, 0, { 1, 1u << 14 | 1u << 25, 1u << 7 | 1u << 16 | 1u << 31, 1u << 5 | 1u << 19 | 1u << 20 } },
         { 7, 1, { 1u << 17 | 1u << 26, 0, 0, 0 } },
+        { 0xa, 0, { 0x08300805, 0, 0xf, 0x8604 } },
         { 0x80000000u, 0, { 0x80000008u, 0, 0, 0 } },
         { 0x80000001u, 0, { 0, 0, 0, 1u << 29 } },
         { 0x80000008u, 0, { 0x3934, 0, 0, 0 } },   /* 52 physical, 57 linear */
@@ -464,6 +465,23 @@ static void cpuid_decoding(void **state)
     assert_false(ws.profile.maxphyaddr_default);
     assert_int_equal(ws.profile.linear_address_width, 57);
     assert_int_equal(ws.profile.cpuid, (1u << VXA_CPUID_COUNT) - 1);
+    /* ... and this processor's CPUID.0AH decides IA32_PERF_GLOBAL_CTRL's counter enables */
+    assert_int_equal(ws.profile.pmu_types, 1);
+    assert_int_equal(ws.profile.pmu_cpuid_0a[0][0], 0x08300805);
+    assert_int_equal(ws.profile.pmu_cpuid_0a[0][3], 0x8604);
+    uint64_t exists, known;
+    vxa_perf_global_ctrl_bits(&ws.profile, &exists, &known);
+    assert_int_equal(exists, 0xf000000ffull);
+    /* not on a hybrid part (CPUID.(7,0):EDX[15]) nor below leaf 0AH */
+    cpuid_table hybrid[sizeof full / sizeof full[0]];
+    memcpy(hybrid, full, sizeof full);
+    hybrid[1].r[3] |= 1u << 15;
+    cpuid_rows = hybrid;
+    vxa_live_read_profile(&ops, &fc, &ws);
+    assert_int_equal(ws.profile.pmu_types, 0);
+    cpuid_rows = old;
+    vxa_live_read_profile(&ops, &fc, &ws);
+    assert_int_equal(ws.profile.pmu_types, 0);
     vxa_case_free(&c);
 }
 

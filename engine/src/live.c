@@ -51,6 +51,21 @@ void vxa_live_cpu_from_cpuid(void (*cpuid)(void *, uint32_t, uint32_t, uint32_t[
     out->cpuid_known = (1u << VXA_CPUID_COUNT) - 1u;
 }
 
+/* CPUID.0AH of this logical processor (SDM Vol. 2A, CPUID), which decides IA32_PERF_GLOBAL_CTRL's
+ * counter enables: not on a hybrid part (CPUID.(EAX=7,ECX=0):EDX[15]), whose leaf 0AH need not
+ * describe the core type it runs on (an Alder Lake P core returns the E cores' counts). */
+static void live_pmu(void (*cpuid)(void *, uint32_t, uint32_t, uint32_t[4]), void *ctx, vxa_profile *p)
+{
+    uint32_t r[4];
+    cpuid(ctx, 0, 0, r);
+    if (r[0] < 0xa) return;
+    cpuid(ctx, 7, 0, r);
+    if ((r[3] >> 15) & 1u) return;
+    cpuid(ctx, 0xa, 0, r);
+    for (unsigned i = 0; i < 4; i++) p->pmu_cpuid_0a[0][i] = r[i];
+    p->pmu_types = 1;
+}
+
 /* ---- profile ---- */
 
 static void read_msr(const vxa_live_ops *ops, void *ctx, vxa_live_workspace *ws, unsigned i)
@@ -103,7 +118,10 @@ int vxa_live_read_profile(const vxa_live_ops *ops, void *ctx, vxa_live_workspace
         read_msr(ops, ctx, ws, VXA_MSR_VMFUNC);
 
     vxa_live_cpu cpu = ops->cpu;
-    if (ops->cpuid) vxa_live_cpu_from_cpuid(ops->cpuid, ctx, &cpu);
+    if (ops->cpuid) {
+        vxa_live_cpu_from_cpuid(ops->cpuid, ctx, &cpu);
+        live_pmu(ops->cpuid, ctx, &ws->profile);
+    }
     if (cpu.maxphyaddr) {
         ws->profile.maxphyaddr = cpu.maxphyaddr;
         ws->profile.maxphyaddr_default = false;

@@ -11,7 +11,8 @@ Three sets of cases per bundled profile, all from corpus/layouts:
 Prints, per set, the cases run and the undetermined results of each rule, and the profiles that
 still leave a rule undetermined.
 
-usage: harness/bench/pmu_lam_undetermined.py VMXAUDIT CORPUS_DIR [--profiles a,b,...]
+usage: harness/bench/pmu_lam_undetermined.py VMXAUDIT CORPUS_DIR [--profiles a,b,...] [-v]
+(-v: name the profiles)
 """
 import json, os, subprocess, sys, tempfile
 from collections import Counter, defaultdict
@@ -69,7 +70,8 @@ def main():
     for kind in ("layouts", "pgc", "lam"):
         print("%-8s %5d cases: %s" % (kind, cases[kind], ", ".join("%s %d" % (r, counts[kind][r]) for r in RULES)))
     for r in RULES:
-        print("undetermined %s on %d profiles: %s" % (r, len(left[r]), " ".join(sorted(left[r]))))
+        print("undetermined %s on %d profiles%s" % (r, len(left[r]),
+              ": " + " ".join(sorted(left[r])) if "-v" in sys.argv else ""))
 
 
 if __name__ == "__main__":

@@ -62,7 +62,9 @@ typedef struct vxa_live_ops {
      * the memory is not readable, which makes the rules that need it undetermined.  NULL: no
      * memory access at all (those rules are undetermined). */
     int (*read_phys)(void *ctx, uint64_t pa, void *buf, uint32_t len);
-    /* CPUID leaf/subleaf -> regs[0..3] = EAX, EBX, ECX, EDX.  NULL: ops->cpu is used. */
+    /* CPUID leaf/subleaf -> regs[0..3] = EAX, EBX, ECX, EDX.  NULL: ops->cpu is used.  With it,
+     * the profile also gets this processor's CPUID.0AH (the PMU: IA32_PERF_GLOBAL_CTRL's counter
+     * enables), except on a hybrid part (CPUID.(7,0):EDX[15]), where those stay undetermined. */
     void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
     vxa_live_cpu cpu;               /* used when cpuid is NULL */
     uint8_t model;                  /* vxa_model whose behaviour is predicted; VXA_MODEL_SDM */

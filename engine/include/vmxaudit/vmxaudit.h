@@ -19,13 +19,13 @@ extern "C" {
 #endif
 
 /* Versions (engine/EMBEDDING.md, "Versions"): VMXAUDIT_API_VERSION is the ABI generation, the
- * shared library's SONAME (libvmxaudit.so.2); it is bumped by any change that breaks a program
+ * shared library's SONAME (libvmxaudit.so.3); it is bumped by any change that breaks a program
  * built against an earlier header.  VMXAUDIT_VERSION is the release, MAJOR.MINOR.PATCH: MINOR
  * grows with compatible additions, PATCH with fixes.  vxa_api_version() and vxa_version() give
  * the library's own values, to compare with the header's at run time. */
-#define VMXAUDIT_API_VERSION 2
+#define VMXAUDIT_API_VERSION 3
 #define VMXAUDIT_VERSION_MAJOR 0
-#define VMXAUDIT_VERSION_MINOR 2
+#define VMXAUDIT_VERSION_MINOR 3
 #define VMXAUDIT_VERSION_PATCH 0
 #define VMXAUDIT_STRINGIFY_(x) #x
 #define VMXAUDIT_STRINGIFY(x) VMXAUDIT_STRINGIFY_(x)
