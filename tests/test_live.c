@@ -8,7 +8,7 @@
  *  - a failing VMREAD / RDMSR is counted, and an advertised MSR whose RDMSR fails makes its
  *    rules undetermined;
  *  - CPUID decoding (synthetic leaves, and this machine's own CPUID against /proc/cpuinfo);
- *  - vxa_live_observe, vxa_outcome_within (vxa_live_agrees, deprecated, the same);
+ *  - vxa_live_observe, vxa_outcome_within;
  *  - stack use of vxa_live_audit, measured by painting a thread's stack. */
 #define _GNU_SOURCE
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /* test_outcome.c — the one agreement predicate (vxa_outcome_within), the undetermined rule that
  * explains an observation outside a prediction (vxa_undetermined_explains), and the equality of
  * two predictions (vxa_outcome_equal).  The cases where the project's former predicates differed
- * (the lenient vxa_live_agrees and the diff's strict vxa_observation_matches) are decided here
+ * (the lenient vxa_live_agrees of API 2 and the diff's strict vxa_observation_matches) are decided here
  * one by one; docs/outcome-model.md "Agreement" gives the reasons. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vmxaudit/live.h"
+#include "vmxaudit/vmxaudit.h"
 
 static vxa_outcome vmfail(unsigned n, const uint8_t *e)
 {
@@ -41,18 +41,7 @@ static vxa_outcome plain(uint8_t result, uint8_t vector)
     return o;
 }
 
-/* the deprecated name answers the same */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-static bool old_name(const vxa_outcome *p, const vxa_outcome *o) { return vxa_live_agrees(p, o); }
-#pragma GCC diagnostic pop
-
-static bool within(const vxa_outcome *p, const vxa_outcome *o)
-{
-    bool w = vxa_outcome_within(p, o);
-    assert_int_equal(w, old_name(p, o));
-    return w;
-}
+static bool within(const vxa_outcome *p, const vxa_outcome *o) { return vxa_outcome_within(p, o); }
 
 static void vmfail_valid_sets(void **state)
 {

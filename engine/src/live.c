@@ -217,6 +217,3 @@ int vxa_live_observe(const vxa_live_ops *ops, void *ctx, uint64_t rflags, bool e
     o->qual[0] = (uint32_t)v;
     return 0;
 }
-
-/* Deprecated (live.h): the one agreement predicate is vxa_outcome_within. */
-bool vxa_live_agrees(const vxa_outcome *p, const vxa_outcome *o) { return vxa_outcome_within(p, o); }

@@ -119,11 +119,6 @@ VXA_API int vxa_live_audit(const vxa_live_ops *ops, void *ctx, const vxa_entry *
 VXA_API int vxa_live_observe(const vxa_live_ops *ops, void *ctx, uint64_t rflags, bool entry_exit,
                              vxa_outcome *observed);
 
-/* Deprecated: vxa_outcome_within(predicted, observed) (vmxaudit.h), which it calls; kept while
- * the API version is 2.  For a VM exit that is not an entry failure, the prediction must be
- * "entered". */
-VXA_API bool vxa_live_agrees(const vxa_outcome *predicted, const vxa_outcome *observed)
-    VXA_DEPRECATED("use vxa_outcome_within");
 
 #ifdef __cplusplus
 }

@@ -46,12 +46,6 @@ extern "C" {
 #define VXA_API
 #endif
 #endif
-/* VXA_DEPRECATED(why), after a declaration: a function kept only for the API version. */
-#if defined(__GNUC__)
-#define VXA_DEPRECATED(why) __attribute__((deprecated(why)))
-#else
-#define VXA_DEPRECATED(why)
-#endif
 
 VXA_API unsigned vxa_api_version(void);          /* VMXAUDIT_API_VERSION of the library */
 VXA_API const char *vxa_version(void);           /* VMXAUDIT_VERSION of the library */
