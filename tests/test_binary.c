@@ -1,6 +1,6 @@
 /* test_binary.c — the compact binary case encoding (vmxaudit/binary.h): encode -> decode gives
- * back the case, with and without the environment extension; old inputs without it decode
- * with the defaults; truncated inputs never read past the end. */
+ * back the case, with and without the environment and PMU extensions; old inputs without them
+ * decode with the defaults; truncated inputs never read past the end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,6 +77,49 @@ static void test_extension_round_trip(void **s)
     }
 }
 
+/* the PMU extension ('P', after the environment's): core types, CPUID.0AH and
+ * IA32_PERF_CAPABILITIES come back, with and without 'E'; truncations never give a partial type */
+static void test_pmu_round_trip(void **s)
+{
+    (void)s;
+    for (int with_env = 0; with_env < 2; with_env++) {
+        base(&a);
+        if (with_env) a.entry.feature_control = 0x5;
+        a.profile.pmu_types = 2;
+        a.profile.pmu_cpuid_0a[0][0] = 0x08300805;
+        a.profile.pmu_cpuid_0a[0][2] = 0xf;
+        a.profile.pmu_cpuid_0a[0][3] = 0x8604;
+        a.profile.pmu_cpuid_0a[1][0] = 0x07300605;
+        a.profile.pmu_cpuid_0a[1][3] = 0x603;
+        a.profile.pmu_perf_caps_known = 1;
+        a.profile.pmu_perf_caps[0] = 0x8000;
+        size_t n = vxa_bin_encode(&a, buf, sizeof buf);
+        assert_true(n > 0);
+        memset(&b, 0xa5, sizeof b);
+        assert_int_equal(vxa_bin_decode(buf, n, &b), n);
+        same_entry(&a.entry, &b.entry);
+        assert_int_equal(b.profile.pmu_types, 2);
+        assert_int_equal(b.profile.pmu_perf_caps_known, 1);
+        assert_int_equal(b.profile.pmu_perf_caps[0], 0x8000);
+        assert_memory_equal(b.profile.pmu_cpuid_0a, a.profile.pmu_cpuid_0a, sizeof a.profile.pmu_cpuid_0a);
+        uint64_t e1, k1, e2, k2;
+        vxa_perf_global_ctrl_bits(&a.profile, &e1, &k1);
+        vxa_perf_global_ctrl_bits(&b.profile, &e2, &k2);
+        assert_int_equal(e1, e2);
+        assert_int_equal(k1, k2);
+        for (size_t k = 2; k < n; k++) {
+            assert_true(vxa_bin_decode(buf, k, &b) <= k);
+            assert_true(b.profile.pmu_types <= 2);
+            if (b.profile.pmu_types) assert_int_equal(b.profile.pmu_cpuid_0a[0][0], 0x08300805);
+            if (b.profile.pmu_types == 2) assert_int_equal(b.profile.pmu_cpuid_0a[1][3], 0x603);
+        }
+    }
+    /* no PMU: no extension */
+    base(&a);
+    size_t n = vxa_bin_encode(&a, buf, sizeof buf);
+    assert_int_equal(buf[n - 1], 0);
+}
+
 /* the decoder looks fields up by encoding: every field is found (fields.def stays sorted) */
 static void test_every_encoding_found(void **s)
 {
@@ -92,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_environment_has_no_extension),
         cmocka_unit_test(test_extension_round_trip),
+        cmocka_unit_test(test_pmu_round_trip),
         cmocka_unit_test(test_every_encoding_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,6 +75,17 @@ size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *c)
             e->current_vmcs_address = e->has_current_vmcs_address ? ca : 0;
         }
     }
+    if (r.ok && r.i < r.n && r.p[r.i] == 'P') {   /* PMU extension */
+        r.i++;
+        unsigned types = (unsigned)get(&r, 1), known = (unsigned)get(&r, 1);
+        vxa_profile *p = &c->profile;
+        for (unsigned t = 0; r.ok && t < types && t < VXA_PMU_TYPES; t++) {
+            for (unsigned i = 0; i < 4; i++) p->pmu_cpuid_0a[t][i] = (uint32_t)get(&r, 4);
+            p->pmu_perf_caps[t] = get(&r, 8);
+            if (r.ok) p->pmu_types = (uint8_t)(t + 1);
+        }
+        p->pmu_perf_caps_known = (uint8_t)(known & ((1u << p->pmu_types) - 1));
+    }
     return r.i ? r.i : 1;
 }
 
@@ -133,6 +144,17 @@ size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
         put(&w, e->cr4, 8);
         put(&w, e->has_vmxon_address ? e->vmxon_address : 0, 8);
         put(&w, e->has_current_vmcs_address ? e->current_vmcs_address : 0, 8);
+    }
+    const vxa_profile *p = &c->profile;
+    if (p->pmu_types) {
+        unsigned types = p->pmu_types < VXA_PMU_TYPES ? p->pmu_types : VXA_PMU_TYPES;
+        put(&w, 'P', 1);
+        put(&w, types, 1);
+        put(&w, p->pmu_perf_caps_known, 1);
+        for (unsigned t = 0; t < types; t++) {
+            for (unsigned i = 0; i < 4; i++) put(&w, p->pmu_cpuid_0a[t][i], 4);
+            put(&w, p->pmu_perf_caps[t], 8);
+        }
     }
     return w.ok ? w.i : 0;
 }

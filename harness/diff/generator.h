@@ -1,15 +1,22 @@
 /* generator.h — deterministic, structure-aware cases for the differential campaign (docs/harness.md):
- * case i of seed S is always the same case.  Each starts from a known-good baseline (baseline.h)
- * and takes one to three mutations: one bit of one field, a boundary value, a control bit against
- * the allowed settings, repair-then-flip (a feature turned on, the layout repaired, one bit of a
- * field the rules read flipped: a state one rule away from valid), event injection, segment
- * access-rights classes, VM-entry MSR-load lists, the entry environment.  Every address a case
- * makes VM entry use stays inside the case arena (docs/formats.md).  The ideas follow the fuzz
- * mutator (harness/fuzz/mutator.c); the code is separate so the two can evolve apart. */
+ * case i of seed S is always the same case, for one VXA_GENERATOR_VERSION.  Each starts from a
+ * known-good baseline (baseline.h) and takes one to three operators of the mutation library the
+ * fuzz mutator uses too (harness/mutate/mutate.h): one bit of one field, a boundary value, a
+ * control bit against the allowed settings, repair-then-flip (a feature turned on, the layout
+ * repaired, one bit of a field the rules read flipped: a state one rule away from valid), event
+ * injection, segment access-rights classes, VM-entry MSR-load lists and other guest memory, the
+ * entry environment, and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
+ * CS.L 0/1, guest SSP at the 63:N edges).  Every address a case makes VM entry use stays inside
+ * the case arena (docs/formats.md). */
 #ifndef VXA_DIFF_GENERATOR_H
 #define VXA_DIFF_GENERATOR_H
 
 #include "baseline.h"
+
+/* The generator's version: which case index i of seed S stands for.  A campaign journal records
+ * it in its header; resuming a journal of another version would mix two generators' cases under
+ * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library. */
+#define VXA_GENERATOR_VERSION 2
 
 typedef struct vxa_generator {
     const vxa_backend *backend;

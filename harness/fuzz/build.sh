@@ -18,7 +18,7 @@ mkdir -p "$OUT"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-inc=(-I"$SRC/engine/include" -I"$SRC/engine/src" $(pkg-config --cflags libcjson 2>/dev/null))
+inc=(-I"$SRC/engine/include" -I"$SRC/engine/src" -I"$SRC/harness/mutate" $(pkg-config --cflags libcjson 2>/dev/null))
 defs=(-D_POSIX_C_SOURCE=200809L -DVXA_LIBFUZZER -DVXA_DATADIR=\"/nonexistent\")
 std=(-std=c11 -Wall -Wextra -Wno-missing-field-initializers)
 # Not instrumented for coverage (CMakeLists.txt says why): the binary decoder, the harness
@@ -40,6 +40,12 @@ done
 for f in fuzz_common mutator mutator_libfuzzer; do
   $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/fuzz/$f.c" -o "$work/h_$f.o"
 done
+# the mutation library under the mutator (harness/mutate), uninstrumented like it
+mutate=()
+for f in "$SRC"/harness/mutate/*.c; do
+  $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$f" -o "$work/m_$(basename "${f%.c}").o"
+  mutate+=("$work/m_$(basename "${f%.c}").o")
+done
 # fuzz_files writes through the harness's output helpers
 for f in out_file out_name; do
   $CC $CFLAGS "${plain[@]}" "${std[@]}" "${inc[@]}" "${defs[@]}" -c "$SRC/harness/common/$f.c" -o "$work/c_$f.o"
@@ -49,8 +55,8 @@ libs=$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 for t in fuzz_audit fuzz_case_json fuzz_profile_json fuzz_repair fuzz_import fuzz_files; do
   extra=() engine=("${objs[@]}")
   case $t in
-    fuzz_audit) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") engine=("${objs_plain[@]}") ;;
-    fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o") ;;
+    fuzz_audit) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o" "${mutate[@]}") engine=("${objs_plain[@]}") ;;
+    fuzz_repair) extra=("$work/h_mutator.o" "$work/h_mutator_libfuzzer.o" "${mutate[@]}") ;;
     fuzz_files) extra=("$work/c_out_file.o" "$work/c_out_name.o") ;;
   esac
   $CC $CFLAGS "${std[@]}" "${inc[@]}" -I"$SRC/harness/common" "${defs[@]}" -c "$SRC/harness/fuzz/$t.c" -o "$work/$t.o"
@@ -67,7 +73,8 @@ done
 # the AFL++ custom mutator, uninstrumented, self-contained (engine core only)
 core=("$SRC"/engine/src/*.c "$SRC"/engine/src/checks/*.c)
 ${AFL_MUTATOR_CC:-cc} -O2 -fPIC -shared "${std[@]}" "${inc[@]}" -D_POSIX_C_SOURCE=200809L \
-  "$SRC/harness/fuzz/mutator_afl.c" "$SRC/harness/fuzz/mutator.c" "${core[@]}" -o "$OUT/fuzz_mutator_afl.so"
+  "$SRC/harness/fuzz/mutator_afl.c" "$SRC/harness/fuzz/mutator.c" "$SRC"/harness/mutate/*.c "${core[@]}" \
+  -o "$OUT/fuzz_mutator_afl.so"
 
 rm -rf "$OUT/vmxaudit-corpus"
 mkdir -p "$OUT/vmxaudit-corpus"

@@ -135,6 +135,13 @@ const char *fuzz_profile_diff(const vxa_profile *p, const vxa_profile *q)
     if (p->maxphyaddr != q->maxphyaddr || p->maxphyaddr_default != q->maxphyaddr_default) return "MAXPHYADDR";
     if (p->linear_address_width != q->linear_address_width) return "linear-address width";
     if (p->cpuid != q->cpuid || p->cpuid_known != q->cpuid_known) return "CPUID features";
+    if (p->pmu_types != q->pmu_types || p->pmu_perf_caps_known != q->pmu_perf_caps_known) return "PMU";
+    for (unsigned t = 0; t < p->pmu_types && t < VXA_PMU_TYPES; t++) {
+        for (unsigned i = 0; i < 4; i++)
+            if (p->pmu_cpuid_0a[t][i] != q->pmu_cpuid_0a[t][i]) return "PMU CPUID.0AH";
+        if (((p->pmu_perf_caps_known >> t) & 1u) && p->pmu_perf_caps[t] != q->pmu_perf_caps[t])
+            return "PMU IA32_PERF_CAPABILITIES";
+    }
     return NULL;
 }
 

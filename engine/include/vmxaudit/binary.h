@@ -16,6 +16,9 @@
  *   u8  'E', u8 mode (vxa_cpu_mode), u8 flags (bit0 vmxon_address given, bit1
  *       current_vmcs_address given), u64 feature_control, u64 cr0, u64 cr4, u64 vmxon_address,
  *       u64 current_vmcs_address; absent: the defaults (vxa_entry_init, mode from the host flag).
+ *   optional PMU extension (the profile's pmu_*; absent: not captured):
+ *   u8  'P', u8 core types (1..3), u8 pmu_perf_caps_known; then per core type
+ *       u32 CPUID.0AH EAX, EBX, ECX, EDX, u64 IA32_PERF_CAPABILITIES.
  * Anything after that is ignored; a truncated input decodes as far as it goes. */
 #ifndef VMXAUDIT_BINARY_H
 #define VMXAUDIT_BINARY_H

@@ -278,8 +278,8 @@ static void link_pointer(vxa_ctx *c)
             vxa_undet(c, VXA_C_GUEST_LINK_PTR_SHADOW, VXA_UR_MEMORY, link);
         } else {
             uint32_t hdr = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-            /* VXA_Q_LINK_REVISION_WITH_SHADOW_BIT: without VMCS shadowing, Bochs 3.0 compares all
-             * 32 bits (the shadow-VMCS indicator included) with the revision identifier */
+            /* VXA_Q_LINK_REVISION_WITH_SHADOW_BIT: without VMCS shadowing, Bochs 2.7 and 3.0
+             * compare all 32 bits (the shadow-VMCS indicator included) with the revision */
             uint32_t rev_mask = quirk(c, VXA_Q_LINK_REVISION_WITH_SHADOW_BIT) && !proc2(c, VXA_PROC2_VMCS_SHADOWING)
                               ? 0xffffffffu : (uint32_t)VXA_BASIC_REVISION;
             if (!has_msr(c, VXA_MSR_BASIC))

@@ -1,0 +1,134 @@
+/* mutate.h — the structure-aware mutation library shared by the fuzz mutator (harness/fuzz/mutator.c)
+ * and the campaign generator (harness/diff/generator.c).  Operators on one case (layout + profile +
+ * entry environment + the guest memory the rules read), driven by the engine's catalogue tables
+ * (fields.def widths and value kinds, controls.def bits against the profile's allowed-0/1
+ * settings) and one table of boundary values (boundary.c).  No globals: every random choice comes
+ * from the vxa_mutator the caller owns (one per fuzzer instance, one per generated case).
+ * Needs only the engine core, so the AFL++ mutator links it into a shared object. */
+#ifndef VXA_MUTATE_H
+#define VXA_MUTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "vmxaudit/vmxaudit.h"
+
+/* ---- random numbers (rng.c): splitmix64, the state explicit ---- */
+typedef struct vxa_rng { uint64_t s; } vxa_rng;
+void vxa_rng_seed(vxa_rng *r, uint64_t seed);
+uint64_t vxa_rng_next(vxa_rng *r);
+unsigned vxa_rng_below(vxa_rng *r, unsigned n);             /* 0..n-1; 0 when n = 0 */
+#define VXA_RNG_PICK(r, a) ((a)[vxa_rng_below((r), (unsigned)(sizeof(a) / sizeof((a)[0])))])
+
+/* ---- the case an operator works on ---- */
+/* Guest memory: put_mem writes len bytes at physical address addr into the case (replacing a
+ * block at the same address); memory reads them back (for repair and the audit). */
+typedef struct vxa_mut_case {
+    vxa_profile *profile;
+    vxa_vmcs *vmcs;
+    vxa_entry *entry;
+    uint8_t *model;                 /* NULL: the model is not the mutator's to change */
+    void (*put_mem)(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len);
+    vxa_memory memory;
+    void *ctx;
+} vxa_mut_case;
+
+/* Operators.  The weights a user gives them (vxa_mut_weights) decide which it sees. */
+typedef enum vxa_mut_op {
+    VXA_OP_FLIP,           /* one bit of one field (bit picker: defined control bits, boundary bits) */
+    VXA_OP_BOUNDARY,       /* a boundary value of the field's value kind (boundary.c) */
+    VXA_OP_CONTROL,        /* a control bit against the allowed settings (SDM A.3-A.5) */
+    VXA_OP_FEATURE,        /* a feature on or off, the layout repaired around it */
+    VXA_OP_REPAIR_FLIP,    /* feature on, repair, flip one bit of a field the rules read */
+    VXA_OP_EVENT,          /* event injection, activity, interruptibility, pending debug (27.2.1.3, 27.3.1.5) */
+    VXA_OP_SEGMENT,        /* segment access-rights classes, selectors, DPL agreement (27.3.1.2) */
+    VXA_OP_MSR_LOAD,       /* a VM-entry MSR-load list (27.4) */
+    VXA_OP_MEMORY,         /* other memory the rules read: virtual-APIC TPR, link pointer, PDPTEs, VMXON region */
+    VXA_OP_ENTRY,          /* the entry environment, current_vmcs_shadow included (27.1) */
+    VXA_OP_PROFILE,        /* a self-consistent profile change (Appendix A) */
+    VXA_OP_UNSET,          /* a field unwritten, or written with a small or random value */
+    VXA_OP_CORRELATED,     /* several fields at once: states no single move reaches (ops_correlated.c) */
+    VXA_OP_COUNT
+} vxa_mut_op;
+const char *vxa_mut_op_name(vxa_mut_op op);
+
+/* Flags of a mutator */
+#define VXA_MUT_ORACLE_SAFE 1u   /* rarely inject event types 1 and 7 (Bochs 2.7 panics on a type-7
+                                    injection that passes its checks: harness/diff/FINDINGS.md), and
+                                    keep the entry environment to what its payload sets up */
+#define VXA_MUT_FIXED_PROFILE 2u /* the profile is a real CPU's (the oracle's): never changed */
+
+typedef struct vxa_mutator {
+    vxa_rng rng;
+    unsigned flags;
+    const uint8_t *reads;           /* (VXA_FIELD_COUNT+7)/8: fields the rules read, preferred by
+                                       the pickers; NULL: none preferred */
+    uint8_t model;                  /* the model repair and the audit use (vxa_model) */
+    vxa_vmcs scratch;               /* repair's output */
+    vxa_report report;              /* repair's and the audit's report */
+    uint8_t scratch_reads[(VXA_FIELD_COUNT + 7) / 8];
+} vxa_mutator;
+
+void vxa_mut_init(vxa_mutator *m, uint64_t seed, unsigned flags);
+
+/* Applies operator op to c.  Returns false when it found nothing to do (the case is unchanged). */
+bool vxa_mut_apply(vxa_mutator *m, vxa_mut_case *c, vxa_mut_op op);
+/* Picks an operator by weight (w[op], any scale; 0: never). */
+vxa_mut_op vxa_mut_pick_op(vxa_mutator *m, const uint16_t w[VXA_OP_COUNT]);
+/* Repair toward validity (vxa_repair, up to rounds rounds) under m->model; true if clean. */
+bool vxa_mut_repair(vxa_mutator *m, vxa_mut_case *c, unsigned rounds);
+
+/* ---- pickers (pick.c), driven by the catalogue ---- */
+#define VXA_PICK_SET 1u        /* a field the layout gives */
+#define VXA_PICK_READ 2u       /* a field in m->reads (when given) */
+#define VXA_PICK_EXISTS 4u     /* a field that exists on the profile's CPU (vxa_field_exists = 1) */
+#define VXA_PICK_WRITABLE 8u   /* not a read-only (exit-information) field */
+/* A field meeting the flags, by a few random draws; the flags are relaxed from READ, SET,
+ * EXISTS on if none qualifies. */
+vxa_field vxa_pick_field(vxa_mutator *m, const vxa_mut_case *c, unsigned flags);
+unsigned vxa_field_bits(vxa_field f);                       /* 16, 32 or 64 */
+/* A bit of f worth flipping: for a control word a bit controls.def defines (or any, rarely); for
+ * the others a boundary bit position of the field's value kind (boundary.c) or any bit of the width. */
+unsigned vxa_pick_bit(vxa_mutator *m, const vxa_mut_case *c, vxa_field f);
+/* One set bit of pool, uniformly; -1 if pool is 0. */
+int vxa_pick_in(vxa_mutator *m, uint64_t pool);
+
+/* ---- boundary values (boundary.c): one table, by value kind ---- */
+uint64_t vxa_boundary_value(vxa_mutator *m, const vxa_mut_case *c, vxa_field f);
+/* A bit position that a width or limit rule of f's value kind turns on (MAXPHYADDR, the linear
+ * width, 31/32, ...); -1 if the kind has none. */
+int vxa_boundary_bit(vxa_mutator *m, const vxa_mut_case *c, vxa_field f);
+
+/* ---- operators (ops_*.c); each returns false when it changed nothing ---- */
+bool vxa_op_flip(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_boundary(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_unset(vxa_mutator *m, vxa_mut_case *c);
+/* how: 0 clear a must-be-1 bit, 1 set a bit that may not be 1, 2 turn on an allowed feature,
+ * 3 turn off a feature that may be 0 */
+bool vxa_op_control(vxa_mutator *m, vxa_mut_case *c, unsigned how);
+bool vxa_op_feature(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_repair_flip(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_event(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_segment(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_msr_load(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_memory(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_entry(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_profile(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_correlated(vxa_mutator *m, vxa_mut_case *c);
+
+/* The correlated moves, one by one (tests and benchmarks name them) */
+typedef enum vxa_corr {
+    VXA_CORR_RFLAGS_VM_REAL,     /* RFLAGS.VM with CR0.PE = 0 under "unrestricted guest" (27.3.1.4) */
+    VXA_CORR_NULL_SS,            /* null SS, usable access rights, CS.L 0 or 1 in an IA-32e guest (27.3.1.2) */
+    VXA_CORR_CET_SSP,            /* "load CET state" + SSP / S_CET / ISST at the 63:N edges (27.3.1.1, 27.3.1.4) */
+    VXA_CORR_FRED_EVENT,         /* FRED: nested-exception bit, SYSCALL/SYSENTER as other events (27.2.1.3) */
+    VXA_CORR_V86_SEGMENTS,       /* RFLAGS.VM = 1 with the segments in virtual-8086 form, or one off (27.3.1.2) */
+    VXA_CORR_COUNT
+} vxa_corr;
+bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which);
+
+/* Helpers the operators share */
+bool vxa_mut_control_on(const vxa_mut_case *c, vxa_word w, unsigned bit, bool on); /* where allowed */
+void vxa_mut_le(uint8_t *b, uint64_t v, unsigned n);
+
+#endif

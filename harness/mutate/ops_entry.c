@@ -1,0 +1,60 @@
+/* ops_entry.c — the entry environment (SDM 27.1 and the VMLAUNCH/VMRESUME/VMXON instruction
+ * pages): instruction and launch state, current VMCS and whether it is a shadow VMCS, blocking by
+ * MOV SS, CPL, SMM, VMX operation, the processor mode, the VMXON preconditions (CR0/CR4 fixed
+ * bits, IA32_FEATURE_CONTROL), the current-VMCS address against the link pointer.  Under
+ * VXA_MUT_ORACLE_SAFE only what the oracle's payload can set up (harness/diff/bridge.c says what
+ * it cannot), and the shadow VMCS rarely (such a case is reported unsupported there). */
+#include "mutate.h"
+
+static bool oracle_entry(vxa_mutator *m, vxa_mut_case *c)
+{
+    vxa_entry *e = c->entry;
+    switch (vxa_rng_below(&m->rng, 9)) {
+    case 0: case 1: e->instruction = VXA_VMRESUME; e->launched = vxa_rng_below(&m->rng, 2); break;
+    case 2: case 3: e->launched = !e->launched; break;
+    case 4: e->current_vmcs = false; break;
+    case 5: case 6: e->movss_blocking = !e->movss_blocking; break;
+    case 7: e->instruction = VXA_VMLAUNCH; break;
+    default: e->current_vmcs = true; e->current_vmcs_shadow = true;
+    }
+    return true;
+}
+
+bool vxa_op_entry(vxa_mutator *m, vxa_mut_case *c)
+{
+    if (m->flags & VXA_MUT_ORACLE_SAFE) return oracle_entry(m, c);
+    vxa_rng *r = &m->rng;
+    vxa_entry *e = c->entry;
+    switch (vxa_rng_below(r, 11)) {
+    case 0: e->instruction = (uint8_t)vxa_rng_below(r, 3); if (e->instruction == VXA_VMXON) e->vmx_operation = vxa_rng_below(r, 4) == 0; break;
+    case 1: e->launched = !e->launched; break;
+    case 2: e->host_ia32e = !e->host_ia32e; e->mode = e->host_ia32e ? VXA_MODE_64BIT : VXA_MODE_PROTECTED; break;
+    case 3: e->mode = (uint8_t)vxa_rng_below(r, 5); break;
+    case 4: e->smm = !e->smm; break;
+    case 5: if (c->model) *c->model = (uint8_t)vxa_rng_below(r, VXA_MODEL_COUNT); break;
+    case 6:     /* instruction preconditions, rarely: they end the audit early */
+        switch (vxa_rng_below(r, 6)) {
+        case 0: e->cpl = (uint8_t)vxa_rng_below(r, 4); break;
+        case 1: e->movss_blocking = !e->movss_blocking; break;
+        case 2: e->current_vmcs = !e->current_vmcs; break;
+        case 3: e->vmx_non_root = !e->vmx_non_root; break;
+        case 4: e->vmx_operation = !e->vmx_operation; break;
+        default: e->current_vmcs_shadow = !e->current_vmcs_shadow; if (e->current_vmcs_shadow) e->current_vmcs = true;
+        }
+        break;
+    case 7: {   /* VMXON: CR0/CR4 one bit off the profile's fixed bits */
+        const vxa_profile *p = c->profile;
+        e->cr0 = p->msr[VXA_MSR_CR0_FIXED0] | (0x80050033ull & p->msr[VXA_MSR_CR0_FIXED1]);
+        e->cr4 = p->msr[VXA_MSR_CR4_FIXED0] | (0x2020ull & p->msr[VXA_MSR_CR4_FIXED1]);
+        if (vxa_rng_below(r, 2)) e->cr0 ^= 1ull << vxa_rng_below(r, 32);
+        else e->cr4 ^= 1ull << vxa_rng_below(r, 33);
+        break;
+    }
+    case 8: e->feature_control ^= 1ull << (vxa_rng_below(r, 2) ? vxa_rng_below(r, 3) : vxa_rng_below(r, 64)); break;
+    case 9: e->current_vmcs = true; e->current_vmcs_shadow = !e->current_vmcs_shadow; break;
+    default:    /* the current-VMCS address against the link pointer */
+        e->has_current_vmcs_address = !e->has_current_vmcs_address;
+        e->current_vmcs_address = vxa_rng_below(r, 2) ? vxa_get(c->vmcs, VXA_F_VMCS_LINK_POINTER) : 0x3000;
+    }
+    return true;
+}
