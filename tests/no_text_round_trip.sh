@@ -10,7 +10,7 @@ set -eu
 cd "${1:?usage: no_text_round_trip.sh SOURCE_DIR}"
 allowed='
 harness/diff/journal.c 1 the journal file, read back by --resume
-harness/diff/campaign.c 1 a worker process batch record, over its pipe: a process boundary, like the journal
+harness/diff/campaign_workers.c 1 a worker process batch record, over its pipe: a process boundary, like the journal
 harness/bench/inputs.c 3 the bundled layout and profile files
 harness/bench/bench_codec.c 1 the bundled layout text: parsing is what the benchmark measures
 harness/fuzz/case_patch.c 1 the bundled layout and profile files

@@ -1,5 +1,7 @@
 /* cmd_diff.c — `vmxaudit diff`: the differential campaign (harness/diff/campaign.h). */
+#include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,15 +10,17 @@
 #ifdef VXA_HAVE_ORACLES
 #include "campaign.h"
 #define DEF(x) .def = CLI_STR(x)
+#define DEFAULT_OF(x) " (default " CLI_STR(x) ")"   /* a default the option does not fill in */
 #else
 #define DEF(x) .def = NULL
+#define DEFAULT_OF(x) ""
 #endif
 
 typedef struct diff_opts {
-    const char *backend, *cpu, *model, *cases, *out, *bochs, *bochs_version, *record;
+    const char *backend, *cpu, *model, *cases, *out, *bochs, *bochs_version, *record, *shard;
     cli_uint generate, seed, batch, minimize, max_runs, show, max_input, jobs;
     double budget, timeout;
-    bool resume, report;
+    bool resume, report, partial;
 } diff_opts;
 #define O(f) .offset = offsetof(diff_opts, f)
 
@@ -38,19 +42,23 @@ static const cli_option diff_options[] = {
               "'oracle run --record' does (the same files for the same case folder)" },
     { "budget", 0, CLI_TIME, "TIME", O(budget), .help = "stop starting batches after TIME (600, 90s, 10m, 1h)" },
     { "resume", 0, CLI_FLAG, O(resume), .help = "continue the campaign in DIR where it stopped" },
-    { "batch", 0, CLI_UINT, "N", .min = 1, .max = 100000, DEF(VXA_CAMPAIGN_BATCH), O(batch),
-      .help = "cases per oracle run" },
-    { "jobs", 'j', CLI_UINT, "N", .min = 1, .max = 64, .def = "1", O(jobs),
-      .help = "oracle worker processes running batches side by side (one journal)" },
+    { "shard", 0, CLI_TEXT, "K/N", O(shard),
+      .help = "run only the cases i with i % N == K (K counts from 0: 0..N-1)" },
+    { "batch", 0, CLI_UINT, "N", .min = 1, .max = 100000, O(batch),
+      .help = "cases per oracle run" DEFAULT_OF(VXA_CAMPAIGN_BATCH) },
+    { "jobs", 'j', CLI_UINT, "N", .min = 1, .max = 64, O(jobs),
+      .help = "oracle worker processes, one journal (default: the online CPUs)" },
     { "timeout", 0, CLI_TIME, "SECONDS", DEF(VXA_CAMPAIGN_TIMEOUT_S), O(timeout), .help = "per case" },
-    { "minimize", 0, CLI_UINT, "N", .max = UINT64_MAX, DEF(VXA_CAMPAIGN_MINIMIZE), O(minimize),
-      .help = "minimize the first N mismatches of each signature (0: all)" },
-    { "max-runs", 0, CLI_UINT, "N", .min = 1, .max = UINT64_MAX, DEF(VXA_CAMPAIGN_MAX_RUNS), O(max_runs),
-      .help = "oracle runs per minimization" },
+    { "minimize", 0, CLI_UINT, "N", .max = UINT_MAX, O(minimize),
+      .help = "minimize the N lowest case indices of each signature (0: all)" DEFAULT_OF(VXA_CAMPAIGN_MINIMIZE) },
+    { "max-runs", 0, CLI_UINT, "N", .min = 1, .max = UINT_MAX, O(max_runs),
+      .help = "oracle runs per minimization" DEFAULT_OF(VXA_CAMPAIGN_MAX_RUNS) },
     { "show", 0, CLI_UINT, "I", .max = UINT64_MAX, O(show),
       .help = "print case I of the campaign (generated or from --cases) as JSON; run nothing" },
     { "report", 0, CLI_FLAG, O(report),
       .help = "report.md in DIR for the campaigns named (a grid across their CPU models)" },
+    { "partial", 0, CLI_FLAG, O(partial),
+      .help = "diff merge: merge the shards given even if some are missing or unfinished" },
     CLI_MAX_INPUT_OPTION(diff_opts),
     { 0 } };
 
@@ -78,12 +86,33 @@ static int run(const void *opts, int argc, char **argv)
     c.seed = o->seed.v;
     c.budget_s = o->budget;
     c.resume = o->resume;
-    c.batch = (unsigned)o->batch.v;
+    c.batch = o->batch.set ? (unsigned)o->batch.v : 0;
     c.jobs = (unsigned)o->jobs.v;
+    if (!o->jobs.set) {   /* one worker per online CPU */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        c.jobs = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+    }
     c.timeout_s = o->timeout;
     c.minimize_per_signature = (unsigned)o->minimize.v;
-    c.min_max_runs = (unsigned)o->max_runs.v;
+    c.minimize_set = o->minimize.set;
+    c.min_max_runs = o->max_runs.set ? (unsigned)o->max_runs.v : 0;
     c.show = o->show.set ? (long long)o->show.v : -1;
+    if (argc && !strcmp(argv[0], "merge"))
+        return argc >= 3 ? vxa_campaign_merge(argv[1], argv + 2, argc - 2, o->partial)
+                         : cli_usage("diff", "merge needs OUT DIR... (the output folder, then the shards' folders)");
+    if (o->partial) return cli_usage("diff", "--partial is for 'diff merge OUT DIR...'");
+    if (o->shard) {
+        unsigned k, n;
+        int end = 0;
+        if (sscanf(o->shard, "%u/%u%n", &k, &n, &end) != 2 || o->shard[end] || !n || o->shard[0] == '-' ||
+            strchr(o->shard, '-'))
+            return cli_usage("diff", "--shard %s: expected K/N (K of N shards, K counting from 0)", o->shard);
+        if (k >= n)
+            return cli_usage("diff", "--shard %s: K counts from 0: the shards of %u are 0/%u..%u/%u", o->shard,
+                             n, n, n - 1, n);
+        c.shard_k = k;
+        c.shard_n = n;
+    }
     if (!c.out && c.show < 0) return cli_usage("diff", "missing --out DIR");
     if (o->report) return argc ? vxa_campaign_report(c.out, argv, argc) : cli_usage("diff", "--report needs CAMPAIGN-DIR...");
     if (argc) return cli_usage("diff", "unexpected argument '%s'", argv[0]);
@@ -99,7 +128,7 @@ static int run(const void *opts, int argc, char **argv)
 }
 #endif
 
-const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...",
+const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...\nmerge OUT SHARD-DIR...",
     "differential campaign: engine vs oracle, journaled, minimized",
     .description =
     "Runs cases on the oracle's CPU and compares each observation (outcome, VM-instruction error,\n"
@@ -110,13 +139,21 @@ const cli_command cli_cmd_diff = { "diff", "\n--report --out DIR CAMPAIGN-DIR...
     "mutated (one bit, boundary values, control bits against the allowed settings,\n"
     "repair-then-flip, events, segments, MSR-load lists, the entry environment), all memory\n"
     "inside the case arena.\n"
-    "The first --minimize mismatches of each signature are minimized (delta debugging toward the\n"
+    "The --minimize lowest case indices of each signature are minimized (delta debugging toward the\n"
     "closest baseline, at most --max-runs oracle runs) and written to DIR/mismatches/ as\n"
     "regression cases.  DIR/journal.jsonl records every batch (fsync'd); after a kill, --resume\n"
-    "continues without redoing or losing a case.  At the end (and on Ctrl-C) a table of mismatch\n"
+    "continues without redoing or losing a case (with the campaign's own --batch, --minimize,\n"
+    "--max-runs and --shard: a different one is refused).  At the end (and on Ctrl-C) a table of mismatch\n"
     "signatures and DIR/report.md (signatures, checks x profiles coverage, throughput).  Nothing\n"
     "is written outside DIR, not even after a SIGKILL: the oracle's temporary files are in\n"
-    "DIR/.vxa-bochs.*, and DIR is locked (DIR/.lock) while a campaign runs there.\n",
+    "DIR/.vxa-bochs.*, and DIR is locked (DIR/.lock) while a campaign runs there.\n"
+    "--shard K/N runs one of N parts of the campaign (the case indices i with i % N == K), on\n"
+    "this machine or another; 'diff merge OUT DIR...' joins the shards' folders into OUT as one\n"
+    "run of the whole campaign writes it: the same verdict for every case, signatures, coverage\n"
+    "and regression cases (the minimized case of a signature is its lowest case index, whatever\n"
+    "the shards or --jobs); times and oracle runs are summed.  It refuses (exit 2) a shard given\n"
+    "twice, shards of different campaigns or splits, and missing or unfinished shards (unless\n"
+    "--partial).\n",
     .exit_status = "0 no unexplained mismatch, 1 mismatches remain, 2 bad input (or DIR in use, or\n"
                    "             a file in DIR refused), 3 backend not available here, 4 backend failed\n"
                    "             (or an I/O error), 5 stopped by a signal, --budget or a full disk:\n"

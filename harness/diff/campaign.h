@@ -23,16 +23,23 @@ typedef struct vxa_campaign_config {
     const char *bochs, *bochs_version;   /* the Bochs binary: path and/or version (NULL: $VXA_BOCHS, bochs) */
     const char *cases_dir;               /* cases from here (*.json, *.bin), or: */
     unsigned long long generate, seed;   /* generate cases 0..generate-1 from seed */
+    unsigned shard_k, shard_n;           /* run only the cases i with i % shard_n == shard_k
+                                            (0-based; shard_n 0: every case) */
     const char *out;
     const char *record;                  /* every mismatch as executed, unminimized, to this folder
                                             (as `oracle run --record`); NULL: none */
     double budget_s;                     /* 0: none */
     bool resume;
-    unsigned batch;                      /* cases per oracle run (0: VXA_CAMPAIGN_BATCH) */
+    unsigned batch;                      /* cases per oracle run (0: the journal's with --resume,
+                                            else VXA_CAMPAIGN_BATCH) */
     unsigned jobs;                       /* oracle worker processes (0, 1: the campaign's own) */
     double timeout_s;                    /* per case (0: VXA_CAMPAIGN_TIMEOUT_S) */
-    unsigned minimize_per_signature;     /* 0: every mismatch (vmxaudit diff: VXA_CAMPAIGN_MINIMIZE) */
-    unsigned min_max_runs;               /* oracle runs per minimization (0: VXA_CAMPAIGN_MAX_RUNS) */
+    unsigned minimize_per_signature;     /* the lowest N case indices of each signature (0: every
+                                            mismatch); unless minimize_set: the journal's with
+                                            --resume, else VXA_CAMPAIGN_MINIMIZE */
+    bool minimize_set;
+    unsigned min_max_runs;               /* oracle runs per minimization (0: the journal's with
+                                            --resume, else VXA_CAMPAIGN_MAX_RUNS) */
     bool progress;                       /* a progress line on stderr */
     long long show;                      /* >= 0: print generated case `show` as JSON, run nothing */
 } vxa_campaign_config;
@@ -40,6 +47,12 @@ typedef struct vxa_campaign_config {
 /* Runs the campaign; returns the exit status of docs/exit-codes.md (0 no mismatch, 1 mismatches,
  * 2 bad input, 3 backend unavailable, 4 backend failed). */
 int vxa_campaign_run(const vxa_campaign_config *cfg);
+
+/* `vmxaudit diff merge OUT DIR...`: the shard journals in dirs[0..n) into OUT as one run of the
+ * whole campaign would have written it (the same verdict for every case index, signatures,
+ * coverage and regression files; times and oracle runs summed).  partial: a missing or
+ * unfinished shard is left out instead of refused.  Returns 0, 1 (mismatches) or 2 (refused). */
+int vxa_campaign_merge(const char *out, char **dirs, int n, bool partial);
 
 /* Writes OUT/report.md for the campaigns in dirs[0..n) (a checks × profiles grid across them). */
 int vxa_campaign_report(const char *out, char **dirs, int n);

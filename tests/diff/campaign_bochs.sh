@@ -11,7 +11,7 @@ export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-"$vx" diff --backend bochs --cpu tigerlake --model bochs-2.7 --generate 400 --seed 5 --out out > run.out 2>&1
+"$vx" diff --jobs 1 --backend bochs --cpu tigerlake --model bochs-2.7 --generate 400 --seed 5 --out out > run.out 2>&1
 rc=$?
 cat run.out
 [ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"

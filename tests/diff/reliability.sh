@@ -22,7 +22,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 tmp_empty() { [ -z "$(ls -A "$TMPDIR")" ] && ok "$1" || { bad "$1: left in TMPDIR: $(ls -A "$TMPDIR")"; rm -rf "${TMPDIR:?}"/*; }; }
 batches() { local n; n=$(grep -c "\"batch\"" "$1/journal.jsonl" 2>/dev/null); echo "${n:-0}"; }
 wait_batches() { for _ in $(seq 600); do [ "$(batches "$1")" -ge "$2" ] && return 0; sleep 0.05; done; return 1; }
-gen="--backend bochs --generate 200 --seed 7 --batch 10"
+gen="--backend bochs --generate 200 --seed 7 --batch 10 --jobs 1"
 
 # --- the oracle's Bochs killed by someone else ---
 mkdir -p "$tmp/cases"
@@ -96,10 +96,10 @@ wait_batches "$tmp/k" 2
 kill -9 $pid
 wait $pid 2>/dev/null
 tmp_empty sigkill-nothing-in-tmpdir
-"$vx" diff --resume --out "$tmp/k" > "$tmp/a.out" 2>&1 &
+"$vx" diff --jobs 1 --resume --out "$tmp/k" > "$tmp/a.out" 2>&1 &
 pa=$!
 for _ in $(seq 1000); do grep -qx "$pa" "$tmp/k/.lock" 2>/dev/null && break; sleep 0.01; done   # it holds the lock
-expect second-resume-refused 2 'is in use by another vmxaudit \(pid [0-9]+\)' -- "$vx" diff --resume --out "$tmp/k"
+expect second-resume-refused 2 'is in use by another vmxaudit \(pid [0-9]+\)' -- "$vx" diff --jobs 1 --resume --out "$tmp/k"
 wait $pa
 rc=$?
 [ $rc -le 1 ] && ok "first-resume-completes-exit-$rc" || { bad "first-resume: exit $rc"; tail -3 "$tmp/a.out"; }
@@ -119,14 +119,14 @@ VMXAUDIT_FAULT_JOURNAL_FULL=3 "$vx" diff $gen --out "$tmp/f" > "$tmp/f.out" 2>&1
 rc=$?
 [ $rc -eq 5 ] && ok disk-full-exit-5 || { bad "disk-full: exit $rc"; tail -3 "$tmp/f.out"; }
 grep -q 'No space left on device' "$tmp/f.out" && grep -q 'disk is full: make room first' "$tmp/f.out" && ok disk-full-says-so || bad disk-full-says-so
-expect disk-full-resume 0 'of 200 cases|report:' -- "$vx" diff --resume --out "$tmp/f"
+expect disk-full-resume 0 'of 200 cases|report:' -- "$vx" diff --jobs 1 --resume --out "$tmp/f"
 
 # --- report.md cannot be written ---
 rm -f "$tmp/f/report.md"; mkdir "$tmp/f/report.md"
-expect report-not-writable 2 'cannot write the report: .*report.md is a folder.*--resume' -- "$vx" diff --resume --out "$tmp/f"
+expect report-not-writable 2 'cannot write the report: .*report.md is a folder.*--resume' -- "$vx" diff --jobs 1 --resume --out "$tmp/f"
 
 # --- a header torn by a kill: a fresh run starts over ---
 mkdir -p "$tmp/torn"; printf '{"journal":"vmxaudit diff","vers' > "$tmp/torn/journal.jsonl"
-expect torn-header-fresh-run 0 'report:' -- "$vx" diff --backend bochs --generate 20 --seed 3 --out "$tmp/torn"
+expect torn-header-fresh-run 0 'report:' -- "$vx" diff --jobs 1 --backend bochs --generate 20 --seed 3 --out "$tmp/torn"
 tmp_empty nothing-outside-at-the-end
 finish

@@ -10,11 +10,11 @@ export VMXAUDIT_CORPUS="$2/corpus" NO_COLOR=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=800
-"$vx" diff --backend bochs --generate $n --seed 11 --batch 40 --out "$tmp/whole" > "$tmp/whole.out" 2>&1
+"$vx" diff --jobs 1 --backend bochs --generate $n --seed 11 --batch 40 --out "$tmp/whole" > "$tmp/whole.out" 2>&1
 rc=$?
 [ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
 [ $rc -le 1 ] || { cat "$tmp/whole.out"; exit 1; }
-"$vx" diff --backend bochs --generate $n --seed 11 --batch 40 --out "$tmp/killed" > "$tmp/k.out" 2>&1 &
+"$vx" diff --jobs 1 --backend bochs --generate $n --seed 11 --batch 40 --out "$tmp/killed" > "$tmp/k.out" 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 600 ]; do                 # until 4 batch records are on disk (at most 60 s)
@@ -27,7 +27,7 @@ kill -9 $pid
 wait $pid 2>/dev/null
 before=$(grep -c '"batch"' "$tmp/killed/journal.jsonl")
 [ "$before" -lt $((n / 40)) ] || { echo "FAIL: the campaign ended before the kill"; exit 1; }
-"$vx" diff --out "$tmp/killed" --resume > "$tmp/r.out" 2>&1
+"$vx" diff --jobs 1 --out "$tmp/killed" --resume > "$tmp/r.out" 2>&1
 rc=$?
 [ $rc -le 1 ] || { cat "$tmp/r.out"; exit 1; }
 # every index exactly once, and the same verdicts as the campaign never killed

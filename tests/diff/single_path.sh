@@ -31,7 +31,7 @@ rc=$?
 run=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["totals"]
 print("agree=%d differ=%d undetermined=%d not_comparable=%d" % (t["agree"], t["differ"], t["undetermined"], t["not_comparable"]))' "$tmp/run.json")
 
-"$vx" diff --backend bochs --model sdm --cases "$tmp/cases" --out "$tmp/camp" --record "$tmp/diff" \
+"$vx" diff --jobs 1 --backend bochs --model sdm --cases "$tmp/cases" --out "$tmp/camp" --record "$tmp/diff" \
     --minimize 1 --max-runs 2 > "$tmp/diff.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] || { echo "FAIL: diff exit $rc, expected 1"; cat "$tmp/diff.out"; exit 1; }

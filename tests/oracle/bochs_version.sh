@@ -16,7 +16,7 @@ fail() { echo "bochs_version: $*" >&2; exit 1; }
     > "$tmp/run" 2>&1 || { cat "$tmp/run"; fail "oracle run on Bochs $ver failed"; }
 grep -q "on bochs-$ver-tigerlake (bochs-$ver)" "$tmp/run" || { cat "$tmp/run"; fail "oracle run did not run Bochs $ver"; }
 
-"$vx" diff --backend bochs --bochs-version "$ver" --cpu tigerlake --generate 20 --seed 1 --batch 20 \
+"$vx" diff --jobs 1 --backend bochs --bochs-version "$ver" --cpu tigerlake --generate 20 --seed 1 --batch 20 \
     --out "$tmp/c" > "$tmp/diff" 2>&1 || { cat "$tmp/diff"; fail "diff on Bochs $ver: exit $?"; }
 head -n 1 "$tmp/c/journal.jsonl" | grep -q "\"oracle_version\":\"$ver\"" ||
     { head -n 1 "$tmp/c/journal.jsonl"; fail "diff's journal does not name Bochs $ver"; }

@@ -15,7 +15,7 @@ mkdir "$tmp/cases"
 sed -e 's/"GUEST_ACTIVITY_STATE": "0x0"/"GUEST_ACTIVITY_STATE": "0x1"/' \
     "$src/corpus/layouts/linux64.json" > "$tmp/cases/halted.json"
 grep -q '"GUEST_ACTIVITY_STATE": "0x1"' "$tmp/cases/halted.json" || { echo "orphan: could not make the case" >&2; exit 1; }
-"$vx" diff --backend bochs --cases "$tmp/cases" --timeout 60 --out "$tmp/campaign" > "$tmp/out" 2>&1 &
+"$vx" diff --jobs 1 --backend bochs --cases "$tmp/cases" --timeout 60 --out "$tmp/campaign" > "$tmp/out" 2>&1 &
 vxpid=$!
 child=
 for _ in $(seq 1 300); do          # up to 30 s for Bochs to start (a loaded machine)
