@@ -128,12 +128,34 @@ static void test_join_keeps_one_warning(void **state)
     assert_int_equal(info.nwarnings, 1);
 }
 
+/* Timestamps the writer elided ("[…]", U+2026, or "[...]") are prefixes like the timestamps
+ * (kvm@vger, 2023-03-30, tests/realworld/kvm-nested-cr0wp-triple-fault-entered.txt). */
+static void test_elided_timestamps(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "[\xe2\x80\xa6] VMX: TRIPLE FAULT!\n"
+        "[\xe2\x80\xa6] *** Guest State ***\n"
+        "[\xe2\x80\xa6] CR3 = 0x0000000002684000\n"
+        "[...] RSP = 0xfffffe8040087f50  RIP = 0xffffffff8105d435\n"
+        "[ \xe2\x80\xa6 ] TR:   sel=0x0000, attr=0x0008b, limit=0x0000ffff,\n"
+        "base=0x0000000000000000\n";
+    vxa_error e;
+    if (vxa_import_kvm_dmesg(text, strlen(text), "elided.txt", &v, &info, &e)) fail_msg("refused: %s", e.message);
+    expect_field("GUEST_CR3", 0x2684000);
+    expect_field("GUEST_RSP", 0xfffffe8040087f50ull);
+    expect_field("GUEST_TR_AR_BYTES", 0x8b);
+    expect_field("GUEST_TR_BASE", 0);
+    if (info.nwarnings) fail_msg("%u warnings, the first: %s", info.nwarnings, info.warning[0].text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrapped_without_marker),
         cmocka_unit_test(test_reply_not_joined),
         cmocka_unit_test(test_join_keeps_one_warning),
+        cmocka_unit_test(test_elided_timestamps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,18 @@ size_t vxa_bin_decode(const uint8_t *buf, size_t len, vxa_bin_case *c)
         }
         p->pmu_perf_caps_known = (uint8_t)(known & ((1u << p->pmu_types) - 1));
     }
+    if (r.ok && r.i < r.n && r.p[r.i] == 'C') {   /* capture extension: not captured, assumed */
+        r.i++;
+        for (unsigned pass = 0; pass < 2 && r.ok; pass++) {
+            unsigned n = (unsigned)get(&r, 2);
+            for (unsigned k = 0; k < n && r.ok; k++) {
+                vxa_field f = vxa_field_by_encoding((uint32_t)get(&r, 2));
+                if (!r.ok || f == VXA_F_NONE) continue;
+                if (!pass && !vxa_is_set(&c->vmcs, f)) vxa_set_not_captured(&c->vmcs, f);
+                else if (pass && vxa_is_set(&c->vmcs, f)) vxa_set_assumed(&c->vmcs, f, vxa_get(&c->vmcs, f));
+            }
+        }
+    }
     return r.i ? r.i : 1;
 }
 
@@ -154,6 +166,21 @@ size_t vxa_bin_encode(const vxa_bin_case *c, uint8_t *buf, size_t cap)
         for (unsigned t = 0; t < types; t++) {
             for (unsigned i = 0; i < 4; i++) put(&w, p->pmu_cpuid_0a[t][i], 4);
             put(&w, p->pmu_perf_caps[t], 8);
+        }
+    }
+    /* The capture extension only where a field is not captured or assumed. */
+    unsigned nnc = 0, nas = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++) {
+        nnc += vxa_is_not_captured(&c->vmcs, (vxa_field)f);
+        nas += vxa_is_assumed(&c->vmcs, (vxa_field)f);
+    }
+    if (nnc || nas) {
+        put(&w, 'C', 1);
+        for (unsigned pass = 0; pass < 2; pass++) {
+            put(&w, pass ? nas : nnc, 2);
+            for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+                if (pass ? vxa_is_assumed(&c->vmcs, (vxa_field)f) : vxa_is_not_captured(&c->vmcs, (vxa_field)f))
+                    put(&w, vxa_field_get((vxa_field)f)->encoding, 2);
         }
     }
     return w.ok ? w.i : 0;

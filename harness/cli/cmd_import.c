@@ -175,6 +175,24 @@ static int import_run(const void *opts, int argc, char **argv)
                     fname, why);
         }
     }
+    /* QEMU prints the guest's CR0/CR4 as KVM shows them to the guest, not the VMCS fields: in the
+     * VMCS, KVM always keeps CR0.NE and CR4.VMXE set, which VMX operation fixes to 1 (SDM 24.8,
+     * IA32_VMX_CR0_FIXED0/CR4_FIXED0).  A printed 0 there is filled in as 1, assumed. */
+    if (!strcmp(format, "qemu")) {
+        static const struct { vxa_field f; uint64_t bit; const char *why; } owned[] = {
+            { VXA_F_GUEST_CR0, 1u << 5, "QEMU prints the guest's CR0 (NE clear); KVM keeps CR0.NE (bit 5) "
+              "set in the VMCS, as VMX operation requires" },
+            { VXA_F_GUEST_CR4, 1u << 13, "QEMU prints the guest's CR4 (VMXE clear); KVM keeps CR4.VMXE (bit "
+              "13) set in the VMCS, as VMX operation requires" },
+        };
+        for (unsigned i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+            if (!vxa_is_set(&c.vmcs, owned[i].f) || vxa_get(&c.vmcs, owned[i].f) & owned[i].bit) continue;
+            uint64_t val = vxa_get(&c.vmcs, owned[i].f) | owned[i].bit;
+            vxa_case_set_assumed(&c, owned[i].f, val, owned[i].why);
+            fprintf(stderr, "vmxaudit import: note: %s: %s = 0x%llx is assumed: %s\n", fname,
+                    vxa_field_get(owned[i].f)->name, (unsigned long long)val, owned[i].why);
+        }
+    }
     /* The fields the rules read that the dump lacks: reported, never invented. */
     static vxa_report r;
     uint8_t reads[(VXA_FIELD_COUNT + 7) / 8] = { 0 };

@@ -209,11 +209,13 @@ qm="$s/qemu-cs-l-and-d.txt"
 expect qemu-detect 0 'recognised as qemu' -- "$vx" import "$qm" --profile il-xeon-8180-skylake-sp -o "$tmp/q.json"
 expect qemu-hint 0 'exit reason 0x80000021; the qualification is not printed\): vmxaudit check .*q.json --observed 33$' -- "$vx" import "$qm" --profile il-xeon-8180-skylake-sp -o "$tmp/q.json"
 for kv in 'GUEST_CS_AR_BYTES 0xe09b' 'GUEST_SS_AR_BYTES 0xc093' 'GUEST_DS_AR_BYTES 0x10000' 'GUEST_TR_AR_BYTES 0x8b' \
-          'GUEST_RIP 0xffffffff81c0f5ae' 'GUEST_RSP 0xffffc90000c4bea8' 'GUEST_RFLAGS 0x246' 'GUEST_CR4 0x3506e0' \
+          'GUEST_RIP 0xffffffff81c0f5ae' 'GUEST_RSP 0xffffc90000c4bea8' 'GUEST_RFLAGS 0x246' 'GUEST_CR4 0x3526e0' \
           'GUEST_GDTR_BASE 0xfffffe0000001000' 'GUEST_IDTR_LIMIT 0xfff' 'GUEST_FS_BASE 0x7f0a1b4fe740' 'GUEST_IA32_EFER 0xd01' 'GUEST_DR7 0x400'; do
   set -- $kv
   expect "qemu-value-$1" 0 "\"$1\":[[:space:]]*\"$2\"" -- sed -n '/"vmcs"/,/}/p' "$tmp/q.json"
 done
+# QEMU prints the guest's CR4 (VMXE clear): KVM's VMCS has VMXE set, filled in as assumed
+expect qemu-cr4-vmxe-assumed 0 '"GUEST_CR4":[[:space:]]*"QEMU prints the guest.s CR4' -- sed -n '/"assumed"/,/}/p' "$tmp/q.json"
 sed -n '/"vmcs"/,/}/p' "$tmp/q.json" > "$tmp/out"
 expect_not qemu-no-controls 'VM_ENTRY_CONTROLS|HOST_'
 grep '"exit_qualification"' "$tmp/q.json" > "$tmp/out"

@@ -19,6 +19,14 @@
  *   optional PMU extension (the profile's pmu_*; absent: not captured):
  *   u8  'P', u8 core types (1..3), u8 pmu_perf_caps_known; then per core type
  *       u32 CPUID.0AH EAX, EBX, ECX, EDX, u64 IA32_PERF_CAPABILITIES.
+ *   optional capture extension (after the environment and PMU extensions when they are there; the
+ *   case's `not_captured` and `assumed` keys, docs/formats.md):
+ *   u8  'C', u16 n; then u16 encoding per field not captured (not in the field list);
+ *       u16 m; then u16 encoding per assumed field (its value is in the field list);
+ *       absent: every field not in the list reads as 0, none assumed.  The reason an assumed
+ *       value was filled in ("why") is not carried: it reads back as "filled in by
+ *       convention (no reason recorded)".
+ *   An older decoder ignores the extension (the fields read as 0, as before it).
  * Anything after that is ignored; a truncated input decodes as far as it goes. */
 #ifndef VMXAUDIT_BINARY_H
 #define VMXAUDIT_BINARY_H

@@ -22,8 +22,8 @@ bool vxa_next_line(vxa_lines *it, char *buf, size_t size);
  * tabs and NUL (-> space), non-breaking and other Unicode spaces (-> space), zero-width
  * characters and a byte-order mark; mail quoting at any depth ("> ", ">> ", "> > "); syslog
  * ("May 20 10:01:02 host kernel: ") and journalctl short-iso prefixes; dmesg timestamps
- * ("[ 1234.567890]", "[Mon May 20 10:01:02 2024]"), printk caller IDs ("[T78789]", "[C3]"),
- * log levels ("<3>"), Xen's "(XEN) " and "(d1v0) ", and "kvm_intel: "-style subsystem words.
+ * ("[ 1234.567890]", "[Mon May 20 10:01:02 2024]", or elided: "[…]", "[...]"), printk caller
+ * IDs ("[T78789]", "[C3]"), log levels ("<3>"), Xen's "(XEN) " and "(d1v0) ", and "kvm_intel: "-style subsystem words.
  * A line wrapped by a mail client is re-joined: one that ends with '=' or ',' continues on the
  * next line, and a line starting with '=' continues the previous one.  Each line keeps the
  * number of its first line in the input.  0, or -1 out of memory. */

@@ -51,6 +51,19 @@ static size_t syslog_prefix(const char *s)
     return (size_t)(colon + 2 - s);
 }
 
+/* "[…]" or "[...]": a dmesg timestamp the writer elided (p..end is inside the brackets). */
+static bool elided(const char *p, const char *end)
+{
+    bool dots = false;
+    while (p < end) {
+        if (*p == ' ') p++;
+        else if (*p == '.') { p++; dots = true; }
+        else if (end - p >= 3 && !memcmp(p, "\xe2\x80\xa6", 3)) { p += 3; dots = true; }   /* U+2026 */
+        else return false;
+    }
+    return dots;
+}
+
 /* Strips the prefixes, outermost first, as often as they come. */
 static char *strip_prefixes(char *s)
 {
@@ -68,6 +81,7 @@ static char *strip_prefixes(char *s)
             s = k + 1;
             continue;
         }
+        if (*s == '[' && (k = strchr(s, ']')) && k - s < 16 && elided(s + 1, k)) { s = k + 1; continue; }
         if (*s == '(' && (k = strchr(s, ')')) && k - s < 12 &&
             (!strncmp(s, "(XEN)", 5) || (s[1] == 'd' && isdigit((unsigned char)s[2])))) { s = k + 1; continue; }
         if ((n = syslog_prefix(s))) { s += n; continue; }

@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#ifndef _WIN32
+#include <poll.h>
+#endif
 #include <unistd.h>
 #include "codec_internal.h"
 
@@ -52,11 +56,13 @@ static void too_big(vxa_error *err, const char *file)
 }
 
 /* Reads fd to the end, at most input_limit bytes; NUL-terminated.  NULL: err says why. */
-static char *read_fd(int fd, const char *file, size_t *len, vxa_error *err)
+static char *read_fd_after(int fd, const char *file, size_t *len, vxa_error *err, const char *pre,
+                           size_t npre)
 {
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = 1 << 16, n = npre;
     char *buf = malloc(cap + 1);
     if (!buf) { file_error(err, file, "%s", "out of memory"); return NULL; }
+    memcpy(buf, pre, npre);
     for (;;) {
         if (n == cap) {
             if (cap > input_limit) { free(buf); too_big(err, file); return NULL; }
@@ -83,10 +89,41 @@ static char *read_fd(int fd, const char *file, size_t *len, vxa_error *err)
     return buf;
 }
 
+static char *read_fd(int fd, const char *file, size_t *len, vxa_error *err)
+{
+    return read_fd_after(fd, file, len, err, "", 0);
+}
+
+#ifndef _WIN32
+#define FIFO_WAIT_MS 2000
+/* A FIFO opened non-blocking: waits up to FIFO_WAIT_MS for a writer to open it.  While the FIFO
+ * is empty, a non-blocking read says which: EAGAIN, a writer has it open; 0, none has (poll's
+ * POLLHUP: one came and went).  Returns true when a writer has it open, has written (the byte a
+ * read took is in *c, *nc = 1) or has closed it; false when none came. */
+static bool fifo_writer(int fd, char *c, size_t *nc)
+{
+    *nc = 0;
+    for (unsigned waited = 0;; waited += 50) {
+        ssize_t r = read(fd, c, 1);
+        if (r == 1) { *nc = 1; return true; }
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+        if (r < 0 && errno == EINTR) continue;
+        struct pollfd pf = { fd, POLLIN, 0 };   /* a writer came and went since our open */
+        if (!r && poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) return true;
+        if (r < 0 || waited >= FIFO_WAIT_MS) return false;
+        struct timespec ts = { 0, 50 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+}
+#endif
+
 char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
 {
     if (!strcmp(path, "-")) return read_fd(0, "<stdin>", len, err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_BINARY);
+    /* Opened non-blocking: open() of a FIFO would otherwise wait for a writer, for ever if none
+     * comes.  A FIFO then gets FIFO_WAIT_MS for a writer to open it and is refused if none does;
+     * one whose writer has it open is read (blocking) to its end. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_BINARY | O_NONBLOCK);
     if (fd < 0) {
         file_error(err, path, "cannot open: %s", strerror(errno));
         return NULL;
@@ -102,7 +139,20 @@ char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
         too_big(err, path);
         return NULL;
     }
-    char *text = read_fd(fd, path, len, err);
+    char first = 0;
+    size_t nfirst = 0;
+    bool fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+#ifndef _WIN32
+    if (fifo && !fifo_writer(fd, &first, &nfirst)) {
+        close(fd);
+        file_error(err, path, "%s", "a FIFO that no writer opened within 2 s: nothing to read; start the "
+                   "writer first, e.g. 'cat dump.txt > FIFO &'");
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+#endif
+    char *text = read_fd_after(fd, path, len, err, &first, nfirst);
     close(fd);
     return text;
 }
