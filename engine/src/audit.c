@@ -19,7 +19,7 @@ uint64_t vxa_canonical_fix(const vxa_ctx *c, uint64_t la)
     /* VM entry's canonical checks use the processor's maximum linear-address width (57 with
      * 5-level paging, whatever CR4.LA57); VXA_Q_CANONICAL_48_WITH_LA57: Bochs 3.0 uses 48 */
     bool la57 = c->p->linear_address_width == 57 && !quirk(c, VXA_Q_CANONICAL_48_WITH_LA57);
-    unsigned sh = 64u - (la57 ? 57u : 48u);
+    unsigned sh = 64u - VXA_MUT_WIDTH(VXA_MB_CANONICAL_WIDTH, la57 ? 57u : 48u);
     return (uint64_t)((int64_t)(la << sh) >> sh);
 }
 
@@ -47,7 +47,10 @@ static void probe_finish(vxa_ctx *c);
 vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id)
 {
     vxa_report *r = c->r;
-    if (c->probe) {   /* the probe records in scratch, judged at the next violation or the end */
+    bool unrecorded = VXA_MUT_UNRECORDED(id);   /* a mutant engine's: scratch, nothing recorded */
+    if (unrecorded && c->probe && c->probe_pending) probe_finish(c);
+    if (unrecorded) c->probe_pending = false;
+    if (c->probe && !unrecorded) {   /* the probe records in scratch, judged at the next violation or the end */
         if (c->probe_pending) probe_finish(c);
         c->probe_pending = true;
         vxa_violation *v = &c->scratch;
@@ -59,9 +62,9 @@ vxa_violation *vxa_fail(vxa_ctx *c, vxa_check id)
         return v;
     }
     /* A full report counts the violation and hands out the context's scratch record. */
-    vxa_violation *v = r->nviolations < VXA_MAX_VIOLATIONS ? &r->violations[r->nviolations]
-                                                           : &c->scratch;
-    if (r->nviolations < 0xffff) r->nviolations++;
+    vxa_violation *v = r->nviolations < VXA_MAX_VIOLATIONS && !unrecorded ? &r->violations[r->nviolations]
+                                                                          : &c->scratch;
+    if (r->nviolations < 0xffff && !unrecorded) r->nviolations++;
     v->check = (uint16_t)id;
     v->nfields = 0;
     v->nfix = 0;
@@ -119,6 +122,7 @@ void vxa_undet_nc(vxa_ctx *c, vxa_check id, vxa_field f)
 static void undet_add(vxa_ctx *c, vxa_check id, vxa_undet_reason why, uint64_t aux)
 {
     vxa_report *r = c->r;
+    if (VXA_MUT_UNRECORDED(id)) return;
     for (unsigned i = 0; i < r->nundetermined && i < VXA_MAX_UNDETERMINED; i++)
         if (r->undetermined[i].check == id) return;
     if (r->nundetermined < VXA_MAX_UNDETERMINED) {
@@ -141,6 +145,7 @@ bool vxa_rule(vxa_ctx *c, vxa_check id, bool violated, vxa_field f, uint64_t bit
               uint64_t fix)
 {
     if (c->reads) c->reads[f >> 3] |= (uint8_t)(1u << (f & 7));
+    if (VXA_MUT_DISABLED(id)) violated = false;
     if (!violated) return false;
     vxa_violation *v = vxa_fail(c, id);
     vxa_vfield(v, f, vxa_fv(c, f));
@@ -160,7 +165,8 @@ void vxa_rule_s_cet(vxa_ctx *c, vxa_check id, vxa_field f)
 {
     uint64_t s = vxa_fv(c, f);
     int ss = vxa_cpuid(c, VXA_CPUID_CET_SS), ibt = vxa_cpuid(c, VXA_CPUID_CET_IBT);
-    uint64_t rsvd = VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) | (ibt == 0 ? S_CET_IBT_BITS : 0);
+    uint64_t rsvd = VXA_MUT_MASK(VXA_MB_S_CET_RSVD, VXA_S_CET_RSVD | (ss == 0 ? S_CET_SHSTK_BITS : 0) |
+                                                     (ibt == 0 ? S_CET_IBT_BITS : 0));
     if (vxa_rule(c, id, (s & rsvd) != 0, f, s & rsvd, true, s & ~rsvd)) return;
     if (ss < 0 && (s & S_CET_SHSTK_BITS))
         vxa_undet(c, id, VXA_UR_CPUID_UNKNOWN, VXA_CPUID_CET_SS);

@@ -80,6 +80,45 @@ static inline bool entry(const vxa_ctx *c, vxa_entry_bit b) { return (c->entry >
 #define BIT(n) (1ull << (n))
 #define PIN_BIT(b) BIT((vxa_pin_bit)(b))
 
+/* ---- mutant engines (harness/bench/mutant_engine.c, docs/mutation-score.md) ----
+ * Only the mutation-score build defines VXA_MUTANTS (the amalgamation compiled once more as a
+ * separate library; the shipped engine never is): a runtime selector changes exactly one thing.
+ * Without it every hook below is a constant, so the shipped code path is unchanged. */
+#ifdef VXA_MUTANTS
+#ifndef VMXAUDIT_AMALGAMATION
+#error "VXA_MUTANTS: build the amalgamation (harness/bench/mutant_engine.c)"
+#endif
+/* the boundaries defined in shared helpers (values = enum vxam_hook of mutant_engine.h) */
+enum { VXA_MB_NONE, VXA_MB_CANONICAL_WIDTH, VXA_MB_ALIGN, VXA_MB_S_CET_RSVD };
+typedef struct vxa_mutant_sel {
+    int disable;        /* a check whose rule never fires (vxa_rule returns false), or -1 */
+    int keep_only;      /* record only this check's violations (control flow unchanged), or -1 */
+    int boundary;       /* VXA_MB_*: the helper value moved, by `delta` (+1 / -1) */
+    int delta;
+    int without_quirk;  /* a quirk the models do not have, or -1 */
+} vxa_mutant_sel;
+static vxa_mutant_sel vxa_mut = { -1, -1, VXA_MB_NONE, 0, -1 };
+#define VXA_MUT_DISABLED(id) (vxa_mut.disable == (int)(id))
+#define VXA_MUT_UNRECORDED(id) \
+    (vxa_mut.disable == (int)(id) || (vxa_mut.keep_only >= 0 && vxa_mut.keep_only != (int)(id)))
+/* a width or count: N -> N + delta */
+#define VXA_MUT_WIDTH(kind, n) (vxa_mut.boundary == (kind) ? (n) + vxa_mut.delta : (n))
+/* a mask of the low bits an alignment leaves (0xfff): 4096 -> 8192 (+1) or 2048 (-1) */
+#define VXA_MUT_ALIGN(kind, low) \
+    (vxa_mut.boundary != (kind) ? (low) : vxa_mut.delta > 0 ? (low) << 1 | 1u : (low) >> 1)
+/* a reserved-bit mask shifted by one bit position */
+#define VXA_MUT_MASK(kind, m) \
+    (vxa_mut.boundary != (kind) ? (m) : vxa_mut.delta > 0 ? (m) << 1 : (m) >> 1)
+#define VXA_MUT_QUIRK_REMOVED(q) (vxa_mut.without_quirk == (int)(q))
+#else
+#define VXA_MUT_DISABLED(id) 0
+#define VXA_MUT_UNRECORDED(id) 0
+#define VXA_MUT_WIDTH(kind, n) (n)
+#define VXA_MUT_ALIGN(kind, low) (low)
+#define VXA_MUT_MASK(kind, m) (m)
+#define VXA_MUT_QUIRK_REMOVED(q) 0
+#endif
+
 /* A deviation of the model being predicted (quirks.h). */
 static inline bool quirk(const vxa_ctx *c, vxa_quirk q) { return vxa_model_has_quirk(c->model, q); }
 

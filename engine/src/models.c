@@ -28,6 +28,7 @@ _Static_assert(VXA_MODEL_COUNT <= 32, "vxa_quirk_info.models is 32 bits");
 
 bool vxa_model_has_quirk(uint8_t model, vxa_quirk q)
 {
+    if (VXA_MUT_QUIRK_REMOVED(q)) return false;   /* a mutant engine's "model minus quirk q" */
     return model < VXA_MODEL_COUNT && (unsigned)q < VXA_Q_COUNT && (quirk_table[q].models >> model) & 1u;
 }
 

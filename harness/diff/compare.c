@@ -54,7 +54,7 @@ vxa_judge_env vxa_judge_env_of(const vxa_profile *p, uint8_t model, const struct
                                const struct vxa_oracle_probe *probe)
 {
     vxa_judge_env e = { p, model, id && id->log_names_checks,
-                        probe && probe->engine_checks == VXA_CHECK_COUNT };
+                        probe && probe->engine_checks == VXA_CHECK_COUNT, NULL };
     return e;
 }
 
@@ -75,7 +75,7 @@ void vxa_judge(const vxa_judge_env *env, const vxa_case *c, const vxa_prepared *
     vxa_memory mem = vxa_executed_memory(pp);
     (void)c;
     vxa_input in = { env->profile, &executed, &pp->c->entry, &mem, env->model, NULL };
-    vxa_audit(&in, report);
+    (env->audit ? env->audit : vxa_audit)(&in, report);
     v->predicted = report->outcome;
     unsigned nv = report->nviolations < VXA_MAX_VIOLATIONS ? report->nviolations : VXA_MAX_VIOLATIONS;
     int cls = -1;

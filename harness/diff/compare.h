@@ -21,6 +21,9 @@ typedef struct vxa_judge_env {
                                               the engine must report a check it stands for */
     bool in_guest;                         /* the payload's engine has this catalogue: compare
                                               its in-guest audit with the hosted one */
+    /* the engine that predicts: NULL is vxa_audit; the quirk-rediscovery benchmark gives a
+     * mutant engine's (harness/bench/quirk_rediscovery.c) */
+    int (*audit)(const vxa_input *in, vxa_report *out);
 } vxa_judge_env;
 
 /* The judge's environment for an opened oracle: its profile and identity; the in-guest audit

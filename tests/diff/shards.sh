@@ -5,7 +5,8 @@
 # the same minimizations and byte-identical regression files (the lowest case index of each
 # signature: seed 4 has one signature at cases 53 and 94, in shards 1 and 2).  merge refuses a
 # shard given twice, shards of another seed or model, a missing shard (unless --partial) and a
-# damaged journal; --shard K/N counts K from 0; --resume keeps the journal's batch and shard.
+# damaged journal; --shard K/N counts K from 0; --resume keeps the journal's batch and shard, and
+# on a --partial merge runs the missing shard.
 # Tests pin --jobs (ctest runs two tests at once).
 # usage: shards.sh VMXAUDIT SOURCE_DIR   (exit 77: Bochs not available here)
 set -u
@@ -135,6 +136,20 @@ cmp -s "$tmp/t.whole" "$tmp/t.merged" || { echo "FAIL: signature tables differ";
 expect merge-twice 2 'shard 1/4 is given twice' -- "$vx" diff merge "$tmp/m2" "$tmp/s0" "$tmp/s1" "$tmp/s1" "$tmp/s2" "$tmp/s3"
 expect merge-missing 2 '1 of 4 shards missing: 2/4 .*--partial' -- "$vx" diff merge "$tmp/m3" "$tmp/s0" "$tmp/s1" "$tmp/s3"
 expect merge-partial 1 'merged 3 shards: 75 of 100 cases' -- "$vx" diff merge --partial "$tmp/m4" "$tmp/s0" "$tmp/s1" "$tmp/s3"
+# ... and --resume on the partial merge runs the missing shard's cases: the whole campaign again
+"$vx" diff --resume --jobs 1 --out "$tmp/m4" > "$tmp/m4r.out" 2>&1
+[ $? -le 1 ] || { cat "$tmp/m4r.out"; echo "FAIL: --resume of a partial merge"; fail=1; }
+python3 - "$tmp/whole/journal.jsonl" "$tmp/m4/journal.jsonl" <<'PY' || fail=1
+import json, sys
+def verdicts(p):
+    return {c["i"]: (c["v"], c.get("sig")) for r in map(json.loads, open(p))
+            if isinstance(r.get("cases"), list) for c in r["cases"]}
+a, b = verdicts(sys.argv[1]), verdicts(sys.argv[2])
+diff = [i for i in set(a) | set(b) if a.get(i) != b.get(i) and "skipped" not in (a.get(i, ("",))[0], b.get(i, ("",))[0])]
+print("partial merge resumed: %d of %d verdicts, %d differ" % (len(b), len(a), len(diff)))
+sys.exit(1 if diff or len(b) != len(a) else 0)
+PY
+diff -r "$tmp/whole/mismatches" "$tmp/m4/mismatches" || { echo "FAIL: a resumed partial merge's regression files differ"; fail=1; }
 expect merge-into-existing 2 'journal.jsonl: File exists' -- "$vx" diff merge "$tmp/merged" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
 for what in seed model; do
     cp -r "$tmp/s1" "$tmp/other-$what"

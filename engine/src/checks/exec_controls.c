@@ -35,6 +35,7 @@ static bool may_clear(const vxa_ctx *c, vxa_word w, unsigned bit)
 static void addr_rules(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_field f, uint64_t low)
 {
     uint64_t a = vxa_fv(c, f), m = vxa_pa_mask(c);
+    low = VXA_MUT_ALIGN(VXA_MB_ALIGN, low);
     vxa_rule(c, id_align, (a & low) != 0, f, a & low, true, a & ~low);
     vxa_rule(c, id_width, (a & ~m) != 0, f, a & ~m, true, a & m);
 }

@@ -15,7 +15,8 @@ void vxa_ctrl_msr_area(vxa_ctx *c, vxa_check id_align, vxa_check id_width, vxa_c
     uint32_t n = (uint32_t)vxa_fv(c, f_count);
     uint64_t mask = vxa_pa_mask(c);
     if (n == 0) return;
-    vxa_rule(c, id_align, (a & 0xfu) != 0, f_addr, a & 0xfu, true, a & ~0xfull);
+    uint64_t low = VXA_MUT_ALIGN(VXA_MB_ALIGN, 0xfull);   /* 16-byte aligned */
+    vxa_rule(c, id_align, (a & low) != 0, f_addr, a & low, true, a & ~low);
     vxa_rule(c, id_width, (a & ~mask) != 0, f_addr, a & ~mask, true, a & mask);
     /* Last byte a + span without overflow: beyond the width iff a > mask or span > mask - a. */
     uint64_t span = (uint64_t)n * 16u - 1u;
