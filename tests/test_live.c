@@ -8,7 +8,7 @@
  *  - a failing VMREAD / RDMSR is counted, and an advertised MSR whose RDMSR fails makes its
  *    rules undetermined;
  *  - CPUID decoding (synthetic leaves, and this machine's own CPUID against /proc/cpuinfo);
- *  - vxa_live_observe/vxa_live_agrees;
+ *  - vxa_live_observe, vxa_outcome_within;
  *  - stack use of vxa_live_audit, measured by painting a thread's stack. */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -534,7 +534,7 @@ static void observe_and_agree(void **state)
     assert_int_equal(vxa_live_observe(&ops, &cpu, 0x1 | 0x2, false, &o), 0);   /* CF */
     assert_int_equal(o.result, VXA_VMFAIL_INVALID);
     p.result = VXA_VMFAIL_INVALID;
-    assert_true(vxa_live_agrees(&p, &o));
+    assert_true(vxa_outcome_within(&p, &o));
 
     cpu.ro_value[0] = 8;
     assert_int_equal(vxa_live_observe(&ops, &cpu, 0x40 | 0x2, false, &o), 0);  /* ZF */
@@ -543,9 +543,9 @@ static void observe_and_agree(void **state)
     assert_int_equal(o.error[0], 8);
     p.result = VXA_VMFAIL_VALID;
     p.nerror = 2, p.error[0] = 7, p.error[1] = 8;
-    assert_true(vxa_live_agrees(&p, &o));
+    assert_true(vxa_outcome_within(&p, &o));
     p.nerror = 1;
-    assert_false(vxa_live_agrees(&p, &o));
+    assert_false(vxa_outcome_within(&p, &o));
 
     cpu.ro_value[1] = 0x80000021u;   /* entry failure, invalid guest state */
     cpu.ro_value[2] = 2;
@@ -555,17 +555,17 @@ static void observe_and_agree(void **state)
     assert_int_equal(o.qual[0], 2);
     memset(&p, 0, sizeof p);
     p.result = VXA_ENTRY_FAILURE, p.exit_reason = 33, p.nqual = 2, p.qual[0] = 0, p.qual[1] = 2;
-    assert_true(vxa_live_agrees(&p, &o));
+    assert_true(vxa_outcome_within(&p, &o));
     p.exit_reason = 34;
-    assert_false(vxa_live_agrees(&p, &o));
+    assert_false(vxa_outcome_within(&p, &o));
 
     cpu.ro_value[1] = 12;            /* an ordinary exit (HLT): the entry succeeded */
     assert_int_equal(vxa_live_observe(&ops, &cpu, 0, true, &o), 0);
     assert_int_equal(o.result, VXA_ENTERED);
     p.result = VXA_ENTERED;
-    assert_true(vxa_live_agrees(&p, &o));
+    assert_true(vxa_outcome_within(&p, &o));
     p.result = VXA_VMFAIL_VALID;
-    assert_false(vxa_live_agrees(&p, &o));
+    assert_false(vxa_outcome_within(&p, &o));
 
     /* NULL arguments */
     vxa_live_ops none = ops;

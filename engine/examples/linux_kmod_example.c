@@ -143,7 +143,7 @@ void vxa_example_after_entry(bool launched, uint64_t rflags, bool exited)
     pr_err("vmxaudit: the CPU answered %s (error %u, exit reason %u, qualification 0x%x); the "
            "engine %s\n", vxa_result_name((vxa_result)seen.result), seen.nerror ? seen.error[0] : 0,
            seen.exit_reason, seen.nqual ? seen.qual[0] : 0,
-           vxa_live_agrees(&s->report.outcome, &seen) ? "agrees" : "DISAGREES (please report)");
+           vxa_outcome_within(&s->report.outcome, &seen) ? "agrees" : "DISAGREES (please report)");
     print_report(&s->report);
 }
 EXPORT_SYMBOL_GPL(vxa_example_before_entry);

@@ -126,7 +126,7 @@ void VxaExampleLaunch(bool launched)
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
                "vmxaudit: the CPU answered %s, error %u; the engine %s\n",
                vxa_result_name((vxa_result)seen.result), seen.nerror ? seen.error[0] : 0,
-               vxa_live_agrees(&s->report.outcome, &seen) ? "agrees" : "DISAGREES (please report)");
+               vxa_outcome_within(&s->report.outcome, &seen) ? "agrees" : "DISAGREES (please report)");
     print_report(&s->report);
 }
 
@@ -143,7 +143,7 @@ void VxaExampleOnExit(bool launched)
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
                "vmxaudit: VM-entry failure, exit reason %u, qualification %u; the engine %s\n",
                seen.exit_reason, seen.nqual ? seen.qual[0] : 0,
-               vxa_live_agrees(&s->report.outcome, &seen) ? "agrees" : "DISAGREES (please report)");
+               vxa_outcome_within(&s->report.outcome, &seen) ? "agrees" : "DISAGREES (please report)");
     print_report(&s->report);
 }
 

@@ -271,28 +271,6 @@ void vxa_entry_init(vxa_entry *e)
     e->cr4 = 0x2020;
 }
 
-bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b)
-{
-    if (a->result != b->result) return false;
-    if (a->result == VXA_VMFAIL_VALID) {
-        uint32_t ma = 0, mb = 0;
-        for (unsigned i = 0; i < a->nerror; i++) ma |= 1u << (a->error[i] & 31);
-        for (unsigned i = 0; i < b->nerror; i++) mb |= 1u << (b->error[i] & 31);
-        return ma == mb;
-    }
-    if (a->result == VXA_ENTRY_FAILURE) {
-        if (a->exit_reason != b->exit_reason || a->nqual != b->nqual) return false;
-        for (unsigned i = 0; i < a->nqual; i++) {
-            bool found = false;
-            for (unsigned j = 0; j < b->nqual; j++) found |= a->qual[i] == b->qual[j];
-            if (!found) return false;
-        }
-        return true;
-    }
-    if (a->result == VXA_FAULT) return a->vector == b->vector;
-    return true;
-}
-
 /* ---- orchestration ---- */
 
 static bool is_link(uint16_t check)

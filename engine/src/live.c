@@ -217,25 +217,3 @@ int vxa_live_observe(const vxa_live_ops *ops, void *ctx, uint64_t rflags, bool e
     o->qual[0] = (uint32_t)v;
     return 0;
 }
-
-bool vxa_live_agrees(const vxa_outcome *p, const vxa_outcome *o)
-{
-    if (!p || !o || p->result != o->result) return false;
-    switch (p->result) {
-    case VXA_VMFAIL_VALID:
-        for (unsigned i = 0; i < p->nerror && i < VXA_MAX_SET; i++)
-            for (unsigned j = 0; j < o->nerror && j < VXA_MAX_SET; j++)
-                if (p->error[i] == o->error[j]) return true;
-        return false;
-    case VXA_ENTRY_FAILURE:
-        if (p->exit_reason != o->exit_reason) return false;
-        if (o->nqual == 0) return true;
-        for (unsigned i = 0; i < p->nqual && i < VXA_MAX_SET; i++)
-            if (p->qual[i] == o->qual[0]) return true;
-        return false;
-    case VXA_FAULT:
-        return p->vector == o->vector;
-    default:
-        return true;
-    }
-}

@@ -173,21 +173,3 @@ bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *o)
     default: return false;
     }
 }
-
-bool vxa_observation_matches(const vxa_outcome *pred, const vxa_outcome *obs)
-{
-    if (pred->result != obs->result) return false;
-    switch (pred->result) {
-    case VXA_VMFAIL_VALID:
-        for (unsigned i = 0; i < pred->nerror; i++)
-            if (obs->nerror && pred->error[i] == obs->error[0]) return true;
-        return false;
-    case VXA_ENTRY_FAILURE:
-        if (pred->exit_reason != obs->exit_reason) return false;
-        for (unsigned i = 0; i < pred->nqual; i++)
-            if (obs->nqual && pred->qual[i] == obs->qual[0]) return true;
-        return false;
-    case VXA_FAULT: return pred->vector == obs->vector;
-    default: return true;
-    }
-}

@@ -47,8 +47,4 @@ vxa_memory vxa_executed_memory(const vxa_prepared *pp);
  * (crashed, timeout, unsupported, error). */
 bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *out);
 
-/* Design §4.2: an observation (one value) matches a prediction when the result, exit reason and
- * vector are equal and the error/qualification is a member of the predicted set. */
-bool vxa_observation_matches(const vxa_outcome *predicted, const vxa_outcome *observed);
-
 #endif

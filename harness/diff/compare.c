@@ -50,15 +50,6 @@ static void oracle_text(const char *log, char *out, size_t n)
     }
 }
 
-/* The class an observed failure comes from (controls and host state share VMfailValid). */
-static int observed_class(const vxa_outcome *o)
-{
-    if (o->result == VXA_VMFAIL_VALID && (o->error[0] == 7 || o->error[0] == 8)) return VXA_CLASS_HOST;
-    if (o->result == VXA_ENTRY_FAILURE && o->exit_reason == 33) return VXA_CLASS_GUEST;
-    if (o->result == VXA_ENTRY_FAILURE && o->exit_reason == 34) return VXA_CLASS_MSRLOAD;
-    return -1;
-}
-
 vxa_judge_env vxa_judge_env_of(const vxa_profile *p, uint8_t model, const struct vxa_oracle_identity *id,
                                const struct vxa_oracle_probe *probe)
 {
@@ -114,7 +105,7 @@ void vxa_judge(const vxa_judge_env *env, const vxa_case *c, const vxa_prepared *
     /* the in-guest audit against the hosted one (the same engine, the live VMCS) */
     if (env->in_guest && r->live.present)
         v->in_guest = vxa_prediction_same(&r->live, report, v->in_guest_why, sizeof v->in_guest_why) ? 1 : 0;
-    v->status = vxa_observation_matches(&v->predicted, &v->observed) ? VXA_V_AGREE : VXA_V_MISMATCH;
+    v->status = vxa_outcome_within(&v->predicted, &v->observed) ? VXA_V_AGREE : VXA_V_MISMATCH;
     /* where the oracle names the failed check, the engine must report one it stands for */
     if (env->log_names_checks && r->log) {
         const char *msg = NULL;
@@ -124,18 +115,12 @@ void vxa_judge(const vxa_judge_env *env, const vxa_case *c, const vxa_prepared *
             v->named_differs = true;
         }
     }
-    if (v->status == VXA_V_MISMATCH && report->outcome_assumes_undetermined_pass) {
-        int cls = observed_class(&v->observed);
-        unsigned nu = report->nundetermined < VXA_MAX_UNDETERMINED ? report->nundetermined : VXA_MAX_UNDETERMINED;
-        for (unsigned i = 0; i < nu && cls >= 0; i++) {
-            int uc = vxa_check_get((vxa_check)report->undetermined[i].check)->cls;
-            if (uc == VXA_CLASS_CONTROLS) uc = VXA_CLASS_HOST;
-            if (uc == cls) {
-                v->status = VXA_V_UNDETERMINED;
-                v->nchecks = 1;
-                v->checks[0] = report->undetermined[i].check;
-                break;
-            }
+    if (v->status == VXA_V_MISMATCH) {
+        vxa_check u = vxa_undetermined_explains(report, &v->observed);
+        if (u != VXA_CHECK_COUNT) {
+            v->status = VXA_V_UNDETERMINED;
+            v->nchecks = 1;
+            v->checks[0] = (uint16_t)u;
         }
     }
 }

@@ -50,9 +50,10 @@ typedef struct vxa_verdict {
 
 /* The one judge of every command (oracle run, oracle ingest, diff, minimize): audits the layout
  * and memory as executed (pp + r) on env's profile with its model and compares with r:
- * MISMATCH when the observation is not within the predicted set (vxa_observation_matches) or
- * the oracle names a check the engine does not report; UNDETERMINED when it is not, but the
- * prediction assumed that a rule of the failing class it could not decide passes; SKIPPED when
+ * MISMATCH when the observation is not within the predicted set (vxa_outcome_within, the
+ * engine's one agreement predicate) or the oracle names a check the engine does not report;
+ * UNDETERMINED when it is not, but the prediction assumed that a rule of the failing class it
+ * could not decide passes (vxa_undetermined_explains); SKIPPED when
  * nothing comparable was observed.  The in-guest audit is compared apart (v->in_guest).  When
  * report is non-NULL it receives the audit (for coverage). */
 void vxa_judge(const vxa_judge_env *env, const vxa_case *c, const vxa_prepared *pp,

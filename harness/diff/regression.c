@@ -59,7 +59,7 @@ cJSON *vxa_regression_case(const vxa_observer *ob, const vxa_case *orig, const v
         vxa_input in = { ob->profile, &c.vmcs, &orig->entry, &mem, (uint8_t)m, NULL };
         vxa_audit(&in, &r);
         /* sdm: the SDM's answer; another model: recorded where it predicts the observation */
-        if (m != VXA_MODEL_SDM && (!vxa_observation_matches(&r.outcome, &v->observed) || !speaks_for(ob, m)))
+        if (m != VXA_MODEL_SDM && (!vxa_outcome_within(&r.outcome, &v->observed) || !speaks_for(ob, m)))
             continue;
         vxa_expect *x = m == VXA_MODEL_SDM ? &c.expect : &c.expect_by_model[m];
         memset(x, 0, sizeof *x);

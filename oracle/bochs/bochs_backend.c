@@ -12,6 +12,7 @@ static struct vxa_bochs_options options_of(const vxa_oracle *o)
     bo.version = o->opt.version;
     bo.tmp_parent = o->opt.tmp_parent;
     bo.trace = o->opt.trace;
+    bo.workdir = o->opt.workdir;
     if (o->opt.case_timeout_s > 0) bo.case_timeout_s = o->opt.case_timeout_s;
     return bo;
 }

@@ -1,4 +1,8 @@
-/* cli.c — vxa-bochs: the Bochs oracle from the command line.
+/* cli.c — vxa-bochs: the Bochs oracle from the command line, a thin tool over the one oracle
+ * interface (oracle/registry/oracle_backend.h: vxa_oracle_open, vxa_oracle_run) with the
+ * backends' one result printer (oracle/common/result_text.h).  It sends oracle cases as written
+ * (oracle/common/case_text.h: no preparation, no judging); `vmxaudit oracle run` prepares and
+ * judges the project's case files on the same interface.
  *   vxa-bochs probe --cpu MODEL [--source TEXT]         a capability profile (JSON) on stdout
  *   vxa-bochs run --cpu MODEL [--timeout S] CASES|-     one result line per case
  *   vxa-bochs bench --cpu MODEL [--batch N,N...]        cases per second, by batch size
@@ -9,14 +13,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bochs.h"
-#include "result_text.h"
+#include <time.h>
 #include "case_text.h"
 #include "good_layout.h"
-#include "prediction.h"
+#include "oracle_backend.h"
 #include "profile_json.h"
-#include "session.h"
+#include "result_text.h"
 #include "vmxaudit/vmxaudit.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static int usage(FILE *f, int rc)
 {
@@ -36,9 +46,8 @@ static int usage(FILE *f, int rc)
 
 /* Batches of the known-good layout: "entered" cases exit on CPUID; "failing" cases clear
  * RFLAGS bit 1 and so run every guest-state check before the entry fails (exit 33).  Each batch
- * is one vxa_bochs_run(): Bochs boot included. */
-static int bench(const struct vxa_bochs_options *opt, const char *cpu, const char *sizes,
-                 const char *audit)
+ * is one vxa_oracle_run(): Bochs boot included. */
+static int bench(vxa_oracle *o, const char *sizes, const char *audit)
 {
     vxa_model model = strcmp(audit, "none") ? vxa_model_by_name(audit) : VXA_MODEL_SDM;
     if (model == VXA_MODEL_COUNT) {
@@ -46,12 +55,10 @@ static int bench(const struct vxa_bochs_options *opt, const char *cpu, const cha
         return VXA_ORACLE_BAD_INPUT;
     }
     char err[1024];
-    struct vxa_oracle_probe p;
-    int rc = vxa_bochs_probe(opt, cpu, &p, err, sizeof err);
     static struct vxa_good_layout g[2];
-    if (rc || vxa_good_layout(&p, &g[0]) || vxa_good_layout(&p, &g[1])) {
-        fprintf(stderr, "vxa-bochs: %s\n", rc ? err : "no control MSRs");
-        return rc ? rc : VXA_ORACLE_FAILED;
+    if (vxa_good_layout(&o->probe, &g[0]) || vxa_good_layout(&o->probe, &g[1])) {
+        fprintf(stderr, "vxa-bochs: no control MSRs\n");
+        return VXA_ORACLE_FAILED;
     }
     vxa_good_set(&g[1], 0x6820, 0);                     /* GUEST_RFLAGS: bit 1 clear */
     for (int k = 0; k < 2; k++) {
@@ -59,7 +66,7 @@ static int bench(const struct vxa_bochs_options *opt, const char *cpu, const cha
         g[k].c.no_audit = !strcmp(audit, "none");
     }
     printf("model %s, Bochs %s, in-guest audit: %s; one Bochs process per batch, boot included\n",
-           cpu, p.backend_version, audit);
+           o->id.cpu, o->id.version, audit);
     printf("%8s %10s %12s %12s\n", "batch", "kind", "seconds", "cases/s");
     for (const char *s = sizes; *s;) {
         size_t n = strtoul(s, NULL, 10);
@@ -71,9 +78,9 @@ static int bench(const struct vxa_bochs_options *opt, const char *cpu, const cha
             struct vxa_oracle_result *r = calloc(n, sizeof *r);
             if (!c || !r) return VXA_ORACLE_FAILED;
             for (size_t i = 0; i < n; i++) c[i] = g[k].c;
-            double t0 = bx_now();
-            rc = vxa_bochs_run(opt, cpu, c, n, r, NULL, err, sizeof err);
-            double dt = bx_now() - t0;
+            double t0 = now();
+            int rc = vxa_oracle_run(o, c, n, r, err, sizeof err);
+            double dt = now() - t0;
             size_t ok = 0;
             for (size_t i = 0; i < n; i++) {
                 ok += r[i].kind == (k ? VXA_ORACLE_ENTRY_FAILURE : VXA_ORACLE_EXITED);
@@ -91,12 +98,43 @@ static int bench(const struct vxa_bochs_options *opt, const char *cpu, const cha
     return 0;
 }
 
+/* run: the cases as written, one result per case (the one printer). */
+static int run(vxa_oracle *o, struct vxa_case_list *list)
+{
+    char err[1024];
+    struct vxa_oracle_result *res = calloc(list->n + 1, sizeof *res);
+    if (!res) return VXA_ORACLE_FAILED;
+    int rc = vxa_oracle_run(o, list->cases, list->n, res, err, sizeof err);
+    if (rc == 0)
+        for (size_t i = 0; i < list->n; i++) vxa_oracle_result_print(stdout, i, &res[i], o->id.backend);
+    else
+        fprintf(stderr, "vxa-bochs: %s\n", err);
+    for (size_t i = 0; i < list->n; i++) vxa_oracle_result_free(&res[i]);
+    free(res);
+    return rc;
+}
+
+/* The cases of `run`, read before the oracle boots (bad input: exit 2 at once). */
+static int read_cases(const char *input, struct vxa_case_list *list)
+{
+    FILE *in = strcmp(input, "-") ? fopen(input, "r") : stdin;
+    if (!in) {
+        perror(input);
+        return VXA_ORACLE_BAD_INPUT;
+    }
+    char err[1024];
+    int rc = vxa_case_text_read(in, list, err, sizeof err);
+    if (in != stdin) fclose(in);
+    if (rc) fprintf(stderr, "vxa-bochs: %s: %s\n", input, err);
+    return rc ? VXA_ORACLE_BAD_INPUT : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage(stderr, 2);
     const char *cmd = argv[1], *cpu = NULL, *source = NULL, *input = NULL, *trace = NULL;
     const char *sizes = "1,10,100", *audit = "bochs-2.7";
-    struct vxa_bochs_options opt = { 0 };
+    struct vxa_oracle_options opt = { 0 };
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout, 0);
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -106,7 +144,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--source") && v) source = v, i++;
         else if (!strcmp(a, "--batch") && v) sizes = v, i++;
         else if (!strcmp(a, "--audit") && v) audit = v, i++;
-        else if (!strcmp(a, "--bochs") && v) opt.bochs = v, i++;
+        else if (!strcmp(a, "--bochs") && v) opt.program = v, i++;
         else if (!strcmp(a, "--trace") && v) trace = v, i++;
         else if (!strcmp(a, "--workdir") && v) opt.workdir = v, i++;
         else if (!strcmp(a, "--timeout") && v) opt.case_timeout_s = atof(v), i++;
@@ -115,52 +153,33 @@ int main(int argc, char **argv)
     }
     if (!cpu || (strcmp(cmd, "probe") && strcmp(cmd, "run") && strcmp(cmd, "bench")))
         return usage(stderr, 2);
+    if (!strcmp(cmd, "run") && !input) return usage(stderr, 2);
+    opt.cpu = cpu;
+    struct vxa_case_list list = { 0 };
+    if (!strcmp(cmd, "run") && read_cases(input, &list)) return VXA_ORACLE_BAD_INPUT;
     if (trace && !(opt.trace = fopen(trace, "w"))) {
         perror(trace);
+        vxa_case_list_free(&list);
         return 2;
     }
     char err[1024];
-    int rc;
-    if (!strcmp(cmd, "bench")) {
-        rc = bench(&opt, cpu, sizes, audit);
-        if (opt.trace) fclose(opt.trace);
-        return rc;
+    static vxa_oracle o;
+    int rc = vxa_oracle_open(&o, "bochs", &opt, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "vxa-bochs: %s\n", err);
+    } else if (!strcmp(cmd, "bench")) {
+        rc = bench(&o, sizes, audit);
     } else if (!strcmp(cmd, "probe")) {
-        struct vxa_oracle_probe p;
-        rc = vxa_bochs_probe(&opt, cpu, &p, err, sizeof err);
-        if (rc == 0) {
-            char name[160], desc[160], src[256];
-            snprintf(name, sizeof name, "bochs-%s-%s", p.backend_version, cpu);
-            for (char *c = name; *c; c++) if (*c == '_') *c = '-';
-            snprintf(desc, sizeof desc, "Bochs %s model %s", p.backend_version, cpu);
-            snprintf(src, sizeof src, "RDMSR inside Bochs %s by vmxaudit oracle probe",
-                     p.backend_version);
-            vxa_probe_write_profile(stdout, &p, name, desc, source ? source : src);
-        }
+        char desc[160], src[256];
+        snprintf(desc, sizeof desc, "Bochs %s model %s", o.probe.backend_version, cpu);
+        snprintf(src, sizeof src, "RDMSR inside Bochs %s by vmxaudit oracle probe",
+                 o.probe.backend_version);
+        if (vxa_probe_write_profile(stdout, &o.probe, o.id.profile_name, desc, source ? source : src))
+            rc = VXA_ORACLE_FAILED;
     } else {
-        if (!input) return usage(stderr, 2);
-        FILE *in = strcmp(input, "-") ? fopen(input, "r") : stdin;
-        if (!in) {
-            perror(input);
-            return 2;
-        }
-        struct vxa_case_list list;
-        rc = vxa_case_text_read(in, &list, err, sizeof err);
-        if (in != stdin) fclose(in);
-        if (rc) {
-            fprintf(stderr, "vxa-bochs: %s: %s\n", input, err);
-            return 2;
-        }
-        struct vxa_oracle_result *res = calloc(list.n + 1, sizeof *res);
-        if (!res) return 4;
-        rc = vxa_bochs_run(&opt, cpu, list.cases, list.n, res, NULL, err, sizeof err);
-        if (rc == 0)
-            for (size_t i = 0; i < list.n; i++) vxa_oracle_result_print(stdout, i, &res[i], "bochs");
-        for (size_t i = 0; i < list.n; i++) vxa_oracle_result_free(&res[i]);
-        free(res);
-        vxa_case_list_free(&list);
+        rc = run(&o, &list);
     }
+    vxa_case_list_free(&list);
     if (opt.trace) fclose(opt.trace);
-    if (rc) fprintf(stderr, "vxa-bochs: %s\n", err);
     return rc;
 }

@@ -89,7 +89,7 @@ struct vxa_oracle_prediction {
     uint16_t nundetermined;
     bool assumes_undetermined_pass;
     uint16_t nread_failed;            /* RDMSRs and VMREADs of the live adapter that failed */
-    int agrees;                       /* vxa_live_agrees() with the CPU, in the guest; -1 unknown */
+    int agrees;                       /* vxa_outcome_within() with the CPU, in the guest; -1 unknown */
 };
 
 struct vxa_oracle_result {

@@ -194,7 +194,7 @@ _Static_assert(VXA_HOST_REGION_BASE >= VXA_ARENA_LOW_END, "host region outside t
  *                           VXA_ABI_MAX_CHECKS in report order (pc absent when N = 0)
  *        pu=N               undetermined rules; pa=1: the outcome assumes they pass
  *        pf=N               reads that failed (advertised MSRs whose RDMSR faulted + VMREADs)
- *        pok=0|1            vxa_live_agrees(prediction, vxa_live_observe()) inside the guest
+ *        pok=0|1            vxa_outcome_within(prediction, vxa_live_observe()) inside the guest
  *   @E done                         the batch is finished
  * "exited" covers every VM exit; bit 31 of reason marks a VM-entry failure (SDM 28.8 / 27.8).
  *

@@ -9,6 +9,10 @@ static struct vxa_kvm_options options_of(const vxa_oracle *o, struct kvm_oracle_
     struct vxa_kvm_options ko = { 0 };
     ko.trace = o->opt.trace;
     ko.host = h;
+    ko.payload = o->opt.payload;
+    ko.entry64 = o->opt.entry64;
+    ko.profile = o->opt.restrict_to;
+    ko.force = o->opt.force;
     if (o->opt.case_timeout_s > 0) ko.case_timeout_s = o->opt.case_timeout_s;
     return ko;
 }

@@ -1,5 +1,6 @@
-/* vxa-kvm — the KVM oracle as a standalone program (`vmxaudit oracle probe|run --backend kvm`
- * uses the same backend through kvm_oracle.h).
+/* vxa-kvm — the KVM oracle as a standalone program, a thin tool over the one oracle interface
+ * (oracle/registry/oracle_backend.h: vxa_oracle_open, vxa_oracle_run) with the backends' one
+ * result printer (oracle/common/result_text.h), as `vmxaudit oracle probe|run --backend kvm`.
  *
  *   vxa-kvm probe [OPTIONS]          boot the payload with no batch: the capability profile (JSON)
  *                                    of the VMX that KVM gives its guest; --raw: the report lines
@@ -7,7 +8,9 @@
  *                                    result line per case, like vxa-bochs) or a binary batch
  *                                    (payload_abi.h, "VXB1": the raw report lines)
  *
- * Raw output: the payload's report lines and the backend's "@K" lines (host facts) on stdout.
+ * Raw output: the payload's report lines and the backend's "@K" lines (host facts) on stdout —
+ * the oracle's trace.  A binary batch is the payload's own protocol, below the interface's cases
+ * (a stand-in guest's crash and hang isolation is tested with it): it goes to kvm_oracle_run().
  * Errors on stderr.
  * Exit status (docs/exit-codes.md): 0 ok, 2 bad input or usage, 3 KVM offers no VMX here, 4 the backend
  * failed.
@@ -21,6 +24,7 @@
 
 #include "case_text.h"
 #include "kvm_oracle.h"
+#include "oracle_backend.h"
 #include "result_text.h"
 #include "profile_json.h"
 #include "vmxaudit/codec.h"
@@ -78,39 +82,40 @@ static void *read_file(const char *path, size_t *len)
 }
 
 
-static void host_line(const struct kvm_oracle_host *h, char *buf, size_t size)
+/* A fact of the oracle's identity ("kernel", "kvm_intel.nested"); "?" when absent. */
+static const char *fact(const struct vxa_oracle_identity *id, const char *key)
+{
+    for (unsigned i = 0; i < id->nfacts; i++)
+        if (!strcmp(id->facts[i].key, key)) return id->facts[i].value;
+    return "?";
+}
+
+/* The host facts recorded with every observation, in one line. */
+static void host_line(const struct vxa_oracle_identity *id, char *buf, size_t size)
 {
     snprintf(buf, size, "Linux %s on %s; kvm_intel nested=%s nested_early_check=%s ept=%s "
-             "unrestricted_guest=%s enable_shadow_vmcs=%s", h->kernel, h->cpu_model,
-             h->kvm_intel[0], h->kvm_intel[1], h->kvm_intel[2], h->kvm_intel[3], h->kvm_intel[4]);
+             "unrestricted_guest=%s enable_shadow_vmcs=%s", fact(id, "kernel"), fact(id, "host_cpu"),
+             fact(id, "kvm_intel.nested"), fact(id, "kvm_intel.nested_early_check"),
+             fact(id, "kvm_intel.ept"), fact(id, "kvm_intel.unrestricted_guest"),
+             fact(id, "kvm_intel.enable_shadow_vmcs"));
 }
 
 /* probe: the VMX KVM gives its guest, as a capability profile. */
-static int probe_profile(const char *payload, uint64_t entry, const vxa_profile *pp, unsigned timeout)
+static int probe_profile(const vxa_oracle *o, bool restricted)
 {
-    struct kvm_oracle_host host;
-    struct vxa_kvm_options opt = { .payload = payload, .entry64 = entry, .profile = pp,
-                                   .case_timeout_s = timeout / 1000.0, .host = &host };
-    struct vxa_oracle_probe p;
-    char err[512];
-    int rc = vxa_kvm_probe(&opt, &p, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "%s%s\n", rc == VXA_ORACLE_NOT_AVAILABLE ? "" : "vxa-kvm: ", err);
-        return rc;
-    }
-    if (!p.vmx_on) {
-        fprintf(stderr, "vxa-kvm: VMXON failed in the KVM guest: %s\n", p.vmx_failure);
+    if (!o->probe.vmx_on) {
+        fprintf(stderr, "vxa-kvm: VMXON failed in the KVM guest: %s\n", o->probe.vmx_failure);
         return VXA_ORACLE_FAILED;
     }
     char name[192], cpu[320], src[1024], facts[512];
-    snprintf(name, sizeof name, "kvm-%s", host.kernel);
+    snprintf(name, sizeof name, "kvm-%s", fact(&o->id, "kernel"));
     for (char *c = name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.')) *c = '-';
-    snprintf(cpu, sizeof cpu, "KVM nested VMX (Linux %s) on %s", host.kernel, host.cpu_model);
-    host_line(&host, facts, sizeof facts);
+    snprintf(cpu, sizeof cpu, "KVM nested VMX (Linux %s) on %s", fact(&o->id, "kernel"), fact(&o->id, "host_cpu"));
+    host_line(&o->id, facts, sizeof facts);
     snprintf(src, sizeof src, "RDMSR inside a KVM guest by vxa-kvm probe%s; %s",
-             pp ? " (restricted by a profile)" : "", facts);
-    return vxa_probe_write_profile(stdout, &p, name, cpu, src) ? VXA_ORACLE_FAILED : 0;
+             restricted ? " (restricted by a profile)" : "", facts);
+    return vxa_probe_write_profile(stdout, &o->probe, name, cpu, src) ? VXA_ORACLE_FAILED : 0;
 }
 
 /* Reads text cases (oracle/common/case_text.h). */
@@ -133,30 +138,53 @@ static int read_cases(void *text, size_t len, const char *path, struct vxa_case_
     return 0;
 }
 
-/* run CASES: text cases, one result line per case. */
-static int run_cases(struct vxa_case_list *list, const char *payload, uint64_t entry,
-                     const vxa_profile *pp, unsigned timeout, bool force)
+/* run CASES: text cases on the opened oracle, one result line per case (--raw: the trace
+ * only).  open_rc: what opening said (with --force, "not available" still runs). */
+static int run_cases(vxa_oracle *o, int open_rc, struct vxa_case_list *list, bool raw)
 {
     char err[1024];
-    int rc;
     struct vxa_oracle_result *res = calloc(list->n + 1, sizeof *res);
     if (!res) return VXA_ORACLE_FAILED;
-    struct kvm_oracle_host host;
-    struct vxa_kvm_options opt = { .payload = payload, .entry64 = entry, .profile = pp,
-                                   .case_timeout_s = timeout / 1000.0, .force = force,
-                                   .host = &host };
-    rc = vxa_kvm_run(&opt, list->cases, list->n, res, NULL, err, sizeof err);
-    if (rc == 0 || (force && rc == VXA_ORACLE_NOT_AVAILABLE)) {
+    int rc = vxa_oracle_run(o, list->cases, list->n, res, err, sizeof err);
+    if (!raw && (rc == 0 || (o->opt.force && rc == VXA_ORACLE_NOT_AVAILABLE))) {
         char facts[512];
-        host_line(&host, facts, sizeof facts);
+        host_line(&o->id, facts, sizeof facts);
         printf("# %s\n", facts);
-        for (size_t i = 0; i < list->n; i++) vxa_oracle_result_print(stdout, i, &res[i], "kvm");
+        for (size_t i = 0; i < list->n; i++) vxa_oracle_result_print(stdout, i, &res[i], o->id.backend);
     }
     if (rc) fprintf(stderr, "%s%s\n", rc == VXA_ORACLE_NOT_AVAILABLE ? "" : "vxa-kvm: ", err);
     for (size_t i = 0; i < list->n; i++) vxa_oracle_result_free(&res[i]);
     free(res);
-    vxa_case_list_free(list);
-    return rc;
+    return rc ? rc : open_rc;
+}
+
+/* run BATCH: the payload's binary batch, its report lines as they come. */
+static int run_batch(const char *payload, uint64_t entry, const vxa_profile *pp, unsigned timeout,
+                     bool force, const void *batch, size_t blen)
+{
+    struct kvm_oracle_image img;
+    char err[512];
+    if (kvm_oracle_image_load(payload, entry, &img, err, sizeof err)) {
+        fprintf(stderr, "vxa-kvm: %s\n", err);
+        return 2;
+    }
+    struct kvm_oracle_config cfg = { .image = &img, .profile = pp, .timeout_ms = timeout,
+                                     .force = force, .on_line = print_line };
+    struct kvm_oracle_run_result res;
+    int st = kvm_oracle_run(&cfg, batch, blen, &res);
+    if (st == KVM_ORACLE_UNAVAILABLE || st == KVM_ORACLE_BAD_INPUT)
+        fprintf(stderr, "%s%s\n", st == KVM_ORACLE_BAD_INPUT ? "vxa-kvm: " : "", res.why);
+    else if (st != KVM_ORACLE_OK)
+        fprintf(stderr, "vxa-kvm: the backend failed: %s\n", res.why);
+    if (st != KVM_ORACLE_BAD_INPUT) {
+        unsigned n[4] = { 0, 0, 0, 0 };
+        for (unsigned i = 0; i < res.ncases; i++) n[res.cases[i].kind]++;
+        fprintf(stderr, "vxa-kvm: %u cases: %u reported, %u crashed, %u timed out, %u not run; "
+                "%u VM(s)\n", res.ncases, n[0], n[1], n[2], n[3], res.vms);
+    }
+    free(res.cases);
+    kvm_oracle_image_free(&img);
+    return st;
 }
 
 int main(int argc, char **argv)
@@ -245,68 +273,35 @@ int main(int argc, char **argv)
         }
     }
 
-    struct kvm_oracle_image img;
-    char err[512];
-    if (kvm_oracle_image_load(payload, entry, &img, err, sizeof err)) {
-        fprintf(stderr, "vxa-kvm: %s\n", err);
-        free(batch);
-        return 2;
-    }
-    struct vxa_case_list cases = { 0 };
     bool is_batch = batch && blen >= 4 && memcmp(batch, "VXB1", 4) == 0;
-    if (batch_path && !is_batch && read_cases(batch, blen, batch_path, &cases)) {
+    if (is_batch) {
+        int rc = run_batch(payload, entry, pp, timeout, force, batch, blen);
         free(batch);
-        kvm_oracle_image_free(&img);
-        return 2;
-    }
-
-    /* Inputs are checked first (exit 2); then availability: where KVM offers no VMX, say so in
-     * one line and stop (exit 3). */
-    struct kvm_oracle_host host;
-    struct kvm_oracle_caps caps;
-    kvm_oracle_host_facts(&host);
-    if (kvm_oracle_probe_caps(&host, &caps) != KVM_ORACLE_OK) {
-        if (!caps.kvm_usable) {
-            fprintf(stderr, "KVM is not available: %s\n", caps.why);
-            free(batch);
-            vxa_case_list_free(&cases);
-            kvm_oracle_image_free(&img);
-            return 3;
-        }
-        if (!force) {
-            fprintf(stderr, "KVM offers no VMX to guests: %s\n", caps.why);
-            free(batch);
-            vxa_case_list_free(&cases);
-            kvm_oracle_image_free(&img);
-            return 3;
-        }
-    }
-
-    if (batch_path ? !raw && !is_batch : !raw && !force) {
-        int rc = batch_path ? run_cases(&cases, payload, entry, pp, timeout, force)
-                            : probe_profile(payload, entry, pp, timeout);
-        free(batch);
-        kvm_oracle_image_free(&img);
         return rc;
     }
-
-    struct kvm_oracle_config cfg = { .image = &img, .profile = pp, .timeout_ms = timeout,
-                                     .force = force, .on_line = print_line };
-    struct kvm_oracle_run_result res;
-    int st = kvm_oracle_run(&cfg, batch, blen, &res);
-    if (st == KVM_ORACLE_UNAVAILABLE || st == KVM_ORACLE_BAD_INPUT)
-        fprintf(stderr, "%s%s\n", st == KVM_ORACLE_BAD_INPUT ? "vxa-kvm: " : "", res.why);
-    else if (st != KVM_ORACLE_OK)
-        fprintf(stderr, "vxa-kvm: the backend failed: %s\n", res.why);
-    if (batch_path && st != KVM_ORACLE_BAD_INPUT) {
-        unsigned n[4] = { 0, 0, 0, 0 };
-        for (unsigned i = 0; i < res.ncases; i++) n[res.cases[i].kind]++;
-        fprintf(stderr, "vxa-kvm: %u cases: %u reported, %u crashed, %u timed out, %u not run; "
-                "%u VM(s)\n", res.ncases, n[0], n[1], n[2], n[3], res.vms);
-    }
-    free(res.cases);
+    struct vxa_case_list cases = { 0 };
+    int rc = batch_path ? read_cases(batch, blen, batch_path, &cases) : 0;
     free(batch);
+    if (rc) return 2;
+
+    /* Inputs are checked first (exit 2: the cases above, the payload when the oracle opens);
+     * then availability: where KVM offers no VMX, say so in one line and stop (exit 3) —
+     * unless --force, which boots the payload anyway (it reports the missing VMX itself). */
+    struct vxa_oracle_options opt = { .payload = payload, .entry64 = entry, .restrict_to = pp,
+                                      .case_timeout_s = timeout / 1000.0, .force = force,
+                                      .trace = raw || (force && !batch_path) ? stdout : NULL };
+    static vxa_oracle o;
+    char err[1024];
+    rc = vxa_oracle_open(&o, "kvm", &opt, err, sizeof err);
+    if (rc && !(force && rc == VXA_ORACLE_NOT_AVAILABLE && batch_path)) {
+        /* not available: the backend's one line ("KVM offers no VMX to guests: ...") */
+        fprintf(stderr, "%s%s\n", rc != VXA_ORACLE_NOT_AVAILABLE ? "vxa-kvm: "
+                : strncmp(err, "KVM ", 4) ? "KVM is not available: " : "", err);
+        vxa_case_list_free(&cases);
+        return rc;
+    }
+    if (batch_path) rc = run_cases(&o, rc, &cases, raw);
+    else if (!raw && !force) rc = probe_profile(&o, pp != NULL);
     vxa_case_list_free(&cases);
-    kvm_oracle_image_free(&img);
-    return st;
+    return rc;
 }

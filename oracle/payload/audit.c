@@ -99,7 +99,7 @@ void audit_after(int how, int fault_vector)
         uint64_t rflags = how == 1 ? 1u : how == 2 ? 0x40u : 0;
         have_observed = vxa_live_observe(&ops, 0, rflags, how == 0, &observed) == 0;
     }
-    live_ok = have_observed && vxa_live_agrees(&report.outcome, &observed);
+    live_ok = have_observed && vxa_outcome_within(&report.outcome, &observed);
 }
 
 static void kv(const char *k, uint64_t v)

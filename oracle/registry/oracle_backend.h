@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "oracle.h"
+#include "vmxaudit/vmxaudit.h"
 
 struct vxa_oracle_options {
     const char *cpu;                  /* the CPU model the oracle provides (Bochs: its model,
@@ -19,6 +20,14 @@ struct vxa_oracle_options {
     double case_timeout_s;            /* per case; 0: the backend's default */
     const char *tmp_parent;           /* where temporary files go; NULL: $TMPDIR */
     FILE *trace;                      /* if set: every line the oracle prints */
+    /* for the backends' own tools (vxa-bochs, vxa-kvm); zero elsewhere */
+    const char *workdir;              /* Bochs: keep the machine's files here (not removed) */
+    const char *payload;              /* KVM: the payload ELF; NULL: $VXA_KVM_PAYLOAD or the
+                                         build's */
+    uint64_t entry64;                 /* KVM: the payload's 64-bit entry; 0: its ELF symbol */
+    const vxa_profile *restrict_to;   /* KVM: the vCPU's IA32_VMX_* MSRs cut to this profile */
+    bool force;                       /* KVM: boot the payload where KVM offers no VMX (it
+                                         reports that itself); open and run still say so */
 };
 
 /* A backend-specific fact recorded with every observation ("kernel", "kvm_intel.nested": a

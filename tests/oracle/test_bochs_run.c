@@ -246,7 +246,7 @@ static void in_guest_audit(void **state)
     assert_int_equal(probe.engine_fields, VXA_FIELD_COUNT);
     for (int i = 0; i < 3; i++) {
         assert_true(r[i].live.present);
-        assert_int_equal(r[i].live.agrees, 1);                     /* vxa_live_agrees in the guest */
+        assert_int_equal(r[i].live.agrees, 1);                     /* vxa_outcome_within in the guest */
         assert_int_equal(r[i].live.nread_failed, 0);
     }
     assert_int_equal(r[0].live.result, VXA_VMFAIL_VALID);

@@ -119,9 +119,6 @@ VXA_API int vxa_live_audit(const vxa_live_ops *ops, void *ctx, const vxa_entry *
 VXA_API int vxa_live_observe(const vxa_live_ops *ops, void *ctx, uint64_t rflags, bool entry_exit,
                              vxa_outcome *observed);
 
-/* Does the observed outcome (one value) lie in the predicted one (possibly a set)?  For a VM
- * exit that is not an entry failure, the prediction must be "entered". */
-VXA_API bool vxa_live_agrees(const vxa_outcome *predicted, const vxa_outcome *observed);
 
 #ifdef __cplusplus
 }

@@ -464,7 +464,41 @@ typedef struct vxa_input {
 /* Runs every rule, fills *out.  Returns 0, or -1 if an argument is NULL. */
 VXA_API int vxa_audit(const vxa_input *in, vxa_report *out);
 
-/* Equal outcomes: result, exit reason and vector equal, error and qualification sets equal. */
+/* ------------------------------------------------------------------------------------------ */
+/* Agreement (docs/outcome-model.md): a prediction against what a CPU, or another
+ * implementation, did; and two predictions against each other.                               */
+
+/* The one agreement predicate: is the observed outcome within the predicted one?  (The
+ * differential judge, the in-guest audit and live use all ask it.)  An observation normally
+ * holds one value per set; where it holds several (an observer that could not tell them apart),
+ * every one of them must be predicted.  Within when:
+ *  - the result is the same (and one of vxa_result);
+ *  - VMfailValid: the observation carries its VM-instruction error (the CPU always writes one,
+ *    SDM 31.4) and it is in the predicted set ({7, 8} when controls and host state both fail:
+ *    27.2 "may be performed in any order");
+ *  - entry failure: the exit reason (33, 34, 41 without bit 31; or the VM exit of VMLAUNCH/
+ *    VMRESUME in VMX non-root operation, 20/24) is the same; where the prediction states
+ *    qualifications, the observation carries its exit qualification (27.8 writes it) and it is
+ *    in the predicted set ({0, 2, 4} for guest-state rules; the 1-based index of the first bad
+ *    entry for MSR loading); a prediction that states none leaves it open;
+ *  - fault: the vector is the same;
+ *  - entered, VMfailInvalid: nothing more.
+ * An observation without the error or qualification the CPU reports is not within: membership
+ * cannot be shown.  Undetermined rules: the prediction already assumes they pass
+ * (vxa_report.outcome_assumes_undetermined_pass); whether one explains an observation outside
+ * it is vxa_undetermined_explains().  Sets are read up to VXA_MAX_SET.  NULL: false. */
+VXA_API bool vxa_outcome_within(const vxa_outcome *predicted, const vxa_outcome *observed);
+
+/* For an observation outside the prediction of report: the first undetermined rule of the class
+ * the observation failed in (VM-instruction error 7 or 8: controls or host state, one class for
+ * the answer; exit reason 33: guest state; 34: MSR loading), when the prediction assumed the
+ * undetermined rules pass — that rule, had it failed, gives the observation.  VXA_CHECK_COUNT
+ * when none does (or an argument is NULL). */
+VXA_API vxa_check vxa_undetermined_explains(const vxa_report *report, const vxa_outcome *observed);
+
+/* Equal outcomes (two predictions, or a prediction and a case's `expect`; not an observation
+ * against a prediction: that is vxa_outcome_within): result, exit reason and vector equal, the
+ * error and qualification sets equal as sets (order and repeats do not count). */
 VXA_API bool vxa_outcome_equal(const vxa_outcome *a, const vxa_outcome *b);
 
 /* Repair (docs/architecture.md): audit -> apply the fixes -> audit ..., at most max_rounds rounds, until
