@@ -141,8 +141,8 @@ char *vxa_read_text_file(const char *path, size_t *len, vxa_error *err)
     }
     char first = 0;
     size_t nfirst = 0;
-    bool fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 #ifndef _WIN32
+    bool fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
     if (fifo && !fifo_writer(fd, &first, &nfirst)) {
         close(fd);
         file_error(err, path, "%s", "a FIFO that no writer opened within 2 s: nothing to read; start the "
