@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "generator.h"
 #include "mutant_engine.h"
+#include "out_file.h"
 #include "vmxaudit/codec.h"
 
 /* ---- the mutants ---- */
@@ -520,14 +521,14 @@ int main(int argc, char **argv)
             cJSON_AddItemToArray(arr, e);
         }
         char *text = cJSON_Print(j);
-        FILE *f = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
-        if (!f) {
-            fprintf(stderr, "vxa-mutation-score: --json %s: cannot write\n", o.json);
-            return 2;
-        }
-        fprintf(f, "%s\n", text);
-        if (f != stdout) fclose(f);
+        char werr[4400];            /* written whole or not at all (out_file.h) */
+        snprintf(werr, sizeof werr, "out of memory");
+        int wrc = text ? vxa_write_file(o.json, text, strlen(text), 0, werr, sizeof werr) : VXA_WRITE_FAILED;
         free(text);
+        if (wrc) {
+            fprintf(stderr, "vxa-mutation-score: --json: %s\n", werr);
+            return wrc;
+        }
         cJSON_Delete(j);
     }
     free(m);

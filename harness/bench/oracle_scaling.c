@@ -25,6 +25,7 @@
 #include "bridge.h"
 #include "campaign.h"
 #include "generator.h"
+#include "out_file.h"
 
 extern char **environ;
 
@@ -251,8 +252,10 @@ int main(int argc, char **argv)
     getloadavg(loads, 3);
     double raw_med = median(raw, reps);
     double one = 0;
-    FILE *jf = json ? (strcmp(json, "-") ? fopen(json, "w") : stdout) : NULL;
-    if (json && !jf) { perror(json); return 4; }
+    char *jtext = NULL;             /* --json: gathered, then written whole (out_file.h) */
+    size_t jlen = 0;
+    FILE *jf = json ? open_memstream(&jtext, &jlen) : NULL;
+    if (json && !jf) { perror("--json"); return 4; }
     double raw_cpu_med = median(raw_cpu, reps) / (double)n * 1e3;
     printf("%-22s %9s %9s %11s %9s %13s %12s %6s\n", "measure", "cases/s", "% of raw", "per worker", "speed-up",
            "oracle share", "CPU ms/case", "lost");
@@ -287,7 +290,10 @@ int main(int argc, char **argv)
            gen_rate, loads[0], loads[1], loads[2], ncpu);
     if (jf) {
         fprintf(jf, "{\"name\":\"oracle-scaling/machine\",\"cpus\":%ld,\"loadavg\":[%.2f,%.2f,%.2f]}\n", ncpu, loads[0], loads[1], loads[2]);
-        if (jf != stdout) fclose(jf);
+        char werr[4400];
+        int wrc = fclose(jf) ? VXA_WRITE_FAILED : vxa_write_file(json, jtext, jlen, 0, werr, sizeof werr);
+        free(jtext);
+        if (wrc) { fprintf(stderr, "vxa-oracle-scaling: --json: %s\n", werr); return wrc; }
     }
     for (unsigned long long i = 0; i < n; i++) { vxa_prepared_free(&pp[i]); vxa_case_free(&cases[i]); }
     free(cases);
