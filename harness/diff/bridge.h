@@ -25,7 +25,7 @@ typedef struct vxa_prepared {
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);
 void vxa_prepared_free(vxa_prepared *pp);
 /* The one preparation step of every command that runs cases on an oracle (oracle run, diff,
- * minimize, oracle image): every address VM entry may read moved into the case arena
+ * minimize, oracle image): every address VM entry or the guest's run may read moved into the case arena
  * (vxa_keep_in_arena: outside it the oracle's memory is the payload's, not the zeroes the engine
  * reads), then vxa_prepare().  The layout as executed is the moved one; out->c is c. */
 int vxa_prepare_case(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out);

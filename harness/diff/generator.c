@@ -7,12 +7,12 @@
 #include "payload_abi.h"
 #include "vmxaudit/vmx_bits.h"
 
-/* The generator's weights of the library's operators (percent).  No profile changes (the profile
+/* The generator's weights of the library's operators (out of 120).  No profile changes (the profile
  * is the oracle's CPU) and no plain unset: a field never written reads 0 either way. */
 static const uint16_t weights[VXA_OP_COUNT] = {
     [VXA_OP_FLIP] = 16, [VXA_OP_BOUNDARY] = 14, [VXA_OP_CONTROL] = 12, [VXA_OP_REPAIR_FLIP] = 20,
     [VXA_OP_EVENT] = 11, [VXA_OP_SEGMENT] = 9, [VXA_OP_MSR_LOAD] = 6, [VXA_OP_MEMORY] = 2,
-    [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 6,
+    [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 6, [VXA_OP_SINGLE_FAULT] = 20,
 };
 
 /* guest memory of a generated case: its blob at that address, replaced or added */
@@ -36,26 +36,54 @@ static void put_mem(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len
     c->memory[k].length = len;
 }
 
-static const vxa_field address_fields[] = {
-    VXA_F_IO_BITMAP_A, VXA_F_IO_BITMAP_B, VXA_F_MSR_BITMAP, VXA_F_VM_EXIT_MSR_STORE_ADDR,
-    VXA_F_VM_EXIT_MSR_LOAD_ADDR, VXA_F_VM_ENTRY_MSR_LOAD_ADDR, VXA_F_EXECUTIVE_VMCS_POINTER,
-    VXA_F_PML_ADDRESS, VXA_F_VIRTUAL_APIC_PAGE_ADDR, VXA_F_APIC_ACCESS_ADDR,
-    VXA_F_POSTED_INTR_DESC_ADDR, VXA_F_EPT_POINTER, VXA_F_EPTP_LIST_ADDRESS, VXA_F_VMREAD_BITMAP,
-    VXA_F_VMWRITE_BITMAP, VXA_F_VE_INFORMATION_ADDRESS, VXA_F_SPPT_POINTER,
-    VXA_F_LOW_PASID_DIRECTORY_ADDRESS, VXA_F_HIGH_PASID_DIRECTORY_ADDRESS, VXA_F_SHARED_EPT_POINTER,
-    VXA_F_HLAT_POINTER, VXA_F_PID_POINTER_TABLE, VXA_F_VMCS_LINK_POINTER, VXA_F_GUEST_CR3,
+/* Every physical address field, and whether the memory at it is read when the campaign runs a
+ * case: by VM entry (the MSR-load list 27.4, the virtual-APIC page's VTPR 27.2.1.1 and virtual
+ * interrupt delivery 27.3.2.5, the link pointer's VMCS header 27.3.1.5, the PDPTEs at guest CR3
+ * 27.3.1.6), by the guest's own execution (its paging: CR3, the EPT and HLAT tables), or at the
+ * VM exit (the VM-exit MSR-load list, 28.6).  The others (bitmaps, the APIC-access page, the
+ * posted-interrupt descriptor, the MSR-store area, the PML log, ...) are read or written only by
+ * guest operations the harness's guest does not make before its first exit, or written with
+ * nothing read back: an address there may lie outside the arena. */
+static const struct { vxa_field f; bool read; } address_fields[] = {
+    { VXA_F_IO_BITMAP_A, false }, { VXA_F_IO_BITMAP_B, false }, { VXA_F_MSR_BITMAP, false },
+    { VXA_F_VM_EXIT_MSR_STORE_ADDR, false }, { VXA_F_VM_EXIT_MSR_LOAD_ADDR, true },
+    { VXA_F_VM_ENTRY_MSR_LOAD_ADDR, true }, { VXA_F_EXECUTIVE_VMCS_POINTER, true },
+    { VXA_F_PML_ADDRESS, false }, { VXA_F_VIRTUAL_APIC_PAGE_ADDR, true }, { VXA_F_APIC_ACCESS_ADDR, false },
+    { VXA_F_POSTED_INTR_DESC_ADDR, false }, { VXA_F_EPT_POINTER, true }, { VXA_F_EPTP_LIST_ADDRESS, false },
+    { VXA_F_VMREAD_BITMAP, false }, { VXA_F_VMWRITE_BITMAP, false }, { VXA_F_VE_INFORMATION_ADDRESS, false },
+    { VXA_F_SPPT_POINTER, false }, { VXA_F_LOW_PASID_DIRECTORY_ADDRESS, false },
+    { VXA_F_HIGH_PASID_DIRECTORY_ADDRESS, false }, { VXA_F_SHARED_EPT_POINTER, true },
+    { VXA_F_HLAT_POINTER, true }, { VXA_F_PID_POINTER_TABLE, false }, { VXA_F_VMCS_LINK_POINTER, true },
+    { VXA_F_GUEST_CR3, true },
 };
+
+/* An MSR-store/load area whose last byte lies beyond the width (count x 16 bytes at x): VM entry
+ * fails its control checks (27.2.1.2, 27.2.1.3) before any of it is read. */
+static bool ends_beyond(const vxa_vmcs *v, vxa_field f, uint64_t x, uint64_t limit)
+{
+    vxa_field count = f == VXA_F_VM_EXIT_MSR_STORE_ADDR ? VXA_F_VM_EXIT_MSR_STORE_COUNT
+                    : f == VXA_F_VM_EXIT_MSR_LOAD_ADDR ? VXA_F_VM_EXIT_MSR_LOAD_COUNT
+                    : f == VXA_F_VM_ENTRY_MSR_LOAD_ADDR ? VXA_F_VM_ENTRY_MSR_LOAD_COUNT : VXA_FIELD_COUNT;
+    if (count == VXA_FIELD_COUNT) return false;
+    uint64_t n = vxa_get(v, count) & 0xffffffffull;
+    return n && n * 16 - 1 > limit - x;
+}
 
 void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p)
 {
     unsigned maxphyaddr = p->maxphyaddr;
     uint64_t limit = maxphyaddr >= 64 ? ~0ull : (1ull << maxphyaddr) - 1;
+    /* from the last page below bit MAXPHYADDR-1 up: the addresses at the top of the width, where
+     * a rule one bit narrower or wider decides (the width rules, and the MSR areas' last byte) */
+    uint64_t top = maxphyaddr >= 1 && maxphyaddr <= 64 ? (1ull << (maxphyaddr - 1)) - 0x1000 : ~0ull;
     for (size_t i = 0; i < sizeof address_fields / sizeof address_fields[0]; i++) {
-        vxa_field f = address_fields[i];
+        vxa_field f = address_fields[i].f;
         /* a field never written reads 0, an address like any other, where the CPU has it */
         if (!vxa_is_set(v, f) && vxa_field_exists(p, f) != 1) continue;
         uint64_t x = vxa_get(v, f), low = x & 0xfff, page = x & limit & ~0xfffull, high = x & ~limit;
         if (x == ~0ull || high) continue;                  /* "none", or too wide: no access */
+        if (ends_beyond(v, f, x, limit)) continue;         /* an MSR area past the width: no access */
+        if (!address_fields[i].read && x >= top) continue; /* at the top of the width, not read */
         if (vxa_in_arena(page, 0x2000)) continue;
         page = VXA_ARENA_HIGH_BASE + page % (VXA_ARENA_HIGH_END - VXA_ARENA_HIGH_BASE - 0x2000);
         vxa_set(v, f, (page & ~0xfffull) | low);

@@ -5,9 +5,10 @@
  * control bit against the allowed settings, repair-then-flip (a feature turned on, the layout
  * repaired, one bit of a field the rules read flipped: a state one rule away from valid), event
  * injection, segment access-rights classes, VM-entry MSR-load lists and other guest memory, the
- * entry environment, and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
- * CS.L 0/1, guest SSP at the 63:N edges).  Every address a case makes VM entry use stays inside
- * the case arena (docs/formats.md). */
+ * entry environment, single faults (a rule's setup, repair, one fault, the other violations fixed),
+ * and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
+ * CS.L 0/1, guest SSP at the 63:N edges).  Every address a case makes VM entry or its guest read
+ * stays inside the case arena (docs/formats.md; vxa_keep_in_arena). */
 #ifndef VXA_DIFF_GENERATOR_H
 #define VXA_DIFF_GENERATOR_H
 
@@ -15,8 +16,9 @@
 
 /* The generator's version: which case index i of seed S stands for.  A campaign journal records
  * it in its header; resuming a journal of another version would mix two generators' cases under
- * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library. */
-#define VXA_GENERATOR_VERSION 2
+ * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library; 3: its
+ * single-fault operator (ops_single.c), and addresses at the top of the width left outside the arena. */
+#define VXA_GENERATOR_VERSION 3
 
 typedef struct vxa_generator {
     const vxa_backend *backend;
@@ -29,7 +31,9 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
 
 /* Moves every physical address the layout gives VM entry (0 included, and a field never written,
  * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with
- * bits at or above MAXPHYADDR, or all ones, stays (the entry fails or reads nothing).  The
+ * bits at or above MAXPHYADDR, or all ones, stays (the entry fails or reads nothing), and so do
+ * an MSR area whose last byte lies beyond the width and, where neither VM entry nor the guest's
+ * run reads the memory there, an address from the page under bit MAXPHYADDR-1 up.  The
  * campaign applies it to every case and candidate it sends (campaign.c prepare()). */
 void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p);
 

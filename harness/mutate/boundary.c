@@ -34,6 +34,9 @@ static const brow table[] = {
     { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 1 }, { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 0x10 },
     { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 8 }, { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 0xfff },
     { K(PHYS_ADDR), B_CUR_ADD, W_ONE, 0, 0x1000 }, { K(PHYS_ADDR), B_CONST, W_ONE, 0, 0xfffff000ull },
+    /* the last 16-byte entry under a width: an MSR area of two or more entries there ends beyond
+     * it (27.2.1.2, 27.2.1.3: the area's last byte, not only its address) */
+    { K(PHYS_ADDR), B_BELOW, W_PHYS, 0, 0x10 }, { K(PHYS_ADDR), B_BELOW, W_PHYS, -1, 0x10 },
     { K(PHYS_ADDR) | K(LINEAR_ADDR), B_CONST, W_ONE, 0, 1ull << 32 },
     /* linear addresses: canonical edges (bits 63:N-1 identical) and the 63:N gap, both widths */
     { K(LINEAR_ADDR), B_BELOW, W_LIN, -1, 1 }, { K(LINEAR_ADDR), B_BIT, W_LIN, -1, 0 },

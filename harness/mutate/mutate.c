@@ -4,7 +4,7 @@
 
 static const char *const op_names[VXA_OP_COUNT] = {
     "flip", "boundary", "control", "feature", "repair-flip", "event", "segment", "msr-load",
-    "memory", "entry", "profile", "unset", "correlated"
+    "memory", "entry", "profile", "unset", "correlated", "single-fault"
 };
 
 const char *vxa_mut_op_name(vxa_mut_op op) { return (unsigned)op < VXA_OP_COUNT ? op_names[op] : 0; }
@@ -46,6 +46,7 @@ bool vxa_mut_apply(vxa_mutator *m, vxa_mut_case *c, vxa_mut_op op)
     case VXA_OP_PROFILE: return !(m->flags & VXA_MUT_FIXED_PROFILE) && vxa_op_profile(m, c);
     case VXA_OP_UNSET: return vxa_op_unset(m, c);
     case VXA_OP_CORRELATED: return vxa_op_correlated(m, c);
+    case VXA_OP_SINGLE_FAULT: return vxa_op_single_fault(m, c);
     default: return false;
     }
 }

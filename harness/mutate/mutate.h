@@ -48,6 +48,7 @@ typedef enum vxa_mut_op {
     VXA_OP_PROFILE,        /* a self-consistent profile change (Appendix A) */
     VXA_OP_UNSET,          /* a field unwritten, or written with a small or random value */
     VXA_OP_CORRELATED,     /* several fields at once: states no single move reaches (ops_correlated.c) */
+    VXA_OP_SINGLE_FAULT,   /* set up, repair, one fault, the other violations fixed (ops_single.c) */
     VXA_OP_COUNT
 } vxa_mut_op;
 const char *vxa_mut_op_name(vxa_mut_op op);
@@ -127,8 +128,26 @@ typedef enum vxa_corr {
 } vxa_corr;
 bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which);
 
+/* Single-fault cases (ops_single.c): what the fault needs set up, the layout repaired, one fault,
+ * then the engine's fixes for every other violation (up to 8 repair rounds and 3 audits). */
+typedef enum vxa_single {
+    VXA_SINGLE_GATED_FIELD,      /* a field that exists with a control: the control on, a boundary on the field */
+    VXA_SINGLE_COUNTED_AREA,     /* an MSR-store/load area: count 1-4, a boundary on its address */
+    VXA_SINGLE_PAE_PDPTE,        /* a PAE guest (EPT or not): one PDPTE with a reserved bit */
+    VXA_SINGLE_OTHER_MOVE,       /* one move of another operator on the repaired layout */
+    VXA_SINGLE_COUNT
+} vxa_single;
+bool vxa_op_single_fault(vxa_mutator *m, vxa_mut_case *c);
+bool vxa_op_single_fault_one(vxa_mutator *m, vxa_mut_case *c, vxa_single which);
+/* Keeps one of the layout's violations (chosen at random): the engine's fixes for the others
+ * applied, never to a field the kept one reads (up to 3 audits). */
+void vxa_mut_keep_one(vxa_mutator *m, vxa_mut_case *c);
+
 /* Helpers the operators share */
 bool vxa_mut_control_on(const vxa_mut_case *c, vxa_word w, unsigned bit, bool on); /* where allowed */
+/* Turns bit of word w on with the controls that make w exist (A.3.3, A.3.4, A.4.2, A.11); where
+ * the profile does not allow one and may change, it is made to.  False if it could not. */
+bool vxa_mut_enable(vxa_mutator *m, vxa_mut_case *c, vxa_word w, unsigned bit);
 void vxa_mut_le(uint8_t *b, uint64_t v, unsigned n);
 
 #endif

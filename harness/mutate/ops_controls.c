@@ -89,6 +89,11 @@ static bool enable(vxa_mutator *m, vxa_mut_case *c, vxa_word w, unsigned bit, un
     return true;
 }
 
+bool vxa_mut_enable(vxa_mutator *m, vxa_mut_case *c, vxa_word w, unsigned bit)
+{
+    return enable(m, c, w, bit, 0);
+}
+
 bool vxa_op_feature(vxa_mutator *m, vxa_mut_case *c)
 {
     if (vxa_rng_below(&m->rng, 2)) {
