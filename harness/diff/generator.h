@@ -7,8 +7,10 @@
  * injection, segment access-rights classes, VM-entry MSR-load lists and other guest memory, the
  * entry environment, single faults (a rule's setup, repair, one fault, the other violations fixed),
  * and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
- * CS.L 0/1, guest SSP at the 63:N edges).  Every address a case makes VM entry or its guest read
- * stays inside the case arena (docs/formats.md; vxa_keep_in_arena). */
+ * CS.L 0/1, guest SSP at the 63:N edges, events against HLT / shutdown / NMI blocking, IA-32e
+ * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL).  Every address
+ * a case makes VM entry or its guest read stays inside the case arena (docs/formats.md;
+ * vxa_keep_in_arena). */
 #ifndef VXA_DIFF_GENERATOR_H
 #define VXA_DIFF_GENERATOR_H
 
@@ -17,7 +19,9 @@
 /* The generator's version: which case index i of seed S stands for.  A campaign journal records
  * it in its header; resuming a journal of another version would mix two generators' cases under
  * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library; 3: its
- * single-fault operator (ops_single.c), and addresses at the top of the width left outside the arena. */
+ * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
+ * the single-fault operator, ops_single.c), and addresses at the top of the width left outside
+ * the arena where nothing reads them. */
 #define VXA_GENERATOR_VERSION 3
 
 typedef struct vxa_generator {
