@@ -53,12 +53,12 @@ static void one_message_two_bullets(void **s)
 {
     (void)s;
     /* Bochs 2.7 masks the 32-bit pending debug exceptions with 0xFFFFFFFFFFFFAFF0: bit 16 (RTM)
-     * set on a CPU without RTM fails as "reserved bits" (seed 21 of the generator, case 81 on
-     * corei7_skylake_x); the engine names 27.3.1.5's RTM bullet */
+     * set on a CPU without RTM fails as "reserved bits" (a campaign of generator version 3, seed
+     * 21, corei7_skylake_x, model sdm); the engine names 27.3.1.5's RTM bullet */
     assert_true(agrees("VMENTER FAIL: VMCS guest tmpDR6 reserved bits", VXA_C_GUEST_PENDING_DBG_RTM));
     assert_true(agrees("VMENTER FAIL: VMCS guest tmpDR6 reserved bits", VXA_C_GUEST_PENDING_DBG_RESERVED));
     /* Bochs compares all 32 bits at the link pointer with the revision identifier when "VMCS
-     * shadowing" is 0: bit 31 set fails as "incorrect revision ID -N != N" (seed 21, case 75);
+     * shadowing" is 0: bit 31 set fails as "incorrect revision ID -N != N" (the same campaign);
      * the engine names the shadow-indicator bullet */
     assert_true(agrees("VMFAIL: VMCS link pointer incorrect revision ID -2147483647 != 1", VXA_C_GUEST_LINK_PTR_SHADOW));
     assert_true(agrees("VMFAIL: VMCS link pointer incorrect revision ID 2 != 1", VXA_C_GUEST_LINK_PTR_REVISION));
