@@ -7,12 +7,12 @@
 #include "payload_abi.h"
 #include "vmxaudit/vmx_bits.h"
 
-/* The generator's weights of the library's operators (out of 120).  No profile changes (the profile
+/* The generator's weights of the library's operators (out of 130).  No profile changes (the profile
  * is the oracle's CPU) and no plain unset: a field never written reads 0 either way. */
 static const uint16_t weights[VXA_OP_COUNT] = {
     [VXA_OP_FLIP] = 14, [VXA_OP_BOUNDARY] = 12, [VXA_OP_CONTROL] = 12, [VXA_OP_REPAIR_FLIP] = 20,
     [VXA_OP_EVENT] = 11, [VXA_OP_SEGMENT] = 9, [VXA_OP_MSR_LOAD] = 6, [VXA_OP_MEMORY] = 2,
-    [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 10, [VXA_OP_SINGLE_FAULT] = 20,
+    [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 10, [VXA_OP_SINGLE_FAULT] = 30,
 };
 
 /* ---- the profile-mutation mode (engine-only: no oracle CPU has the features it adds) ---- */

@@ -150,6 +150,8 @@ typedef enum vxa_single {
     VXA_SINGLE_GATED_FIELD,      /* a field that exists with a control: the control on, a boundary on the field */
     VXA_SINGLE_COUNTED_AREA,     /* an MSR-store/load area: count 1-4, a boundary on its address */
     VXA_SINGLE_PAE_PDPTE,        /* a PAE guest (EPT or not): one PDPTE with a reserved bit */
+    VXA_SINGLE_CONTROL_PAIR,     /* a named control on, repaired, then one control that may be 0 cleared */
+    VXA_SINGLE_RECIPE,           /* a rule whose fault spans two or three fields (ops_single.c's table) */
     VXA_SINGLE_OTHER_MOVE,       /* one move of another operator on the repaired layout */
     VXA_SINGLE_COUNT
 } vxa_single;

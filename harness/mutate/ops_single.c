@@ -13,6 +13,10 @@
  *     when the count is not zero (27.2.1.2, 27.2.1.3): a count of 1-4, then the address's boundary;
  *   - a guest using PAE paging (CR0.PG = 1, CR4.PAE = 1, not IA-32e; 27.3.1.6), with EPT (the
  *     PDPTE fields) or without (the PDPTEs at CR3): one PDPTE given a reserved bit;
+ *   - a named control turned on (the repair adds what it needs), then one control that may be 0
+ *     cleared: a feature without one of its prerequisites (27.2.1.1);
+ *   - a table of rules whose fault spans two or three fields (CR4.CET without CR0.WP, STI and
+ *     MOV SS blocking together, ...);
  *   - one move of another operator (control, event, segment, field boundary, correlated) on the
  *     repaired layout.
  * Costs up to 8 repair rounds and 3 audits: the campaign generator's, not the fuzzer's (its
@@ -25,6 +29,29 @@ static const struct { vxa_field addr, count; } counted[] = {
     { VXA_F_VM_EXIT_MSR_STORE_ADDR, VXA_F_VM_EXIT_MSR_STORE_COUNT },
     { VXA_F_VM_EXIT_MSR_LOAD_ADDR, VXA_F_VM_EXIT_MSR_LOAD_COUNT },
     { VXA_F_VM_ENTRY_MSR_LOAD_ADDR, VXA_F_VM_ENTRY_MSR_LOAD_COUNT },
+};
+
+/* Rules whose one fault takes two or three fields at once (each alone is valid, or fails another
+ * rule first): value = (old & ~clear) | set, after the fields' gating controls are on and the
+ * layout repaired.  The rule each row is for, with its SDM section. */
+#define NOF VXA_FIELD_COUNT
+static const struct recipe { vxa_field f[3]; uint64_t set[3], clear[3]; } recipes[] = {
+    /* GUEST_CR4_CET_CR0_WP (27.3.1.1): CR4.CET = 1 needs CR0.WP = 1 */
+    { { VXA_F_GUEST_CR4, VXA_F_GUEST_CR0, NOF }, { VXA_CR4_CET, 0, 0 }, { 0, VXA_CR0_WP, 0 } },
+    /* HOST_CR4_CET_WP (27.2.2): likewise in the host-state area */
+    { { VXA_F_HOST_CR4, VXA_F_HOST_CR0, NOF }, { VXA_CR4_CET, 0, 0 }, { 0, VXA_CR0_WP, 0 } },
+    /* HOST_S_CET_SUPPRESS_TRACKER (27.2.2): IA32_S_CET bits 10 (SUPPRESS) and 11 (TRACKER) not both */
+    { { VXA_F_HOST_S_CET, NOF, NOF }, { VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, 0, 0 }, { 0, 0, 0 } },
+    /* GUEST_INTR_STI_AND_MOVSS (27.3.1.5): blocking by STI and by MOV SS not both (IF = 1: STI
+     * blocking with IF = 0 is another rule) */
+    { { VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS, NOF }, { 3, VXA_RFLAGS_IF, 0 }, { ~0ull, 0, 0 } },
+    /* GUEST_INTR_EXTINT_BLOCKING (27.3.1.5): an external interrupt (vector 0x20) injected under
+     * blocking by STI, IF = 1 (injecting one needs it) */
+    { { VXA_F_VM_ENTRY_INTR_INFO_FIELD, VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS },
+      { VXA_INTR_INFO_VALID | 0x20, 1, VXA_RFLAGS_IF }, { ~0ull, ~0ull, 0 } },
+    /* GUEST_ACTIVITY_HLT_SS_DPL (27.3.1.5): HLT with SS.DPL (the CPL) 3, SS.RPL agreeing */
+    { { VXA_F_GUEST_ACTIVITY_STATE, VXA_F_GUEST_SS_AR_BYTES, VXA_F_GUEST_SS_SELECTOR },
+      { 1, VXA_SEG_AR_DPL, 3 }, { ~0ull, 0, 0 } },
 };
 
 /* Can the setup turn gate word w on in this profile?  (BASIC and SEAM gates are not controls.) */
@@ -108,6 +135,26 @@ static void pdpte_fault(vxa_mutator *m, vxa_mut_case *c)
     c->put_mem(c->ctx, (vxa_get(c->vmcs, VXA_F_GUEST_CR3) & 0xffffffe0ull) + 8 * i, b, 8);
 }
 
+/* Clears one control bit that is set and may be 0 (A.3-A.5), other than w.bit, in a word that
+ * exists: a control a feature turned on by the repair needs (27.2.1.1: virtual-interrupt delivery
+ * needs external-interrupt exiting, PML and EPTP switching need EPT, ...). */
+static void clear_one_control(vxa_mutator *m, vxa_mut_case *c, vxa_word w, unsigned bit)
+{
+    static const vxa_word words[] = { VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_EXIT, VXA_WORD_ENTRY };
+    for (unsigned tries = 0; tries < 8; tries++) {
+        vxa_word cw = VXA_RNG_PICK(&m->rng, words);
+        vxa_field f = (vxa_field)vxa_word_get(cw)->field;
+        uint64_t must, may, cur = vxa_get(c->vmcs, f);
+        if (!vxa_allowed(c->profile, cw, &must, &may, NULL)) continue;
+        uint64_t pool = cur & ~must & vxa_field_mask(f);
+        if (cw == w) pool &= ~(1ull << bit);
+        int b = vxa_pick_in(m, pool);
+        if (b < 0) continue;
+        vxa_set(c->vmcs, f, cur & ~(1ull << b));
+        return;
+    }
+}
+
 /* Keeps one violation: the engine's fixes for the others applied, up to three rounds, never to a
  * field the kept violation reads. */
 void vxa_mut_keep_one(vxa_mutator *m, vxa_mut_case *c)
@@ -167,6 +214,25 @@ bool vxa_op_single_fault_one(vxa_mutator *m, vxa_mut_case *c, vxa_single which)
         vxa_mut_repair(m, c, 8);
         pdpte_fault(m, c);
         break;
+    case VXA_SINGLE_CONTROL_PAIR: {
+        const vxa_control_info *ci = vxa_control_get(vxa_rng_below(r, VXA_CONTROL_COUNT));
+        if (!ci->display || !vxa_mut_enable(m, c, (vxa_word)ci->word, ci->bit)) return false;
+        vxa_mut_repair(m, c, 8);
+        clear_one_control(m, c, (vxa_word)ci->word, ci->bit);
+        break;
+    }
+    case VXA_SINGLE_RECIPE: {
+        const struct recipe *rc = &recipes[vxa_rng_below(r, sizeof recipes / sizeof recipes[0])];
+        for (unsigned i = 0; i < 3 && rc->f[i] != NOF; i++)
+            if (vxa_field_get(rc->f[i])->gate_word[0] != VXA_WORD_NONE && vxa_field_exists(c->profile, rc->f[i]) != 1)
+                return false;
+        for (unsigned i = 0; i < 3 && rc->f[i] != NOF; i++)
+            if (gate_is_control(vxa_field_get(rc->f[i])->gate_word[0])) gate_on(m, c, rc->f[i]);
+        vxa_mut_repair(m, c, 8);
+        for (unsigned i = 0; i < 3 && rc->f[i] != NOF; i++)
+            vxa_set(c->vmcs, rc->f[i], ((vxa_get(c->vmcs, rc->f[i]) & ~rc->clear[i]) | rc->set[i]) & vxa_field_mask(rc->f[i]));
+        break;
+    }
     default: {
         static const vxa_mut_op ops[] = { VXA_OP_CONTROL, VXA_OP_EVENT, VXA_OP_SEGMENT, VXA_OP_BOUNDARY,
                                           VXA_OP_FLIP, VXA_OP_CORRELATED };
@@ -181,7 +247,8 @@ bool vxa_op_single_fault_one(vxa_mutator *m, vxa_mut_case *c, vxa_single which)
 bool vxa_op_single_fault(vxa_mutator *m, vxa_mut_case *c)
 {
     static const uint8_t mix[] = { VXA_SINGLE_GATED_FIELD, VXA_SINGLE_GATED_FIELD, VXA_SINGLE_GATED_FIELD,
-                                   VXA_SINGLE_COUNTED_AREA, VXA_SINGLE_PAE_PDPTE, VXA_SINGLE_OTHER_MOVE,
-                                   VXA_SINGLE_OTHER_MOVE, VXA_SINGLE_OTHER_MOVE };
+                                   VXA_SINGLE_COUNTED_AREA, VXA_SINGLE_PAE_PDPTE, VXA_SINGLE_CONTROL_PAIR,
+                                   VXA_SINGLE_RECIPE, VXA_SINGLE_OTHER_MOVE, VXA_SINGLE_OTHER_MOVE,
+                                   VXA_SINGLE_OTHER_MOVE };
     return vxa_op_single_fault_one(m, c, (vxa_single)VXA_RNG_PICK(&m->rng, mix));
 }
