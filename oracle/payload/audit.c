@@ -79,6 +79,8 @@ void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmx
     e.launched = (c->flags & VXA_CASE_LAUNCHED) != 0;
     e.current_vmcs = !(c->flags & VXA_CASE_NO_CURRENT_VMCS);
     e.movss_blocking = (c->flags & VXA_CASE_MOVSS_BLOCKING) != 0;
+    e.vmx_operation = !(c->flags & VXA_CASE_OUTSIDE_VMX);
+    e.current_vmcs_shadow = (c->flags & VXA_CASE_SHADOW_VMCS) != 0;
     e.has_current_vmcs_address = true;
     e.current_vmcs_address = vmcs_pa;
     e.has_vmxon_address = true;

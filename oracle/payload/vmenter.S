@@ -76,6 +76,24 @@ vxa_vmenter:
     jmp     .Lout
 vxa_vmenter_end:
 
+/* int vxa_vmxon_try(const uint64_t *pa): VMXON with the operand at pa; 0 VMsucceed,
+ * 1 VMfailInvalid, 2 VMfailValid (SDM Vol. 3C 31.2).  A fault (#UD, #GP) in it is the VMXON's. */
+    .globl vxa_vmxon_try, vxa_vmxon_try_end
+vxa_vmxon_try:
+    vmxon   (%rdi)
+    pushfq
+    popq    %rcx
+    xorl    %eax, %eax
+    testl   $1, %ecx                    /* CF: VMfailInvalid */
+    jz      1f
+    movl    $1, %eax
+    ret
+1:  testl   $0x40, %ecx                 /* ZF: VMfailValid */
+    jz      2f
+    movl    $2, %eax
+2:  ret
+vxa_vmxon_try_end:
+
     .globl vxa_vmexit_landing
 vxa_vmexit_landing:
     movq    vxa_vmenter_rsp(%rip), %rsp
