@@ -241,7 +241,7 @@ static void run_vmxon(const struct vxa_batch_case *c)
     x = (const struct vxa_batch_vmxon *)(c + 1);
     operand = x->vmxon_address;
     entered = false;
-    audit_reset();                      /* no in-guest audit: the live adapter reads a VMCS */
+    audit_reset();
     uint64_t fc = 0;
     if (bare_metal()) {
         report_what(id, "unsupported", "vmxon-bare-metal");
@@ -271,10 +271,13 @@ static void run_vmxon(const struct vxa_batch_case *c)
         arena_mark_all();
         uint64_t rip = vxa_last_fault.rip;
         if (entered && rip >= (uint64_t)(uintptr_t)vxa_vmxon_try && rip < (uint64_t)(uintptr_t)vxa_vmxon_try_end) {
+            audit_after_vmxon(0, 0, (int)vxa_last_fault.vector);
             report_head(id, "fault");
             report_kv("vec", vxa_last_fault.vector);
+            audit_report();
             out_end();
         } else {
+            audit_reset();
             report_head(id, "unsupported");
             out_str(" what=cr-write");
             report_kv("vec", vxa_last_fault.vector);
@@ -302,15 +305,18 @@ static void run_vmxon(const struct vxa_batch_case *c)
         report_what(id, "unsupported", "cr-readback");
         return;
     }
+    audit_vmxon(c, operand, in_vmx, current_vmcs != 0);
     entered = true;
     int r = vxa_vmxon_try(&operand);
     vxa_fault_jmp = 0;
     uint64_t err = r == 2 && in_vmx ? vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0) : 0;
+    audit_after_vmxon(r, err, -1);
     if (r == 0 && !in_vmx) vmxoff();    /* VMX operation with the case's region: leave it */
     write_cr0(vxa_host_cr0);
     write_cr4(vxa_host_cr4);
     report_head(id, r == 0 ? "vmsucceed" : r == 1 ? "vmfail_invalid" : "vmfail_valid");
     if (r == 2) report_kv("err", err);
+    audit_report();
     out_end();
 }
 

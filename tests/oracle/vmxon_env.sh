@@ -4,7 +4,8 @@
 # and the VMLAUNCH_UD_NOT_VMX_OPERATION / VMLAUNCH_SHADOW_VMCS cases of tests/checks runs (none
 # "unsupported"), agrees with the bochs-2.7 model, and Bochs does what the case expects: VMXON
 # succeeds, #GP(0), #UD, VMfailValid(15), VMfailInvalid; VMLAUNCH outside VMX operation #UD; a
-# shadow VMCS is entered (Bochs's SHADOW_VMCS_LAUNCHED quirk; the SDM says VMfailInvalid).
+# shadow VMCS is entered (Bochs's SHADOW_VMCS_LAUNCHED quirk; the SDM says VMfailInvalid); the
+# payload's in-guest audit (audit_vmxon for VMXON) equals the hosted one on every case.
 # usage: vmxon_env.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
 set -u
 . "$(dirname "$0")/../skip.sh"
@@ -27,6 +28,8 @@ fail=0
 n=$(ls "$tmp/cases" | wc -l)
 ok=$(grep -c '^ok ' "$tmp/out")
 [ "$ok" -eq "$n" ] || { echo "FAIL: $ok of $n cases ran and agree"; fail=1; }
+grep -q "in-guest audit: $n equal to the hosted one, 0 unequal" "$tmp/out" ||
+    { echo "FAIL: not every case's in-guest audit equals the hosted one"; fail=1; }
 # $1 case name, $2 what Bochs did (the "bochs:" line under it)
 saw() {
     got=$(awk -v c="$1" '$1 == "ok" && $2 == c { f = 1; next } f && /^     bochs: / { sub(/^     bochs: /, ""); print; exit }' "$tmp/out")
