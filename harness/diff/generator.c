@@ -15,6 +15,53 @@ static const uint16_t weights[VXA_OP_COUNT] = {
     [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 6,
 };
 
+/* The profile-mutation mode (engine-only: no oracle CPU has the features it adds).  One or two
+ * features the CPU lacks made allowed as a CPU with them reports them (ops_profile.c); the first
+ * turned on in the layout with the controls that make its word exist, the layout repaired around
+ * it (as the fuzzer's "feature" operator does).  Then, half the time, one field that feature brings
+ * (its fields.def gate) gets a boundary value or one bit flipped and nothing else changes (a
+ * state one of its rules away from valid); else the usual operators follow, the fields the rules
+ * now read preferred.  Either way the profile stays as it now is.  Returns true in the first case. */
+static bool mutate_profile(vxa_mutator *m, vxa_mut_case *mc)
+{
+    vxa_word w = VXA_WORD_NONE;
+    unsigned bit = 0, n = 1 + (vxa_rng_below(&m->rng, 4) == 0);
+    for (unsigned k = 0; k < n; k++) {
+        vxa_word wk;
+        unsigned bk;
+        if (!vxa_op_profile_feature(m, mc, &wk, &bk)) return false;
+        if (!k) w = wk, bit = bk;
+    }
+    vxa_word fw = w;
+    unsigned fbit = bit;
+    for (;;) {   /* on, and the control that makes its word exist (A.3.3, A.3.4, A.4.2, A.11) */
+        vxa_field f = (vxa_field)vxa_word_get(w)->field;
+        vxa_set(mc->vmcs, f, vxa_get(mc->vmcs, f) | 1ull << bit);
+        if (w == VXA_WORD_PROC2) w = VXA_WORD_PROC, bit = VXA_PROC_ACTIVATE_SECONDARY;
+        else if (w == VXA_WORD_PROC3) w = VXA_WORD_PROC, bit = VXA_PROC_ACTIVATE_TERTIARY;
+        else if (w == VXA_WORD_EXIT2) w = VXA_WORD_EXIT, bit = VXA_EXIT_ACTIVATE_SECONDARY;
+        else if (w == VXA_WORD_VMFUNC) w = VXA_WORD_PROC2, bit = VXA_PROC2_ENABLE_VMFUNC;
+        else break;
+    }
+    vxa_mut_repair(m, mc, 8);
+    for (unsigned i = 0; i < sizeof m->scratch_reads; i++) m->scratch_reads[i] = 0;
+    vxa_input in = { mc->profile, mc->vmcs, mc->entry, &mc->memory, m->model, m->scratch_reads };
+    vxa_audit(&in, &m->report);
+    m->reads = m->scratch_reads;
+    vxa_field brought[16];
+    unsigned nb = 0;
+    for (unsigned f = 0; f < VXA_FIELD_COUNT && nb < 16; f++) {
+        const vxa_field_info *fi = vxa_field_get((vxa_field)f);
+        if ((fi->gate_word[0] == fw && fi->gate_bit[0] == fbit) || (fi->gate_word[1] == fw && fi->gate_bit[1] == fbit))
+            brought[nb++] = (vxa_field)f;
+    }
+    if (!nb || vxa_rng_below(&m->rng, 2)) return false;
+    vxa_field f = brought[vxa_rng_below(&m->rng, nb)];
+    if (vxa_rng_below(&m->rng, 2)) vxa_set(mc->vmcs, f, vxa_boundary_value(m, mc, f));
+    else vxa_set(mc->vmcs, f, vxa_get(mc->vmcs, f) ^ 1ull << vxa_pick_bit(m, mc, f));
+    return true;
+}
+
 /* guest memory of a generated case: its blob at that address, replaced or added */
 static void put_mem(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len)
 {
@@ -76,13 +123,14 @@ static void keep_observable(const vxa_profile *p, vxa_case *c, vxa_report *rep)
     if (rep->outcome.result == VXA_ENTERED) vxa_set(&c->vmcs, VXA_F_GUEST_ACTIVITY_STATE, 0);
 }
 
-void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out)
+/* Case `index`; with prof, in the profile-mutation mode (vxa_generate_mutated). */
+static void generate(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof)
 {
     /* the mutator's state (with its scratch report and layout) for this case alone */
     vxa_mutator *m = malloc(sizeof *m);
     if (!m) abort();
-    vxa_mut_init(m, g->seed * 0x2545f4914f6cdd1dull ^ (index + 1) * 0x9e3779b97f4a7c15ull,
-                 VXA_MUT_ORACLE_SAFE | VXA_MUT_FIXED_PROFILE);
+    vxa_mut_init(m, (g->seed * 0x2545f4914f6cdd1dull ^ (index + 1) * 0x9e3779b97f4a7c15ull) ^
+                 (prof ? 0x6a09e667f3bcc909ull : 0), VXA_MUT_ORACLE_SAFE | VXA_MUT_FIXED_PROFILE);
     vxa_rng *r = &m->rng;
     /* Mostly the first baseline that enters 64-bit mode (its guest exits on its first CPUID,
      * which the oracle cleans up after cheaply); the others (real, protected mode), whose
@@ -100,7 +148,8 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out)
     out->name = strdup(name);
     m->reads = base->reads;
     vxa_mut_case mc = { &p, &out->vmcs, &out->entry, NULL, put_mem, vxa_case_memory(out), out };
-    unsigned nmut = vxa_rng_below(r, 10) < 7 ? 1 : vxa_rng_below(r, 3) ? 2 : 3;
+    bool targeted = prof && mutate_profile(m, &mc);
+    unsigned nmut = targeted ? 0 : vxa_rng_below(r, 10) < 7 ? 1 : vxa_rng_below(r, 3) ? 2 : 3;
     for (unsigned k = 0; k < nmut; k++)   /* an operator with nothing to do here: another one */
         for (unsigned t = 0; t < 8 && !vxa_mut_apply(m, &mc, vxa_mut_pick_op(m, weights)); t++) {}
     /* A guest entered in the HLT, shutdown or wait-for-SIPI state would wait for an event that
@@ -114,5 +163,13 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out)
         vxa_set(&out->vmcs, VXA_F_VMX_PREEMPTION_TIMER_VALUE, 0);
     }
     keep_observable(&p, out, &m->report);
+    if (prof) *prof = p;
     free(m);
+}
+
+void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out) { generate(g, index, out, NULL); }
+
+void vxa_generate_mutated(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof)
+{
+    generate(g, index, out, prof);
 }

@@ -27,6 +27,13 @@ typedef struct vxa_generator {
 /* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free). */
 void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
 
+/* The profile-mutation mode, for engine-only measurement (vxa-mutation-score's "mutated:"
+ * profile sets) where no oracle CPU has a feature: case `index` of the seed (a stream of its own,
+ * not vxa_generate's) with the profile it is for in *prof, the backend's profile with one or two
+ * features it lacks (harness/mutate/ops_profile.c: vxa_op_profile_feature), the first of them on in
+ * the layout.  Deterministic per (seed, index); never for an oracle (its CPU has not the features). */
+void vxa_generate_mutated(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof);
+
 /* Moves every physical address the layout gives VM entry (0 included, and a field never written,
  * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with
  * bits at or above MAXPHYADDR, or all ones, stays (the entry fails or reads nothing).  The

@@ -114,6 +114,15 @@ bool vxa_op_msr_load(vxa_mutator *m, vxa_mut_case *c);
 bool vxa_op_memory(vxa_mutator *m, vxa_mut_case *c);
 bool vxa_op_entry(vxa_mutator *m, vxa_mut_case *c);
 bool vxa_op_profile(vxa_mutator *m, vxa_mut_case *c);
+/* A named control (controls.def) the profile does not allow made allowed-1, as a CPU with the
+ * feature reports it (vxa_profile_allow_feature); the control in *word / *bit (either may be
+ * NULL).  False when the profile allows every named control. */
+bool vxa_op_profile_feature(vxa_mutator *m, vxa_mut_case *c, vxa_word *word, unsigned *bit);
+/* Bit of word w allowed-1 (the high half of a 32-bit word's MSR and of its TRUE MSR, A.3-A.5; the
+ * bit itself in the 64-bit words, A.3.4, A.4.2, A.11; the MSR captured), the controls that make w
+ * exist likewise, the CPUID feature and the flexible CR4 bit a CPU with it reports, and
+ * IA32_VMX_VMCS_ENUM raised to the fields it brings (A.9). */
+void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit);
 bool vxa_op_correlated(vxa_mutator *m, vxa_mut_case *c);
 
 /* The correlated moves, one by one (tests and benchmarks name them) */
