@@ -56,10 +56,12 @@ static const char *unsupported_vmxon(const vxa_entry *e, const vxa_profile *p)
 }
 
 /* What the payload cannot produce, or NULL.  It runs at CPL 0 in 64-bit mode in VMX root
- * operation; it can leave VMX operation (VMXOFF) and make a shadow VMCS current. */
+ * operation; it can leave VMX operation (VMXOFF), make a shadow VMCS current and execute the
+ * instruction in compatibility mode (its flat 32-bit code segment). */
 static const char *unsupported_entry(const vxa_entry *e, const vxa_profile *p)
 {
-    if (!e->host_ia32e || e->mode != VXA_MODE_64BIT) return "a host outside 64-bit mode";
+    if (!e->host_ia32e || (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT))
+        return "a host outside IA-32e mode (real-address, protected, virtual-8086)";
     if (e->cpl) return "CPL > 0";
     if (e->smm) return "SMM";
     if (e->vmx_non_root) return "VMX non-root operation";
@@ -122,6 +124,7 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
                       vmxon ? VXA_ORACLE_VMXON : VXA_ORACLE_VMLAUNCH;
     oc->outside_vmx = !e->vmx_operation;
     oc->shadow_vmcs = e->current_vmcs && e->current_vmcs_shadow;
+    oc->compat = e->mode == VXA_MODE_COMPAT;
     oc->no_fill = vmxon;
     oc->vmxon_address = e->vmxon_address;
     oc->cr0 = e->cr0;

@@ -15,8 +15,9 @@
 
 /* The generator's version: which case index i of seed S stands for.  A campaign journal records
  * it in its header; resuming a journal of another version would mix two generators' cases under
- * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library. */
-#define VXA_GENERATOR_VERSION 2
+ * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library;
+ * 3: VMXON cases and VMLAUNCH/VMRESUME outside VMX operation. */
+#define VXA_GENERATOR_VERSION 3
 
 typedef struct vxa_generator {
     const vxa_backend *backend;
@@ -24,7 +25,8 @@ typedef struct vxa_generator {
     uint64_t seed;
 } vxa_generator;
 
-/* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free). */
+/* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free).
+ * One case in VXA_GENERATOR_VMXON_EVERY is a VMXON case (vxa_generate_vmxon). */
 void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
 
 /* The profile-mutation mode, for engine-only measurement (vxa-mutation-score's "mutated:"
@@ -33,6 +35,14 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
  * features it lacks (harness/mutate/ops_profile.c: vxa_op_profile_feature), the first of them on in
  * the layout.  Deterministic per (seed, index); never for an oracle (its CPU has not the features). */
 void vxa_generate_mutated(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof);
+
+#define VXA_GENERATOR_VMXON_EVERY 32
+
+/* A VMXON case for profile p into *out (a copy of a baseline: its entry and memory are
+ * replaced; its VMCS stays, unread): one that succeeds, or one move toward one VMXON rule
+ * (generator_vmxon.c). */
+struct vxa_rng;
+void vxa_generate_vmxon(const vxa_profile *p, struct vxa_rng *r, vxa_case *out);
 
 /* Moves every physical address the layout gives VM entry (0 included, and a field never written,
  * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with

@@ -70,7 +70,8 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
                                (c->movss_blocking ? VXA_CASE_MOVSS_BLOCKING : 0) |
                                (c->no_audit ? VXA_CASE_NO_AUDIT : 0) |
                                (c->outside_vmx ? VXA_CASE_OUTSIDE_VMX : 0) |
-                               (c->shadow_vmcs ? VXA_CASE_SHADOW_VMCS : 0)),
+                               (c->shadow_vmcs ? VXA_CASE_SHADOW_VMCS : 0) |
+                               (c->compat ? VXA_CASE_COMPAT : 0)),
             .model = c->model,
             .nfields = (uint16_t)c->nfields, .nblobs = (uint16_t)c->nblobs,
             .vmcs_address = c->vmcs_address,

@@ -41,6 +41,7 @@ struct vxa_oracle_case {
     bool outside_vmx;                 /* entry.vmx_operation = false: VMXOFF before the
                                          instruction (VMLAUNCH/VMRESUME: #UD; VMXON: the usual) */
     bool shadow_vmcs;                 /* entry.current_vmcs_shadow: the VMCS header's bit 31 */
+    bool compat;                      /* entry.mode compat: executed with CS.L = 0 */
     /* VMXON (instruction VXA_ORACLE_VMXON): the operand and the state VMXON checks */
     uint64_t vmxon_address, cr0, cr4, feature_control;
     /* Environments the payload cannot produce: such a case is "unsupported", never run. */

@@ -135,8 +135,9 @@ enum {
     VXA_CASE_OUTSIDE_VMX     = 1u << 5,   /* VMXOFF right before the instruction (SDM 24.7):
                                              VMLAUNCH/VMRESUME outside VMX operation; VMXON
                                              without it runs in VMX root operation */
-    VXA_CASE_SHADOW_VMCS     = 1u << 6    /* the VMCS header's bit 31 set before VMPTRLD: the
+    VXA_CASE_SHADOW_VMCS     = 1u << 6,   /* the VMCS header's bit 31 set before VMPTRLD: the
                                              current VMCS is a shadow VMCS (SDM 25.2) */
+    VXA_CASE_COMPAT          = 1u << 7    /* the instruction in compatibility mode (CS.L = 0) */
 };
 
 /* vxa_batch_case.model: the engine model the in-guest audit predicts for (vmxaudit.h vxa_model) */

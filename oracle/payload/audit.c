@@ -81,6 +81,7 @@ void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmx
     e.movss_blocking = (c->flags & VXA_CASE_MOVSS_BLOCKING) != 0;
     e.vmx_operation = !(c->flags & VXA_CASE_OUTSIDE_VMX);
     e.current_vmcs_shadow = (c->flags & VXA_CASE_SHADOW_VMCS) != 0;
+    if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
     e.has_current_vmcs_address = true;
     e.current_vmcs_address = vmcs_pa;
     e.has_vmxon_address = true;
@@ -112,6 +113,7 @@ void audit_vmxon(const struct vxa_batch_case *c, uint64_t operand, bool vmx_oper
     e.current_vmcs = current_vmcs;
     e.has_vmxon_address = true;
     e.vmxon_address = operand;
+    if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
     e.cr0 = read_cr0();
     e.cr4 = read_cr4();
     if (vxa_rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &e.feature_control)) e.feature_control = 0;

@@ -29,6 +29,13 @@ int vxa_vmenter(unsigned how);          /* vmenter.S */
 extern char vxa_vmenter_end[];
 int vxa_vmxon_try(const uint64_t *pa);  /* vmenter.S */
 extern char vxa_vmxon_try_end[];
+int vxa_compat_try(unsigned how, const uint64_t *pa);
+extern char vxa_compat_try_end[];
+
+static bool in_compat_try(uint64_t rip)
+{
+    return rip >= (uint64_t)(uintptr_t)vxa_compat_try && rip < (uint64_t)(uintptr_t)vxa_compat_try_end;
+}
 
 static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
 static uint8_t vmcs_region[4096] __attribute__((aligned(4096)));
@@ -270,7 +277,8 @@ static void run_vmxon(const struct vxa_batch_case *c)
     if (vxa_setjmp(&jmp)) {             /* cpu.c reloaded the payload's CR0/CR4 */
         arena_mark_all();
         uint64_t rip = vxa_last_fault.rip;
-        if (entered && rip >= (uint64_t)(uintptr_t)vxa_vmxon_try && rip < (uint64_t)(uintptr_t)vxa_vmxon_try_end) {
+        if (entered && ((rip >= (uint64_t)(uintptr_t)vxa_vmxon_try && rip < (uint64_t)(uintptr_t)vxa_vmxon_try_end) ||
+                        in_compat_try(rip))) {
             audit_after_vmxon(0, 0, (int)vxa_last_fault.vector);
             report_head(id, "fault");
             report_kv("vec", vxa_last_fault.vector);
@@ -307,7 +315,7 @@ static void run_vmxon(const struct vxa_batch_case *c)
     }
     audit_vmxon(c, operand, in_vmx, current_vmcs != 0);
     entered = true;
-    int r = vxa_vmxon_try(&operand);
+    int r = (c->flags & VXA_CASE_COMPAT) ? vxa_compat_try(0, &operand) : vxa_vmxon_try(&operand);
     vxa_fault_jmp = 0;
     uint64_t err = r == 2 && in_vmx ? vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0) : 0;
     audit_after_vmxon(r, err, -1);
@@ -363,8 +371,8 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
 
     if (vxa_setjmp(&jmp)) {             /* an exception: cpu.c reloaded our context */
         arena_mark_all();
-        bool in_insn = vxa_last_fault.rip >= (uint64_t)(uintptr_t)vxa_vmenter &&
-                       vxa_last_fault.rip < (uint64_t)vxa_vmenter_end;
+        bool in_insn = (vxa_last_fault.rip >= (uint64_t)(uintptr_t)vxa_vmenter &&
+                        vxa_last_fault.rip < (uint64_t)vxa_vmenter_end) || in_compat_try(vxa_last_fault.rip);
         if (s.phase == PHASE_ENTER && in_insn) {
             audit_after(0, (int)vxa_last_fault.vector);
             report_head(id, "fault");   /* VMLAUNCH/VMRESUME itself faulted */
@@ -436,8 +444,11 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
     }
 
     s.phase = PHASE_ENTER;
-    int r = vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
-                        (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
+    int r = (c->flags & VXA_CASE_COMPAT)
+                ? vxa_compat_try(c->instruction == VXA_INSN_VMRESUME ? 2u : 1u, 0)
+                : vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
+                              (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
+    if ((c->flags & VXA_CASE_COMPAT) && r == 0) r = 3;   /* no VM exit lands there: the SDM's #UD missing */
     vxa_fault_jmp = 0;
     if (in_vmx && r <= 2) audit_after(r, -1);   /* first: before report_exit's VMREADs */
     if (!in_vmx) {                      /* outside VMX operation the SDM says #UD (27.1) */

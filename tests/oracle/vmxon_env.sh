@@ -3,7 +3,8 @@
 # VMXOFF before VMLAUNCH/VMRESUME, the shadow VMCS): each hand-written case of tests/oracle/vmxon
 # and the VMLAUNCH_UD_NOT_VMX_OPERATION / VMLAUNCH_SHADOW_VMCS cases of tests/checks runs (none
 # "unsupported"), agrees with the bochs-2.7 model, and Bochs does what the case expects: VMXON
-# succeeds, #GP(0), #UD, VMfailValid(15), VMfailInvalid; VMLAUNCH outside VMX operation #UD; a
+# succeeds, #GP(0), #UD, VMfailValid(15), VMfailInvalid; VMXON and VMLAUNCH in compatibility mode
+# #UD; VMLAUNCH outside VMX operation #UD; a
 # shadow VMCS is entered (Bochs's SHADOW_VMCS_LAUNCHED quirk; the SDM says VMfailInvalid); the
 # payload's in-guest audit (audit_vmxon for VMXON) equals the hosted one on every case.
 # usage: vmxon_env.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
@@ -19,6 +20,8 @@ mkdir "$tmp/all" "$tmp/cases"
 "$tc" --export "$tmp/all" >/dev/null || exit 1
 cp "$src"/tests/oracle/vmxon/*.json "$tmp"/all/VMLAUNCH_UD_NOT_VMX_OPERATION-fail-*.json \
    "$tmp"/all/VMLAUNCH_SHADOW_VMCS-fail-*.json "$tmp/cases/" || exit 1
+compat=$(grep -l '"mode":[[:space:]]*"compat"' "$tmp"/all/VMLAUNCH_UD_MODE-fail-*.json)
+[ -n "$compat" ] && cp $compat "$tmp/cases/" || { echo "FAIL: no VMLAUNCH_UD_MODE case in compatibility mode"; exit 1; }
 "$vx" oracle run --backend bochs --model bochs-2.7 --timeout 1 -v "$tmp/cases" > "$tmp/out" 2>&1
 rc=$?
 [ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
@@ -45,6 +48,8 @@ saw vmxon-misaligned "VMfailInvalid (CF=1: no current VMCS)"
 saw vmxon-beyond-width "VMfailInvalid (CF=1: no current VMCS)"
 saw vmxon-revision-bit31 "VMfailInvalid (CF=1: no current VMCS)"
 saw vmxon-revision-wrong "VMfailInvalid (CF=1: no current VMCS)"
+saw vmxon-compat "fault: #UD"
+for f in $compat; do saw "$(basename "$f" .json)" "fault: #UD"; done
 for c in $(cd "$tmp/cases" && ls VMLAUNCH_UD_NOT_VMX_OPERATION-fail-*.json | sed 's/\.json$//'); do saw "$c" "fault: #UD"; done
 for c in $(cd "$tmp/cases" && ls VMLAUNCH_SHADOW_VMCS-fail-*.json | sed 's/\.json$//'); do saw "$c" "VM entry succeeds"; done
 [ $fail -eq 0 ] && echo "vmxon_env: $n cases ok"
