@@ -175,6 +175,30 @@ static void correlated_moves_reach_the_review_cases(void **state)
     assert_true(differing("linux64", "bochs-2.7-tigerlake", VXA_CORR_CET_SSP, "GUEST_SSP_LA_WIDTH", 256) > 0);
 }
 
+/* The moves toward the bochs-2.7 quirks a campaign missed (vxa-quirk-rediscovery --engine-only):
+ * each makes cases the quirk changes the outcome of, with the quirk's check among the violations. */
+static void correlated_moves_reach_the_quirks(void **state)
+{
+    (void)state;
+    static const struct { vxa_corr move; const char *check; } want[] = {
+        { VXA_CORR_EVENT_STATE, "GUEST_ACTIVITY_HLT_INJECTION" },         /* NO_HLT_INJECTION_CHECK */
+        { VXA_CORR_EVENT_STATE, "GUEST_ACTIVITY_SHUTDOWN_INJECTION" },    /* SHUTDOWN_INJECTION_BY_VECTOR */
+        { VXA_CORR_EVENT_STATE, "GUEST_INTR_VNMI_NMI_BLOCKING" },         /* NO_VNMI_BLOCKED_NMI_CHECK */
+        { VXA_CORR_EVENT_STATE, "GUEST_INTR_NMI_STI" },                   /* NMI_STI_BLOCKING_FAILS */
+        { VXA_CORR_IA32E_NO_PAGING, "GUEST_IA32E_CR0_PG" },               /* NO_IA32E_GUEST_PG_CHECK */
+        { VXA_CORR_MSR_LOAD_RESERVED, "GUEST_PERF_GLOBAL_CTRL_RESERVED" }, /* NO_PERF_GLOBAL_CTRL_CHECK */
+        { VXA_CORR_MSR_LOAD_RESERVED, "HOST_PERF_GLOBAL_CTRL_RSVD" },
+        { VXA_CORR_MSR_LOAD_RESERVED, "GUEST_DEBUGCTL_RESERVED" },         /* NO_DEBUGCTL_CHECK */
+        { VXA_CORR_PENDING_BS, "GUEST_PENDING_DBG_BS_SET" },               /* NO_PENDING_DBG_BS_CHECK */
+        { VXA_CORR_PENDING_BS, "GUEST_PENDING_DBG_BS_CLEAR" },
+        { VXA_CORR_DATA_CODE_DPL, "GUEST_DS_AR_DPL_RPL" },                 /* DPL_RPL_DATA_TYPES_ONLY */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        unsigned n = differing("linux64", "bochs-2.7-corei7-skylake-x", want[i].move, want[i].check, 512);
+        if (!n) fail_msg("move %u never reaches %s with sdm and bochs-2.7 apart", (unsigned)want[i].move, want[i].check);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +206,7 @@ int main(void)
         cmocka_unit_test(pickers_follow_the_catalogue),
         cmocka_unit_test(boundary_table_has_the_rule_edges),
         cmocka_unit_test(correlated_moves_reach_the_review_cases),
+        cmocka_unit_test(correlated_moves_reach_the_quirks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

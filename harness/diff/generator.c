@@ -10,9 +10,9 @@
 /* The generator's weights of the library's operators (percent).  No profile changes (the profile
  * is the oracle's CPU) and no plain unset: a field never written reads 0 either way. */
 static const uint16_t weights[VXA_OP_COUNT] = {
-    [VXA_OP_FLIP] = 16, [VXA_OP_BOUNDARY] = 14, [VXA_OP_CONTROL] = 12, [VXA_OP_REPAIR_FLIP] = 20,
+    [VXA_OP_FLIP] = 14, [VXA_OP_BOUNDARY] = 12, [VXA_OP_CONTROL] = 12, [VXA_OP_REPAIR_FLIP] = 20,
     [VXA_OP_EVENT] = 11, [VXA_OP_SEGMENT] = 9, [VXA_OP_MSR_LOAD] = 6, [VXA_OP_MEMORY] = 2,
-    [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 6,
+    [VXA_OP_ENTRY] = 4, [VXA_OP_CORRELATED] = 10,
 };
 
 /* The profile-mutation mode (engine-only: no oracle CPU has the features it adds).  One or two

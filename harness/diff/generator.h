@@ -6,7 +6,8 @@
  * repaired, one bit of a field the rules read flipped: a state one rule away from valid), event
  * injection, segment access-rights classes, VM-entry MSR-load lists and other guest memory, the
  * entry environment, and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
- * CS.L 0/1, guest SSP at the 63:N edges).  Every address a case makes VM entry use stays inside
+ * CS.L 0/1, guest SSP at the 63:N edges, events against HLT / shutdown / NMI blocking, IA-32e
+ * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL).  Every address a case makes VM entry use stays inside
  * the case arena (docs/formats.md). */
 #ifndef VXA_DIFF_GENERATOR_H
 #define VXA_DIFF_GENERATOR_H
@@ -15,8 +16,9 @@
 
 /* The generator's version: which case index i of seed S stands for.  A campaign journal records
  * it in its header; resuming a journal of another version would mix two generators' cases under
- * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library;
- * 3: VMXON cases and VMLAUNCH/VMRESUME outside VMX operation. */
+ * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library; 3: its
+ * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
+ * VMXON cases and VMLAUNCH/VMRESUME outside VMX operation or in compatibility mode). */
 #define VXA_GENERATOR_VERSION 3
 
 typedef struct vxa_generator {

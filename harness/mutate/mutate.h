@@ -132,6 +132,11 @@ typedef enum vxa_corr {
     VXA_CORR_CET_SSP,            /* "load CET state" + SSP / S_CET / ISST at the 63:N edges (27.3.1.1, 27.3.1.4) */
     VXA_CORR_FRED_EVENT,         /* FRED: nested-exception bit, SYSCALL/SYSENTER as other events (27.2.1.3) */
     VXA_CORR_V86_SEGMENTS,       /* RFLAGS.VM = 1 with the segments in virtual-8086 form, or one off (27.3.1.2) */
+    VXA_CORR_EVENT_STATE,        /* an injection against HLT / shutdown / STI, MOV SS, (virtual-)NMI blocking (27.3.1.5) */
+    VXA_CORR_IA32E_NO_PAGING,    /* "IA-32e mode guest" with CR0.PG = 0, unrestricted guest (27.3.1.1) */
+    VXA_CORR_MSR_LOAD_RESERVED,  /* a "load" control with reserved bits in its MSR value (27.2.2, 27.3.1.1) */
+    VXA_CORR_PENDING_BS,         /* pending debug BS against TF / BTF under blocking or HLT (27.3.1.5) */
+    VXA_CORR_DATA_CODE_DPL,      /* DS..GS readable code or data with DPL < RPL (27.3.1.2) */
     VXA_CORR_COUNT
 } vxa_corr;
 bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which);

@@ -9,7 +9,16 @@
  *     "bits 63:N identical" against canonical (27.3.1.1, 27.3.1.4);
  *   - FRED event injection: the nested-exception bit, SYSCALL/SYSENTER as other events with
  *     lengths over 15 (27.2.1.3);
- *   - RFLAGS.VM = 1 with the segments in virtual-8086 form, or one step off it (27.3.1.2). */
+ *   - RFLAGS.VM = 1 with the segments in virtual-8086 form, or one step off it (27.3.1.2), at
+ *     times in the HLT state (27.3.1.5: HLT needs SS.DPL = 0, virtual-8086 SS has DPL 3);
+ *   - an event injected against the activity state or the blocking state (27.3.1.5): HLT and
+ *     shutdown with each event type, NMI injection under blocking by STI, by MOV SS and by
+ *     (virtual-)NMI blocking with "virtual NMIs" on (the event_states table);
+ *   - "IA-32e mode guest" with CR0.PG = 0 under "unrestricted guest" (27.3.1.1: PG must be 1);
+ *   - a "load" control with reserved bits in the MSR value it loads (27.2.2, 27.3.1.1: the
+ *     msr_loads table);
+ *   - pending debug exceptions' BS against RFLAGS.TF under blocking or HLT (27.3.1.5);
+ *   - DS..GS as a readable non-conforming code segment with DPL < RPL (27.3.1.2). */
 #include "mutate.h"
 #include "vmxaudit/vmx_bits.h"
 
@@ -140,6 +149,144 @@ static bool v86(vxa_mutator *m, vxa_mut_case *c)
     vxa_set(v, VXA_F_GUEST_CR0, vxa_get(v, VXA_F_GUEST_CR0) | VXA_CR0_PE);
     vxa_set(v, VXA_F_GUEST_RFLAGS, vxa_get(v, VXA_F_GUEST_RFLAGS) | VXA_RFLAGS_VM);
     v86_segments(m, c, vxa_rng_below(&m->rng, 2));
+    /* HLT with SS.DPL = 3, the virtual-8086 SS (27.3.1.5: HLT needs SS.DPL = 0) */
+    if (vxa_rng_below(&m->rng, 4) == 0) vxa_set(v, VXA_F_GUEST_ACTIVITY_STATE, 1);
+    return true;
+}
+
+/* Events against the activity and blocking state (27.3.1.5): which events HLT and shutdown
+ * accept, NMI injection under each kind of blocking.  Each row is one case; the rows mix the
+ * events the SDM allows with those it does not, so that both verdicts are seen. */
+typedef struct event_state {
+    uint8_t activity;          /* 0 active, 1 HLT, 2 shutdown */
+    uint8_t intr;              /* interruptibility: 1 STI, 2 MOV SS, 8 NMI (virtual-NMI) blocking */
+    uint8_t vnmi;              /* "NMI exiting" and "virtual NMIs" on */
+    uint8_t type, vector;      /* the injected event */
+} event_state;
+
+#define EV_EXT VXA_INTR_TYPE_EXT_INTR
+#define EV_NMI VXA_INTR_TYPE_NMI
+#define EV_HW VXA_INTR_TYPE_HW_EXCEPTION
+#define EV_SWI VXA_INTR_TYPE_SW_INTR
+#define EV_PSW VXA_INTR_TYPE_PRIV_SW_EXCEPTION
+#define EV_SWE VXA_INTR_TYPE_SW_EXCEPTION
+static const event_state event_states[] = {
+    /* HLT: external interrupts, NMIs, #DB and #MC (and MTF) only */
+    { 1, 0, 0, EV_HW, 13 }, { 1, 0, 0, EV_HW, 6 }, { 1, 0, 0, EV_HW, 14 }, { 1, 0, 0, EV_SWI, 0x80 },
+    { 1, 0, 0, EV_SWE, 3 }, { 1, 0, 0, EV_PSW, 1 }, { 1, 0, 0, EV_NMI, 2 }, { 1, 0, 0, EV_HW, 18 },
+    { 1, 0, 0, EV_HW, 1 }, { 1, 0, 0, EV_EXT, 0x30 },
+    /* shutdown: NMIs and #MC only; the other types with vector 18 */
+    { 2, 0, 0, EV_EXT, 18 }, { 2, 0, 0, EV_SWI, 18 }, { 2, 0, 0, EV_PSW, 18 }, { 2, 0, 0, EV_SWE, 18 },
+    { 2, 0, 0, EV_HW, 18 }, { 2, 0, 0, EV_NMI, 2 }, { 2, 0, 0, EV_HW, 13 }, { 2, 0, 0, EV_EXT, 0x30 },
+    /* NMI injection under blocking by STI, by MOV SS, by NMI; virtual NMIs */
+    { 0, 1, 0, EV_NMI, 2 }, { 0, 2, 0, EV_NMI, 2 }, { 0, 8, 0, EV_NMI, 2 }, { 0, 8, 1, EV_NMI, 2 },
+    { 0, 8, 1, EV_NMI, 2 }, { 0, 0, 1, EV_NMI, 2 }, { 0, 1, 1, EV_NMI, 2 }, { 1, 8, 1, EV_NMI, 2 },
+    { 0, 8, 1, EV_EXT, 0x30 }, { 0, 8, 1, EV_HW, 13 },
+    /* blocking by STI and by MOV SS at once (never both) */
+    { 0, 3, 0, EV_HW, 13 },
+};
+
+/* exceptions that push an error code (Vol. 3A 6.3.1, 21: #CP) */
+static bool has_errcode(unsigned vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
+}
+
+static bool event_state_move(vxa_mutator *m, vxa_mut_case *c)
+{
+    vxa_vmcs *v = c->vmcs;
+    const event_state *e = &VXA_RNG_PICK(&m->rng, event_states);
+    vxa_set(v, VXA_F_GUEST_ACTIVITY_STATE, e->activity);
+    vxa_set(v, VXA_F_GUEST_INTERRUPTIBILITY_INFO, e->intr);
+    if (e->vnmi) {   /* "virtual NMIs" needs "NMI exiting" (27.2.1.1) */
+        vxa_mut_control_on(c, VXA_WORD_PIN, VXA_PIN_NMI_EXITING, true);
+        vxa_mut_control_on(c, VXA_WORD_PIN, VXA_PIN_VIRTUAL_NMIS, true);
+    }
+    /* IF = 1: an external interrupt and blocking by STI need it (27.3.1.4, 27.3.1.5) */
+    vxa_set(v, VXA_F_GUEST_RFLAGS, (vxa_get(v, VXA_F_GUEST_RFLAGS) | VXA_RFLAGS_IF) & ~VXA_RFLAGS_TF);
+    uint64_t info = VXA_INTR_INFO_VALID | (uint64_t)e->type << VXA_INTR_INFO_TYPE_SHIFT | e->vector;
+    /* the error code exactly where the exception has one, in protected mode (27.2.1.3) */
+    if (e->type == EV_HW && has_errcode(e->vector) && (vxa_get(v, VXA_F_GUEST_CR0) & VXA_CR0_PE))
+        info |= VXA_INTR_INFO_DELIVER_ERRCODE;
+    vxa_set(v, VXA_F_VM_ENTRY_INTR_INFO_FIELD, info);
+    vxa_set(v, VXA_F_VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+    if (e->type >= EV_SWI) vxa_set(v, VXA_F_VM_ENTRY_INSTRUCTION_LEN, e->type == EV_SWI ? 2 : 1);
+    return true;
+}
+
+static bool ia32e_no_paging(vxa_mutator *m, vxa_mut_case *c)
+{
+    vxa_vmcs *v = c->vmcs;
+    vxa_mut_control_on(c, VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY, true);
+    vxa_mut_control_on(c, VXA_WORD_PROC2, VXA_PROC2_ENABLE_EPT, true);
+    vxa_mut_control_on(c, VXA_WORD_PROC2, VXA_PROC2_UNRESTRICTED_GUEST, true);
+    vxa_mut_control_on(c, VXA_WORD_ENTRY, VXA_ENTRY_IA32E_MODE_GUEST, true);
+    vxa_set(v, VXA_F_GUEST_IA32_EFER, vxa_get(v, VXA_F_GUEST_IA32_EFER) | VXA_EFER_LMA | VXA_EFER_LME);
+    vxa_set(v, VXA_F_GUEST_CR4, vxa_get(v, VXA_F_GUEST_CR4) | VXA_CR4_PAE);
+    uint64_t cr0 = vxa_get(v, VXA_F_GUEST_CR0) & ~VXA_CR0_PG;
+    if (vxa_rng_below(&m->rng, 4) == 0) cr0 &= ~VXA_CR0_PE;   /* else protected mode without paging */
+    vxa_set(v, VXA_F_GUEST_CR0, cr0);
+    return true;
+}
+
+/* A "load" control on, the MSR value it loads with reserved bits or at its edges (27.2.2 host,
+ * 27.3.1.1 guest).  IA32_PERF_GLOBAL_CTRL: 63:49 reserved, the counter enables depend on the
+ * PMU; IA32_DEBUGCTL: 5:3 and 63:16 reserved, 2 and 15:13 model-specific. */
+static const struct msr_load {
+    vxa_word word;
+    unsigned bit;
+    vxa_field field;
+    uint64_t values[6];
+} msr_loads[] = {
+    { VXA_WORD_ENTRY, VXA_ENTRY_LOAD_PERF_GLOBAL_CTRL, VXA_F_GUEST_IA32_PERF_GLOBAL_CTRL,
+      { 1ull << 49, 1ull << 63, 1ull << 48, 0xf, 7ull << 32, 0 } },
+    { VXA_WORD_EXIT, VXA_EXIT_LOAD_PERF_GLOBAL_CTRL, VXA_F_HOST_IA32_PERF_GLOBAL_CTRL,
+      { 1ull << 49, 1ull << 63, 1ull << 48, 0xf, 7ull << 32, 0 } },
+    { VXA_WORD_ENTRY, VXA_ENTRY_LOAD_DEBUG_CONTROLS, VXA_F_GUEST_IA32_DEBUGCTL,
+      { 1ull << 3, 1ull << 5, 1ull << 16, 1ull << 63, 0x3, 1ull << 2 } },
+};
+
+static bool msr_load_move(vxa_mutator *m, vxa_mut_case *c)
+{
+    const struct msr_load *l = &VXA_RNG_PICK(&m->rng, msr_loads);
+    if (!vxa_mut_control_on(c, l->word, l->bit, true)) return false;
+    vxa_set(c->vmcs, l->field, VXA_RNG_PICK(&m->rng, l->values));
+    return true;
+}
+
+/* Pending debug exceptions' BS (bit 14) against RFLAGS.TF and IA32_DEBUGCTL.BTF while blocking
+ * by STI or MOV SS or the HLT state holds (27.3.1.5): BS = 1 iff TF = 1 and BTF = 0. */
+static bool pending_bs(vxa_mutator *m, vxa_mut_case *c)
+{
+    static const uint8_t states[][2] = { { 0, 1 }, { 0, 2 }, { 1, 0 }, { 0, 0 } };   /* activity, intr */
+    vxa_rng *r = &m->rng;
+    vxa_vmcs *v = c->vmcs;
+    const uint8_t *s = VXA_RNG_PICK(r, states);
+    vxa_set(v, VXA_F_GUEST_ACTIVITY_STATE, s[0]);
+    vxa_set(v, VXA_F_GUEST_INTERRUPTIBILITY_INFO, s[1]);
+    vxa_set(v, VXA_F_VM_ENTRY_INTR_INFO_FIELD, 0);
+    bool tf = vxa_rng_below(r, 2), bs = vxa_rng_below(r, 2);
+    uint64_t rf = (vxa_get(v, VXA_F_GUEST_RFLAGS) | VXA_RFLAGS_IF) & ~VXA_RFLAGS_TF;
+    vxa_set(v, VXA_F_GUEST_RFLAGS, rf | (tf ? VXA_RFLAGS_TF : 0));
+    vxa_set(v, VXA_F_GUEST_PENDING_DBG_EXCEPTIONS, bs ? 1ull << 14 : 0);
+    if (vxa_rng_below(r, 4) == 0) vxa_set(v, VXA_F_GUEST_IA32_DEBUGCTL, 0x2);   /* BTF */
+    return true;
+}
+
+/* DS, ES, FS or GS as a readable, non-conforming code segment (type 11 or 10) or a data segment
+ * with DPL below the selector's RPL (27.3.1.2: DPL >= RPL for types 0-11 without "unrestricted
+ * guest"); or a conforming one (types 14, 15: exempt). */
+static bool data_code_dpl(vxa_mutator *m, vxa_mut_case *c)
+{
+    static const vxa_field sel[] = { VXA_F_GUEST_DS_SELECTOR, VXA_F_GUEST_ES_SELECTOR, VXA_F_GUEST_FS_SELECTOR, VXA_F_GUEST_GS_SELECTOR };
+    static const vxa_field ar[] = { VXA_F_GUEST_DS_AR_BYTES, VXA_F_GUEST_ES_AR_BYTES, VXA_F_GUEST_FS_AR_BYTES, VXA_F_GUEST_GS_AR_BYTES };
+    static const uint8_t types[] = { 0xb, 0xb, 0xa, 0x3, 0xf };
+    vxa_rng *r = &m->rng;
+    unsigned i = vxa_rng_below(r, 4);
+    vxa_mut_control_on(c, VXA_WORD_PROC2, VXA_PROC2_UNRESTRICTED_GUEST, false);
+    vxa_set(c->vmcs, sel[i], (vxa_get(c->vmcs, sel[i]) & ~3ull) | (1 + vxa_rng_below(r, 3)));
+    uint64_t a = (vxa_get(c->vmcs, ar[i]) & ~(VXA_SEG_AR_TYPE | VXA_SEG_AR_DPL | VXA_SEG_AR_UNUSABLE)) | VXA_SEG_AR_S | VXA_SEG_AR_P;
+    vxa_set(c->vmcs, ar[i], a | VXA_RNG_PICK(r, types));
     return true;
 }
 
@@ -151,6 +298,11 @@ bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which)
     case VXA_CORR_CET_SSP: return cet_ssp(m, c);
     case VXA_CORR_FRED_EVENT: return fred_event(m, c);
     case VXA_CORR_V86_SEGMENTS: return v86(m, c);
+    case VXA_CORR_EVENT_STATE: return event_state_move(m, c);
+    case VXA_CORR_IA32E_NO_PAGING: return ia32e_no_paging(m, c);
+    case VXA_CORR_MSR_LOAD_RESERVED: return msr_load_move(m, c);
+    case VXA_CORR_PENDING_BS: return pending_bs(m, c);
+    case VXA_CORR_DATA_CODE_DPL: return data_code_dpl(m, c);
     default: return false;
     }
 }
