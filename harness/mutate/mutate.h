@@ -123,6 +123,8 @@ bool vxa_op_profile_feature(vxa_mutator *m, vxa_mut_case *c, vxa_word *word, uns
  * exist likewise, the CPUID feature and the flexible CR4 bit a CPU with it reports, and
  * IA32_VMX_VMCS_ENUM raised to the fields it brings (A.9). */
 void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit);
+/* The CR4 bit the state of control w.bit's feature lives under (CR4.FRED 32, CET 23, PKS 24); -1. */
+int vxa_feature_cr4_bit(vxa_word w, unsigned bit);
 bool vxa_op_correlated(vxa_mutator *m, vxa_mut_case *c);
 
 /* The correlated moves, one by one (tests and benchmarks name them) */

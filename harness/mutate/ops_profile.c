@@ -169,6 +169,8 @@ void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit)
         p->cpuid_known |= feature_needs[i].cpuid;
         p->cpuid |= feature_needs[i].cpuid;
         if (feature_needs[i].cr4 >= 0) p->msr[VXA_MSR_CR4_FIXED1] |= 1ull << feature_needs[i].cr4;
+        /* a FRED CPU reports the nested-exception bit of event injection (A.1: BASIC[58]) */
+        if (feature_needs[i].cpuid & VXA_CPUID_FRED) p->msr[VXA_MSR_BASIC] |= VXA_BASIC_NESTED_EXCEPTION;
     }
     /* the VMCS fields the control brings: IA32_VMX_VMCS_ENUM bits 9:1 cover their index (A.9) */
     if (vxa_profile_has(p, VXA_MSR_VMCS_ENUM)) {
@@ -182,6 +184,13 @@ void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit)
         }
         p->msr[VXA_MSR_VMCS_ENUM] = (p->msr[VXA_MSR_VMCS_ENUM] & ~0x3feull) | (uint64_t)highest << 1;
     }
+}
+
+int vxa_feature_cr4_bit(vxa_word w, unsigned bit)
+{
+    for (unsigned i = 0; i < sizeof feature_needs / sizeof feature_needs[0]; i++)
+        if (feature_needs[i].word == w && feature_needs[i].bit == bit) return feature_needs[i].cr4;
+    return -1;
 }
 
 bool vxa_op_profile_feature(vxa_mutator *m, vxa_mut_case *c, vxa_word *word, unsigned *bit)
