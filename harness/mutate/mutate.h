@@ -54,7 +54,8 @@ const char *vxa_mut_op_name(vxa_mut_op op);
 
 /* Flags of a mutator */
 #define VXA_MUT_ORACLE_SAFE 1u   /* rarely inject event types 1 and 7 (Bochs 2.7 panics on a type-7
-                                    injection that passes its checks: harness/diff/FINDINGS.md), and
+                                    injection that passes its checks: harness/diff/FINDINGS.md) or
+                                    make an IA-32e guest with CR0.PE = 0 (a Bochs panic too), and
                                     keep the entry environment to what its payload sets up */
 #define VXA_MUT_FIXED_PROFILE 2u /* the profile is a real CPU's (the oracle's): never changed */
 
