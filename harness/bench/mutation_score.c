@@ -448,8 +448,6 @@ static int open_source(source *s, const char *spec, vxa_model model)
 static const char *survivor_reason(const mutant *m, char *buf, size_t n)
 {
     if (m->equivalent) return m->equivalent;
-    if (vxa_check_get(m->check)->cls == VXA_CLASS_VMXON)
-        return "not reached: a VMXON check, and the campaign generator makes VM-entry cases only";
     if (m->kind == MK_DISABLE) {
         if (!m->fired) return "not reached: no case violates the check";
         snprintf(buf, n, "shadowed in the %llu cases that violate it: the outcome was the same "

@@ -2,7 +2,7 @@
 # mutation_score_smoke.sh VXA-MUTATION-SCORE — a small mutation-score run (2,000 cases a
 # profile, a handful of mutants): a mutant the generator kills is reported killed, a mutant
 # argued equivalent survives with its reason, so the score cannot silently read 100 %; the
-# ids are stable; the profile sets (--profiles, mutated:NAME) report per profile and in total;
+# ids are stable; VMXON and VM-entry-environment mutants are killed; the profile sets (--profiles, mutated:NAME) report per profile and in total;
 # bad usage exits 2.
 set -eu
 tool=$1
@@ -28,6 +28,13 @@ printf '%s\n' "$out" | grep -q 'score 66.7 % (100.0 % of the mutants not argued 
 printf '%s\n' "$out" | grep -q 'disagreed with the shipped one on 0 cases' || fail "unmutated engine: $out"
 printf '%s\n' "$out" | grep -q 'killed within 2000 cases a profile' || fail "the cases-per-profile rule: $out"
 printf '%s\n' "$out" | grep -Eq '^bochs-2.7-tigerlake +2000 +2 +0 ' || fail "per-profile line: $out"
+# The generator's VMXON cases and VMLAUNCH outside VMX operation kill those mutants early; the
+# CR4 FIXED0 rule (only CR4.VMXE, whose #UD comes first) survives as argued equivalent.
+out=$("$tool" --cases 2000 --profile bochs-2.7-corei7-skylake-x --only VMXON_REVISION_BIT31/disabled,VMXON_IN_VMX_ROOT/disabled,VMLAUNCH_UD_NOT_VMX_OPERATION/disabled,VMXON_CR4_FIXED0/disabled)
+for id in VMXON_REVISION_BIT31 VMXON_IN_VMX_ROOT VMLAUNCH_UD_NOT_VMX_OPERATION; do
+  printf '%s\n' "$out" | grep -Eq "^$id/disabled +[0-9]+  bochs-2.7-corei7-skylake-x" || fail "$id/disabled not killed: $out"
+done
+printf '%s\n' "$out" | grep -Eq '^VMXON_CR4_FIXED0/disabled +- +equivalent' || fail "VMXON_CR4_FIXED0/disabled: $out"
 # A profile set with the mutated set: FRED (no Bochs 2.7 CPU has it) is reached only there; the
 # default set is the documented one.
 fred=GUEST_FRED_,HOST_FRED_

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "bridge.h"
 #include "generator.h"
+#include "payload_abi.h"
 #include "vmxaudit/vmx_bits.h"
 
 static const vxa_field harness[] = {
@@ -35,6 +36,38 @@ static bool pae_guest_without_ept(const vxa_vmcs *v)
 static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool as_sent,
                    vxa_prepared *out);
 
+/* The VMXON preconditions the payload cannot set up (oracle/payload/runner.c run_vmxon): it runs
+ * in 64-bit mode (CR0.PE, CR0.PG, CR4.PAE stay 1, SDM Vol. 3A 10.8.5) and locked
+ * IA32_FEATURE_CONTROL with bits 0 and 2 set when it enabled VMX (SDM 24.7); a VMXON operand
+ * that VMXON would use (4-KByte aligned, within the physical-address width: SDM Vol. 2 "VMXON")
+ * must be a page of the case arena.  CR0/CR4 bits the CPU refuses are found there ("cr-write"). */
+static const char *unsupported_vmxon(const vxa_entry *e, const vxa_profile *p)
+{
+    if ((e->feature_control & 5) != 5)
+        return "IA32_FEATURE_CONTROL without its lock or VMX-outside-SMX bit (the oracle locked both at boot)";
+    if ((e->cr0 & (VXA_CR0_PE | VXA_CR0_PG)) != (VXA_CR0_PE | VXA_CR0_PG) || !(e->cr4 & VXA_CR4_PAE))
+        return "CR0.PE, CR0.PG or CR4.PAE clear (the payload runs in 64-bit mode)";
+    unsigned width = p->msr[VXA_MSR_BASIC] >> 48 & 1 ? 32 : p->maxphyaddr;
+    uint64_t a = e->vmxon_address;
+    if (!e->has_vmxon_address) return "no VMXON pointer";
+    if (!(a & 0xfff) && (width >= 64 || !(a >> width)) && !vxa_in_arena(a, 4096))
+        return "a VMXON region outside the case arena";
+    return NULL;
+}
+
+/* What the payload cannot produce, or NULL.  It runs at CPL 0 in 64-bit mode in VMX root
+ * operation; it can leave VMX operation (VMXOFF), make a shadow VMCS current and execute the
+ * instruction in compatibility mode (its flat 32-bit code segment). */
+static const char *unsupported_entry(const vxa_entry *e, const vxa_profile *p)
+{
+    if (!e->host_ia32e || (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT))
+        return "a host outside IA-32e mode (real-address, protected, virtual-8086)";
+    if (e->cpl) return "CPL > 0";
+    if (e->smm) return "SMM";
+    if (e->vmx_non_root) return "VMX non-root operation";
+    return e->instruction == VXA_VMXON ? unsupported_vmxon(e, p) : NULL;
+}
+
 int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
 {
     return prepare(c, p, model, false, out);
@@ -60,18 +93,13 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
     static vxa_report r;
     memset(out, 0, sizeof *out);
     const vxa_entry *e = &c->entry;
-    if (e->instruction == VXA_VMXON) out->unsupported = "VMXON cases: the payload's VMXON region is its own";
-    else if (!e->host_ia32e || e->mode != VXA_MODE_64BIT) out->unsupported = "a host outside 64-bit mode";
-    else if (e->cpl) out->unsupported = "CPL > 0";
-    else if (e->smm) out->unsupported = "SMM";
-    else if (e->current_vmcs && e->current_vmcs_shadow) out->unsupported = "a shadow VMCS as the current VMCS";
-    else if (!e->vmx_operation || e->vmx_non_root) out->unsupported = "outside VMX root operation";
-
+    out->unsupported = unsupported_entry(e, p);
     vxa_memory mem = vxa_case_memory(c);
     vxa_input in = { p, &c->vmcs, &c->entry, &mem, model };
     vxa_audit(&in, &r);
     out->sent = c->vmcs;
-    for (size_t i = 0; !as_sent && i < sizeof harness / sizeof harness[0]; i++) {
+    bool vmxon = e->instruction == VXA_VMXON;
+    for (size_t i = 0; !vmxon && !as_sent && i < sizeof harness / sizeof harness[0]; i++) {
         vxa_field f = harness[i];
         if (named(&r, f)) continue;
         if (f == VXA_F_GUEST_CR3 && pae_guest_without_ept(&c->vmcs)) continue;
@@ -80,7 +108,7 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
     out->fields = calloc(VXA_FIELD_COUNT, sizeof *out->fields);
     out->blobs = calloc(c->nmemory ? c->nmemory : 1, sizeof *out->blobs);
     size_t n = 0;
-    for (unsigned f = 0; f < VXA_FIELD_COUNT; f++)
+    for (unsigned f = 0; !vmxon && f < VXA_FIELD_COUNT; f++)   /* VMXON writes no VMCS */
         if (vxa_is_set(&out->sent, (vxa_field)f)) {
             out->fields[n].encoding = vxa_field_get((vxa_field)f)->encoding;
             out->fields[n].value = out->sent.value[f];
@@ -92,7 +120,16 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
         out->blobs[i].length = c->memory[i].length;
     }
     struct vxa_oracle_case *oc = &out->oc;
-    oc->instruction = e->instruction == VXA_VMRESUME ? VXA_ORACLE_VMRESUME : VXA_ORACLE_VMLAUNCH;
+    oc->instruction = e->instruction == VXA_VMRESUME ? VXA_ORACLE_VMRESUME :
+                      vmxon ? VXA_ORACLE_VMXON : VXA_ORACLE_VMLAUNCH;
+    oc->outside_vmx = !e->vmx_operation;
+    oc->shadow_vmcs = e->current_vmcs && e->current_vmcs_shadow;
+    oc->compat = e->mode == VXA_MODE_COMPAT;
+    oc->no_fill = vmxon;
+    oc->vmxon_address = e->vmxon_address;
+    oc->cr0 = e->cr0;
+    oc->cr4 = e->cr4;
+    oc->feature_control = e->feature_control;
     oc->launched = e->launched;
     oc->no_current_vmcs = !e->current_vmcs;
     oc->movss_blocking = e->movss_blocking;
@@ -165,7 +202,8 @@ bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *o)
         o->nqual = 1;
         o->qual[0] = (uint32_t)r->qualification;
         return true;
-    case VXA_ORACLE_EXITED: o->result = VXA_ENTERED; return true;
+    case VXA_ORACLE_EXITED:
+    case VXA_ORACLE_VMSUCCEED: o->result = VXA_ENTERED; return true;   /* VMXON: "entered" */
     case VXA_ORACLE_FAULT:
         o->result = VXA_FAULT;
         o->vector = (uint8_t)r->fault_vector;

@@ -239,6 +239,12 @@ static int campaign_run(vxa_campaign *c)
     if (!rc) rc = batches(c);
     if (!rc) rc = vxa_minimize_pending(c); /* the last batches' */
     vxa_journal_close(&c->j);
+    for (unsigned k = 0; k < c->s.ndropped; k++) {   /* displaced candidates' files (state.c) */
+        char path[PATH_MAX + 320];
+        snprintf(path, sizeof path, "%s/%s", cfg->out, c->s.dropped[k]);
+        if (remove(path) && errno != ENOENT)
+            fprintf(stderr, "vmxaudit diff: %s: %s\n", path, strerror(errno));
+    }
     if (rc == 0 || vxa_campaign_interrupted || rc == 1 || rc == 5) {
         int frc = finish(cfg->out, cfg->progress, &c->s.st);
         if (frc && rc != 5) rc = frc;

@@ -50,6 +50,11 @@ typedef struct vxa_campaign_state {
     bool have_header;
     cJSON *header;
     unsigned per_sig;                   /* --minimize: 0 every mismatch */
+    /* Regression files of minimized candidates a lower case index of their signature later
+     * displaced (a --partial merge resumed: the missing shard's cases arrive last); the run
+     * removes them, as one run of the whole campaign never writes them. */
+    char (*dropped)[300];
+    unsigned ndropped;
 } vxa_campaign_state;
 
 typedef struct vxa_campaign {

@@ -23,6 +23,7 @@ void vxa_state_free(vxa_campaign_state *s)
 {
     for (unsigned k = 0; k < s->npicks; k++) free(s->picks[k].c);
     free(s->picks);
+    free(s->dropped);
     free(s->done);
     cJSON_Delete(s->header);
     free(s->st.sigs);
@@ -180,6 +181,13 @@ static int add_candidate(vxa_campaign_state *s, unsigned k, unsigned long long i
     vxa_pick *p = &s->picks[k];
     if (s->per_sig && p->n == s->per_sig) {
         if (p->c[p->n - 1].index < i) return 0;      /* not among the lowest */
+        const vxa_candidate *h = &p->c[p->n - 1];
+        if (h->minimized && h->file[0]) {             /* its regression file goes too */
+            char (*d)[300] = realloc(s->dropped, (s->ndropped + 1) * sizeof *d);
+            if (!d) return -1;
+            s->dropped = d;
+            memcpy(d[s->ndropped++], h->file, sizeof *d);
+        }
         p->n--;                                       /* the highest makes room */
     }
     if (p->n == p->cap) {

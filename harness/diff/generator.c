@@ -261,6 +261,10 @@ static void generate(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_
     for (unsigned k = 0; k < g->baselines->n; k++)
         if (g->baselines->b[k].c.name && strstr(g->baselines->b[k].c.name, "64")) { main = k; break; }
     if (vxa_rng_below(r, 4)) pick = main;
+    /* one case in VXA_GENERATOR_VMXON_EVERY: a VMXON case (not in the profile-mutation mode,
+     * whose features are VM-entry controls) */
+    bool vmxon = vxa_rng_below(r, VXA_GENERATOR_VMXON_EVERY) == 0 && !prof;
+    if (vmxon) pick = main;
     const vxa_baseline *base = &g->baselines->b[pick];
     vxa_profile p = g->backend->profile;
     vxa_case_copy(out, &base->c);
@@ -268,6 +272,11 @@ static void generate(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_
     snprintf(name, sizeof name, "gen-%llu-%llu", (unsigned long long)g->seed, (unsigned long long)index);
     free(out->name);
     out->name = strdup(name);
+    if (vmxon) {                        /* the VMXON path: generator_vmxon.c */
+        vxa_generate_vmxon(&p, r, out);
+        free(m);
+        return;
+    }
     m->reads = base->reads;
     vxa_mut_case mc = { &p, &out->vmcs, &out->entry, NULL, put_mem, vxa_case_memory(out), out };
     bool targeted = prof && mutate_profile(m, &mc);

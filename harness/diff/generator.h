@@ -20,8 +20,9 @@
  * it in its header; resuming a journal of another version would mix two generators' cases under
  * one seed.  1: the generator of its own (before harness/mutate); 2: the mutation library; 3: its
  * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
- * the single-fault operator, ops_single.c), and addresses at the top of the width left outside
- * the arena where nothing reads them. */
+ * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
+ * operation or in compatibility mode), and addresses at the top of the width left outside the
+ * arena where nothing reads them. */
 #define VXA_GENERATOR_VERSION 3
 
 typedef struct vxa_generator {
@@ -30,7 +31,8 @@ typedef struct vxa_generator {
     uint64_t seed;
 } vxa_generator;
 
-/* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free). */
+/* Case `index` of the generator's seed into *out (initialised here; free with vxa_case_free).
+ * One case in VXA_GENERATOR_VMXON_EVERY is a VMXON case (vxa_generate_vmxon). */
 void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
 
 /* The profile-mutation mode, for engine-only measurement (vxa-mutation-score's "mutated:"
@@ -40,6 +42,14 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
  * layout and, half the time, one move one of its rules away (generator.c).  Deterministic per
  * (seed, index); never for an oracle (its CPU has not the features). */
 void vxa_generate_mutated(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof);
+
+#define VXA_GENERATOR_VMXON_EVERY 32
+
+/* A VMXON case for profile p into *out (a copy of a baseline: its entry and memory are
+ * replaced; its VMCS stays, unread): one that succeeds, or one move toward one VMXON rule
+ * (generator_vmxon.c). */
+struct vxa_rng;
+void vxa_generate_vmxon(const vxa_profile *p, struct vxa_rng *r, vxa_case *out);
 
 /* Moves every physical address the layout gives VM entry (0 included, and a field never written,
  * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with

@@ -3,18 +3,22 @@
  * MOV SS, CPL, SMM, VMX operation, the processor mode, the VMXON preconditions (CR0/CR4 fixed
  * bits, IA32_FEATURE_CONTROL), the current-VMCS address against the link pointer.  Under
  * VXA_MUT_ORACLE_SAFE only what the oracle's payload can set up (harness/diff/bridge.c says what
- * it cannot), and the shadow VMCS rarely (such a case is reported unsupported there). */
+ * it cannot): instruction and launch state, no current VMCS, MOV SS, VMLAUNCH/VMRESUME outside
+ * VMX operation (VMXOFF first) or in compatibility mode, and a shadow VMCS as the current VMCS (VMPTRLD of a header with
+ * bit 31); VMXON cases come from the campaign generator's own path (generator_vmxon.c). */
 #include "mutate.h"
 
 static bool oracle_entry(vxa_mutator *m, vxa_mut_case *c)
 {
     vxa_entry *e = c->entry;
-    switch (vxa_rng_below(&m->rng, 9)) {
+    switch (vxa_rng_below(&m->rng, 11)) {
     case 0: case 1: e->instruction = VXA_VMRESUME; e->launched = vxa_rng_below(&m->rng, 2); break;
     case 2: case 3: e->launched = !e->launched; break;
     case 4: e->current_vmcs = false; break;
     case 5: case 6: e->movss_blocking = !e->movss_blocking; break;
     case 7: e->instruction = VXA_VMLAUNCH; break;
+    case 8: e->vmx_operation = false; break;    /* VMXOFF first: #UD (SDM 27.1) */
+    case 9: e->mode = VXA_MODE_COMPAT; break;   /* CS.L = 0 in IA-32e mode: #UD (27.1) */
     default: e->current_vmcs = true; e->current_vmcs_shadow = true;
     }
     return true;

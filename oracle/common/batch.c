@@ -11,8 +11,10 @@ const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
     if (c->smm) return "entry from SMM";
     if (c->host_32bit) return "a host outside IA-32e mode";
     *unsupported = 0;
-    if (c->instruction != VXA_ORACLE_VMLAUNCH && c->instruction != VXA_ORACLE_VMRESUME)
+    if (c->instruction != VXA_ORACLE_VMLAUNCH && c->instruction != VXA_ORACLE_VMRESUME &&
+        c->instruction != VXA_ORACLE_VMXON)
         return "unknown instruction";
+    if (c->instruction == VXA_ORACLE_VMXON && c->nfields) return "a VMXON case with VMCS fields";
     if (c->model > VXA_BATCH_MODEL_BOCHS_3_0) return "unknown model for the in-guest audit";
     if (c->nfields > 0xffff || c->nblobs > 0xffff) return "too many fields or blobs";
     if (c->nfields && !c->fields) return "fields missing";
@@ -33,6 +35,7 @@ static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 size_t vxa_batch_case_size(const struct vxa_oracle_case *c)
 {
     size_t n = sizeof(struct vxa_batch_case) + c->nfields * sizeof(struct vxa_batch_field);
+    if (c->instruction == VXA_ORACLE_VMXON) n += sizeof(struct vxa_batch_vmxon);
     for (size_t i = 0; i < c->nblobs; i++) n += sizeof(struct vxa_batch_blob) + pad8(c->blobs[i].length);
     return n;
 }
@@ -59,18 +62,27 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
         const struct vxa_oracle_case *c = &cases[idx[j]];
         struct vxa_batch_case bc = {
             .size = (uint32_t)vxa_batch_case_size(c), .id = (uint32_t)idx[j],
-            .instruction = c->instruction == VXA_ORACLE_VMRESUME ? VXA_INSN_VMRESUME : VXA_INSN_VMLAUNCH,
+            .instruction = c->instruction == VXA_ORACLE_VMRESUME ? VXA_INSN_VMRESUME :
+                           c->instruction == VXA_ORACLE_VMXON ? VXA_INSN_VMXON : VXA_INSN_VMLAUNCH,
             .flags = (uint8_t)((c->launched ? VXA_CASE_LAUNCHED : 0) |
                                (c->no_fill ? VXA_CASE_NO_FILL : 0) |
                                (c->no_current_vmcs ? VXA_CASE_NO_CURRENT_VMCS : 0) |
                                (c->movss_blocking ? VXA_CASE_MOVSS_BLOCKING : 0) |
-                               (c->no_audit ? VXA_CASE_NO_AUDIT : 0)),
+                               (c->no_audit ? VXA_CASE_NO_AUDIT : 0) |
+                               (c->outside_vmx ? VXA_CASE_OUTSIDE_VMX : 0) |
+                               (c->shadow_vmcs ? VXA_CASE_SHADOW_VMCS : 0) |
+                               (c->compat ? VXA_CASE_COMPAT : 0)),
             .model = c->model,
             .nfields = (uint16_t)c->nfields, .nblobs = (uint16_t)c->nblobs,
             .vmcs_address = c->vmcs_address,
         };
         memcpy(p, &bc, sizeof bc);
         p += sizeof bc;
+        if (c->instruction == VXA_ORACLE_VMXON) {
+            struct vxa_batch_vmxon x = { c->vmxon_address, c->cr0, c->cr4, c->feature_control };
+            memcpy(p, &x, sizeof x);
+            p += sizeof x;
+        }
         for (size_t i = 0; i < c->nfields; i++) {
             struct vxa_batch_field f = { c->fields[i].encoding, 0, c->fields[i].value };
             memcpy(p, &f, sizeof f);

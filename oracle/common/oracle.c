@@ -9,7 +9,7 @@ const char *vxa_oracle_kind_name(enum vxa_oracle_kind k)
         [VXA_ORACLE_ENTRY_FAILURE] = "entry_failure", [VXA_ORACLE_EXITED] = "exited",
         [VXA_ORACLE_FAULT] = "fault", [VXA_ORACLE_CRASHED] = "crashed",
         [VXA_ORACLE_TIMEOUT] = "timeout", [VXA_ORACLE_UNSUPPORTED] = "unsupported",
-        [VXA_ORACLE_ERROR] = "error",
+        [VXA_ORACLE_ERROR] = "error", [VXA_ORACLE_VMSUCCEED] = "vmsucceed",
     };
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

@@ -30,7 +30,7 @@ struct vxa_oracle_blob {
     size_t length;
 };
 
-enum vxa_oracle_insn { VXA_ORACLE_VMLAUNCH, VXA_ORACLE_VMRESUME };
+enum vxa_oracle_insn { VXA_ORACLE_VMLAUNCH, VXA_ORACLE_VMRESUME, VXA_ORACLE_VMXON };
 
 struct vxa_oracle_case {
     enum vxa_oracle_insn instruction;
@@ -38,6 +38,12 @@ struct vxa_oracle_case {
     bool no_current_vmcs;             /* entry.current_vmcs = false */
     bool movss_blocking;              /* blocking by MOV SS */
     bool no_fill;                     /* execute exactly these fields: no harness fields */
+    bool outside_vmx;                 /* entry.vmx_operation = false: VMXOFF before the
+                                         instruction (VMLAUNCH/VMRESUME: #UD; VMXON: the usual) */
+    bool shadow_vmcs;                 /* entry.current_vmcs_shadow: the VMCS header's bit 31 */
+    bool compat;                      /* entry.mode compat: executed with CS.L = 0 */
+    /* VMXON (instruction VXA_ORACLE_VMXON): the operand and the state VMXON checks */
+    uint64_t vmxon_address, cr0, cr4, feature_control;
     /* Environments the payload cannot produce: such a case is "unsupported", never run. */
     bool host_32bit;                  /* entry.host_ia32e = false */
     bool smm;
@@ -61,7 +67,8 @@ enum vxa_oracle_kind {
     VXA_ORACLE_CRASHED,               /* the oracle machine died during this case */
     VXA_ORACLE_TIMEOUT,               /* no answer in time; the machine was killed */
     VXA_ORACLE_UNSUPPORTED,           /* an environment or setup this oracle cannot produce */
-    VXA_ORACLE_ERROR                  /* a malformed case or a backend problem (see detail) */
+    VXA_ORACLE_ERROR,                 /* a malformed case or a backend problem (see detail) */
+    VXA_ORACLE_VMSUCCEED              /* VMXON succeeded (VMsucceed: CF = ZF = 0) */
 };
 
 struct vxa_oracle_vmwrite_error {

@@ -108,7 +108,8 @@ static inline int vxa_in_arena(uint64_t addr, uint64_t len)
 
 /* ---- the batch ------------------------------------------------------------------------------
  * header, then `count` case records back to back.  Every record starts 8-byte aligned:
- *   vxa_batch_case, nfields x vxa_batch_field, nblobs x (vxa_batch_blob + data padded to 8).
+ *   vxa_batch_case, [VMXON: vxa_batch_vmxon], nfields x vxa_batch_field,
+ *   nblobs x (vxa_batch_blob + data padded to 8).
  */
 #define VXA_BATCH_MAGIC   0x31425856u         /* "VXB1" */
 
@@ -121,7 +122,8 @@ struct vxa_batch_header {
 
 enum {
     VXA_INSN_VMLAUNCH = 0,
-    VXA_INSN_VMRESUME = 1
+    VXA_INSN_VMRESUME = 1,
+    VXA_INSN_VMXON    = 2     /* the record carries a vxa_batch_vmxon after vxa_batch_case */
 };
 
 enum {
@@ -129,7 +131,13 @@ enum {
     VXA_CASE_NO_FILL         = 1u << 1,   /* execute exactly the given fields: no harness fields */
     VXA_CASE_NO_CURRENT_VMCS = 1u << 2,   /* VMCLEAR the VMCS after the writes: no current VMCS */
     VXA_CASE_MOVSS_BLOCKING  = 1u << 3,   /* execute the instruction right after MOV SS */
-    VXA_CASE_NO_AUDIT        = 1u << 4    /* skip the in-guest audit (no p* keys in @R) */
+    VXA_CASE_NO_AUDIT        = 1u << 4,   /* skip the in-guest audit (no p* keys in @R) */
+    VXA_CASE_OUTSIDE_VMX     = 1u << 5,   /* VMXOFF right before the instruction (SDM 24.7):
+                                             VMLAUNCH/VMRESUME outside VMX operation; VMXON
+                                             without it runs in VMX root operation */
+    VXA_CASE_SHADOW_VMCS     = 1u << 6,   /* the VMCS header's bit 31 set before VMPTRLD: the
+                                             current VMCS is a shadow VMCS (SDM 25.2) */
+    VXA_CASE_COMPAT          = 1u << 7    /* the instruction in compatibility mode (CS.L = 0) */
 };
 
 /* vxa_batch_case.model: the engine model the in-guest audit predicts for (vmxaudit.h vxa_model) */
@@ -151,6 +159,17 @@ struct vxa_batch_case {
     uint64_t vmcs_address;    /* 0: the payload's own VMCS region; else a 4K page in the arena */
 };
 
+/* VMXON cases (instruction VXA_INSN_VMXON): nfields is 0; the blobs hold the case's VMXON
+ * region.  The payload leaves VMX operation (VMXOFF, with VXA_CASE_OUTSIDE_VMX), writes CR4 then
+ * CR0, executes VMXON with the pointer, reports the outcome, then restores its own CR0/CR4 and
+ * VMX operation.  A case whose CR0/CR4 the payload cannot load, or whose IA32_FEATURE_CONTROL
+ * bits 0 and 2 differ from the machine's (locked at boot), is "unsupported". */
+struct vxa_batch_vmxon {
+    uint64_t vmxon_address;   /* the VMXON operand: any value (VMXON checks it) */
+    uint64_t cr0, cr4;        /* loaded before VMXON */
+    uint64_t feature_control; /* IA32_FEATURE_CONTROL the case assumes (bits 0 and 2 compared) */
+};
+
 struct vxa_batch_field {
     uint32_t encoding;        /* full-access encoding (SDM Appendix B) */
     uint32_t reserved;
@@ -167,6 +186,7 @@ struct vxa_batch_blob {
 _Static_assert(sizeof(struct vxa_batch_header) == 16, "batch header layout");
 _Static_assert(sizeof(struct vxa_batch_case) == 24, "batch case layout");
 _Static_assert(sizeof(struct vxa_batch_field) == 16, "batch field layout");
+_Static_assert(sizeof(struct vxa_batch_vmxon) == 32, "batch VMXON layout");
 _Static_assert(sizeof(struct vxa_batch_blob) == 16, "batch blob layout");
 _Static_assert(VXA_HOST_REGION_BASE >= VXA_ARENA_LOW_END, "host region outside the arena");
 
@@ -179,6 +199,7 @@ _Static_assert(VXA_HOST_REGION_BASE >= VXA_ARENA_LOW_END, "host region outside t
  *   @B <id>                         a case begins (Bochs log lines until @R belong to it)
  *   @R <id> <kind> [key=value]...   a case's result (after an empty line); kinds and keys:
  *        vmfail_invalid | vmfail_valid err=E | exited reason=R qual=Q [intr=I] |
+ *        vmsucceed (VMXON only) |
  *        fault vec=V | bad what=TEXT | unsupported what=TEXT
  *        fill=ENC:VAL,...   harness fields written because the case did not set them
  *        w=ENC:ERR,...      the case's VMWRITEs that failed, with the VM-instruction error

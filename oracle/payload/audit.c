@@ -79,12 +79,57 @@ void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmx
     e.launched = (c->flags & VXA_CASE_LAUNCHED) != 0;
     e.current_vmcs = !(c->flags & VXA_CASE_NO_CURRENT_VMCS);
     e.movss_blocking = (c->flags & VXA_CASE_MOVSS_BLOCKING) != 0;
+    e.vmx_operation = !(c->flags & VXA_CASE_OUTSIDE_VMX);
+    e.current_vmcs_shadow = (c->flags & VXA_CASE_SHADOW_VMCS) != 0;
+    if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
     e.has_current_vmcs_address = true;
     e.current_vmcs_address = vmcs_pa;
     e.has_vmxon_address = true;
     e.vmxon_address = vmxon_pa;
     nfailed = vxa_live_audit(&ops, 0, &e, &ws, &report);
     audited = nfailed >= 0;
+}
+
+/* VMXON reads no VMCS (its rules read none): every VMREAD "fails" without executing. */
+static int op_no_vmread(void *ctx, uint32_t enc, uint64_t *v)
+{
+    (void)ctx;
+    (void)enc;
+    *v = 0;
+    return 1;
+}
+
+void audit_vmxon(const struct vxa_batch_case *c, uint64_t operand, bool vmx_operation,
+                 bool current_vmcs)
+{
+    audit_reset();
+    if (c->flags & VXA_CASE_NO_AUDIT) return;
+    vxa_live_ops ops = { .vmread = op_no_vmread, .rdmsr = op_rdmsr, .read_phys = op_read_phys,
+                         .cpuid = op_cpuid, .model = c->model };
+    vxa_entry e;
+    vxa_entry_init(&e);
+    e.instruction = VXA_VMXON;
+    e.vmx_operation = vmx_operation;
+    e.current_vmcs = current_vmcs;
+    e.has_vmxon_address = true;
+    e.vmxon_address = operand;
+    if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
+    e.cr0 = read_cr0();
+    e.cr4 = read_cr4();
+    if (vxa_rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &e.feature_control)) e.feature_control = 0;
+    audited = vxa_live_audit(&ops, 0, &e, &ws, &report) >= 0;
+    nfailed = 0;                        /* no VMCS read is a failed one */
+}
+
+void audit_after_vmxon(int how, uint64_t error, int fault_vector)
+{
+    if (!audited) return;
+    observed = (vxa_outcome){ .result = VXA_ENTERED };
+    if (fault_vector >= 0) observed = (vxa_outcome){ .result = VXA_FAULT, .vector = (uint8_t)fault_vector };
+    else if (how == 1) observed.result = VXA_VMFAIL_INVALID;
+    else if (how == 2) observed = (vxa_outcome){ .result = VXA_VMFAIL_VALID, .nerror = 1, .error = { (uint8_t)error } };
+    have_observed = true;
+    live_ok = vxa_outcome_within(&report.outcome, &observed);
 }
 
 void audit_after(int how, int fault_vector)

@@ -28,6 +28,15 @@ void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmx
  * instruction itself raised an exception (then how is ignored). */
 void audit_after(int how, int fault_vector);
 
+/* The VMXON case's audit, right before VMXON: CR0, CR4 and IA32_FEATURE_CONTROL as they are,
+ * the operand and the region in memory; no VMCS is read. */
+void audit_vmxon(const struct vxa_batch_case *c, uint64_t operand, bool vmx_operation,
+                 bool current_vmcs);
+
+/* What VMXON did: how as audit_after's (0 VMsucceed), error the VM-instruction error of a
+ * VMfailValid, fault_vector >= 0 for a fault. */
+void audit_after_vmxon(int how, uint64_t error, int fault_vector);
+
 /* Appends the prediction keys to the current @R line (nothing if no audit ran). */
 void audit_report(void);
 

@@ -6,8 +6,11 @@
  *   [launched] enter once with the primer layout, then write 0 to every primer field;
  *   VMWRITE each field of the case, then the harness fields the case did not set;
  *   audit the live VMCS with the embedded engine (audit.c) for the case's model;
- *   [no current VMCS] VMCLEAR it; VMLAUNCH/VMRESUME; read back what the CPU did;
- *   report one @R line: the observation and the in-guest prediction.
+ *   [no current VMCS] VMCLEAR it; [outside VMX] VMXOFF; VMLAUNCH/VMRESUME; read back what the
+ *   CPU did; report one @R line: the observation and the in-guest prediction.
+ * A VMXON case (run_vmxon) instead: [outside VMX] VMXOFF; the case's CR4, CR0; VMXON with the
+ * case's operand; report; the payload's CR0/CR4 back.  After either, VMXON with the payload's
+ * own region where the case left VMX operation.
  */
 #include <stdbool.h>
 #include "arena.h"
@@ -24,12 +27,23 @@
 
 int vxa_vmenter(unsigned how);          /* vmenter.S */
 extern char vxa_vmenter_end[];
+int vxa_vmxon_try(const uint64_t *pa);  /* vmenter.S */
+extern char vxa_vmxon_try_end[];
+int vxa_compat_try(unsigned how, const uint64_t *pa);
+extern char vxa_compat_try_end[];
+
+static bool in_compat_try(uint64_t rip)
+{
+    return rip >= (uint64_t)(uintptr_t)vxa_compat_try && rip < (uint64_t)(uintptr_t)vxa_compat_try_end;
+}
 
 static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
 static uint8_t vmcs_region[4096] __attribute__((aligned(4096)));
 static struct probe P;
 static uint64_t current_vmcs;           /* 0: none */
 static struct vxa_boot *boot;           /* the host's boot block (a UEFI loader), or NULL */
+static bool in_vmx;                     /* in VMX operation with the payload's own region */
+static bool vmx_lost;                   /* a case left VMX operation and VMXON failed after it */
 extern char vxa_guest_stub[];           /* vmenter.S */
 
 static bool bare_metal(void) { return boot && (boot->flags & VXA_BOOT_BARE_METAL); }
@@ -141,10 +155,14 @@ static const char *validate(const struct vxa_batch_case *c, const uint8_t *end)
 {
     const uint8_t *p = (const uint8_t *)c, *rec_end = p + c->size;
     if (c->size < sizeof *c || (c->size & 7) || rec_end > end) return "record-size";
-    if (c->instruction > VXA_INSN_VMRESUME) return "instruction";
+    if (c->instruction > VXA_INSN_VMXON) return "instruction";
     if (audit_check_model(c)) return audit_check_model(c);
     if (c->vmcs_address && ((c->vmcs_address & 0xfff) || !vxa_in_arena(c->vmcs_address, 4096)))
         return "vmcs-address";
+    if (c->instruction == VXA_INSN_VMXON) {
+        if (c->nfields) return "vmxon-fields";
+        p += sizeof(struct vxa_batch_vmxon);
+    }
     p += sizeof *c + (uint64_t)c->nfields * sizeof(struct vxa_batch_field);
     if (p > rec_end) return "fields";
     for (unsigned i = 0; i < c->nblobs; i++) {
@@ -160,6 +178,7 @@ static const char *validate(const struct vxa_batch_case *c, const uint8_t *end)
 static void place_blobs(const struct vxa_batch_case *c)
 {
     const uint8_t *p = (const uint8_t *)c + sizeof *c + c->nfields * sizeof(struct vxa_batch_field);
+    if (c->instruction == VXA_INSN_VMXON) p += sizeof(struct vxa_batch_vmxon);
     for (unsigned i = 0; i < c->nblobs; i++) {
         const struct vxa_batch_blob *b = (const void *)p;
         memcpy((void *)(uintptr_t)b->address, b + 1, b->length);
@@ -197,7 +216,125 @@ static void report_exit(const struct case_state *s, uint32_t id)
     mark_after_exit(s, reason);
 }
 
+static void run_one(const struct vxa_batch_case *c, const uint8_t *end);
+
+/* Back into VMX operation with the payload's own region and CR0/CR4, after a case that left it. */
+static void vmx_reenter(void)
+{
+    if (in_vmx || vmx_lost) return;
+    write_cr4(vxa_host_cr4);
+    write_cr0(vxa_host_cr0);
+    *(uint32_t *)vmxon_region = (uint32_t)P.msr[0] & 0x7fffffffu;
+    if (vmxon((uint64_t)(uintptr_t)vmxon_region) == 0) {
+        in_vmx = true;
+        return;
+    }
+    vmx_lost = true;
+    out_str("@H vmxon fail re-enter");
+    out_end();
+}
+
+/* A VMXON case (payload_abi.h vxa_batch_vmxon).  The VMXON pseudo-code (SDM Vol. 2 "VMXON")
+ * reads CR0, CR4, CPL, IA32_FEATURE_CONTROL, the operand and the region's first 4 bytes; the
+ * payload sets what it can and refuses the rest.  IA32_FEATURE_CONTROL is locked since boot
+ * (SDM 24.7): only a case that assumes its bits 0 and 2 as they are can run. */
+static void run_vmxon(const struct vxa_batch_case *c)
+{
+    static struct vxa_jmp jmp;
+    static const struct vxa_batch_vmxon *x;
+    static uint64_t operand;
+    static bool entered;
+    uint32_t id = c->id;
+    x = (const struct vxa_batch_vmxon *)(c + 1);
+    operand = x->vmxon_address;
+    entered = false;
+    audit_reset();
+    uint64_t fc = 0;
+    if (bare_metal()) {
+        report_what(id, "unsupported", "vmxon-bare-metal");
+        return;
+    }
+    if (vxa_rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc) || ((fc ^ x->feature_control) & 5)) {
+        report_what(id, "unsupported", "feature-control-locked");
+        return;
+    }
+    if (current_vmcs) vmclear(current_vmcs);
+    current_vmcs = 0;
+    arena_clean();
+    place_blobs(c);
+    if ((operand & 0xfff) == 0 && vxa_in_arena(operand, 4096)) arena_mark(operand, 4096);
+    if (!(c->flags & (VXA_CASE_OUTSIDE_VMX | VXA_CASE_NO_CURRENT_VMCS))) {
+        /* VMX root operation with a current VMCS: VMfailValid can say its error (SDM 31.2) */
+        uint64_t vmcs = (uint64_t)(uintptr_t)vmcs_region;
+        memset(vmcs_region, 0, sizeof vmcs_region);
+        *(uint32_t *)vmcs_region = (uint32_t)P.msr[0] & 0x7fffffffu;
+        if (vmclear(vmcs) || vmptrld(vmcs)) {
+            report_what(id, "unsupported", "vmptrld");
+            return;
+        }
+        current_vmcs = vmcs;
+    }
+    if (vxa_setjmp(&jmp)) {             /* cpu.c reloaded the payload's CR0/CR4 */
+        arena_mark_all();
+        uint64_t rip = vxa_last_fault.rip;
+        if (entered && ((rip >= (uint64_t)(uintptr_t)vxa_vmxon_try && rip < (uint64_t)(uintptr_t)vxa_vmxon_try_end) ||
+                        in_compat_try(rip))) {
+            audit_after_vmxon(0, 0, (int)vxa_last_fault.vector);
+            report_head(id, "fault");
+            report_kv("vec", vxa_last_fault.vector);
+            audit_report();
+            out_end();
+        } else {
+            audit_reset();
+            report_head(id, "unsupported");
+            out_str(" what=cr-write");
+            report_kv("vec", vxa_last_fault.vector);
+            out_end();
+        }
+        return;
+    }
+    vxa_fault_jmp = &jmp;
+    if (c->flags & VXA_CASE_OUTSIDE_VMX) {
+        if (current_vmcs) vmclear(current_vmcs);
+        current_vmcs = 0;
+        vmxoff();
+        in_vmx = false;
+    }
+    write_cr4(x->cr4);                  /* a bit the CPU refuses faults: "cr-write" */
+    write_cr0(x->cr0);
+    /* CR0.ET is hardwired to 1 (SDM Vol. 3A 2.5): where neither FIXED0 nor FIXED1 fixes it,
+     * VMXON's outcome does not depend on it and the case runs with ET = 1. */
+    uint64_t et = 1u << 4, cr0_diff = read_cr0() ^ x->cr0;
+    if (cr0_diff == et && !(P.msr[6] & et) && (P.msr[7] & et)) cr0_diff = 0;
+    if (read_cr4() != x->cr4 || cr0_diff) {       /* a bit the CPU ignores: not the case's CR */
+        vxa_fault_jmp = 0;
+        write_cr0(vxa_host_cr0);
+        write_cr4(vxa_host_cr4);
+        report_what(id, "unsupported", "cr-readback");
+        return;
+    }
+    audit_vmxon(c, operand, in_vmx, current_vmcs != 0);
+    entered = true;
+    int r = (c->flags & VXA_CASE_COMPAT) ? vxa_compat_try(0, &operand) : vxa_vmxon_try(&operand);
+    vxa_fault_jmp = 0;
+    uint64_t err = r == 2 && in_vmx ? vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0) : 0;
+    audit_after_vmxon(r, err, -1);
+    if (r == 0 && !in_vmx) vmxoff();    /* VMX operation with the case's region: leave it */
+    write_cr0(vxa_host_cr0);
+    write_cr4(vxa_host_cr4);
+    report_head(id, r == 0 ? "vmsucceed" : r == 1 ? "vmfail_invalid" : "vmfail_valid");
+    if (r == 2) report_kv("err", err);
+    audit_report();
+    out_end();
+}
+
 static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
+{
+    run_one(c, end);
+    vmx_reenter();
+}
+
+static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
 {
     static struct case_state s;         /* static: survives the longjmp of a fault */
     static struct vxa_jmp jmp;
@@ -207,6 +344,14 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
     const char *bad = validate(c, end);
     if (bad) {
         report_what(id, "bad", bad);
+        return;
+    }
+    if (vmx_lost) {
+        report_what(id, "bad", "vmx-lost");
+        return;
+    }
+    if (c->instruction == VXA_INSN_VMXON) {
+        run_vmxon(c);
         return;
     }
     if (bare_metal() && (bad = bm_memory(c))) {
@@ -226,8 +371,8 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
 
     if (vxa_setjmp(&jmp)) {             /* an exception: cpu.c reloaded our context */
         arena_mark_all();
-        bool in_insn = vxa_last_fault.rip >= (uint64_t)(uintptr_t)vxa_vmenter &&
-                       vxa_last_fault.rip < (uint64_t)vxa_vmenter_end;
+        bool in_insn = (vxa_last_fault.rip >= (uint64_t)(uintptr_t)vxa_vmenter &&
+                        vxa_last_fault.rip < (uint64_t)vxa_vmenter_end) || in_compat_try(vxa_last_fault.rip);
         if (s.phase == PHASE_ENTER && in_insn) {
             audit_after(0, (int)vxa_last_fault.vector);
             report_head(id, "fault");   /* VMLAUNCH/VMRESUME itself faulted */
@@ -251,10 +396,11 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
     uint64_t vmcs = c->vmcs_address ? c->vmcs_address : (uint64_t)vmcs_region;
     memset((void *)(uintptr_t)vmcs, 0, 4096);
     arena_mark(vmcs, 4096);
-    *(uint32_t *)(uintptr_t)vmcs = (uint32_t)P.msr[0] & 0x7fffffffu;
-    if (vmclear(vmcs) || vmptrld(vmcs)) {
+    bool shadow = (c->flags & VXA_CASE_SHADOW_VMCS) != 0;
+    *(uint32_t *)(uintptr_t)vmcs = ((uint32_t)P.msr[0] & 0x7fffffffu) | (shadow ? 0x80000000u : 0);
+    if (vmclear(vmcs) || vmptrld(vmcs)) {   /* a shadow VMCS needs VMCS shadowing (SDM 31.3) */
         vxa_fault_jmp = 0;
-        report_what(id, "unsupported", "vmptrld");
+        report_what(id, "unsupported", shadow ? "vmptrld-shadow" : "vmptrld");
         return;
     }
     current_vmcs = vmcs;
@@ -290,13 +436,25 @@ static void run_case(const struct vxa_batch_case *c, const uint8_t *end)
         vmclear(vmcs);
         current_vmcs = 0;
     }
+    if (c->flags & VXA_CASE_OUTSIDE_VMX) {    /* write the VMCS back, leave VMX operation */
+        if (current_vmcs) vmclear(vmcs);
+        current_vmcs = 0;
+        vmxoff();
+        in_vmx = false;
+    }
 
     s.phase = PHASE_ENTER;
-    int r = vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
-                        (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
+    int r = (c->flags & VXA_CASE_COMPAT)
+                ? vxa_compat_try(c->instruction == VXA_INSN_VMRESUME ? 2u : 1u, 0)
+                : vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
+                              (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
+    if ((c->flags & VXA_CASE_COMPAT) && r == 0) r = 3;   /* no VM exit lands there: the SDM's #UD missing */
     vxa_fault_jmp = 0;
-    if (r <= 2) audit_after(r, -1);     /* first: before report_exit's VMREADs */
-    if (r == 0) {
+    if (in_vmx && r <= 2) audit_after(r, -1);   /* first: before report_exit's VMREADs */
+    if (!in_vmx) {                      /* outside VMX operation the SDM says #UD (27.1) */
+        report_head(id, "bad");
+        out_str(" what=no-ud-outside-vmx");
+    } else if (r == 0) {
         report_exit(&s, id);
     } else if (r == 1) {
         report_head(id, "vmfail_invalid");
@@ -361,6 +519,7 @@ void vxa_main(struct vxa_boot *b)
     probe_run(&P);
     out_mute(0);
     if (probe_enable_vmx(&P, vmxon_region) == 0) {
+        in_vmx = true;
         cpu_save_host_context();        /* CR0/CR4 as VMX operation needs them */
         layout_init(&P);
         audit_init();
@@ -368,7 +527,7 @@ void vxa_main(struct vxa_boot *b)
         out_str("@H ready");
         out_end();
         if (count) run_batch(batch, first, count);
-        if (boot) {
+        if (boot && in_vmx) {
             if (current_vmcs) vmclear(current_vmcs);
             vmxoff();                   /* SDM 25.7: leave VMX operation before the host runs */
         }

@@ -76,6 +76,62 @@ vxa_vmenter:
     jmp     .Lout
 vxa_vmenter_end:
 
+/* int vxa_vmxon_try(const uint64_t *pa): VMXON with the operand at pa; 0 VMsucceed,
+ * 1 VMfailInvalid, 2 VMfailValid (SDM Vol. 3C 31.2).  A fault (#UD, #GP) in it is the VMXON's. */
+    .globl vxa_vmxon_try, vxa_vmxon_try_end
+vxa_vmxon_try:
+    vmxon   (%rdi)
+    pushfq
+    popq    %rcx
+    xorl    %eax, %eax
+    testl   $1, %ecx                    /* CF: VMfailInvalid */
+    jz      1f
+    movl    $1, %eax
+    ret
+1:  testl   $0x40, %ecx                 /* ZF: VMfailValid */
+    jz      2f
+    movl    $2, %eax
+2:  ret
+vxa_vmxon_try_end:
+
+/* int vxa_compat_try(unsigned how, const uint64_t *pa): the instruction in compatibility mode
+ * (IA-32e mode with CS.L = 0: the flat 32-bit code segment 0x18), how 0 VMXON [pa], 1 VMLAUNCH,
+ * 2 VMRESUME.  The SDM says #UD for each (Vol. 2 "VMXON", 27.1: a fault in it is the
+ * instruction's); should one not fault, back to 64-bit mode with its status as vxa_vmxon_try's. */
+    .globl vxa_compat_try, vxa_compat_try_end
+vxa_compat_try:
+    pushq   %rbx
+    movl    %edi, %ebx
+    pushq   $0x18
+    leaq    1f(%rip), %rax
+    pushq   %rax
+    lretq
+    .code32
+1:  cmpl    $1, %ebx
+    je      2f
+    cmpl    $2, %ebx
+    je      3f
+    vmxon   (%esi)
+    jmp     4f
+2:  vmlaunch
+    jmp     4f
+3:  vmresume
+4:  pushfl
+    popl    %ecx
+    ljmp    $0x08, $5f
+    .code64
+5:  xorl    %eax, %eax
+    testl   $1, %ecx                    /* CF: VMfailInvalid */
+    jz      6f
+    movl    $1, %eax
+    jmp     7f
+6:  testl   $0x40, %ecx                 /* ZF: VMfailValid */
+    jz      7f
+    movl    $2, %eax
+7:  popq    %rbx
+    ret
+vxa_compat_try_end:
+
     .globl vxa_vmexit_landing
 vxa_vmexit_landing:
     movq    vxa_vmenter_rsp(%rip), %rsp

@@ -212,6 +212,46 @@ static void batch_layout(void **state)
     free(buf);
 }
 
+/* A VMXON record: the vxa_batch_vmxon after the case header, flags for VMXOFF and shadow. */
+static void batch_vmxon(void **state)
+{
+    (void)state;
+    const uint8_t rev[4] = { 0x2b, 0, 0, 0 };
+    struct vxa_oracle_blob b = { 0x20000, rev, 4 };
+    struct vxa_oracle_case c = { .instruction = VXA_ORACLE_VMXON, .outside_vmx = true,
+                                 .vmxon_address = 0x20000, .cr0 = 0x80050033, .cr4 = 0x2020,
+                                 .feature_control = 5, .blobs = &b, .nblobs = 1 };
+    int unsupported;
+    assert_null(vxa_case_check(&c, &unsupported));
+    size_t idx = 0, len, enc;
+    uint8_t *buf = vxa_batch_encode(&c, &idx, 1, VXA_BATCH_MAX, &len, &enc);
+    assert_non_null(buf);
+    assert_int_equal(len, 16 + 24 + 32 + 16 + 8);
+    struct vxa_batch_case bc;
+    struct vxa_batch_vmxon x;
+    memcpy(&bc, buf + 16, sizeof bc);
+    memcpy(&x, buf + 16 + 24, sizeof x);
+    assert_int_equal(bc.instruction, VXA_INSN_VMXON);
+    assert_int_equal(bc.flags, VXA_CASE_OUTSIDE_VMX);
+    assert_int_equal(x.vmxon_address, 0x20000);
+    assert_int_equal(x.cr0, 0x80050033);
+    assert_int_equal(x.cr4, 0x2020);
+    assert_int_equal(x.feature_control, 5);
+    assert_memory_equal(buf + 16 + 24 + 32 + 16, rev, 4);
+    free(buf);
+    struct vxa_oracle_field f = { 0x681e, 0 };
+    c.fields = &f;
+    c.nfields = 1;                                          /* VMXON writes no VMCS */
+    assert_non_null(vxa_case_check(&c, &unsupported));
+    c.instruction = VXA_ORACLE_VMLAUNCH;
+    c.shadow_vmcs = true;
+    buf = vxa_batch_encode(&c, &idx, 1, VXA_BATCH_MAX, &len, &enc);
+    memcpy(&bc, buf + 16, sizeof bc);
+    assert_int_equal(bc.flags, VXA_CASE_OUTSIDE_VMX | VXA_CASE_SHADOW_VMCS);
+    assert_int_equal(len, 16 + 24 + 16 + 16 + 8);
+    free(buf);
+}
+
 static void case_checks(void **state)
 {
     (void)state;
@@ -281,7 +321,8 @@ int main(void)
         cmocka_unit_test(result_line_vmfail), cmocka_unit_test(result_line_exits),
         cmocka_unit_test(result_line_prediction), cmocka_unit_test(prediction_compare),
         cmocka_unit_test(probe_lines), cmocka_unit_test(batch_layout),
-        cmocka_unit_test(case_checks), cmocka_unit_test(text_cases),
+        cmocka_unit_test(case_checks),
+        cmocka_unit_test(batch_vmxon), cmocka_unit_test(text_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

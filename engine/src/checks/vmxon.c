@@ -40,12 +40,15 @@ void vxa_checks_vmxon(vxa_ctx *c)
         vxa_fail_answer(c, VXA_C_VMXON_UD_MODE, VXA_FAULT, 6);
     if (!(e->cr4 & VXA_CR4_VMXE)) vxa_fail_answer(c, VXA_C_VMXON_UD_CR4_VMXE, VXA_FAULT, 6);
 
-    /* Already in VMX operation: non-root exits; root: CPL > 0 #GP(0), else VMfailValid(15). */
+    /* Already in VMX operation: non-root exits; root: CPL > 0 #GP(0), else VMfail(15), which
+     * is VMfailInvalid without a current VMCS (Vol. 3C 31.2 "VMfail"; seen in Bochs 2.7). */
     if (e->vmx_operation) {
         if (e->vmx_non_root)
             vxa_fail_answer(c, VXA_C_VMXON_NON_ROOT_EXIT, VXA_ENTRY_FAILURE, VMX_EXIT_VMXON);
         else if (e->cpl != 0)
             vxa_fail_answer(c, VXA_C_VMXON_CPL, VXA_FAULT, 13);
+        else if (!e->current_vmcs)
+            vxa_fail_answer(c, VXA_C_VMXON_IN_VMX_ROOT, VXA_VMFAIL_INVALID, 0);
         else
             vxa_fail_answer(c, VXA_C_VMXON_IN_VMX_ROOT, VXA_VMFAIL_VALID, 15);
         return;

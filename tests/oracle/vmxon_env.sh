@@ -1,0 +1,56 @@
+#!/bin/sh
+# vmxon_env.sh — VMXON cases and the VM-entry environment run in Bochs (payload: run_vmxon, the
+# VMXOFF before VMLAUNCH/VMRESUME, the shadow VMCS): each hand-written case of tests/oracle/vmxon
+# and the VMLAUNCH_UD_NOT_VMX_OPERATION / VMLAUNCH_SHADOW_VMCS cases of tests/checks runs (none
+# "unsupported"), agrees with the bochs-2.7 model, and Bochs does what the case expects: VMXON
+# succeeds, #GP(0), #UD, VMfailValid(15), VMfailInvalid; VMXON and VMLAUNCH in compatibility mode
+# #UD; VMLAUNCH outside VMX operation #UD; a
+# shadow VMCS is entered (Bochs's SHADOW_VMCS_LAUNCHED quirk; the SDM says VMfailInvalid); the
+# payload's in-guest audit (audit_vmxon for VMXON) equals the hosted one on every case.
+# usage: vmxon_env.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
+set -u
+. "$(dirname "$0")/../skip.sh"
+vx=$1
+tc=$2
+src=$3
+export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/all" "$tmp/cases"
+"$tc" --export "$tmp/all" >/dev/null || exit 1
+cp "$src"/tests/oracle/vmxon/*.json "$tmp"/all/VMLAUNCH_UD_NOT_VMX_OPERATION-fail-*.json \
+   "$tmp"/all/VMLAUNCH_SHADOW_VMCS-fail-*.json "$tmp/cases/" || exit 1
+compat=$(grep -l '"mode":[[:space:]]*"compat"' "$tmp"/all/VMLAUNCH_UD_MODE-fail-*.json)
+[ -n "$compat" ] && cp $compat "$tmp/cases/" || { echo "FAIL: no VMLAUNCH_UD_MODE case in compatibility mode"; exit 1; }
+"$vx" oracle run --backend bochs --model bochs-2.7 --timeout 1 -v "$tmp/cases" > "$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
+cat "$tmp/out"
+fail=0
+[ $rc -eq 0 ] || { echo "FAIL: oracle run exit $rc"; fail=1; }
+n=$(ls "$tmp/cases" | wc -l)
+ok=$(grep -c '^ok ' "$tmp/out")
+[ "$ok" -eq "$n" ] || { echo "FAIL: $ok of $n cases ran and agree"; fail=1; }
+grep -q "in-guest audit: $n equal to the hosted one, 0 unequal" "$tmp/out" ||
+    { echo "FAIL: not every case's in-guest audit equals the hosted one"; fail=1; }
+# $1 case name, $2 what Bochs did (the "bochs:" line under it)
+saw() {
+    got=$(awk -v c="$1" '$1 == "ok" && $2 == c { f = 1; next } f && /^     bochs: / { sub(/^     bochs: /, ""); print; exit }' "$tmp/out")
+    [ "$got" = "$2" ] || { echo "FAIL: $1: bochs did '$got', expected '$2'"; fail=1; }
+}
+saw vmxon-ok "VM entry succeeds"
+saw vmxon-cr0-cd "VM entry succeeds"
+saw vmxon-cr0-no-ne "fault: #GP(0)"
+saw vmxon-cr4-no-vmxe "fault: #UD"
+saw vmxon-in-root "VMfailValid, VM-instruction error 15"
+saw vmxon-in-root-no-vmcs "VMfailInvalid (CF=1: no current VMCS)"
+saw vmxon-misaligned "VMfailInvalid (CF=1: no current VMCS)"
+saw vmxon-beyond-width "VMfailInvalid (CF=1: no current VMCS)"
+saw vmxon-revision-bit31 "VMfailInvalid (CF=1: no current VMCS)"
+saw vmxon-revision-wrong "VMfailInvalid (CF=1: no current VMCS)"
+saw vmxon-compat "fault: #UD"
+for f in $compat; do saw "$(basename "$f" .json)" "fault: #UD"; done
+for c in $(cd "$tmp/cases" && ls VMLAUNCH_UD_NOT_VMX_OPERATION-fail-*.json | sed 's/\.json$//'); do saw "$c" "fault: #UD"; done
+for c in $(cd "$tmp/cases" && ls VMLAUNCH_SHADOW_VMCS-fail-*.json | sed 's/\.json$//'); do saw "$c" "VM entry succeeds"; done
+[ $fail -eq 0 ] && echo "vmxon_env: $n cases ok"
+exit $fail
