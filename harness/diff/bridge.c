@@ -90,18 +90,25 @@ int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa
 static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool as_sent,
                    vxa_prepared *out)
 {
-    static vxa_report r;
+    static vxa_report r, sdm;
     memset(out, 0, sizeof *out);
     const vxa_entry *e = &c->entry;
     out->unsupported = unsupported_entry(e, p);
     vxa_memory mem = vxa_case_memory(c);
     vxa_input in = { p, &c->vmcs, &c->entry, &mem, model };
     vxa_audit(&in, &r);
+    /* The guest's RIP and CR3 are also the case's own where the SDM's rules name them and the
+     * campaign's model does not (a quirk such as Bochs's NO_GUEST_RIP_WIDTH_CHECK): otherwise
+     * the oracle never sees the value the quirk is about.  Only the guest's: a bad host field
+     * the oracle does not check would take the payload's way back from the VM exit. */
+    in.model = VXA_MODEL_SDM;
+    if (model != VXA_MODEL_SDM) vxa_audit(&in, &sdm);
     out->sent = c->vmcs;
     bool vmxon = e->instruction == VXA_VMXON;
     for (size_t i = 0; !vmxon && !as_sent && i < sizeof harness / sizeof harness[0]; i++) {
         vxa_field f = harness[i];
         if (named(&r, f)) continue;
+        if (model != VXA_MODEL_SDM && (f == VXA_F_GUEST_RIP || f == VXA_F_GUEST_CR3) && named(&sdm, f)) continue;
         if (f == VXA_F_GUEST_CR3 && pae_guest_without_ept(&c->vmcs)) continue;
         vxa_unset(&out->sent, f);
     }
