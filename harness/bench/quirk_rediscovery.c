@@ -68,6 +68,14 @@ static const struct { const char *id, *why; } never_mismatch[] = {
       "area starting within 2^36 of the width's top, or at address 0 with count x 16 a multiple of "
       "2^32; the campaign places every area in the payload's arena (0x1000 to 16 MiB, "
       "vxa_keep_in_arena) and the Bochs profiles have MAXPHYADDR 40" },
+    { "NO_OTHER_EVENT_CHECKS",
+      "a case it tells apart injects an event of type 7 that Bochs accepts (the quirk holds on the "
+      "models without CET), and Bochs 2.7 then panics (\"VMENTER: unsupported event injection type "
+      "7\", harness/diff/FINDINGS.md): a crash, which the campaign skips, never an answer" },
+    { "LINK_REVISION_WITH_SHADOW_BIT",
+      "with it or without it the outcome is exit 33 with qualification 4, and Bochs's message "
+      "(\"link pointer incorrect revision ID\") stands for both GUEST_LINK_PTR_REVISION and "
+      "GUEST_LINK_PTR_SHADOW (bochs_messages.def): no observation tells the two models apart" },
     { "MSRLOAD_ONLY_KNOWN_MSRS",
       "without it, WRMSR of an MSR whose value the engine cannot decide is undetermined "
       "(VXA_UR_MSR_VALUE), which explains Bochs's exit 34; every MSR the engine decides is one "
