@@ -43,15 +43,10 @@ static const struct { uint8_t w, bit, need_w, need_bit; } prereq[] = {
 /* Control bit w.bit on, and the controls that make its word exist (A.3.3, A.3.4, A.4.2, A.11). */
 static void control_on(vxa_mut_case *mc, vxa_word w, unsigned bit)
 {
-    for (;;) {
+    do {
         vxa_field f = (vxa_field)vxa_word_get(w)->field;
         vxa_set(mc->vmcs, f, vxa_get(mc->vmcs, f) | 1ull << bit);
-        if (w == VXA_WORD_PROC2) w = VXA_WORD_PROC, bit = VXA_PROC_ACTIVATE_SECONDARY;
-        else if (w == VXA_WORD_PROC3) w = VXA_WORD_PROC, bit = VXA_PROC_ACTIVATE_TERTIARY;
-        else if (w == VXA_WORD_EXIT2) w = VXA_WORD_EXIT, bit = VXA_EXIT_ACTIVATE_SECONDARY;
-        else if (w == VXA_WORD_VMFUNC) w = VXA_WORD_PROC2, bit = VXA_PROC2_ENABLE_VMFUNC;
-        else break;
-    }
+    } while (vxa_mut_activation(w, &w, &bit));
 }
 
 /* One or two features the CPU lacks made allowed as a CPU with them reports them (ops_profile.c).

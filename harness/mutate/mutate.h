@@ -164,6 +164,9 @@ void vxa_mut_keep_one(vxa_mutator *m, vxa_mut_case *c);
 
 /* Helpers the operators share */
 bool vxa_mut_control_on(const vxa_mut_case *c, vxa_word w, unsigned bit, bool on); /* where allowed */
+/* The control (parent word, bit) that makes word w exist (A.3.3, A.3.4, A.4.2, A.11); false for
+ * a word that always exists. */
+bool vxa_mut_activation(vxa_word w, vxa_word *parent, unsigned *bit);
 /* Turns bit of word w on with the controls that make w exist (A.3.3, A.3.4, A.4.2, A.11); where
  * the profile does not allow one and may change, it is made to.  False if it could not. */
 bool vxa_mut_enable(vxa_mutator *m, vxa_mut_case *c, vxa_word w, unsigned bit);

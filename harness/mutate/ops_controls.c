@@ -45,15 +45,6 @@ bool vxa_mut_repair(vxa_mutator *m, vxa_mut_case *c, unsigned rounds)
     return clean;
 }
 
-/* The control that makes a word exist: A.3.3 (secondary), A.3.4 (tertiary), A.4.2 (secondary
- * exit), A.11 (VM functions). */
-static const struct { vxa_word w, parent; unsigned bit; } activation[] = {
-    { VXA_WORD_PROC2, VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY },
-    { VXA_WORD_PROC3, VXA_WORD_PROC, VXA_PROC_ACTIVATE_TERTIARY },
-    { VXA_WORD_EXIT2, VXA_WORD_EXIT, VXA_EXIT_ACTIVATE_SECONDARY },
-    { VXA_WORD_VMFUNC, VXA_WORD_PROC2, VXA_PROC2_ENABLE_VMFUNC },
-};
-
 /* Makes bit of word w allowed-1 in the profile (A.3-A.5, A.11: the high half of a 32-bit word's
  * MSR and of its TRUE MSR; the bit itself in the 64-bit words). */
 static void allow(vxa_profile *p, vxa_word w, unsigned bit)
@@ -76,9 +67,10 @@ static void allow(vxa_profile *p, vxa_word w, unsigned bit)
  * one and may change (the fuzzer's), it is made to. */
 static bool enable(vxa_mutator *m, vxa_mut_case *c, vxa_word w, unsigned bit, unsigned depth)
 {
-    for (unsigned i = 0; i < sizeof activation / sizeof activation[0]; i++)
-        if (activation[i].w == w && depth < 4 && !enable(m, c, activation[i].parent, activation[i].bit, depth + 1))
-            return false;
+    vxa_word parent;
+    unsigned pbit;
+    if (vxa_mut_activation(w, &parent, &pbit) && depth < 4 && !enable(m, c, parent, pbit, depth + 1))
+        return false;
     uint64_t must, may;
     if (!vxa_allowed(c->profile, w, &must, &may, NULL) || !(may >> bit & 1)) {
         if (m->flags & VXA_MUT_FIXED_PROFILE) return false;

@@ -126,15 +126,6 @@ static const struct { uint8_t word, bit; uint32_t cpuid; int8_t cr4; } feature_n
     { VXA_WORD_EXIT, VXA_EXIT_CLEAR_LBR_CTL, VXA_CPUID_ARCH_LBR, -1 },
 };
 
-/* The control that makes a word exist: A.3.3 (secondary), A.3.4 (tertiary), A.4.2 (secondary
- * exit), A.11 (VM functions). */
-static const struct { uint8_t w, parent, bit; } activation[] = {
-    { VXA_WORD_PROC2, VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY },
-    { VXA_WORD_PROC3, VXA_WORD_PROC, VXA_PROC_ACTIVATE_TERTIARY },
-    { VXA_WORD_EXIT2, VXA_WORD_EXIT, VXA_EXIT_ACTIVATE_SECONDARY },
-    { VXA_WORD_VMFUNC, VXA_WORD_PROC2, VXA_PROC2_ENABLE_VMFUNC },
-};
-
 static bool may_be_1(const vxa_profile *p, vxa_word w, unsigned bit)
 {
     uint64_t must, may;
@@ -143,9 +134,10 @@ static bool may_be_1(const vxa_profile *p, vxa_word w, unsigned bit)
 
 void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit)
 {
-    for (unsigned i = 0; i < sizeof activation / sizeof activation[0]; i++)
-        if (activation[i].w == w && !may_be_1(p, (vxa_word)activation[i].parent, activation[i].bit))
-            vxa_profile_allow_feature(p, (vxa_word)activation[i].parent, activation[i].bit);
+    vxa_word parent;
+    unsigned pbit;
+    if (vxa_mut_activation(w, &parent, &pbit) && !may_be_1(p, parent, pbit))
+        vxa_profile_allow_feature(p, parent, pbit);
     unsigned msr = vxa_word_get(w)->msr;
     if (!vxa_profile_has(p, msr)) p->msr[msr] = 0;
     p->msr_present |= 1u << msr;
@@ -158,9 +150,10 @@ void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit)
         if (w != VXA_WORD_PROC2 && vxa_profile_has(p, t)) p->msr[t] |= 1ull << (bit + 32);
     }
     /* an activation control advertises its word's MSR (A.3.3, A.3.4, A.4.2, A.11): captured too */
-    for (unsigned i = 0; i < sizeof activation / sizeof activation[0]; i++) {
-        unsigned wm = vxa_word_get((vxa_word)activation[i].w)->msr;
-        if (activation[i].parent != w || activation[i].bit != bit || vxa_profile_has(p, wm)) continue;
+    for (unsigned x = 0; x < VXA_WORD_COUNT; x++) {
+        if (!vxa_mut_activation((vxa_word)x, &parent, &pbit) || parent != w || pbit != bit) continue;
+        unsigned wm = vxa_word_get((vxa_word)x)->msr;
+        if (vxa_profile_has(p, wm)) continue;
         p->msr[wm] = 0;
         p->msr_present |= 1u << wm;
     }

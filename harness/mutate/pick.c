@@ -2,6 +2,7 @@
  * kinds, the gates that make a field exist) and controls.def (the bits each control word defines),
  * against the profile's allowed settings (SDM Appendix A). */
 #include "mutate.h"
+#include "vmxaudit/vmx_bits.h"
 
 unsigned vxa_field_bits(vxa_field f)
 {
@@ -70,6 +71,26 @@ unsigned vxa_pick_bit(vxa_mutator *m, const vxa_mut_case *c, vxa_field f)
         if (b >= 0 && (unsigned)b < bits) return (unsigned)b;
     }
     return vxa_rng_below(&m->rng, bits);
+}
+
+/* The control that makes a word exist: A.3.3 (secondary), A.3.4 (tertiary), A.4.2 (secondary
+ * exit), A.11 (VM functions). */
+static const struct { vxa_word w, parent; unsigned bit; } activation[] = {
+    { VXA_WORD_PROC2, VXA_WORD_PROC, VXA_PROC_ACTIVATE_SECONDARY },
+    { VXA_WORD_PROC3, VXA_WORD_PROC, VXA_PROC_ACTIVATE_TERTIARY },
+    { VXA_WORD_EXIT2, VXA_WORD_EXIT, VXA_EXIT_ACTIVATE_SECONDARY },
+    { VXA_WORD_VMFUNC, VXA_WORD_PROC2, VXA_PROC2_ENABLE_VMFUNC },
+};
+
+bool vxa_mut_activation(vxa_word w, vxa_word *parent, unsigned *bit)
+{
+    for (unsigned i = 0; i < sizeof activation / sizeof activation[0]; i++)
+        if (activation[i].w == w) {
+            *parent = activation[i].parent;
+            *bit = activation[i].bit;
+            return true;
+        }
+    return false;
 }
 
 bool vxa_mut_control_on(const vxa_mut_case *c, vxa_word w, unsigned bit, bool on)
