@@ -39,7 +39,8 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
  * profile sets) where no oracle CPU has a feature: case `index` of the seed (a stream of its own,
  * not vxa_generate's) with the profile it is for in *prof, the backend's profile with one or two
  * features it lacks (harness/mutate/ops_profile.c: vxa_op_profile_feature), one control on in the
- * layout and, half the time, one move one of its rules away (generator.c).  Deterministic per
+ * layout and, half the time, one move one of its rules away (harness/mutate/ops_profile_targeted.c,
+ * vxa_op_profile_targeted).  Deterministic per
  * (seed, index); never for an oracle (its CPU has not the features). */
 void vxa_generate_mutated(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof);
 

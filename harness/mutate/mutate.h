@@ -125,6 +125,14 @@ bool vxa_op_profile_feature(vxa_mutator *m, vxa_mut_case *c, vxa_word *word, uns
  * exist likewise, the CPUID feature and the flexible CR4 bit a CPU with it reports, and
  * IA32_VMX_VMCS_ENUM raised to the fields it brings (A.9). */
 void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit);
+/* The profile-mutation operator (ops_profile_targeted.c) of the generator's engine-only mode
+ * (vxa_generate_mutated): one or two features the profile lacks made allowed
+ * (vxa_op_profile_feature), the focus turned on with the controls it needs (its table of
+ * prerequisites, vxa_mut_activation) and its CR4 bit, the layout repaired; then, half the time,
+ * one move one of the focus's rules away (a field it brings at a boundary or one bit off, one
+ * control it needs cleared, FRED's event / CPL states).  True in that last case (the caller adds
+ * no other operator); false when the profile allows every named control or no move was made. */
+bool vxa_op_profile_targeted(vxa_mutator *m, vxa_mut_case *c);
 /* The CR4 bit the state of control w.bit's feature lives under (CR4.FRED 32, CET 23, PKS 24); -1. */
 int vxa_feature_cr4_bit(vxa_word w, unsigned bit);
 bool vxa_op_correlated(vxa_mutator *m, vxa_mut_case *c);
