@@ -8,7 +8,8 @@
  * entry environment, single faults (a rule's setup, repair, one fault, the other violations fixed),
  * and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
  * CS.L 0/1, guest SSP at the 63:N edges, events against HLT / shutdown / NMI blocking, IA-32e
- * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL).  Every address
+ * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL, a host CET
+ * register at the canonical edge, the VMCS link pointer at the current VMCS).  Every address
  * a case makes VM entry or its guest read stays inside the case arena (docs/formats.md;
  * vxa_keep_in_arena). */
 #ifndef VXA_DIFF_GENERATOR_H
@@ -22,8 +23,11 @@
  * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
  * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
  * operation or in compatibility mode), and addresses at the top of the width left outside the
- * arena where nothing reads them. */
-#define VXA_GENERATOR_VERSION 3
+ * arena where nothing reads them; 4: the moves toward survivors of the mutation score (a host
+ * CET register at the canonical edge, the link pointer at the current VMCS, recipes for CS type 3
+ * with DPL 3 and RTM pending debug under MOV SS, a gated field's prerequisite controls on, the
+ * 64-byte alignment edges). */
+#define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {
     const vxa_backend *backend;

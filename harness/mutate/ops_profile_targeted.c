@@ -29,6 +29,21 @@ static const struct { uint8_t w, bit, need_w, need_bit; } prereq[] = {
     { VXA_WORD_EXIT, VXA_EXIT_SAVE_PREEMPTION_TIMER, VXA_WORD_PIN, VXA_PIN_PREEMPTION_TIMER },
 };
 
+unsigned vxa_mut_prereqs(const vxa_profile *p, uint8_t need[][2], unsigned max)
+{
+    unsigned n = 1;
+    for (unsigned j = 0; j < n; j++)
+        for (size_t i = 0; i < sizeof prereq / sizeof prereq[0] && n < max; i++) {
+            uint64_t must, may;
+            if (prereq[i].w != need[j][0] || prereq[i].bit != need[j][1] ||
+                !vxa_allowed(p, (vxa_word)prereq[i].need_w, &must, &may, NULL) || !(may >> prereq[i].need_bit & 1))
+                continue;
+            need[n][0] = prereq[i].need_w;
+            need[n++][1] = prereq[i].need_bit;
+        }
+    return n;
+}
+
 /* Control bit w.bit on, and the controls that make its word exist (A.3.3, A.3.4, A.4.2, A.11:
  * vxa_mut_activation). */
 static void control_on(vxa_mut_case *mc, vxa_word w, unsigned bit)
@@ -72,17 +87,8 @@ bool vxa_op_profile_targeted(vxa_mutator *m, vxa_mut_case *mc)
     }
     /* the controls it needs, and those they need (the table's closure) */
     uint8_t need[8][2] = { { (uint8_t)w, (uint8_t)bit } };
-    unsigned nneed = 1;
-    for (unsigned j = 0; j < nneed; j++)
-        for (size_t i = 0; i < sizeof prereq / sizeof prereq[0] && nneed < 8; i++) {
-            uint64_t must, may;
-            if (prereq[i].w != need[j][0] || prereq[i].bit != need[j][1] ||
-                !vxa_allowed(mc->profile, (vxa_word)prereq[i].need_w, &must, &may, NULL) || !(may >> prereq[i].need_bit & 1))
-                continue;
-            control_on(mc, (vxa_word)prereq[i].need_w, prereq[i].need_bit);
-            need[nneed][0] = prereq[i].need_w;
-            need[nneed++][1] = prereq[i].need_bit;
-        }
+    unsigned nneed = vxa_mut_prereqs(mc->profile, need, 8);
+    for (unsigned j = 1; j < nneed; j++) control_on(mc, (vxa_word)need[j][0], need[j][1]);
     /* the control words before repair: the bits it turns on are controls the focus needs */
     static const vxa_word words[] = { VXA_WORD_PIN, VXA_WORD_PROC, VXA_WORD_PROC2, VXA_WORD_PROC3,
                                       VXA_WORD_EXIT, VXA_WORD_EXIT2, VXA_WORD_ENTRY };
