@@ -68,7 +68,9 @@ enum vxa_oracle_kind {
     VXA_ORACLE_TIMEOUT,               /* no answer in time; the machine was killed */
     VXA_ORACLE_UNSUPPORTED,           /* an environment or setup this oracle cannot produce */
     VXA_ORACLE_ERROR,                 /* a malformed case or a backend problem (see detail) */
-    VXA_ORACLE_VMSUCCEED              /* VMXON succeeded (VMsucceed: CF = ZF = 0) */
+    VXA_ORACLE_VMSUCCEED,             /* VMXON succeeded (VMsucceed: CF = ZF = 0) */
+    VXA_ORACLE_EXIT_ABORTED           /* entered; the VM exit that followed ended in a VMX abort
+                                         (shutdown, SDM 28.7): no exit reason (detail says why) */
 };
 
 struct vxa_oracle_vmwrite_error {
