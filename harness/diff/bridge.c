@@ -57,11 +57,18 @@ static const char *unsupported_vmxon(const vxa_entry *e, const vxa_profile *p)
 
 /* What the payload cannot produce, or NULL.  It runs at CPL 0 in 64-bit mode in VMX root
  * operation; it can leave VMX operation (VMXOFF), make a shadow VMCS current and execute the
- * instruction in compatibility mode (its flat 32-bit code segment). */
+ * instruction in compatibility mode (its flat 32-bit code segment).  Outside IA-32e mode it can
+ * run VMLAUNCH/VMRESUME from protected mode with paging (oracle/payload/host32.S), in VMX
+ * operation, with a VMCS whose launch state is clear: its priming entry needs a 64-bit host. */
 static const char *unsupported_entry(const vxa_entry *e, const vxa_profile *p)
 {
-    if (!e->host_ia32e || (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT))
-        return "a host outside IA-32e mode (real-address, protected, virtual-8086)";
+    if (!e->host_ia32e) {
+        if (e->mode != VXA_MODE_PROTECTED)
+            return "a host outside IA-32e mode other than protected mode (real-address, virtual-8086)";
+        if (e->instruction == VXA_VMXON || e->launched || !e->vmx_operation)
+            return "a host outside IA-32e mode with VMXON, a launched VMCS or outside VMX operation";
+    } else if (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT)
+        return "IA-32e mode with a mode other than 64-bit or compatibility";
     if (e->cpl) return "CPL > 0";
     if (e->smm) return "SMM";
     if (e->vmx_non_root) return "VMX non-root operation";

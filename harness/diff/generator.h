@@ -22,8 +22,9 @@
  * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
  * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
  * operation or in compatibility mode), and addresses at the top of the width left outside the
- * arena where nothing reads them. */
-#define VXA_GENERATOR_VERSION 3
+ * arena where nothing reads them; 4: the single-fault operator's host outside IA-32e mode
+ * (ops_host32.c: 1 single-fault move in 11). */
+#define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {
     const vxa_backend *backend;

@@ -9,7 +9,8 @@ const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
     *unsupported = 1;
     if (c->cpl != 0) return "CPL other than 0";
     if (c->smm) return "entry from SMM";
-    if (c->host_32bit) return "a host outside IA-32e mode";
+    if (c->host_32bit && (c->instruction == VXA_ORACLE_VMXON || c->launched || c->outside_vmx || c->compat))
+        return "a host outside IA-32e mode with VMXON, a launched VMCS, outside VMX operation or in compatibility mode";
     *unsupported = 0;
     if (c->instruction != VXA_ORACLE_VMLAUNCH && c->instruction != VXA_ORACLE_VMRESUME &&
         c->instruction != VXA_ORACLE_VMXON)
@@ -73,6 +74,7 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
                                (c->shadow_vmcs ? VXA_CASE_SHADOW_VMCS : 0) |
                                (c->compat ? VXA_CASE_COMPAT : 0)),
             .model = c->model,
+            .flags2 = (uint8_t)(c->host_32bit ? VXA_CASE2_HOST32 : 0),
             .nfields = (uint16_t)c->nfields, .nblobs = (uint16_t)c->nblobs,
             .vmcs_address = c->vmcs_address,
         };

@@ -140,6 +140,12 @@ enum {
     VXA_CASE_COMPAT          = 1u << 7    /* the instruction in compatibility mode (CS.L = 0) */
 };
 
+enum {                                    /* vxa_batch_case.flags2 */
+    VXA_CASE2_HOST32         = 1u << 0    /* VMLAUNCH/VMRESUME from protected mode with paging,
+                                             outside IA-32e mode (oracle/payload/host32.S); the
+                                             harness fields are a 32-bit host's (host32.c) */
+};
+
 /* vxa_batch_case.model: the engine model the in-guest audit predicts for (vmxaudit.h vxa_model) */
 enum {
     VXA_BATCH_MODEL_SDM       = 0,
@@ -155,7 +161,7 @@ struct vxa_batch_case {
     uint16_t nfields;
     uint16_t nblobs;
     uint8_t model;            /* VXA_BATCH_MODEL_*: the in-guest audit's model */
-    uint8_t reserved;
+    uint8_t flags2;           /* VXA_CASE2_* (was reserved, 0) */
     uint64_t vmcs_address;    /* 0: the payload's own VMCS region; else a 4K page in the arena */
 };
 
