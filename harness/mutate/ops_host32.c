@@ -5,7 +5,8 @@
  * CR4.FRED and bits 63:32 of the host's RIP, SSP and IA32_S_CET must be 0; 27.2.3: the host's SS
  * selector cannot be 0; 27.2.2: with "load IA32_EFER", its LMA and LME equal HAS.  The caller has
  * made the guest a 32-bit one; here the host's fields are made valid for such a host, the layout
- * repaired, then one of those rules is broken (or none: a 32-bit host's entry that succeeds). */
+ * repaired, then one of those rules is broken, or the guest's CR4.PCIDE set (27.3.1.1: not with
+ * "IA-32e mode guest" = 0), or none (a 32-bit host's entry that succeeds). */
 #include "mutate.h"
 #include "vmxaudit/vmx_bits.h"
 
@@ -27,7 +28,7 @@ bool vxa_mut_host32(vxa_mutator *m, vxa_mut_case *c)
     if (!vxa_get(v, VXA_F_HOST_SS_SELECTOR)) vxa_set(v, VXA_F_HOST_SS_SELECTOR, 0x10);
     vxa_set(v, VXA_F_HOST_IA32_EFER, vxa_get(v, VXA_F_HOST_IA32_EFER) & ~(VXA_EFER_LMA | VXA_EFER_LME));
     vxa_mut_repair(m, c, 8);
-    switch (vxa_rng_below(&m->rng, 8)) {
+    switch (vxa_rng_below(&m->rng, 9)) {
     case 0: vxa_mut_control_on(c, VXA_WORD_EXIT, VXA_EXIT_HOST_ADDR_SPACE_SIZE, true); break;
     case 1: vxa_mut_control_on(c, VXA_WORD_ENTRY, VXA_ENTRY_IA32E_MODE_GUEST, true); break;
     case 2: vxa_set(v, VXA_F_HOST_CR4, vxa_get(v, VXA_F_HOST_CR4) | VXA_CR4_PCIDE); break;
@@ -42,6 +43,8 @@ bool vxa_mut_host32(vxa_mutator *m, vxa_mut_case *c)
         break;
     }
     case 6: vxa_set(v, VXA_F_HOST_CR4, vxa_get(v, VXA_F_HOST_CR4) | VXA_CR4_FRED); break;
+    /* the guest's side of the same split (27.3.1.1): "IA-32e mode guest" = 0 needs CR4.PCIDE = 0 */
+    case 7: vxa_set(v, VXA_F_GUEST_CR4, vxa_get(v, VXA_F_GUEST_CR4) | VXA_CR4_PCIDE); break;
     default: break;     /* no fault: the entry succeeds */
     }
     return true;

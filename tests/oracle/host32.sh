@@ -5,9 +5,11 @@
 # 27.2.4) and HOST_SS_SEL_NULL (27.2.3) run (none "unsupported"), agree with the bochs-VERSION
 # model and the payload's in-guest audit, and Bochs does what the SDM says: a 32-bit host with
 # "host address-space size" 0 and a 32-bit guest enters and its VM exit comes back (to the 32-bit
-# landing, then 64-bit mode); each rule broken is VMfailValid(8) with Bochs's own message for it.
+# landing, then 64-bit mode); each rule broken is VMfailValid(8) with Bochs's own message for it;
+# the hand-written cases of tests/oracle/host32 take the payload's other 32-bit paths: VMLAUNCH
+# after MOV SS (error 26), without a current VMCS (VMfailInvalid), VMRESUME of a clear VMCS (5).
 # usage: host32.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
-# VXA_BOCHS_VERSION=3.0: the same on Bochs 3.0 with its model (22 of 22 agree on 2.7 and 3.0,
+# VXA_BOCHS_VERSION=3.0: the same on Bochs 3.0 with its model (25 of 25 agree on 2.7 and 3.0,
 # 7 Dec 2026).
 set -u
 . "$(dirname "$0")/../skip.sh"
@@ -24,6 +26,7 @@ for r in HOST_NOT_IA32E_GUEST_64 HOST_NOT_IA32E_HAS HOST_HAS0_GUEST_64 HOST_HAS0
          HOST_NO_INTEL64_ADDRSZ HOST_SS_SEL_NULL; do
     cp "$tmp"/all/"$r"-*.json "$tmp/cases/" || exit 1
 done
+cp "$src"/tests/oracle/host32/*.json "$tmp/cases/" || exit 1
 ver=${VXA_BOCHS_VERSION:-2.7}
 "$vx" oracle run --backend bochs --bochs-version "$ver" --model "bochs-$ver" --timeout 1 -v "$tmp/cases" > "$tmp/out" 2>&1
 rc=$?
@@ -58,5 +61,8 @@ saw HOST_HAS0_CR4_PCIDE-fail-83 "$e8" "host CR4.PCIDE set"
 saw HOST_HAS0_RIP_HIGH-fail-84 "$e8" "host RIP > 32 bit"
 saw HOST_SS_SEL_NULL-fail-102 "$e8" "host SS selector 0"
 saw HOST_SS_SEL_NULL-fail-103 "$e8" "host SS selector 0"
+saw host32-movss "VMfailValid, VM-instruction error 26" "interrupts blocked by MOV_SS"
+saw host32-no-vmcs "VMfailInvalid (CF=1: no current VMCS)"
+saw host32-vmresume-clear "VMfailValid, VM-instruction error 5"
 [ $fail -eq 0 ] && echo "host32: $n cases ok"
 exit $fail
