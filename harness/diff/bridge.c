@@ -37,14 +37,13 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
                    vxa_prepared *out);
 
 /* The VMXON preconditions the payload cannot set up (oracle/payload/runner.c run_vmxon): it runs
- * in 64-bit mode (CR0.PE, CR0.PG, CR4.PAE stay 1, SDM Vol. 3A 10.8.5) and locked
- * IA32_FEATURE_CONTROL with bits 0 and 2 set when it enabled VMX (SDM 24.7); a VMXON operand
+ * in 64-bit mode (CR0.PE, CR0.PG, CR4.PAE stay 1, SDM Vol. 3A 10.8.5); IA32_FEATURE_CONTROL
+ * without its lock or VMX-outside-SMX bit it sets before it locks the MSR, where the machine left
+ * it unlocked (feature_control.c: Bochs; the payload reports "unsupported" elsewhere); an operand
  * that VMXON would use (4-KByte aligned, within the physical-address width: SDM Vol. 2 "VMXON")
  * must be a page of the case arena.  CR0/CR4 bits the CPU refuses are found there ("cr-write"). */
 static const char *unsupported_vmxon(const vxa_entry *e, const vxa_profile *p)
 {
-    if ((e->feature_control & 5) != 5)
-        return "IA32_FEATURE_CONTROL without its lock or VMX-outside-SMX bit (the oracle locked both at boot)";
     if ((e->cr0 & (VXA_CR0_PE | VXA_CR0_PG)) != (VXA_CR0_PE | VXA_CR0_PG) || !(e->cr4 & VXA_CR4_PAE))
         return "CR0.PE, CR0.PG or CR4.PAE clear (the payload runs in 64-bit mode)";
     unsigned width = p->msr[VXA_MSR_BASIC] >> 48 & 1 ? 32 : p->maxphyaddr;
@@ -55,23 +54,35 @@ static const char *unsupported_vmxon(const vxa_entry *e, const vxa_profile *p)
     return NULL;
 }
 
-/* What the payload cannot produce, or NULL.  It runs at CPL 0 in 64-bit mode in VMX root
- * operation; it can leave VMX operation (VMXOFF), make a shadow VMCS current and execute the
- * instruction in compatibility mode (its flat 32-bit code segment).  Outside IA-32e mode it can
- * run VMLAUNCH/VMRESUME from protected mode with paging (oracle/payload/host32.S), in VMX
- * operation, with a VMCS whose launch state is clear: its priming entry needs a 64-bit host. */
+/* What the payload cannot produce, or NULL.  It runs in 64-bit mode in VMX root operation; it
+ * can leave VMX operation (VMXOFF), make a shadow VMCS current, execute the instruction in
+ * compatibility mode (its flat 32-bit code segment), at CPL 1..3 in 64-bit mode (ring.S: its
+ * CR4 without SMEP/SMAP, no MOV-SS blocking), and in VMX non-root operation (nonroot.c: its own
+ * 64-bit guest at CPL 0 with CR4.VMXE set, which VM entry requires: SDM 26.3.1.1).  Outside
+ * IA-32e mode it runs VMLAUNCH/VMRESUME from protected mode with paging (host32.S) at CPL 0 in
+ * VMX root operation, with a VMCS whose launch state is clear: its priming entry needs a 64-bit
+ * host. */
 static const char *unsupported_entry(const vxa_entry *e, const vxa_profile *p)
 {
     if (!e->host_ia32e) {
         if (e->mode != VXA_MODE_PROTECTED)
             return "a host outside IA-32e mode other than protected mode (real-address, virtual-8086)";
-        if (e->instruction == VXA_VMXON || e->launched || !e->vmx_operation)
-            return "a host outside IA-32e mode with VMXON, a launched VMCS or outside VMX operation";
+        if (e->instruction == VXA_VMXON || e->launched || !e->vmx_operation || e->cpl || e->vmx_non_root)
+            return "a host outside IA-32e mode with VMXON, a launched VMCS, outside VMX operation, at CPL > 0 or in VMX non-root operation";
     } else if (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT)
         return "IA-32e mode with a mode other than 64-bit or compatibility";
-    if (e->cpl) return "CPL > 0";
     if (e->smm) return "SMM";
-    if (e->vmx_non_root) return "VMX non-root operation";
+    if (e->cpl && (e->mode != VXA_MODE_64BIT || e->movss_blocking || e->vmx_non_root))
+        return "CPL > 0 in compatibility mode, with MOV-SS blocking or in VMX non-root operation";
+    if (e->cpl && e->instruction == VXA_VMXON && (e->cr4 & (3ull << 20)))
+        return "CPL > 0 with CR4.SMEP or CR4.SMAP (the payload's CPL-3 pages are its own code)";
+    if (e->vmx_non_root) {
+        if (!e->vmx_operation || e->mode != VXA_MODE_64BIT || e->movss_blocking)
+            return "VMX non-root operation outside 64-bit mode or with MOV-SS blocking";
+        if (e->instruction == VXA_VMXON && !(e->cr4 & VXA_CR4_VMXE))
+            return "VMX non-root operation with CR4.VMXE = 0 (VM entry requires it)";
+        return NULL;                    /* the payload's own guest: the case's VMCS is not used */
+    }
     return e->instruction == VXA_VMXON ? unsupported_vmxon(e, p) : NULL;
 }
 
@@ -150,6 +161,7 @@ static int prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, bool 
     oc->host_32bit = !e->host_ia32e;
     oc->smm = e->smm;
     oc->cpl = e->cpl;
+    oc->vmx_non_root = e->vmx_non_root;
     oc->vmcs_address = e->has_current_vmcs_address ? e->current_vmcs_address : 0;
     oc->model = model;                /* the payload's in-guest audit predicts for it too */
     out->c = c;
@@ -211,6 +223,8 @@ bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *o)
         o->error[0] = (uint8_t)r->error;
         return true;
     case VXA_ORACLE_ENTRY_FAILURE:
+    case VXA_ORACLE_NONROOT_EXIT:       /* the engine's model: the instruction's VM exit is the
+                                           entry-failure class with its basic reason (SDM 26.1.2) */
         o->result = VXA_ENTRY_FAILURE;
         o->exit_reason = (uint8_t)(r->exit_reason & 0xffff);
         o->nqual = 1;

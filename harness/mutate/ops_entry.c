@@ -25,6 +25,8 @@ static bool oracle_entry(vxa_mutator *m, vxa_mut_case *c)
         e->mode = VXA_MODE_PROTECTED;
         e->launched = false;
         e->vmx_operation = true;
+        e->cpl = 0;
+        e->vmx_non_root = false;
     }
     return true;
 }

@@ -98,6 +98,7 @@ struct run_state {
     long open_id;                     /* a case between @B and @R; -1 none */
     bool retry_left;                  /* one fresh Bochs left for a death in this call */
     bool died;                        /* this run: Bochs ended on its own before finishing */
+    bool solo;                        /* a feature-control case alone (may leave VMX off) */
     char *open_log;
     char last_words[512];             /* the last non-report lines: why Bochs stopped */
 };
@@ -253,12 +254,30 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
                  st->last_words[0] ? ": " : "", st->last_words);
         return VXA_ORACLE_NOT_AVAILABLE;
     }
-    if (!st->probe->vmx_on) {
+    if (!st->probe->vmx_on && !(st->solo && st->done[pending[0]])) {
         snprintf(err, errlen, "the payload cannot use VMX on this CPU model: %s",
                  st->probe->vmx_failure);
         return VXA_ORACLE_NOT_AVAILABLE;
     }
     return VXA_ORACLE_OK;     /* cases beyond `encoded` stay pending for the next run */
+}
+
+/* A VMXON case that assumes IA32_FEATURE_CONTROL unlocked or without VMX outside SMX: the
+ * payload runs it first after boot, before it locks the MSR (oracle/payload/feature_control.c),
+ * so it gets a Bochs of its own. */
+static bool needs_own_boot(const struct vxa_oracle_case *c)
+{
+    return c->instruction == VXA_ORACLE_VMXON && (c->feature_control & 5) != 5;
+}
+
+/* BIOS-bochs-latest sets IA32_FEATURE_CONTROL bits 0 and 2 (RDMSR, OR 5, WRMSR at 3AH, on the
+ * BSP and the APs): the payload finds it locked.  BIOS-bochs-legacy (the same rombios without its
+ * 32-bit PCI/ACPI/SMP set-up) leaves Bochs's reset value 0.  The name beside the configured one. */
+static void use_legacy_bios(struct bx_machine *m)
+{
+    char *slash = strrchr(m->bios, '/');
+    if (!slash || strcmp(slash + 1, "BIOS-bochs-latest")) return;
+    snprintf(slash + 1, sizeof m->bios - (size_t)(slash + 1 - m->bios), "%s", "BIOS-bochs-legacy");
 }
 
 const char *vxa_bochs_select(const struct vxa_bochs_options *opt, char *buf, size_t n, char *err, size_t errlen)
@@ -332,7 +351,7 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
     for (;;) {
         size_t np = 0;
         for (size_t i = 0; i < n; i++)
-            if (!done[i]) pending[np++] = i;
+            if (!done[i] && !needs_own_boot(&cases[i])) pending[np++] = i;
         if (np == 0 && !first) break;
         struct vxa_oracle_probe again;
         if (!first) {                     /* a restart: keep the first boot's probe */
@@ -350,12 +369,32 @@ int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
         if (rc) break;
         if (st.died) continue;            /* the retry: the pending cases in a fresh Bochs */
         size_t left = 0;
-        for (size_t i = 0; i < n; i++) left += !done[i];
+        for (size_t i = 0; i < n; i++) left += !done[i] && !needs_own_boot(&cases[i]);
         if (left == np && np) {           /* no progress: blame the first pending case */
             settle(&out[pending[0]], VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case",
                    NULL);
             done[pending[0]] = true;
         }
+    }
+    for (size_t i = 0; i < n && rc == VXA_ORACLE_OK; i++) {   /* after the first boot's probe */
+        if (done[i] || !needs_own_boot(&cases[i])) continue;
+        struct vxa_oracle_probe again = { 0 };
+        char latest[sizeof m.bios];
+        snprintf(latest, sizeof latest, "%s", m.bios);
+        use_legacy_bios(&m);
+        st.probe = &again;
+        st.solo = true;
+        st.retry_left = true;
+        rc = run_once(&opt, &m, bochs, cases, n, &i, 1, &st, err, errlen);
+        if (!done[i] && rc == VXA_ORACLE_OK)   /* a death is retried once */
+            rc = run_once(&opt, &m, bochs, cases, n, &i, 1, &st, err, errlen);
+        if (!done[i] && rc == VXA_ORACLE_OK) {
+            settle(&out[i], VXA_ORACLE_CRASHED, "Bochs stopped before reporting this case", NULL);
+            done[i] = true;
+        }
+        st.solo = false;
+        st.probe = probe;
+        snprintf(m.bios, sizeof m.bios, "%s", latest);
     }
     bx_machine_cleanup(&m);
     unguard_machine(old_actions);

@@ -7,10 +7,16 @@
 const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
 {
     *unsupported = 1;
-    if (c->cpl != 0) return "CPL other than 0";
+    if (c->cpl > 3) return "CPL above 3";
     if (c->smm) return "entry from SMM";
-    if (c->host_32bit && (c->instruction == VXA_ORACLE_VMXON || c->launched || c->outside_vmx || c->compat))
-        return "a host outside IA-32e mode with VMXON, a launched VMCS, outside VMX operation or in compatibility mode";
+    if (c->host_32bit && (c->instruction == VXA_ORACLE_VMXON || c->launched || c->outside_vmx || c->compat ||
+                          c->cpl || c->vmx_non_root))
+        return "a host outside IA-32e mode with VMXON, a launched VMCS, outside VMX operation, in "
+               "compatibility mode, at CPL > 0 or in VMX non-root operation";
+    if (c->cpl && (c->compat || c->movss_blocking))
+        return "CPL > 0 in compatibility mode or with MOV-SS blocking";
+    if (c->vmx_non_root && c->cpl) return "CPL > 0 in VMX non-root operation";
+    if (c->vmx_non_root && (c->compat || c->outside_vmx)) return "VMX non-root operation needs 64-bit mode in VMX operation";
     *unsupported = 0;
     if (c->instruction != VXA_ORACLE_VMLAUNCH && c->instruction != VXA_ORACLE_VMRESUME &&
         c->instruction != VXA_ORACLE_VMXON)
@@ -74,7 +80,8 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
                                (c->shadow_vmcs ? VXA_CASE_SHADOW_VMCS : 0) |
                                (c->compat ? VXA_CASE_COMPAT : 0)),
             .model = c->model,
-            .flags2 = (uint8_t)(c->host_32bit ? VXA_CASE2_HOST32 : 0),
+            .env = (uint8_t)((c->cpl & VXA_ENV_CPL_MASK) | (c->vmx_non_root ? VXA_ENV_NON_ROOT : 0) |
+                             (c->host_32bit ? VXA_ENV_HOST32 : 0)),
             .nfields = (uint16_t)c->nfields, .nblobs = (uint16_t)c->nblobs,
             .vmcs_address = c->vmcs_address,
         };

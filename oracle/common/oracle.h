@@ -47,7 +47,9 @@ struct vxa_oracle_case {
     /* Environments the payload cannot produce: such a case is "unsupported", never run. */
     bool host_32bit;                  /* entry.host_ia32e = false */
     bool smm;
-    uint8_t cpl;
+    uint8_t cpl;                      /* 1..3: the payload executes the instruction at that CPL */
+    bool vmx_non_root;                /* entry.vmx_non_root: executed by a guest of the payload's
+                                         own (payload_abi.h VXA_ENV_NON_ROOT) */
     uint64_t vmcs_address;            /* 0: the oracle's own VMCS region; else a 4K arena page */
     uint8_t model;                    /* vxa_model the payload's in-guest audit predicts for
                                          (0 sdm, 1 bochs-2.7) */
@@ -68,7 +70,9 @@ enum vxa_oracle_kind {
     VXA_ORACLE_TIMEOUT,               /* no answer in time; the machine was killed */
     VXA_ORACLE_UNSUPPORTED,           /* an environment or setup this oracle cannot produce */
     VXA_ORACLE_ERROR,                 /* a malformed case or a backend problem (see detail) */
-    VXA_ORACLE_VMSUCCEED              /* VMXON succeeded (VMsucceed: CF = ZF = 0) */
+    VXA_ORACLE_VMSUCCEED,             /* VMXON succeeded (VMsucceed: CF = ZF = 0) */
+    VXA_ORACLE_NONROOT_EXIT           /* in VMX non-root operation the instruction caused a VM
+                                         exit (SDM 26.1.2): exit_reason, qualification */
 };
 
 struct vxa_oracle_vmwrite_error {

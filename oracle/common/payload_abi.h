@@ -140,11 +140,21 @@ enum {
     VXA_CASE_COMPAT          = 1u << 7    /* the instruction in compatibility mode (CS.L = 0) */
 };
 
-enum {                                    /* vxa_batch_case.flags2 */
-    VXA_CASE2_HOST32         = 1u << 0    /* VMLAUNCH/VMRESUME from protected mode with paging,
-                                             outside IA-32e mode (oracle/payload/host32.S); the
-                                             harness fields are a 32-bit host's (host32.c) */
-};
+/* vxa_batch_case.env (was reserved, 0): where the instruction executes.
+ *   bits 1:0 CPL: the instruction at that privilege level (64-bit code and stack segments of that
+ *            DPL, pages user-accessible for CPL 3); the SDM says #GP(0) at CPL > 0 (Vol. 2
+ *            VMLAUNCH/VMRESUME, VMXON "Operation").  The payload's own CR4 (no SMEP/SMAP) only.
+ *   bit 2    VMX non-root operation: the payload enters its own known-good guest (the primer
+ *            layout) whose code executes the instruction, which exits unconditionally (SDM
+ *            26.1.2: reason 20 VMLAUNCH, 24 VMRESUME, 27 VMXON); reported as "nonroot_exit".
+ *            The case's fields and memory are not used; CPL 0, 64-bit mode only.
+ *   bit 3    a host outside IA-32e mode: VMLAUNCH/VMRESUME from protected mode with paging
+ *            (oracle/payload/host32.S), the harness fields a 32-bit host's (host32.c); CPL 0,
+ *            VMX root operation, launch state clear, not with compatibility mode.
+ *   bits 7:4 0 */
+#define VXA_ENV_CPL_MASK  3u
+#define VXA_ENV_NON_ROOT  (1u << 2)
+#define VXA_ENV_HOST32    (1u << 3)
 
 /* vxa_batch_case.model: the engine model the in-guest audit predicts for (vmxaudit.h vxa_model) */
 enum {
@@ -161,7 +171,7 @@ struct vxa_batch_case {
     uint16_t nfields;
     uint16_t nblobs;
     uint8_t model;            /* VXA_BATCH_MODEL_*: the in-guest audit's model */
-    uint8_t flags2;           /* VXA_CASE2_* (was reserved, 0) */
+    uint8_t env;              /* VXA_ENV_*: the processor state the instruction runs in */
     uint64_t vmcs_address;    /* 0: the payload's own VMCS region; else a 4K page in the arena */
 };
 
@@ -206,6 +216,7 @@ _Static_assert(VXA_HOST_REGION_BASE >= VXA_ARENA_LOW_END, "host region outside t
  *   @R <id> <kind> [key=value]...   a case's result (after an empty line); kinds and keys:
  *        vmfail_invalid | vmfail_valid err=E | exited reason=R qual=Q [intr=I] |
  *        vmsucceed (VMXON only) |
+ *        nonroot_exit reason=R qual=Q (VXA_ENV_NON_ROOT: the instruction's VM exit) |
  *        fault vec=V | bad what=TEXT | unsupported what=TEXT
  *        fill=ENC:VAL,...   harness fields written because the case did not set them
  *        w=ENC:ERR,...      the case's VMWRITEs that failed, with the VM-instruction error

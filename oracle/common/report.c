@@ -107,7 +107,7 @@ static const struct { const char *name; enum vxa_oracle_kind kind; } kinds[] = {
     { "exited", VXA_ORACLE_EXITED }, { "fault", VXA_ORACLE_FAULT },
     { "unsupported", VXA_ORACLE_UNSUPPORTED }, { "bad", VXA_ORACLE_ERROR },
     { "crash", VXA_ORACLE_CRASHED }, { "timeout", VXA_ORACLE_TIMEOUT },   /* host-written */
-    { "vmsucceed", VXA_ORACLE_VMSUCCEED },
+    { "vmsucceed", VXA_ORACLE_VMSUCCEED }, { "nonroot_exit", VXA_ORACLE_NONROOT_EXIT },
 };
 
 /* "A,B,C" (hex) -> at most max values; returns how many, -1 if malformed. */

@@ -26,6 +26,7 @@ void vxa_oracle_result_print(FILE *out, size_t i, const struct vxa_oracle_result
     case VXA_ORACLE_VMFAIL_VALID: fprintf(out, " error=%" PRIu32, r->error); break;
     case VXA_ORACLE_ENTRY_FAILURE:
     case VXA_ORACLE_EXITED:
+    case VXA_ORACLE_NONROOT_EXIT:
         fprintf(out, " reason=0x%" PRIx32 " qualification=0x%" PRIx64, r->exit_reason, r->qualification);
         if ((r->exit_reason & 0xffff) == 0) fprintf(out, " intr_info=0x%" PRIx32, r->exit_intr_info);
         break;

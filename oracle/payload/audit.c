@@ -82,7 +82,8 @@ void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmx
     e.vmx_operation = !(c->flags & VXA_CASE_OUTSIDE_VMX);
     e.current_vmcs_shadow = (c->flags & VXA_CASE_SHADOW_VMCS) != 0;
     if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
-    if (c->flags2 & VXA_CASE2_HOST32) {     /* protected mode with paging (host32.S) */
+    e.cpl = c->env & VXA_ENV_CPL_MASK;
+    if (c->env & VXA_ENV_HOST32) {     /* protected mode with paging (host32.S) */
         e.host_ia32e = false;
         e.mode = VXA_MODE_PROTECTED;
     }
@@ -118,6 +119,7 @@ void audit_vmxon(const struct vxa_batch_case *c, uint64_t operand, bool vmx_oper
     e.has_vmxon_address = true;
     e.vmxon_address = operand;
     if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
+    e.cpl = c->env & VXA_ENV_CPL_MASK;
     e.cr0 = read_cr0();
     e.cr4 = read_cr4();
     if (vxa_rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &e.feature_control)) e.feature_control = 0;
@@ -132,6 +134,36 @@ void audit_after_vmxon(int how, uint64_t error, int fault_vector)
     if (fault_vector >= 0) observed = (vxa_outcome){ .result = VXA_FAULT, .vector = (uint8_t)fault_vector };
     else if (how == 1) observed.result = VXA_VMFAIL_INVALID;
     else if (how == 2) observed = (vxa_outcome){ .result = VXA_VMFAIL_VALID, .nerror = 1, .error = { (uint8_t)error } };
+    have_observed = true;
+    live_ok = vxa_outcome_within(&report.outcome, &observed);
+}
+
+void audit_nonroot(const struct vxa_batch_case *c)
+{
+    audit_reset();
+    if (c->flags & VXA_CASE_NO_AUDIT) return;
+    vxa_live_ops ops = { .vmread = op_vmread, .rdmsr = op_rdmsr, .read_phys = op_read_phys,
+                         .cpuid = op_cpuid, .model = c->model };
+    vxa_entry e;
+    vxa_entry_init(&e);
+    e.instruction = c->instruction == VXA_INSN_VMRESUME ? VXA_VMRESUME :
+                    c->instruction == VXA_INSN_VMXON ? VXA_VMXON : VXA_VMLAUNCH;
+    e.vmx_non_root = true;
+    e.launched = (c->flags & VXA_CASE_LAUNCHED) != 0;
+    e.cr0 = read_cr0();                 /* the guest's are the host's (layout.c primer) */
+    e.cr4 = read_cr4();
+    if (vxa_rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &e.feature_control)) e.feature_control = 0;
+    nfailed = vxa_live_audit(&ops, 0, &e, &ws, &report);
+    audited = nfailed >= 0;
+}
+
+void audit_after_nonroot(uint32_t reason, uint64_t qual, int fault_vector)
+{
+    if (!audited) return;
+    observed = fault_vector >= 0 ? (vxa_outcome){ .result = VXA_FAULT, .vector = (uint8_t)fault_vector }
+                                 : (vxa_outcome){ .result = VXA_ENTRY_FAILURE,
+                                                  .exit_reason = (uint8_t)(reason & 0xffff),
+                                                  .nqual = 1, .qual = { (uint32_t)qual } };
     have_observed = true;
     live_ok = vxa_outcome_within(&report.outcome, &observed);
 }

@@ -37,6 +37,15 @@ void audit_vmxon(const struct vxa_batch_case *c, uint64_t operand, bool vmx_oper
  * VMfailValid, fault_vector >= 0 for a fault. */
 void audit_after_vmxon(int how, uint64_t error, int fault_vector);
 
+/* A VMX non-root case (payload_abi.h VXA_ENV_NON_ROOT): the instruction in VMX non-root
+ * operation at CPL 0 with the payload's CR0/CR4, audited on the current VMCS (runner.c audits
+ * only VMXON this way: it reads no VMCS). */
+void audit_nonroot(const struct vxa_batch_case *c);
+
+/* What the guest's instruction did: the VM exit's basic reason and qualification, or
+ * fault_vector >= 0 when it raised an exception in the guest instead. */
+void audit_after_nonroot(uint32_t reason, uint64_t qual, int fault_vector);
+
 /* Appends the prediction keys to the current @R line (nothing if no audit ran). */
 void audit_report(void);
 

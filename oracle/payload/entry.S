@@ -191,6 +191,14 @@ vxa_gdt:
     .quad   0x00cf93000000ffff          /* 0x10: flat data */
     .quad   0x00cf9b000000ffff          /* 0x18: flat 32-bit code */
     .quad   0, 0                        /* 0x20: 64-bit TSS, filled by cpu.c */
+    /* 0x30..0x58: 64-bit code and stack segments of DPL 1, 2, 3 (ring.S: the instruction at
+     * CPL > 0) */
+    .quad   0x00afbb000000ffff          /* 0x30: 64-bit code, DPL 1 */
+    .quad   0x00cfb3000000ffff          /* 0x38: data, DPL 1 */
+    .quad   0x00afdb000000ffff          /* 0x40: 64-bit code, DPL 2 */
+    .quad   0x00cfd3000000ffff          /* 0x48: data, DPL 2 */
+    .quad   0x00affb000000ffff          /* 0x50: 64-bit code, DPL 3 */
+    .quad   0x00cff3000000ffff          /* 0x58: data, DPL 3 */
 vxa_gdt_end:
     .p2align 4
 vxa_gdt_ptr:

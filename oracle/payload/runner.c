@@ -11,7 +11,7 @@
  * A VMXON case (run_vmxon) instead: [outside VMX] VMXOFF; the case's CR4, CR0; VMXON with the
  * case's operand; report; the payload's CR0/CR4 back.  After either, VMXON with the payload's
  * own region where the case left VMX operation.
- * A case of a 32-bit host (VXA_CASE2_HOST32): the same up to the audit, with that host's harness
+ * A case of a 32-bit host (VXA_ENV_HOST32): the same up to the audit, with that host's harness
  * fields (host32.c); then VMCLEAR, VMXOFF, and host32.S runs the instruction from protected mode
  * with paging; back in 64-bit mode, VMXON and VMPTRLD again to read what the CPU did.
  */
@@ -20,12 +20,15 @@
 #include "audit.h"
 #include "baremetal.h"
 #include "cpu.h"
+#include "feature_control.h"
 #include "host32.h"
 #include "layout.h"
 #include "lib.h"
+#include "nonroot.h"
 #include "out.h"
 #include "payload_abi.h"
 #include "probe.h"
+#include "ring.h"
 #include "vmcs.h"
 #include "x86.h"
 
@@ -36,9 +39,11 @@ extern char vxa_vmxon_try_end[];
 int vxa_compat_try(unsigned how, const uint64_t *pa);
 extern char vxa_compat_try_end[];
 
+/* The instruction outside vmenter.S/vxa_vmxon_try: compatibility mode, or CPL > 0 (ring.c). */
 static bool in_compat_try(uint64_t rip)
 {
-    return rip >= (uint64_t)(uintptr_t)vxa_compat_try && rip < (uint64_t)(uintptr_t)vxa_compat_try_end;
+    return (rip >= (uint64_t)(uintptr_t)vxa_compat_try && rip < (uint64_t)(uintptr_t)vxa_compat_try_end) ||
+           ring_in_try(rip);
 }
 
 static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
@@ -161,10 +166,10 @@ static const char *validate(const struct vxa_batch_case *c, const uint8_t *end)
     const uint8_t *p = (const uint8_t *)c, *rec_end = p + c->size;
     if (c->size < sizeof *c || (c->size & 7) || rec_end > end) return "record-size";
     if (c->instruction > VXA_INSN_VMXON) return "instruction";
-    if ((c->flags2 & ~VXA_CASE2_HOST32) ||
-        ((c->flags2 & VXA_CASE2_HOST32) && (c->instruction == VXA_INSN_VMXON ||
-                                           (c->flags & (VXA_CASE_LAUNCHED | VXA_CASE_OUTSIDE_VMX | VXA_CASE_COMPAT)))))
-        return "flags2";
+    if ((c->env & VXA_ENV_HOST32) &&
+        (c->instruction == VXA_INSN_VMXON || (c->env & (VXA_ENV_CPL_MASK | VXA_ENV_NON_ROOT)) ||
+         (c->flags & (VXA_CASE_LAUNCHED | VXA_CASE_OUTSIDE_VMX | VXA_CASE_COMPAT))))
+        return "env-host32";
     if (audit_check_model(c)) return audit_check_model(c);
     if (c->vmcs_address && ((c->vmcs_address & 0xfff) || !vxa_in_arena(c->vmcs_address, 4096)))
         return "vmcs-address";
@@ -267,6 +272,11 @@ static void run_vmxon(const struct vxa_batch_case *c)
         report_what(id, "unsupported", "feature-control-locked");
         return;
     }
+    /* CPL > 0 runs ring.S on pages made user-accessible: SMEP/SMAP would fault the payload */
+    if ((c->env & VXA_ENV_CPL_MASK) && (x->cr4 & (3u << 20))) {
+        report_what(id, "unsupported", "cpl-smep-smap");
+        return;
+    }
     if (current_vmcs) vmclear(current_vmcs);
     current_vmcs = 0;
     arena_clean();
@@ -303,7 +313,7 @@ static void run_vmxon(const struct vxa_batch_case *c)
         return;
     }
     vxa_fault_jmp = &jmp;
-    if (c->flags & VXA_CASE_OUTSIDE_VMX) {
+    if ((c->flags & VXA_CASE_OUTSIDE_VMX) && in_vmx) {   /* not yet in VMX: feature_control.c */
         if (current_vmcs) vmclear(current_vmcs);
         current_vmcs = 0;
         vmxoff();
@@ -324,7 +334,9 @@ static void run_vmxon(const struct vxa_batch_case *c)
     }
     audit_vmxon(c, operand, in_vmx, current_vmcs != 0);
     entered = true;
-    int r = (c->flags & VXA_CASE_COMPAT) ? vxa_compat_try(0, &operand) : vxa_vmxon_try(&operand);
+    unsigned cpl = c->env & VXA_ENV_CPL_MASK;
+    int r = (c->flags & VXA_CASE_COMPAT) ? vxa_compat_try(0, &operand) :
+            cpl ? ring_run(2, &operand, cpl) % 3 : vxa_vmxon_try(&operand);   /* 3: VMsucceed */
     vxa_fault_jmp = 0;
     uint64_t err = r == 2 && in_vmx ? vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0) : 0;
     audit_after_vmxon(r, err, -1);
@@ -333,6 +345,78 @@ static void run_vmxon(const struct vxa_batch_case *c)
     write_cr4(vxa_host_cr4);
     report_head(id, r == 0 ? "vmsucceed" : r == 1 ? "vmfail_invalid" : "vmfail_valid");
     if (r == 2) report_kv("err", err);
+    audit_report();
+    out_end();
+}
+
+/* A VMX non-root case (payload_abi.h VXA_ENV_NON_ROOT; nonroot.c): the payload's own guest
+ * executes the instruction; its VM exit (or the exception it raised) is the outcome. */
+static void run_nonroot(const struct vxa_batch_case *c)
+{
+    static struct vxa_jmp jmp;
+    uint32_t id = c->id;
+    audit_reset();
+    if ((c->env & VXA_ENV_CPL_MASK) || (c->flags & (VXA_CASE_OUTSIDE_VMX | VXA_CASE_COMPAT |
+                                                    VXA_CASE_MOVSS_BLOCKING))) {
+        report_what(id, "unsupported", "nonroot-state");
+        return;
+    }
+    if (bare_metal()) {                 /* its guest executes an instruction (baremetal.h) */
+        report_what(id, "unsupported", "nonroot-bare-metal");
+        return;
+    }
+    if (current_vmcs) vmclear(current_vmcs);
+    current_vmcs = 0;
+    arena_clean();
+    uint64_t vmcs = (uint64_t)(uintptr_t)vmcs_region;
+    memset(vmcs_region, 0, sizeof vmcs_region);
+    *(uint32_t *)vmcs_region = (uint32_t)P.msr[0] & 0x7fffffffu;
+    if (vmclear(vmcs) || vmptrld(vmcs)) {
+        report_what(id, "unsupported", "vmptrld");
+        return;
+    }
+    current_vmcs = vmcs;
+    if (vxa_setjmp(&jmp)) {             /* the host faulted: not the case's outcome */
+        arena_mark_all();
+        audit_reset();
+        report_head(id, "bad");
+        out_str(" what=nonroot-fault");
+        report_kv("vec", vxa_last_fault.vector);
+        out_end();
+        return;
+    }
+    vxa_fault_jmp = &jmp;
+    const char *why = nonroot_setup(c->instruction);
+    if (why) {
+        vxa_fault_jmp = 0;
+        report_what(id, "unsupported", why);
+        return;
+    }
+    /* VMXON reads no VMCS: its audit is the case's.  VMLAUNCH/VMRESUME would be audited on the
+     * payload's guest VMCS, not the case's (which the payload does not use): no audit. */
+    if (c->instruction == VXA_INSN_VMXON) audit_nonroot(c);
+    int r = vxa_vmenter(0);
+    vxa_fault_jmp = 0;
+    uint32_t reason = (uint32_t)vmread_or(VMCS_VM_EXIT_REASON, ~0ull);
+    uint64_t qual = vmread_or(VMCS_EXIT_QUALIFICATION, 0);
+    uint32_t intr = (uint32_t)vmread_or(VMCS_VM_EXIT_INTR_INFO, 0);
+    if (r != 0 || (reason & 0x80000000u)) {   /* the payload's own guest did not run */
+        report_head(id, "unsupported");
+        out_str(" what=nonroot-entry");
+        report_kv("reason", r == 0 ? reason : (uint64_t)r);
+        out_end();
+        return;
+    }
+    if ((reason & 0xffff) == 0 && (intr & 0x80000000u)) {   /* an exception in the guest */
+        audit_after_nonroot(0, 0, (int)(intr & 0xff));
+        report_head(id, "fault");
+        report_kv("vec", intr & 0xff);
+    } else {
+        audit_after_nonroot(reason, qual, -1);
+        report_head(id, "nonroot_exit");
+        report_kv("reason", reason);
+        report_kv("qual", qual);
+    }
     audit_report();
     out_end();
 }
@@ -359,6 +443,14 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
         report_what(id, "bad", "vmx-lost");
         return;
     }
+    if (c->env & VXA_ENV_NON_ROOT) {
+        run_nonroot(c);
+        return;
+    }
+    if ((c->env & VXA_ENV_CPL_MASK) && (c->flags & (VXA_CASE_COMPAT | VXA_CASE_MOVSS_BLOCKING))) {
+        report_what(id, "unsupported", "cpl-state");   /* ring.S: 64-bit code, no MOV SS */
+        return;
+    }
     if (c->instruction == VXA_INSN_VMXON) {
         run_vmxon(c);
         return;
@@ -367,7 +459,7 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
         report_what(id, "unsupported", bad);
         return;
     }
-    bool h32 = (c->flags2 & VXA_CASE2_HOST32) != 0;
+    bool h32 = (c->env & VXA_ENV_HOST32) != 0;
     if (h32 && bare_metal()) {
         report_what(id, "unsupported", "host32-bare-metal");
         return;
@@ -493,8 +585,10 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
         report_tail(&s);
         return;
     }
+    unsigned cpl = c->env & VXA_ENV_CPL_MASK;
     int r = (c->flags & VXA_CASE_COMPAT)
                 ? vxa_compat_try(c->instruction == VXA_INSN_VMRESUME ? 2u : 1u, 0)
+                : cpl ? ring_run(c->instruction == VXA_INSN_VMRESUME ? 1u : 0u, 0, cpl)
                 : vxa_vmenter((c->instruction == VXA_INSN_VMRESUME ? 1u : 0u) |
                               (c->flags & VXA_CASE_MOVSS_BLOCKING ? 2u : 0u));
     if ((c->flags & VXA_CASE_COMPAT) && r == 0) r = 3;   /* no VM exit lands there: the SDM's #UD missing */
@@ -567,6 +661,16 @@ void vxa_main(struct vxa_boot *b)
     out_mute(boot && (boot->flags & VXA_BOOT_QUIET));
     probe_run(&P);
     out_mute(0);
+    const struct vxa_batch_case *early = count && !bare_metal() ? fc_early_case(batch, first) : 0;
+    if (early) {                        /* before VMX is enabled (feature_control.c) */
+        cpu_save_host_context();
+        audit_init();
+        out_str("@H ready");
+        out_end();
+        run_one(early, (const uint8_t *)batch + batch->size);
+        first++;
+        count--;
+    }
     if (probe_enable_vmx(&P, vmxon_region) == 0) {
         in_vmx = true;
         cpu_save_host_context();        /* CR0/CR4 as VMX operation needs them */

@@ -114,6 +114,7 @@ static void outcome(const struct vxa_results_cpu *c, size_t i, char *s, size_t n
         break;
     case VXA_ORACLE_ENTRY_FAILURE:
     case VXA_ORACLE_EXITED:
+    case VXA_ORACLE_NONROOT_EXIT:
         snprintf(s, n, "%s reason 0x%x qualification 0x%" PRIx64, k, (unsigned)r->exit_reason, r->qualification);
         break;
     case VXA_ORACLE_FAULT:

@@ -15,14 +15,14 @@ trap 'rm -rf "$tmp"' EXIT
 reg="$src/corpus/regressions/bochs-2.7"
 mkdir -p "$tmp/cases" "$tmp/run" "$tmp/diff"
 # model sdm: three differ (two of one signature), one explained by an MSR-load rule the engine
-# cannot decide, one agrees, and one at CPL 3 that the payload cannot produce (not comparable)
+# cannot decide, one agrees, and one in SMM that the payload cannot produce (not comparable)
 for c in CTRL_ENTRY_SMM_OUTSIDE_SMM-fail-140 CTRL_EVENT_OTHER_VECTOR-fail-116 CTRL_EVENT_OTHER_VECTOR-pass-116 \
          ADV_MSRLOAD_COUNT_MAX-fail-515 review-ssp-canonical; do
     cp "$reg/$c.json" "$tmp/cases/" || exit 1
 done
-sed -E -e 's/"cpl":[[:space:]]*0/"cpl": 3/' -e 's/"name":[[:space:]]*"[^"]*"/"name": "ssp-canonical-cpl3"/' \
-    "$reg/review-ssp-canonical.json" > "$tmp/cases/cpl3.json"
-grep -q '"cpl": 3' "$tmp/cases/cpl3.json" || { echo "FAIL: no CPL 3 case made"; exit 1; }
+sed -E -e 's/"cpl":[[:space:]]*0/"cpl": 0, "smm": true/' -e 's/"name":[[:space:]]*"[^"]*"/"name": "ssp-canonical-smm"/' \
+    "$reg/review-ssp-canonical.json" > "$tmp/cases/smm.json"
+grep -q '"smm": true' "$tmp/cases/smm.json" || { echo "FAIL: no SMM case made"; exit 1; }
 
 "$vx" oracle run --backend bochs --model sdm --format json --record "$tmp/run" "$tmp/cases" > "$tmp/run.json" 2> "$tmp/run.err"
 rc=$?

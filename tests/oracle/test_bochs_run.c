@@ -211,7 +211,7 @@ static void host_fault_recovered(void **state)
     good(&t[1]);
     vxa_good_set(&t[0].g, F_HOST_RIP, 0x9100);
     add_blob(&t[0], 0x9100, ud2, sizeof ud2);
-    struct vxa_oracle_case c[3] = { t[0].g.c, t[1].g.c, { .cpl = 3 } };
+    struct vxa_oracle_case c[3] = { t[0].g.c, t[1].g.c, { .smm = true } };
     struct vxa_oracle_result r[3];
     run(c, 3, r, 5);
     assert_int_equal(r[0].kind, VXA_ORACLE_EXITED);

@@ -55,6 +55,11 @@ static void result_line_exits(void **state)
     assert_int_equal(r.kind, VXA_ORACLE_UNSUPPORTED);
     assert_string_equal(r.detail, "prime-exit");
     vxa_oracle_result_free(&r);
+    assert_int_equal(vxa_report_result_line("@R 4 nonroot_exit reason=1b qual=0", &id, &r), 1);
+    assert_int_equal(r.kind, VXA_ORACLE_NONROOT_EXIT);
+    assert_int_equal(r.exit_reason, 27);
+    assert_string_equal(vxa_oracle_kind_name(r.kind), "nonroot_exit");
+    vxa_oracle_result_free(&r);
     assert_int_equal(vxa_report_result_line("@R 3 nonsense", &id, &r), -1);
     vxa_oracle_result_free(&r);
     assert_int_equal(vxa_report_result_line("@R 3 exited reason=zz", &id, &r), -1);
@@ -179,8 +184,9 @@ static void batch_layout(void **state)
     struct vxa_oracle_blob b = { 0x2000, data, sizeof data };
     struct vxa_oracle_case c[2] = {
         { .instruction = VXA_ORACLE_VMRESUME, .launched = true, .fields = f, .nfields = 2,
-          .blobs = &b, .nblobs = 1 },
-        { .instruction = VXA_ORACLE_VMLAUNCH, .movss_blocking = true, .model = 1, .no_audit = true },
+          .blobs = &b, .nblobs = 1, .vmx_non_root = true },
+        { .instruction = VXA_ORACLE_VMLAUNCH, .movss_blocking = true, .model = 1, .no_audit = true,
+          .cpl = 2 },
     };
     size_t idx[2] = { 1, 0 }, len, n;
     uint8_t *buf = vxa_batch_encode(c, idx, 2, 1 << 20, &len, &n);
@@ -197,11 +203,13 @@ static void batch_layout(void **state)
     assert_int_equal(r0.size, 24);
     assert_int_equal(r0.flags, VXA_CASE_MOVSS_BLOCKING | VXA_CASE_NO_AUDIT);
     assert_int_equal(r0.model, VXA_BATCH_MODEL_BOCHS_2_7);
+    assert_int_equal(r0.env, 2);                             /* CPL 2 */
     memcpy(&r1, buf + 16 + 24, sizeof r1);
     assert_int_equal(r1.id, 0);
     assert_int_equal(r1.instruction, VXA_INSN_VMRESUME);
     assert_int_equal(r1.flags, VXA_CASE_LAUNCHED);
     assert_int_equal(r1.model, VXA_BATCH_MODEL_SDM);
+    assert_int_equal(r1.env, VXA_ENV_NON_ROOT);
     assert_int_equal(r1.size, 24 + 2 * 16 + 16 + 8);
     struct vxa_batch_field bf;
     memcpy(&bf, buf + 16 + 24 + 24 + 16, sizeof bf);
@@ -263,10 +271,22 @@ static void case_checks(void **state)
     assert_int_equal(unsupported, 0);
     out.address = 0x100000;
     assert_null(vxa_case_check(&c, &unsupported));
-    c.cpl = 3;
+    c.cpl = 3;                                               /* ring.S runs it */
+    assert_null(vxa_case_check(&c, &unsupported));
+    c.compat = true;                                         /* but not in compatibility mode */
+    assert_non_null(vxa_case_check(&c, &unsupported));
+    assert_int_equal(unsupported, 1);
+    c.compat = false;
+    c.vmx_non_root = true;                                   /* nor in VMX non-root operation */
     assert_non_null(vxa_case_check(&c, &unsupported));
     assert_int_equal(unsupported, 1);
     c.cpl = 0;
+    assert_null(vxa_case_check(&c, &unsupported));
+    c.vmx_non_root = false;
+    c.smm = true;
+    assert_non_null(vxa_case_check(&c, &unsupported));
+    assert_int_equal(unsupported, 1);
+    c.smm = false;
     c.vmcs_address = 0x5008;
     assert_non_null(vxa_case_check(&c, &unsupported));
     c.vmcs_address = 0;

@@ -1,0 +1,67 @@
+#!/bin/sh
+# states.sh — processor states the payload makes for one case (oracle/payload ring.c, nonroot.c,
+# feature_control.c) run in Bochs: VMLAUNCH/VMRESUME/VMXON at CPL 1, 2, 3 (#GP(0); #UD first
+# outside VMX operation or with CR4.VMXE = 0), the instruction executed by a guest in VMX
+# non-root operation (VM exit, reason 20 VMLAUNCH, 24 VMRESUME, 27 VMXON: SDM 26.1.2), and VMXON
+# with IA32_FEATURE_CONTROL unlocked or without VMX outside SMX (#GP(0): SDM Vol. 2 VMXON, 24.7;
+# each such case in a Bochs of its own, run before the payload locks the MSR).  The hand-written
+# cases of tests/oracle/states and the pass/fail cases of tests/checks for VMLAUNCH_CPL,
+# VMXON_CPL, VMLAUNCH_NON_ROOT_EXIT, VMXON_NON_ROOT_EXIT, VMXON_FEATURE_CONTROL_LOCK and
+# VMXON_FEATURE_CONTROL_VMX run (none "unsupported"), agree with the bochs-VERSION model, and
+# Bochs does what each expects.  The in-guest audit equals the hosted one; VMLAUNCH/VMRESUME in
+# VMX non-root operation have none (the payload's guest VMCS is not the case's; the outcome does
+# not depend on it: the VM exit comes first).
+# usage: states.sh VMXAUDIT TEST_CHECKS SOURCE_DIR     (exit 77: Bochs not available here)
+# VXA_BOCHS_VERSION=3.0: the same on a Bochs that build-bochs.sh built, with that version's model.
+set -u
+. "$(dirname "$0")/../skip.sh"
+vx=$1
+tc=$2
+src=$3
+export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/all" "$tmp/cases"
+"$tc" --export "$tmp/all" >/dev/null || exit 1
+cp "$src"/tests/oracle/states/*.json "$tmp/cases/" || exit 1
+for c in VMLAUNCH_CPL VMXON_CPL VMLAUNCH_NON_ROOT_EXIT VMXON_NON_ROOT_EXIT \
+         VMXON_FEATURE_CONTROL_LOCK VMXON_FEATURE_CONTROL_VMX; do
+    cp "$tmp"/all/$c-fail-*.json "$tmp"/all/$c-pass-*.json "$tmp/cases/" ||
+        { echo "FAIL: no pass/fail case of $c in tests/checks"; exit 1; }
+done
+ver=${VXA_BOCHS_VERSION:-2.7}
+"$vx" oracle run --backend bochs --bochs-version "$ver" --model "bochs-$ver" --timeout 1 -v "$tmp/cases" > "$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
+cat "$tmp/out"
+fail=0
+[ $rc -eq 0 ] || { echo "FAIL: oracle run exit $rc"; fail=1; }
+n=$(ls "$tmp/cases" | wc -l)
+ok=$(grep -c '^ok ' "$tmp/out")
+[ "$ok" -eq "$n" ] || { echo "FAIL: $ok of $n cases ran and agree"; fail=1; }
+nr=$(cd "$tmp/cases" && grep -lE '"vmx_non_root":[[:space:]]*true' *.json | xargs grep -L '"vmxon"' | wc -l)
+grep -q "in-guest audit: $((n - nr)) equal to the hosted one, 0 unequal" "$tmp/out" ||
+    { echo "FAIL: not every in-guest audit (all but the $nr non-root VMLAUNCH/VMRESUME cases) equals the hosted one"; fail=1; }
+# $1 case name, $2 what Bochs did (the "bochs:" line under it)
+saw() {
+    got=$(awk -v c="$1" '$1 == "ok" && $2 == c { f = 1; next } f && /^     bochs: / { sub(/^     bochs: /, ""); print; exit }' "$tmp/out")
+    [ "$got" = "$2" ] || { echo "FAIL: $1: bochs did '$got', expected '$2'"; fail=1; }
+}
+gp="fault: #GP(0)"
+saw vmlaunch-cpl1 "$gp"
+saw vmresume-cpl2 "$gp"
+saw vmlaunch-cpl3-outside-vmx "fault: #UD"
+saw vmxon-cpl3-ok-otherwise "$gp"
+saw vmxon-cpl2-cr4-no-vmxe "fault: #UD"
+saw vmresume-nonroot "VM exit, reason 24 (executed in VMX non-root operation)"
+each() {   # $1 glob of exported cases, $2 what Bochs did
+    for c in $(cd "$tmp/cases" && ls $1 | sed 's/\.json$//'); do saw "$c" "$2"; done
+}
+each 'VMLAUNCH_CPL-fail-*' "$gp"
+each 'VMLAUNCH_CPL-pass-*' "VM entry succeeds"
+each 'VMXON_CPL-fail-*' "$gp"
+each 'VMLAUNCH_NON_ROOT_EXIT-fail-*' "VM exit, reason 20 (executed in VMX non-root operation)"
+each 'VMXON_NON_ROOT_EXIT-fail-*' "VM exit, reason 27 (executed in VMX non-root operation)"
+each 'VMXON_FEATURE_CONTROL_*-fail-*' "$gp"
+[ $fail -eq 0 ] && echo "states: $n cases ok"
+exit $fail
