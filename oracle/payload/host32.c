@@ -4,8 +4,10 @@
  * Paging for the 32-bit host, both identity maps (SDM Vol. 3A 4.3, 4.4):
  *   PAE:     a PDPT whose 4 entries point at the payload's own page directories (entry.S vxa_pd,
  *            2-MiB pages, valid PAE PDEs too); PDPTEs have no R/W bit (Vol. 3A 4.4.1);
- *   32-bit:  a page directory whose first 8 entries point at 4-KiB page tables for [0, 32 MiB):
- *            the payload image, its stacks and .bss (no CR4.PSE needed, whatever HOST_CR4 says).
+ *   32-bit:  a page directory whose first 8 entries point at 4-KiB page tables for [0, 32 MiB),
+ *            and one more for the 4-MiB window of the image, its stacks and .bss where it is
+ *            linked above that (the UEFI copy, payload_abi.h); no CR4.PSE needed, whatever
+ *            HOST_CR4 says.
  * The case's HOST_CR4, where the bridge sends it, chooses (its PAE bit); else PAE. */
 #include "host32.h"
 #include "cpu.h"
@@ -15,11 +17,12 @@
 int vxa_host32_enter(struct host32_block *b);   /* host32.S */
 extern char vxa_host32_landing[];
 extern uint64_t vxa_pd[];                        /* entry.S: 4 x 512 2-MiB PDEs */
+extern char __image_start[];                     /* payload.ld: 4-MiB aligned, image + .bss <= 4 MiB */
 
 #define PT32_TABLES 8                            /* 8 x 4 MiB: the first 32 MiB */
 static uint64_t pdpt_pae[4] __attribute__((aligned(4096)));
 static uint32_t pd32[1024] __attribute__((aligned(4096)));
-static uint32_t pt32[PT32_TABLES][1024] __attribute__((aligned(4096)));
+static uint32_t pt32[PT32_TABLES + 1][1024] __attribute__((aligned(4096)));
 static uint8_t exit_stack32[4096] __attribute__((aligned(16)));
 static struct host32_block block;
 static struct layout fill;
@@ -28,9 +31,12 @@ void host32_init(void)
 {
     for (unsigned i = 0; i < 4; i++)
         pdpt_pae[i] = ((uint64_t)(uintptr_t)vxa_pd + i * 4096u) | 1;     /* present */
-    for (unsigned i = 0; i < PT32_TABLES; i++) {
-        pd32[i] = (uint32_t)(uintptr_t)pt32[i] | 3;                       /* present, writable */
-        for (unsigned j = 0; j < 1024; j++) pt32[i][j] = ((i * 1024u + j) << 12) | 3;
+    unsigned image = (unsigned)((uintptr_t)__image_start >> 22);
+    for (unsigned i = 0; i <= PT32_TABLES; i++) {
+        unsigned dir = i < PT32_TABLES ? i : image;                      /* 4 MiB each */
+        if (i == PT32_TABLES && image < PT32_TABLES) break;
+        pd32[dir] = (uint32_t)(uintptr_t)pt32[i] | 3;                     /* present, writable */
+        for (unsigned j = 0; j < 1024; j++) pt32[i][j] = ((dir * 1024u + j) << 12) | 3;
     }
 }
 
