@@ -30,7 +30,11 @@ cp "$src"/tests/oracle/host32/*.json "$tmp/cases/" || exit 1
 ver=${VXA_BOCHS_VERSION:-2.7}
 "$vx" oracle run --backend bochs --bochs-version "$ver" --model "bochs-$ver" --timeout 1 -v "$tmp/cases" > "$tmp/out" 2>&1
 rc=$?
-[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs $ver is not available here"
+if [ $rc -eq 3 ]; then   # Debian's Bochs 2.7 is a package; another version is built by build-bochs.sh
+    [ "$ver" = 2.7 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
+    echo "SKIP: Bochs $ver is not built here (oracle/bochs/build-bochs.sh $ver)"
+    exit 77
+fi
 cat "$tmp/out"
 fail=0
 [ $rc -eq 0 ] || { echo "FAIL: oracle run exit $rc"; fail=1; }
