@@ -24,10 +24,11 @@
  * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
  * operation or in compatibility mode), and addresses at the top of the width left outside the
  * arena where nothing reads them; 4: on Bochs, addresses at the top of the width that VM entry,
- * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked); and the
- * moves toward survivors of the mutation score (a host CET register at the canonical edge, the
- * link pointer at the current VMCS, recipes for CS type 3 with DPL 3 and RTM pending debug under
- * MOV SS, a gated field's prerequisite controls on, the 64-byte alignment edges). */
+ * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked), the
+ * single-fault operator's host outside IA-32e mode (ops_host32.c: 1 single-fault move in 11),
+ * and the moves toward survivors of the mutation score (a host CET register at the canonical
+ * edge, the link pointer at the current VMCS, recipes for CS type 3 with DPL 3 and RTM pending
+ * debug under MOV SS, a gated field's prerequisite controls on, the 64-byte alignment edges). */
 #define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {
