@@ -51,7 +51,9 @@ static void put_mem(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len
  * outcome still shows: the TPR-threshold check passes on VTPR FFH, the first entry of an MSR-load
  * list fails (bits 63:32 reserved, 27.4: exit 34), an EPT or HLAT walk ends in a VM exit after
  * entry, the MSR store or MSR load of the VM exit aborts (an all-ones index, 28.4, 28.6: a VMX
- * abort, after an entry the Bochs backend tells from one that failed, unbacked.h).  The link
+ * abort, after an entry the Bochs backend tells from one that failed, unbacked.h), guest CR3 there
+ * gives a PAE guest without EPT all-ones PDPTEs (reserved bits: exit 33, qualification 2,
+ * 27.3.1.6) and any other paging guest a faulting first walk after entry.  The link
  * pointer stays READ: all ones there give the same outcome either way (revision mismatch,
  * docs/mutation-score.md). */
 enum { NOT_READ, READ, UNBACKED };
@@ -66,7 +68,7 @@ static const struct { vxa_field f; uint8_t access; } address_fields[] = {
     { VXA_F_VE_INFORMATION_ADDRESS, NOT_READ }, { VXA_F_SPPT_POINTER, NOT_READ },
     { VXA_F_LOW_PASID_DIRECTORY_ADDRESS, NOT_READ }, { VXA_F_HIGH_PASID_DIRECTORY_ADDRESS, NOT_READ },
     { VXA_F_SHARED_EPT_POINTER, READ }, { VXA_F_HLAT_POINTER, UNBACKED },
-    { VXA_F_PID_POINTER_TABLE, NOT_READ }, { VXA_F_VMCS_LINK_POINTER, READ }, { VXA_F_GUEST_CR3, READ },
+    { VXA_F_PID_POINTER_TABLE, NOT_READ }, { VXA_F_VMCS_LINK_POINTER, READ }, { VXA_F_GUEST_CR3, UNBACKED },
 };
 
 static vxa_field count_field(vxa_field f)

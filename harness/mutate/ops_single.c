@@ -73,6 +73,10 @@ static const struct recipe {
      * known), under blocking by MOV SS alone, RFLAGS.TF 0 (no BS wanted) */
     { { VXA_F_GUEST_PENDING_DBG_EXCEPTIONS, VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS },
       { 0x11000, 2, 0 }, { ~0ull, ~0ull, VXA_RFLAGS_TF }, NOC },
+    /* CTRL_X2APIC_APIC_ACCESSES (27.2.1.1): "virtualize x2APIC mode" (with "use TPR shadow",
+     * which the repair adds) and "virtualize APIC accesses" not both */
+    { { VXA_F_SECONDARY_VM_EXEC_CONTROL, NOF, NOF }, { 1ull << VXA_PROC2_VIRTUALIZE_APIC_ACCESSES, 0, 0 }, { 0, 0, 0 },
+      { { VXA_WORD_PROC2, VXA_PROC2_VIRTUALIZE_X2APIC } }, 1 },
 };
 
 /* Can the setup turn gate word w on in this profile?  (BASIC and SEAM gates are not controls.) */
