@@ -88,15 +88,17 @@ static void unbacked(void **state)
     vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_LOAD_ADDR, top + 0x4000);
     vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_LOAD_COUNT, 1);
     vxa_set(&c.vmcs, VXA_F_VMCS_LINK_POINTER, top);                /* READ: same outcome */
-    vxa_set(&c.vmcs, VXA_F_GUEST_CR3, top);                        /* READ */
+    vxa_set(&c.vmcs, VXA_F_GUEST_CR3, top + 0x8000);               /* UNBACKED: its own page */
     vxa_case moved = c;                   /* without the image: every one moves into the arena */
     vxa_keep_in_arena(&moved, &p);
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_VIRTUAL_APIC_PAGE_ADDR), 0x1000));
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_EPT_POINTER) & ~0xfffull, 0x1000));
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_EPT_POINTER) & 0xfff, 0x5e);
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_STORE_ADDR), 16));
+    assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_GUEST_CR3), 0x1000));
     vxa_mark_unbacked(&c, &p);
-    assert_int_equal(c.nmemory, 5);
+    assert_int_equal(c.nmemory, 6);
+    assert_true(ones(&c, top + 0x8000, 4096));                      /* the guest's top table */
     assert_true(ones(&c, top, 4096));                               /* the virtual-APIC page */
     assert_true(ones(&c, top - 0x20, 32));                          /* 2 entries */
     assert_true(ones(&c, top + 0x40, 16));
@@ -109,7 +111,7 @@ static void unbacked(void **state)
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_STORE_ADDR), top + 0x40);
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_LOAD_ADDR), top + 0x4000);
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_VMCS_LINK_POINTER), 0x1000));
-    assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_GUEST_CR3), 0x1000));
+    assert_int_equal(vxa_get(&moved.vmcs, VXA_F_GUEST_CR3), top + 0x8000);
     /* an image that is not all ones: moved */
     for (size_t k = 0; k < c.nmemory; k++)
         if (c.memory[k].address == top) c.memory[k].data[7] = 0;
