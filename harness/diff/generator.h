@@ -22,8 +22,10 @@
  * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
  * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
  * operation or in compatibility mode), and addresses at the top of the width left outside the
- * arena where nothing reads them. */
-#define VXA_GENERATOR_VERSION 3
+ * arena where nothing reads them; 4: the entry environment's CPL 1..3 and VMX non-root operation
+ * (ops_entry.c), VMXON at CPL > 0, in VMX non-root operation and with IA32_FEATURE_CONTROL's lock
+ * or VMX bit clear (generator_vmxon.c). */
+#define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {
     const vxa_backend *backend;
