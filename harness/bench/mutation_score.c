@@ -436,7 +436,9 @@ static int open_source(source *s, const char *spec, vxa_model model)
     snprintf(s->b.profile_name, sizeof s->b.profile_name, "%s", name ? name : profile);
     free(name);
     s->b.profile_bundled = !vxa_profile_is_path(profile);
-    s->b.name = "bochs";
+    /* the oracle a campaign on this profile has: Bochs for its models (an emulator: the
+     * generator may leave read memory beyond its RAM, vxa_mark_unbacked), else KVM or silicon */
+    s->b.name = strncmp(profile, "bochs-", 6) ? "kvm" : "bochs";
     if (!vxa_baselines_load(&s->b, (uint8_t)model, &s->bl, err, sizeof err)) {
         fprintf(stderr, "vxa-mutation-score: %s\n", err);
         return 2;
@@ -510,7 +512,7 @@ int main(int argc, char **argv)
             } else {
                 vxa_generate(&sk->g, i, &c);
             }
-            vxa_keep_in_arena(&c.vmcs, prof);   /* as the campaign sends it */
+            vxa_keep_in_arena(&c, prof);   /* as the campaign sends it */
             vxa_memory mem = vxa_case_memory(&c);
             vxa_input in = { prof, &c.vmcs, &c.entry, &mem, (uint8_t)model, NULL };
             vxa_audit(&in, &real);

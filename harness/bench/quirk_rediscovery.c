@@ -237,7 +237,7 @@ static int engine_profile(const char *profile, vxa_model model, uint64_t seed, u
         vxa_generate(&g, i, &c);
         vxa_prepare_case(&c, &b.profile, (uint8_t)model, &pp);
         if (!pp.unsupported) {
-            vxa_keep_in_arena(&c.vmcs, &b.profile);   /* as the campaign sends it */
+            vxa_keep_in_arena(&c, &b.profile);   /* as the campaign sends it */
             vxa_memory mem = vxa_case_memory(&c);
             vxa_input in = { &b.profile, &c.vmcs, &c.entry, &mem, (uint8_t)model, NULL };
             vxa_audit(&in, &full);

@@ -246,7 +246,7 @@ static int judge(const opts *o, const vxa_observer *ob, const struct vxa_oracle_
                  double secs)
 {
     unsigned agree = 0, mismatch = 0, other = 0, undetermined = 0, lsame = 0, ldiff = 0, check_diff = 0,
-             unrecorded = 0;
+             unrecorded = 0, lnone = 0;
     int write_rc = 0;
     if (!env->in_guest && probe->engine_checks)
         fprintf(stderr, "vmxaudit oracle run: the payload's engine has %u checks, this one %u: "
@@ -281,6 +281,7 @@ static int judge(const opts *o, const vxa_observer *ob, const struct vxa_oracle_
         check_diff += v.named_differs;
         lsame += v.in_guest == 1;
         ldiff += v.in_guest == 0;
+        lnone += v.in_guest < 0 && env->in_guest;   /* no report (a VMX abort), or memory beyond it */
         char recorded[4300] = "";
         int wrc = v.status == VXA_V_MISMATCH && o->record
                 ? record(o->record, ob, it, &res[i], &v, recorded, sizeof recorded) : 0;
@@ -349,14 +350,15 @@ static int judge(const opts *o, const vxa_observer *ob, const struct vxa_oracle_
         cJSON_AddNumberToObject(t, "not_comparable", other);
         cJSON_AddNumberToObject(t, "in_guest_same", lsame);
         cJSON_AddNumberToObject(t, "in_guest_differs", ldiff);
+        cJSON_AddNumberToObject(t, "in_guest_not_compared", lnone);
         cJSON_AddNumberToObject(t, "cases_per_second", secs > 0 ? (double)n / secs : 0.0);
         jrc = cli_json_write(stdout, doc);
     } else {
         cJSON_Delete(jcases);
         printf("%zu cases on %s (%s): %u agree, %u differ (%u on the check the oracle names), %u explained "
                "by an undetermined rule, %u not comparable; in-guest audit: %u equal to the hosted one, "
-               "%u unequal; %.1f cases/s\n", n, pname, vxa_model_name(model), agree, mismatch, check_diff,
-               undetermined, other, lsame, ldiff, secs > 0 ? (double)n / secs : 0.0);
+               "%u unequal, %u not compared; %.1f cases/s\n", n, pname, vxa_model_name(model), agree, mismatch,
+               check_diff, undetermined, other, lsame, ldiff, lnone, secs > 0 ? (double)n / secs : 0.0);
     }
     if (unrecorded)
         fprintf(stderr, "vmxaudit oracle run --record: %u mismatching case%s not written to %s (see above)\n",

@@ -86,7 +86,7 @@ int vxa_prepare(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prep
 int vxa_prepare_case(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa_prepared *out)
 {
     vxa_case moved = *c;                          /* shallow: only the layout changes */
-    vxa_keep_in_arena(&moved.vmcs, p);
+    vxa_keep_in_arena(&moved, p);
     int rc = prepare(&moved, p, model, false, out);
     out->c = c;                                   /* its memory: the same blobs */
     return rc;
@@ -175,6 +175,12 @@ void vxa_prepared_free(vxa_prepared *pp)
 void vxa_executed_layout(const vxa_prepared *pp, const struct vxa_oracle_result *r, vxa_vmcs *out)
 {
     *out = pp->sent;
+    /* An entry whose VM exit aborted (Bochs: unbacked.h) reported no harness fields: the case's
+     * own values stand for them (prepare() left a field to the payload only where no violation
+     * named it, so its outcome is the one with the payload's valid values) */
+    for (size_t i = 0; r->kind == VXA_ORACLE_EXIT_ABORTED && i < sizeof harness / sizeof harness[0]; i++)
+        if (!vxa_is_set(out, harness[i]) && vxa_is_set(&pp->c->vmcs, harness[i]))
+            vxa_set(out, harness[i], vxa_get(&pp->c->vmcs, harness[i]));
     for (size_t i = 0; i < r->nreplaced; i++) {
         vxa_field f = vxa_field_by_encoding(r->replaced[i].encoding);
         if (f != VXA_F_NONE) vxa_set(out, f, r->replaced[i].value);
@@ -223,6 +229,7 @@ bool vxa_observed_outcome(const struct vxa_oracle_result *r, vxa_outcome *o)
         o->qual[0] = (uint32_t)r->qualification;
         return true;
     case VXA_ORACLE_EXITED:
+    case VXA_ORACLE_EXIT_ABORTED:     /* the entry succeeded; its exit aborted (Bochs: unbacked.h) */
     case VXA_ORACLE_VMSUCCEED: o->result = VXA_ENTERED; return true;   /* VMXON: "entered" */
     case VXA_ORACLE_FAULT:
         o->result = VXA_FAULT;

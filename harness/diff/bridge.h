@@ -35,7 +35,8 @@ int vxa_prepare_sent(const vxa_case *c, const vxa_profile *p, uint8_t model, vxa
 
 /* The layout as executed: the fields sent plus the harness fields the oracle reports, less the
  * fields whose VMWRITE failed (they were never written: they do not exist on the oracle's CPU
- * or are read-only, SDM 31.4 errors 12/13). */
+ * or are read-only, SDM 31.4 errors 12/13).  An entry whose VM exit aborted
+ * (VXA_ORACLE_EXIT_ABORTED) reports no harness fields: the case's own values stand for them. */
 void vxa_executed_layout(const vxa_prepared *pp, const struct vxa_oracle_result *r, vxa_vmcs *out);
 
 /* The memory as executed: the case's blobs, then, when the case names its VMCS address, that

@@ -176,44 +176,126 @@ static void put_mem(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len
  * case: by VM entry (the MSR-load list 27.4, the virtual-APIC page's VTPR 27.2.1.1 and virtual
  * interrupt delivery 27.3.2.5, the link pointer's VMCS header 27.3.1.5, the PDPTEs at guest CR3
  * 27.3.1.6), by the guest's own execution (its paging: CR3, the EPT and HLAT tables), or at the
- * VM exit (the VM-exit MSR-load list, 28.6; the MSR-store area is written there, 28.4: beyond
- * RAM Bochs drops the write, but nested KVM aborts the VMX operation of the payload and real
- * hardware may decode it as MMIO, so it stays in the arena).  The others (bitmaps, the APIC-access
- * page, the posted-interrupt descriptor, the PML log, ...) are read or written only by guest
- * operations the harness's guest does not make before its first exit: an address there may lie
- * outside the arena. */
-static const struct { vxa_field f; bool read; } address_fields[] = {
-    { VXA_F_IO_BITMAP_A, false }, { VXA_F_IO_BITMAP_B, false }, { VXA_F_MSR_BITMAP, false },
-    { VXA_F_VM_EXIT_MSR_STORE_ADDR, true }, { VXA_F_VM_EXIT_MSR_LOAD_ADDR, true },
-    { VXA_F_VM_ENTRY_MSR_LOAD_ADDR, true }, { VXA_F_EXECUTIVE_VMCS_POINTER, true },
-    { VXA_F_PML_ADDRESS, false }, { VXA_F_VIRTUAL_APIC_PAGE_ADDR, true }, { VXA_F_APIC_ACCESS_ADDR, false },
-    { VXA_F_POSTED_INTR_DESC_ADDR, false }, { VXA_F_EPT_POINTER, true }, { VXA_F_EPTP_LIST_ADDRESS, false },
-    { VXA_F_VMREAD_BITMAP, false }, { VXA_F_VMWRITE_BITMAP, false }, { VXA_F_VE_INFORMATION_ADDRESS, false },
-    { VXA_F_SPPT_POINTER, false }, { VXA_F_LOW_PASID_DIRECTORY_ADDRESS, false },
-    { VXA_F_HIGH_PASID_DIRECTORY_ADDRESS, false }, { VXA_F_SHARED_EPT_POINTER, true },
-    { VXA_F_HLAT_POINTER, true }, { VXA_F_PID_POINTER_TABLE, false }, { VXA_F_VMCS_LINK_POINTER, true },
-    { VXA_F_GUEST_CR3, true },
+ * VM exit (the VM-exit MSR-load list, 28.6; the MSR-store area is written there, 28.4).  NOT_READ:
+ * the others (bitmaps, the APIC-access page, the posted-interrupt descriptor, the PML log, ...) are
+ * read or written only by guest operations the harness's guest does not make before its first
+ * exit: an address there may lie outside the arena.  READ: kept in the arena (RAM): beyond it
+ * nested KVM may abort the payload's VMX operation and real hardware may decode the address as
+ * MMIO.  UNBACKED: the same, except on an emulator whose memory beyond its RAM reads as all ones
+ * (Bochs 2.7 and 3.0, tests/oracle/width_top.sh): there an address at the top of
+ * the width stays, with an image of all ones for what is accessed (vxa_mark_unbacked), and the
+ * outcome still shows: the TPR-threshold check passes on VTPR FFH, the first entry of an MSR-load
+ * list fails (bits 63:32 reserved, 27.4: exit 34), an EPT or HLAT walk ends in a VM exit after
+ * entry, the MSR store of the VM exit aborts (an all-ones index, 28.4: a VMX abort, which only an
+ * exit after a successful entry can give, 27.8; the Bochs backend reports it, unbacked.h).  The
+ * link pointer and the VM-exit MSR-load list stay READ: all ones there give the same outcome
+ * either way (revision mismatch), or a VMX abort at an exit that may follow a VM-entry failure
+ * too (docs/mutation-score.md). */
+enum { NOT_READ, READ, UNBACKED };
+static const struct { vxa_field f; uint8_t access; } address_fields[] = {
+    { VXA_F_IO_BITMAP_A, NOT_READ }, { VXA_F_IO_BITMAP_B, NOT_READ }, { VXA_F_MSR_BITMAP, NOT_READ },
+    { VXA_F_VM_EXIT_MSR_STORE_ADDR, UNBACKED }, { VXA_F_VM_EXIT_MSR_LOAD_ADDR, READ },
+    { VXA_F_VM_ENTRY_MSR_LOAD_ADDR, UNBACKED }, { VXA_F_EXECUTIVE_VMCS_POINTER, READ },
+    { VXA_F_PML_ADDRESS, NOT_READ }, { VXA_F_VIRTUAL_APIC_PAGE_ADDR, UNBACKED },
+    { VXA_F_APIC_ACCESS_ADDR, NOT_READ }, { VXA_F_POSTED_INTR_DESC_ADDR, NOT_READ },
+    { VXA_F_EPT_POINTER, UNBACKED }, { VXA_F_EPTP_LIST_ADDRESS, NOT_READ },
+    { VXA_F_VMREAD_BITMAP, NOT_READ }, { VXA_F_VMWRITE_BITMAP, NOT_READ },
+    { VXA_F_VE_INFORMATION_ADDRESS, NOT_READ }, { VXA_F_SPPT_POINTER, NOT_READ },
+    { VXA_F_LOW_PASID_DIRECTORY_ADDRESS, NOT_READ }, { VXA_F_HIGH_PASID_DIRECTORY_ADDRESS, NOT_READ },
+    { VXA_F_SHARED_EPT_POINTER, READ }, { VXA_F_HLAT_POINTER, UNBACKED },
+    { VXA_F_PID_POINTER_TABLE, NOT_READ }, { VXA_F_VMCS_LINK_POINTER, READ }, { VXA_F_GUEST_CR3, READ },
 };
+
+static vxa_field count_field(vxa_field f)
+{
+    return f == VXA_F_VM_EXIT_MSR_STORE_ADDR ? VXA_F_VM_EXIT_MSR_STORE_COUNT
+         : f == VXA_F_VM_EXIT_MSR_LOAD_ADDR ? VXA_F_VM_EXIT_MSR_LOAD_COUNT
+         : f == VXA_F_VM_ENTRY_MSR_LOAD_ADDR ? VXA_F_VM_ENTRY_MSR_LOAD_COUNT : VXA_FIELD_COUNT;
+}
 
 /* An MSR-store/load area whose last byte lies beyond the width (count x 16 bytes at x): VM entry
  * fails its control checks (27.2.1.2, 27.2.1.3) before any of it is read. */
 static bool ends_beyond(const vxa_vmcs *v, vxa_field f, uint64_t x, uint64_t limit)
 {
-    vxa_field count = f == VXA_F_VM_EXIT_MSR_STORE_ADDR ? VXA_F_VM_EXIT_MSR_STORE_COUNT
-                    : f == VXA_F_VM_EXIT_MSR_LOAD_ADDR ? VXA_F_VM_EXIT_MSR_LOAD_COUNT
-                    : f == VXA_F_VM_ENTRY_MSR_LOAD_ADDR ? VXA_F_VM_ENTRY_MSR_LOAD_COUNT : VXA_FIELD_COUNT;
+    vxa_field count = count_field(f);
     if (count == VXA_FIELD_COUNT) return false;
     uint64_t n = vxa_get(v, count) & 0xffffffffull;
     return n && n * 16 - 1 > limit - x;
 }
 
-void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p)
+/* The memory an UNBACKED field's address names: its page, or an MSR area's first entries (at
+ * most 256 of 16 bytes: an all-ones entry fails at once, 27.4; a store writes nothing there). */
+static void unbacked_span(const vxa_vmcs *v, vxa_field f, uint64_t x, uint64_t *start, unsigned *len)
 {
-    unsigned maxphyaddr = p->maxphyaddr;
-    uint64_t limit = maxphyaddr >= 64 ? ~0ull : (1ull << maxphyaddr) - 1;
-    /* from the last page below bit MAXPHYADDR-1 up: the addresses at the top of the width, where
-     * a rule one bit narrower or wider decides (the width rules, and the MSR areas' last byte) */
-    uint64_t top = maxphyaddr >= 1 && maxphyaddr <= 64 ? (1ull << (maxphyaddr - 1)) - 0x1000 : ~0ull;
+    vxa_field count = count_field(f);
+    if (count == VXA_FIELD_COUNT) { *start = x & ~0xfffull; *len = 4096; return; }
+    uint64_t n = vxa_get(v, count) & 0xffffffffull;
+    *start = x;
+    *len = (unsigned)(n == 0 ? 16 : n > 256 ? 4096 : n * 16);
+}
+
+/* Where an address of field i, at x, may stay at the top of the width on an emulator: from the
+ * page under bit MAXPHYADDR-1 up, at or above 4 GiB (beyond the oracle machine's RAM, its ROM and
+ * its MMIO), its span within the width. */
+static bool unbacked_top(const vxa_vmcs *v, size_t i, uint64_t x, uint64_t top, uint64_t limit)
+{
+    uint64_t start;
+    unsigned len;
+    if (address_fields[i].access != UNBACKED || x < top || x >> 32 == 0) return false;
+    unbacked_span(v, address_fields[i].f, x, &start, &len);
+    return start + len - 1 <= limit && start + len - 1 >= start;
+}
+
+static uint64_t width_limit(const vxa_profile *p)
+{
+    return p->maxphyaddr >= 64 ? ~0ull : (1ull << p->maxphyaddr) - 1;
+}
+
+/* from the last page below bit MAXPHYADDR-1 up: the addresses at the top of the width, where a
+ * rule one bit narrower or wider decides (the width rules, and the MSR areas' last byte) */
+static uint64_t width_top(const vxa_profile *p)
+{
+    return p->maxphyaddr >= 1 && p->maxphyaddr <= 64 ? (1ull << (p->maxphyaddr - 1)) - 0x1000 : ~0ull;
+}
+
+void vxa_mark_unbacked(vxa_case *c, const vxa_profile *p)
+{
+    static uint8_t ones[4096];
+    if (!ones[0]) memset(ones, 0xff, sizeof ones);
+    uint64_t limit = width_limit(p), top = width_top(p);
+    for (size_t i = 0; i < sizeof address_fields / sizeof address_fields[0]; i++) {
+        vxa_field f = address_fields[i].f;
+        if (!vxa_is_set(&c->vmcs, f)) continue;
+        uint64_t x = vxa_get(&c->vmcs, f), start;
+        unsigned len;
+        if (x & ~limit || ends_beyond(&c->vmcs, f, x, limit) || !unbacked_top(&c->vmcs, i, x, top, limit)) continue;
+        unbacked_span(&c->vmcs, f, x, &start, &len);
+        put_mem(c, start, ones, len);
+    }
+}
+
+/* Does the case's image say the span of field i at x reads as all ones? */
+static bool imaged_ones(const vxa_case *c, size_t i, uint64_t x)
+{
+    uint64_t start;
+    unsigned len;
+    uint8_t b[4096];
+    unbacked_span(&c->vmcs, address_fields[i].f, x, &start, &len);
+    for (size_t k = 0; k < c->nmemory; k++) {
+        const vxa_blob *m = &c->memory[k];
+        if (m->address > start || m->address + m->length < start + len) continue;
+        memcpy(b, m->data + (start - m->address), len);
+        unsigned j = 0;
+        while (j < len && b[j] == 0xff) j++;
+        return j == len;
+    }
+    return false;
+}
+
+void vxa_keep_in_arena(vxa_case *c, const vxa_profile *p)
+{
+    vxa_vmcs *v = &c->vmcs;
+    uint64_t limit = width_limit(p), top = width_top(p);
     for (size_t i = 0; i < sizeof address_fields / sizeof address_fields[0]; i++) {
         vxa_field f = address_fields[i].f;
         /* a field never written reads 0, an address like any other, where the CPU has it */
@@ -221,7 +303,9 @@ void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p)
         uint64_t x = vxa_get(v, f), low = x & 0xfff, page = x & limit & ~0xfffull, high = x & ~limit;
         if (x == ~0ull || high) continue;                  /* "none", or too wide: no access */
         if (ends_beyond(v, f, x, limit)) continue;         /* an MSR area past the width: no access */
-        if (!address_fields[i].read && x >= top) continue; /* at the top of the width, not read */
+        if (address_fields[i].access == NOT_READ && x >= top) continue; /* at the top of the width, not read */
+        /* at the top, beyond RAM, where the case's image says all ones (an emulator's case) */
+        if (unbacked_top(v, i, x, top, limit) && imaged_ones(c, i, x)) continue;
         if (vxa_in_arena(page, 0x2000)) continue;
         page = VXA_ARENA_HIGH_BASE + page % (VXA_ARENA_HIGH_END - VXA_ARENA_HIGH_BASE - 0x2000);
         vxa_set(v, f, (page & ~0xfffull) | low);
@@ -290,6 +374,8 @@ static void generate(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_
                 vxa_get(&out->vmcs, VXA_F_PIN_BASED_VM_EXEC_CONTROL) | 1ull << VXA_PIN_PREEMPTION_TIMER);
         vxa_set(&out->vmcs, VXA_F_VMX_PREEMPTION_TIMER_VALUE, 0);
     }
+    /* on an emulator (Bochs), an address at the top of the width reads all ones: the image says so */
+    if (g->backend->name && !strcmp(g->backend->name, "bochs")) vxa_mark_unbacked(out, &p);
     keep_observable(&p, out, &m->report);
     if (prof) *prof = p;
     free(m);

@@ -10,7 +10,7 @@
  * CS.L 0/1, guest SSP at the 63:N edges, events against HLT / shutdown / NMI blocking, IA-32e
  * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL).  Every address
  * a case makes VM entry or its guest read stays inside the case arena (docs/formats.md;
- * vxa_keep_in_arena). */
+ * vxa_keep_in_arena), except, on Bochs, all-ones memory beyond its RAM (vxa_mark_unbacked). */
 #ifndef VXA_DIFF_GENERATOR_H
 #define VXA_DIFF_GENERATOR_H
 
@@ -22,9 +22,10 @@
  * operators extended (the correlated moves toward the Bochs quirks, ops_correlated.c, and others;
  * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
  * operation or in compatibility mode), and addresses at the top of the width left outside the
- * arena where nothing reads them; 4: the entry environment's CPL 1..3 and VMX non-root operation
- * (ops_entry.c), VMXON at CPL > 0, in VMX non-root operation and with IA32_FEATURE_CONTROL's lock
- * or VMX bit clear (generator_vmxon.c). */
+ * arena where nothing reads them; 4: on Bochs, addresses at the top of the width that VM entry,
+ * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked); the entry
+ * environment's CPL 1..3 and VMX non-root operation (ops_entry.c), VMXON at CPL > 0, in VMX
+ * non-root operation and with IA32_FEATURE_CONTROL's lock or VMX bit clear (generator_vmxon.c). */
 #define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {
@@ -56,9 +57,21 @@ void vxa_generate_vmxon(const vxa_profile *p, struct vxa_rng *r, vxa_case *out);
 /* Moves every physical address the layout gives VM entry (0 included, and a field never written,
  * which reads 0: with "use TPR shadow" the virtual-APIC page at 0 is read) into the case arena, keeping its low 12 bits; an address with
  * bits at or above MAXPHYADDR, or all ones, stays (the entry fails or reads nothing), and so do
- * an MSR area whose last byte lies beyond the width and, where neither VM entry nor the guest's
- * run reads the memory there, an address from the page under bit MAXPHYADDR-1 up.  The
- * campaign applies it to every case and candidate it sends (campaign.c prepare()). */
-void vxa_keep_in_arena(vxa_vmcs *v, const vxa_profile *p);
+ * an MSR area whose last byte lies beyond the width, where neither VM entry nor the guest's
+ * run reads the memory there, an address from the page under bit MAXPHYADDR-1 up, and, for the
+ * memory an emulator's case may leave beyond its RAM (vxa_mark_unbacked), an address there whose
+ * span the case's image gives as all ones.  The campaign applies it to every case and candidate
+ * it sends (campaign.c prepare()); it changes the layout only, never the memory. */
+void vxa_keep_in_arena(vxa_case *c, const vxa_profile *p);
+
+/* For an emulator whose memory beyond its RAM reads as all ones (Bochs: its
+ * backend sends no such image, tests/oracle/width_top.sh): each address of the virtual-APIC page,
+ * EPTP, HLATP, VM-entry MSR-load list or MSR-store area (whose VM exit Bochs then aborts, an
+ * outcome its backend reports, oracle/bochs/unbacked.h) from the page under bit MAXPHYADDR-1 up,
+ * at or above 4 GiB, gets an image of all ones for what is accessed there (its page, or the MSR
+ * area's first entries), so the engine predicts what the emulator reads and vxa_keep_in_arena
+ * leaves it.  vxa_generate applies it for a backend named "bochs"; an oracle with RAM there (KVM,
+ * silicon) refuses such a case (memory outside the arena). */
+void vxa_mark_unbacked(vxa_case *c, const vxa_profile *p);
 
 #endif

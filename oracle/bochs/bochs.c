@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "batch.h"
 #include "bochs.h"
+#include "unbacked.h"
 #include "machine.h"
 #include "payload_abi.h"
 #include "report.h"
@@ -100,6 +101,7 @@ struct run_state {
     bool died;                        /* this run: Bochs ended on its own before finishing */
     bool solo;                        /* a feature-control case alone (may leave VMX off) */
     char *open_log;
+    bool vmx_abort;                   /* the open case's VM exit ended in a VMX abort */
     char last_words[512];             /* the last non-report lines: why Bochs stopped */
 };
 
@@ -166,6 +168,7 @@ static void handle_line(struct run_state *st, const char *line, size_t ncases, F
     }
     if ((msg = log_message(line, &level))) {
         if (st->open_id >= 0 && (level == 'e' || level == 'p')) append(&st->open_log, msg);
+        if (st->open_id >= 0 && !strncmp(msg, "VMABORT:", 8)) st->vmx_abort = true;
         if (level == 'p') remember(st, msg);
         return;
     }
@@ -208,15 +211,22 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
     st->ready = st->finished = false;
     st->open_id = -1;
     st->last_words[0] = 0;
+    st->vmx_abort = false;
     while ((got = bx_session_line(&s, deadline, &line)) == 1) {
         capture_version(st->probe, line);
         handle_line(st, line, ncases, opt->trace);
         if (st->finished) break;
+        if (st->vmx_abort) { got = -1; break; }   /* shutdown (SDM 28.7): no answer will come */
         if (line[0] == '@' && st->ready) deadline = bx_now() + case_t;   /* progress */
     }
     if (got == -1) {
         bx_session_kill(&s);
-        if (st->open_id >= 0) {
+        if (st->open_id >= 0 && st->vmx_abort && bx_vmx_abort_after_entry(st->open_log)) {
+            close_case(st, VXA_ORACLE_EXIT_ABORTED, "VM entry succeeded: its VM exit aborted saving guest MSRs (a VMX abort, SDM 28.4, 28.7; "
+                       "a VM-entry failure saves none, 27.8); Bochs was killed in the shutdown state");
+        } else if (st->open_id >= 0 && st->vmx_abort) {
+            close_case(st, VXA_ORACLE_TIMEOUT, "a VMX abort (shutdown state, SDM 28.7): no answer; Bochs was killed");
+        } else if (st->open_id >= 0) {
             close_case(st, VXA_ORACLE_TIMEOUT, "no answer in time: Bochs was killed");
         } else if (!st->ready) {
             bx_session_finish(&s, bx_now() + 5);
@@ -297,9 +307,30 @@ const char *vxa_bochs_select(const struct vxa_bochs_options *opt, char *buf, siz
     return env && *env ? env : "bochs";
 }
 
+static int run_cases(const struct vxa_bochs_options *opt_in, const char *cpu_model,
+                     const struct vxa_oracle_case *cases, size_t n, struct vxa_oracle_result *out,
+                     struct vxa_oracle_probe *probe_out, char *err, size_t errlen);
+
+/* The cases without the all-ones memory the machine has no RAM for (unbacked.h), then run. */
 int vxa_bochs_run(const struct vxa_bochs_options *opt_in, const char *cpu_model,
                   const struct vxa_oracle_case *cases, size_t n, struct vxa_oracle_result *out,
                   struct vxa_oracle_probe *probe_out, char *err, size_t errlen)
+{
+    struct vxa_oracle_blob *blobs = NULL;
+    struct vxa_oracle_case *own = bx_drop_unbacked(cases, n, &blobs);
+    if (!own) {
+        snprintf(err, errlen, "out of memory");
+        return VXA_ORACLE_FAILED;
+    }
+    int rc = run_cases(opt_in, cpu_model, own, n, out, probe_out, err, errlen);
+    free(own);
+    free(blobs);
+    return rc;
+}
+
+static int run_cases(const struct vxa_bochs_options *opt_in, const char *cpu_model,
+                     const struct vxa_oracle_case *cases, size_t n, struct vxa_oracle_result *out,
+                     struct vxa_oracle_probe *probe_out, char *err, size_t errlen)
 {
     struct vxa_bochs_options opt = opt_in ? *opt_in : (struct vxa_bochs_options){ 0 };
     char chosen[4200];

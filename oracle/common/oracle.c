@@ -10,7 +10,7 @@ const char *vxa_oracle_kind_name(enum vxa_oracle_kind k)
         [VXA_ORACLE_FAULT] = "fault", [VXA_ORACLE_CRASHED] = "crashed",
         [VXA_ORACLE_TIMEOUT] = "timeout", [VXA_ORACLE_UNSUPPORTED] = "unsupported",
         [VXA_ORACLE_ERROR] = "error", [VXA_ORACLE_VMSUCCEED] = "vmsucceed",
-        [VXA_ORACLE_NONROOT_EXIT] = "nonroot_exit",
+        [VXA_ORACLE_NONROOT_EXIT] = "nonroot_exit", [VXA_ORACLE_EXIT_ABORTED] = "exit_aborted",
     };
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

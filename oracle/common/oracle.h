@@ -71,8 +71,10 @@ enum vxa_oracle_kind {
     VXA_ORACLE_UNSUPPORTED,           /* an environment or setup this oracle cannot produce */
     VXA_ORACLE_ERROR,                 /* a malformed case or a backend problem (see detail) */
     VXA_ORACLE_VMSUCCEED,             /* VMXON succeeded (VMsucceed: CF = ZF = 0) */
-    VXA_ORACLE_NONROOT_EXIT           /* in VMX non-root operation the instruction caused a VM
+    VXA_ORACLE_NONROOT_EXIT,          /* in VMX non-root operation the instruction caused a VM
                                          exit (SDM 26.1.2): exit_reason, qualification */
+    VXA_ORACLE_EXIT_ABORTED           /* entered; the VM exit that followed ended in a VMX abort
+                                         (shutdown, SDM 28.7): no exit reason (detail says why) */
 };
 
 struct vxa_oracle_vmwrite_error {

@@ -108,6 +108,7 @@ static const struct { const char *name; enum vxa_oracle_kind kind; } kinds[] = {
     { "unsupported", VXA_ORACLE_UNSUPPORTED }, { "bad", VXA_ORACLE_ERROR },
     { "crash", VXA_ORACLE_CRASHED }, { "timeout", VXA_ORACLE_TIMEOUT },   /* host-written */
     { "vmsucceed", VXA_ORACLE_VMSUCCEED }, { "nonroot_exit", VXA_ORACLE_NONROOT_EXIT },
+    { "exit_aborted", VXA_ORACLE_EXIT_ABORTED },   /* host-written */
 };
 
 /* "A,B,C" (hex) -> at most max values; returns how many, -1 if malformed. */
