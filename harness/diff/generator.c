@@ -186,15 +186,14 @@ static void put_mem(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len
  * the width stays, with an image of all ones for what is accessed (vxa_mark_unbacked), and the
  * outcome still shows: the TPR-threshold check passes on VTPR FFH, the first entry of an MSR-load
  * list fails (bits 63:32 reserved, 27.4: exit 34), an EPT or HLAT walk ends in a VM exit after
- * entry, the MSR store of the VM exit aborts (an all-ones index, 28.4: a VMX abort, which only an
- * exit after a successful entry can give, 27.8; the Bochs backend reports it, unbacked.h).  The
- * link pointer and the VM-exit MSR-load list stay READ: all ones there give the same outcome
- * either way (revision mismatch), or a VMX abort at an exit that may follow a VM-entry failure
- * too (docs/mutation-score.md). */
+ * entry, the MSR store or MSR load of the VM exit aborts (an all-ones index, 28.4, 28.6: a VMX
+ * abort, after an entry the Bochs backend tells from one that failed, unbacked.h).  The link
+ * pointer stays READ: all ones there give the same outcome either way (revision mismatch,
+ * docs/mutation-score.md). */
 enum { NOT_READ, READ, UNBACKED };
 static const struct { vxa_field f; uint8_t access; } address_fields[] = {
     { VXA_F_IO_BITMAP_A, NOT_READ }, { VXA_F_IO_BITMAP_B, NOT_READ }, { VXA_F_MSR_BITMAP, NOT_READ },
-    { VXA_F_VM_EXIT_MSR_STORE_ADDR, UNBACKED }, { VXA_F_VM_EXIT_MSR_LOAD_ADDR, READ },
+    { VXA_F_VM_EXIT_MSR_STORE_ADDR, UNBACKED }, { VXA_F_VM_EXIT_MSR_LOAD_ADDR, UNBACKED },
     { VXA_F_VM_ENTRY_MSR_LOAD_ADDR, UNBACKED }, { VXA_F_EXECUTIVE_VMCS_POINTER, READ },
     { VXA_F_PML_ADDRESS, NOT_READ }, { VXA_F_VIRTUAL_APIC_PAGE_ADDR, UNBACKED },
     { VXA_F_APIC_ACCESS_ADDR, NOT_READ }, { VXA_F_POSTED_INTR_DESC_ADDR, NOT_READ },

@@ -66,8 +66,9 @@ void vxa_keep_in_arena(vxa_case *c, const vxa_profile *p);
 
 /* For an emulator whose memory beyond its RAM reads as all ones (Bochs: its
  * backend sends no such image, tests/oracle/width_top.sh): each address of the virtual-APIC page,
- * EPTP, HLATP, VM-entry MSR-load list or MSR-store area (whose VM exit Bochs then aborts, an
- * outcome its backend reports, oracle/bochs/unbacked.h) from the page under bit MAXPHYADDR-1 up,
+ * EPTP, HLATP, VM-entry MSR-load list, MSR-store area or VM-exit MSR-load list (whose VM exit
+ * Bochs then aborts, an outcome its backend reports, oracle/bochs/unbacked.h) from the page under
+ * bit MAXPHYADDR-1 up,
  * at or above 4 GiB, gets an image of all ones for what is accessed there (its page, or the MSR
  * area's first entries), so the engine predicts what the emulator reads and vxa_keep_in_arena
  * leaves it.  vxa_generate applies it for a backend named "bochs"; an oracle with RAM there (KVM,

@@ -222,8 +222,8 @@ static int run_once(const struct vxa_bochs_options *opt, struct bx_machine *m, c
     if (got == -1) {
         bx_session_kill(&s);
         if (st->open_id >= 0 && st->vmx_abort && bx_vmx_abort_after_entry(st->open_log)) {
-            close_case(st, VXA_ORACLE_EXIT_ABORTED, "VM entry succeeded: its VM exit aborted saving guest MSRs (a VMX abort, SDM 28.4, 28.7; "
-                       "a VM-entry failure saves none, 27.8); Bochs was killed in the shutdown state");
+            close_case(st, VXA_ORACLE_EXIT_ABORTED, "VM entry succeeded, then its VM exit ended in a VMX abort (SDM 28.7; "
+                       "oracle/bochs/unbacked.h); Bochs was killed in the shutdown state");
         } else if (st->open_id >= 0 && st->vmx_abort) {
             close_case(st, VXA_ORACLE_TIMEOUT, "a VMX abort (shutdown state, SDM 28.7): no answer; Bochs was killed");
         } else if (st->open_id >= 0) {

@@ -37,5 +37,9 @@ struct vxa_oracle_case *bx_drop_unbacked(const struct vxa_oracle_case *cases, si
 
 int bx_vmx_abort_after_entry(const char *log)
 {
-    return log && strstr(log, "VMABORT: Error when saving guest MSR") != NULL;
+    if (!log) return 0;
+    if (strstr(log, "VMABORT: Error when saving guest MSR")) return 1;
+    return strstr(log, "VMABORT: Error when loading host MSR") &&
+           !strstr(log, "VMEXIT: Guest State Checks Failed") &&
+           !strstr(log, "VMEXIT: Error when loading guest MSR");
 }

@@ -4,10 +4,10 @@
  * MSR area whose last byte lies beyond the width stays (the entry fails before reading it); an
  * address at the top of the width (bit MAXPHYADDR-1, or the page under it) stays where nothing
  * reads the memory there (the I/O bitmaps ...), so the width rules' top valid bit reaches the
- * oracle; vxa_mark_unbacked gives the read memory at the top (virtual-APIC page, EPTP, VM-entry
- * MSR-load list, MSR-store area) an all-ones image, and keep_in_arena leaves those addresses alone then
- * (an emulator's case), never without the image or below 4 GiB, nor for the VM-exit MSR-load
- * list (a VMX abort that tells nothing). */
+ * oracle; vxa_mark_unbacked gives the read memory at the top (virtual-APIC page, EPTP, the
+ * three MSR areas) an all-ones image, and keep_in_arena leaves those addresses alone then
+ * (an emulator's case), never without the image or below 4 GiB, nor for the link pointer or
+ * guest CR3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,7 +85,7 @@ static void unbacked(void **state)
     vxa_set(&c.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_COUNT, 2);
     vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_STORE_ADDR, top + 0x40);
     vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_STORE_COUNT, 1);
-    vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_LOAD_ADDR, top);            /* READ: a VMX abort at exit */
+    vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_LOAD_ADDR, top + 0x4000);
     vxa_set(&c.vmcs, VXA_F_VM_EXIT_MSR_LOAD_COUNT, 1);
     vxa_set(&c.vmcs, VXA_F_VMCS_LINK_POINTER, top);                /* READ: same outcome */
     vxa_set(&c.vmcs, VXA_F_GUEST_CR3, top);                        /* READ */
@@ -96,17 +96,18 @@ static void unbacked(void **state)
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_EPT_POINTER) & 0xfff, 0x5e);
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_STORE_ADDR), 16));
     vxa_mark_unbacked(&c, &p);
-    assert_int_equal(c.nmemory, 4);
+    assert_int_equal(c.nmemory, 5);
     assert_true(ones(&c, top, 4096));                               /* the virtual-APIC page */
     assert_true(ones(&c, top - 0x20, 32));                          /* 2 entries */
     assert_true(ones(&c, top + 0x40, 16));
+    assert_true(ones(&c, top + 0x4000, 16));
     moved = c;
     vxa_keep_in_arena(&moved, &p);
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_VIRTUAL_APIC_PAGE_ADDR), top);
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_EPT_POINTER), (top + 0x2000) | 0x5e);
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_VM_ENTRY_MSR_LOAD_ADDR), top - 0x20);
     assert_int_equal(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_STORE_ADDR), top + 0x40);
-    assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_LOAD_ADDR), 16));
+    assert_int_equal(vxa_get(&moved.vmcs, VXA_F_VM_EXIT_MSR_LOAD_ADDR), top + 0x4000);
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_VMCS_LINK_POINTER), 0x1000));
     assert_true(vxa_in_arena(vxa_get(&moved.vmcs, VXA_F_GUEST_CR3), 0x1000));
     /* an image that is not all ones: moved */
