@@ -128,6 +128,24 @@ static void recipes_reach_their_rules(void **state)
     assert_true(run("bochs-2.7-tigerlake", VXA_SINGLE_RECIPE, "GUEST_INTR_EXTINT_BLOCKING", 120).alone > 0);
 }
 
+static void host32_reaches_the_address_space_rules(void **state)
+{
+    (void)state;
+    /* a host outside IA-32e mode (ops_host32.c): each rule of 27.2.4 it can break, and HOST_SS
+     * null (27.2.3), the guest's CR4.PCIDE (27.3.1.1), alone; tigerlake has "load CET state" */
+    static const char *rules[] = { "HOST_NOT_IA32E_HAS", "HOST_HAS0_CR4_PCIDE", "HOST_HAS0_RIP_HIGH",
+                                   "HOST_SS_SEL_NULL", "HOST_HAS0_SSP_HIGH", "HOST_HAS0_S_CET_HIGH",
+                                   "GUEST_NON_IA32E_CR4_PCIDE" };
+    for (unsigned i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        tally t = run("bochs-2.7-tigerlake", VXA_SINGLE_HOST32, rules[i], 300);
+        fprintf(stderr, "host32 %s: %u alone of %u cases\n", rules[i], t.alone, t.cases);
+        assert_true(t.alone > 0);
+    }
+    /* and the entry from such a host that breaks nothing: a 32-bit host and guest that enter */
+    tally t = run("bochs-2.7-tigerlake", VXA_SINGLE_HOST32, "", 300);
+    assert_true(t.cases > t.any);
+}
+
 /* The fixing step: a layout breaking two control rules on two fields (I/O-bitmap A and B
  * addresses misaligned, 27.2.1.1) keeps one of them, either. */
 static void other_violations_are_fixed(void **state)
@@ -165,6 +183,7 @@ int main(void)
         cmocka_unit_test(pae_guest_reaches_the_pdpte_rules),
         cmocka_unit_test(control_pair_reaches_prerequisite_rules),
         cmocka_unit_test(recipes_reach_their_rules),
+        cmocka_unit_test(host32_reaches_the_address_space_rules),
         cmocka_unit_test(other_violations_are_fixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,11 +58,19 @@ static const char *unsupported_vmxon(const vxa_entry *e, const vxa_profile *p)
  * can leave VMX operation (VMXOFF), make a shadow VMCS current, execute the instruction in
  * compatibility mode (its flat 32-bit code segment), at CPL 1..3 in 64-bit mode (ring.S: its
  * CR4 without SMEP/SMAP, no MOV-SS blocking), and in VMX non-root operation (nonroot.c: its own
- * 64-bit guest at CPL 0 with CR4.VMXE set, which VM entry requires: SDM 26.3.1.1). */
+ * 64-bit guest at CPL 0 with CR4.VMXE set, which VM entry requires: SDM 26.3.1.1).  Outside
+ * IA-32e mode it runs VMLAUNCH/VMRESUME from protected mode with paging (host32.S) at CPL 0 in
+ * VMX root operation, with a VMCS whose launch state is clear: its priming entry needs a 64-bit
+ * host. */
 static const char *unsupported_entry(const vxa_entry *e, const vxa_profile *p)
 {
-    if (!e->host_ia32e || (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT))
-        return "a host outside IA-32e mode (real-address, protected, virtual-8086)";
+    if (!e->host_ia32e) {
+        if (e->mode != VXA_MODE_PROTECTED)
+            return "a host outside IA-32e mode other than protected mode (real-address, virtual-8086)";
+        if (e->instruction == VXA_VMXON || e->launched || !e->vmx_operation || e->cpl || e->vmx_non_root)
+            return "a host outside IA-32e mode with VMXON, a launched VMCS, outside VMX operation, at CPL > 0 or in VMX non-root operation";
+    } else if (e->mode != VXA_MODE_64BIT && e->mode != VXA_MODE_COMPAT)
+        return "IA-32e mode with a mode other than 64-bit or compatibility";
     if (e->smm) return "SMM";
     if (e->cpl && (e->mode != VXA_MODE_64BIT || e->movss_blocking || e->vmx_non_root))
         return "CPL > 0 in compatibility mode, with MOV-SS blocking or in VMX non-root operation";

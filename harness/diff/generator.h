@@ -23,9 +23,10 @@
  * the single-fault operator, ops_single.c; VMXON cases and VMLAUNCH/VMRESUME outside VMX
  * operation or in compatibility mode), and addresses at the top of the width left outside the
  * arena where nothing reads them; 4: on Bochs, addresses at the top of the width that VM entry,
- * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked); the entry
- * environment's CPL 1..3 and VMX non-root operation (ops_entry.c), VMXON at CPL > 0, in VMX
- * non-root operation and with IA32_FEATURE_CONTROL's lock or VMX bit clear (generator_vmxon.c). */
+ * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked), the
+ * single-fault operator's host outside IA-32e mode (ops_host32.c: 1 single-fault move in 11),
+ * the entry environment's CPL 1..3 and VMX non-root operation (ops_entry.c), VMXON at CPL > 0, in
+ * VMX non-root operation and with IA32_FEATURE_CONTROL's lock or VMX bit clear (generator_vmxon.c). */
 #define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {

@@ -154,6 +154,7 @@ typedef enum vxa_single {
     VXA_SINGLE_CONTROL_PAIR,     /* a named control on, repaired, then one control that may be 0 cleared */
     VXA_SINGLE_RECIPE,           /* a rule whose fault spans two or three fields (ops_single.c's table) */
     VXA_SINGLE_OTHER_MOVE,       /* one move of another operator on the repaired layout */
+    VXA_SINGLE_HOST32,           /* a host outside IA-32e mode, a PAE guest: one of 27.2.4's rules (ops_host32.c) */
     VXA_SINGLE_COUNT
 } vxa_single;
 bool vxa_op_single_fault(vxa_mutator *m, vxa_mut_case *c);
@@ -161,6 +162,9 @@ bool vxa_op_single_fault_one(vxa_mutator *m, vxa_mut_case *c, vxa_single which);
 /* Keeps one of the layout's violations (chosen at random): the engine's fixes for the others
  * applied, never to a field the kept one reads (up to 3 audits). */
 void vxa_mut_keep_one(vxa_mutator *m, vxa_mut_case *c);
+/* ops_host32.c: entry.host_ia32e false, the host's fields made valid for it, repaired, then one
+ * of the rules of such a host broken (or none); false if HAS cannot be 0 on the profile. */
+bool vxa_mut_host32(vxa_mutator *m, vxa_mut_case *c);
 
 /* Helpers the operators share */
 bool vxa_mut_control_on(const vxa_mut_case *c, vxa_word w, unsigned bit, bool on); /* where allowed */

@@ -36,6 +36,13 @@ static bool oracle_entry(vxa_mutator *m, vxa_mut_case *c)
         break;
     default: e->current_vmcs = true; e->current_vmcs_shadow = true;
     }
+    if (!e->host_ia32e) {   /* a 32-bit host (ops_host32.c): what the payload runs from it */
+        e->mode = VXA_MODE_PROTECTED;
+        e->launched = false;
+        e->vmx_operation = true;
+        e->cpl = 0;
+        e->vmx_non_root = false;
+    }
     return true;
 }
 

@@ -18,7 +18,9 @@
  *   - a table of rules whose fault spans two or three fields (CR4.CET without CR0.WP, STI and
  *     MOV SS blocking together, ...);
  *   - one move of another operator (control, event, segment, field boundary, correlated) on the
- *     repaired layout.
+ *     repaired layout;
+ *   - a host outside IA-32e mode with a PAE guest (ops_host32.c): one rule of 27.2.4, HOST_SS
+ *     null (27.2.3) or none.
  * Costs up to 8 repair rounds and 3 audits: the campaign generator's, not the fuzzer's (its
  * weight there is 0). */
 #include "mutate.h"
@@ -221,6 +223,10 @@ bool vxa_op_single_fault_one(vxa_mutator *m, vxa_mut_case *c, vxa_single which)
         clear_one_control(m, c, (vxa_word)ci->word, ci->bit);
         break;
     }
+    case VXA_SINGLE_HOST32:     /* a 32-bit guest (PAE, as above) under a 32-bit host */
+        pae_guest(m, c, vxa_rng_below(r, 2));
+        if (!vxa_mut_host32(m, c)) return false;
+        break;
     case VXA_SINGLE_RECIPE: {
         const struct recipe *rc = &recipes[vxa_rng_below(r, sizeof recipes / sizeof recipes[0])];
         for (unsigned i = 0; i < 3 && rc->f[i] != NOF; i++)
@@ -249,6 +255,6 @@ bool vxa_op_single_fault(vxa_mutator *m, vxa_mut_case *c)
     static const uint8_t mix[] = { VXA_SINGLE_GATED_FIELD, VXA_SINGLE_GATED_FIELD, VXA_SINGLE_GATED_FIELD,
                                    VXA_SINGLE_COUNTED_AREA, VXA_SINGLE_PAE_PDPTE, VXA_SINGLE_CONTROL_PAIR,
                                    VXA_SINGLE_RECIPE, VXA_SINGLE_OTHER_MOVE, VXA_SINGLE_OTHER_MOVE,
-                                   VXA_SINGLE_OTHER_MOVE };
+                                   VXA_SINGLE_OTHER_MOVE, VXA_SINGLE_HOST32 };
     return vxa_op_single_fault_one(m, c, (vxa_single)VXA_RNG_PICK(&m->rng, mix));
 }

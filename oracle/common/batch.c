@@ -9,7 +9,10 @@ const char *vxa_case_check(const struct vxa_oracle_case *c, int *unsupported)
     *unsupported = 1;
     if (c->cpl > 3) return "CPL above 3";
     if (c->smm) return "entry from SMM";
-    if (c->host_32bit) return "a host outside IA-32e mode";
+    if (c->host_32bit && (c->instruction == VXA_ORACLE_VMXON || c->launched || c->outside_vmx || c->compat ||
+                          c->cpl || c->vmx_non_root))
+        return "a host outside IA-32e mode with VMXON, a launched VMCS, outside VMX operation, in "
+               "compatibility mode, at CPL > 0 or in VMX non-root operation";
     if (c->cpl && (c->compat || c->movss_blocking))
         return "CPL > 0 in compatibility mode or with MOV-SS blocking";
     if (c->vmx_non_root && c->cpl) return "CPL > 0 in VMX non-root operation";
@@ -77,7 +80,8 @@ uint8_t *vxa_batch_encode(const struct vxa_oracle_case *cases, const size_t *idx
                                (c->shadow_vmcs ? VXA_CASE_SHADOW_VMCS : 0) |
                                (c->compat ? VXA_CASE_COMPAT : 0)),
             .model = c->model,
-            .env = (uint8_t)((c->cpl & VXA_ENV_CPL_MASK) | (c->vmx_non_root ? VXA_ENV_NON_ROOT : 0)),
+            .env = (uint8_t)((c->cpl & VXA_ENV_CPL_MASK) | (c->vmx_non_root ? VXA_ENV_NON_ROOT : 0) |
+                             (c->host_32bit ? VXA_ENV_HOST32 : 0)),
             .nfields = (uint16_t)c->nfields, .nblobs = (uint16_t)c->nblobs,
             .vmcs_address = c->vmcs_address,
         };

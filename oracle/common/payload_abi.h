@@ -148,9 +148,13 @@ enum {
  *            layout) whose code executes the instruction, which exits unconditionally (SDM
  *            26.1.2: reason 20 VMLAUNCH, 24 VMRESUME, 27 VMXON); reported as "nonroot_exit".
  *            The case's fields and memory are not used; CPL 0, 64-bit mode only.
- *   bits 7:3 0 */
+ *   bit 3    a host outside IA-32e mode: VMLAUNCH/VMRESUME from protected mode with paging
+ *            (oracle/payload/host32.S), the harness fields a 32-bit host's (host32.c); CPL 0,
+ *            VMX root operation, launch state clear, not with compatibility mode.
+ *   bits 7:4 0 */
 #define VXA_ENV_CPL_MASK  3u
 #define VXA_ENV_NON_ROOT  (1u << 2)
+#define VXA_ENV_HOST32    (1u << 3)
 
 /* vxa_batch_case.model: the engine model the in-guest audit predicts for (vmxaudit.h vxa_model) */
 enum {

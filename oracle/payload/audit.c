@@ -83,6 +83,10 @@ void audit_before(const struct vxa_batch_case *c, uint64_t vmcs_pa, uint64_t vmx
     e.current_vmcs_shadow = (c->flags & VXA_CASE_SHADOW_VMCS) != 0;
     if (c->flags & VXA_CASE_COMPAT) e.mode = VXA_MODE_COMPAT;
     e.cpl = c->env & VXA_ENV_CPL_MASK;
+    if (c->env & VXA_ENV_HOST32) {     /* protected mode with paging (host32.S) */
+        e.host_ia32e = false;
+        e.mode = VXA_MODE_PROTECTED;
+    }
     e.has_current_vmcs_address = true;
     e.current_vmcs_address = vmcs_pa;
     e.has_vmxon_address = true;

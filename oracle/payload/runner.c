@@ -11,6 +11,9 @@
  * A VMXON case (run_vmxon) instead: [outside VMX] VMXOFF; the case's CR4, CR0; VMXON with the
  * case's operand; report; the payload's CR0/CR4 back.  After either, VMXON with the payload's
  * own region where the case left VMX operation.
+ * A case of a 32-bit host (VXA_ENV_HOST32): the same up to the audit, with that host's harness
+ * fields (host32.c); then VMCLEAR, VMXOFF, and host32.S runs the instruction from protected mode
+ * with paging; back in 64-bit mode, VMXON and VMPTRLD again to read what the CPU did.
  */
 #include <stdbool.h>
 #include "arena.h"
@@ -18,6 +21,7 @@
 #include "baremetal.h"
 #include "cpu.h"
 #include "feature_control.h"
+#include "host32.h"
 #include "layout.h"
 #include "lib.h"
 #include "nonroot.h"
@@ -59,6 +63,7 @@ struct case_state {
     const struct vxa_batch_field *fields;
     uint32_t werr_enc[MAX_WERR], werr_err[MAX_WERR];
     unsigned nwerr;
+    const struct layout *fill;          /* layout_fill, or a 32-bit host's (host32_fill) */
     bool filled[LAYOUT_MAX];
     uint64_t guest_rip;                 /* GUEST_RIP as written, the case's or the harness's */
     enum { PHASE_SETUP, PHASE_ENTER } phase;
@@ -90,12 +95,12 @@ static void report_kv(const char *k, uint64_t v)
 static void report_tail(const struct case_state *s)
 {
     const char *sep = " fill=";
-    for (unsigned i = 0; i < layout_fill.n; i++) {
+    for (unsigned i = 0; i < s->fill->n; i++) {
         if (!s->filled[i]) continue;
         out_str(sep);
-        out_hex(layout_fill.f[i].enc);
+        out_hex(s->fill->f[i].enc);
         out_char(':');
-        out_hex(layout_fill.f[i].val);
+        out_hex(s->fill->f[i].val);
         sep = ",";
     }
     sep = " w=";
@@ -161,6 +166,10 @@ static const char *validate(const struct vxa_batch_case *c, const uint8_t *end)
     const uint8_t *p = (const uint8_t *)c, *rec_end = p + c->size;
     if (c->size < sizeof *c || (c->size & 7) || rec_end > end) return "record-size";
     if (c->instruction > VXA_INSN_VMXON) return "instruction";
+    if ((c->env & VXA_ENV_HOST32) &&
+        (c->instruction == VXA_INSN_VMXON || (c->env & (VXA_ENV_CPL_MASK | VXA_ENV_NON_ROOT)) ||
+         (c->flags & (VXA_CASE_LAUNCHED | VXA_CASE_OUTSIDE_VMX | VXA_CASE_COMPAT))))
+        return "env-host32";
     if (audit_check_model(c)) return audit_check_model(c);
     if (c->vmcs_address && ((c->vmcs_address & 0xfff) || !vxa_in_arena(c->vmcs_address, 4096)))
         return "vmcs-address";
@@ -450,8 +459,14 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
         report_what(id, "unsupported", bad);
         return;
     }
+    bool h32 = (c->env & VXA_ENV_HOST32) != 0;
+    if (h32 && bare_metal()) {
+        report_what(id, "unsupported", "host32-bare-metal");
+        return;
+    }
     s.c = c;
     s.fields = (const struct vxa_batch_field *)(c + 1);
+    s.fill = &layout_fill;
     s.nwerr = 0;
     s.phase = PHASE_SETUP;
     for (unsigned i = 0; i < LAYOUT_MAX; i++) s.filled[i] = false;
@@ -512,10 +527,14 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
             s.werr_err[s.nwerr++] = (uint32_t)e;
         }
     }
+    /* a 32-bit host's paging: PAE unless the case's own HOST_CR4 clears it (host32.c) */
+    const struct vxa_batch_field *hcr4 = case_field(&s, VMCS_HOST_CR4);
+    bool h32_pae = !hcr4 || (hcr4->value & (1u << 5));
+    if (h32) s.fill = host32_fill(h32_pae);
     if (!(c->flags & VXA_CASE_NO_FILL))
-        for (unsigned i = 0; i < layout_fill.n; i++)
-            if (!case_field(&s, layout_fill.f[i].enc))
-                s.filled[i] = write_field(layout_fill.f[i].enc, layout_fill.f[i].val) < 0;
+        for (unsigned i = 0; i < s.fill->n; i++)
+            if (!case_field(&s, s.fill->f[i].enc))
+                s.filled[i] = write_field(s.fill->f[i].enc, s.fill->f[i].val) < 0;
     s.guest_rip = vmread_or(VMCS_GUEST_RIP, 0);
     const char *unsafe = bare_metal() ? bm_gate((uint64_t)(uintptr_t)vxa_guest_stub, vxa_host_cr3) : 0;
     if (unsafe) {
@@ -536,6 +555,36 @@ static void run_one(const struct vxa_batch_case *c, const uint8_t *end)
     }
 
     s.phase = PHASE_ENTER;
+    if (h32) {
+        if (current_vmcs) vmclear(vmcs);
+        current_vmcs = 0;
+        vmxoff();
+        in_vmx = false;
+        unsigned how = (c->instruction == VXA_INSN_VMRESUME ? HOST32_HOW_RESUME : 0) |
+                       (c->flags & VXA_CASE_MOVSS_BLOCKING ? HOST32_HOW_MOVSS : 0) |
+                       (c->flags & VXA_CASE_NO_CURRENT_VMCS ? HOST32_HOW_NO_VMCS : 0);
+        unsigned st = host32_enter((uint64_t)(uintptr_t)vmxon_region, vmcs, how, h32_pae);
+        vxa_fault_jmp = 0;
+        vmx_reenter();                  /* the payload's region; the VMCS current again */
+        if (in_vmx && !(c->flags & VXA_CASE_NO_CURRENT_VMCS) && vmptrld(vmcs) == 0) current_vmcs = vmcs;
+        if (st > 3 || !in_vmx) {
+            report_what(id, "unsupported", st == 4 ? "host32-vmxon" : st == 5 ? "host32-vmptrld" : "host32-vmx");
+            arena_mark_all();
+            return;
+        }
+        if (st <= 2) audit_after((int)st, -1);
+        if (st == 0) report_exit(&s, id);
+        else if (st == 1) report_head(id, "vmfail_invalid");
+        else if (st == 2) {
+            report_head(id, "vmfail_valid");
+            report_kv("err", vmread_or(VMCS_VM_INSTRUCTION_ERROR, 0));
+        } else {
+            report_head(id, "bad");
+            out_str(" what=no-vmfail-flags");
+        }
+        report_tail(&s);
+        return;
+    }
     unsigned cpl = c->env & VXA_ENV_CPL_MASK;
     int r = (c->flags & VXA_CASE_COMPAT)
                 ? vxa_compat_try(c->instruction == VXA_INSN_VMRESUME ? 2u : 1u, 0)
@@ -626,6 +675,7 @@ void vxa_main(struct vxa_boot *b)
         in_vmx = true;
         cpu_save_host_context();        /* CR0/CR4 as VMX operation needs them */
         layout_init(&P);
+        host32_init();
         audit_init();
         arena_clean();
         out_str("@H ready");

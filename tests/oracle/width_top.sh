@@ -31,16 +31,16 @@ unavailable() {   # Debian's Bochs 2.7 is a package; another version is built by
 }
 fail=0
 ids=CTRL_VAPIC_ADDR_WIDTH/maxphyaddr-1,CTRL_EPTP_RESERVED/maxphyaddr-1,CTRL_ENTRY_MSR_LOAD_WIDTH/maxphyaddr-1,CTRL_ENTRY_MSR_LOAD_END/maxphyaddr-1,CTRL_EXIT_MSR_STORE_WIDTH/maxphyaddr-1,CTRL_EXIT_MSR_STORE_END/maxphyaddr-1,CTRL_EXIT_MSR_LOAD_WIDTH/maxphyaddr-1,CTRL_EXIT_MSR_LOAD_END/maxphyaddr-1
-"$ms" --only "$ids" --profiles bochs-2.7-corei7-skylake-x --cases 5000 --json "$tmp/ms.json" > "$tmp/ms.out" 2>&1 ||
+"$ms" --only "$ids" --profiles bochs-2.7-corei7-skylake-x --cases 10000 --json "$tmp/ms.json" > "$tmp/ms.out" 2>&1 ||
     { cat "$tmp/ms.out"; echo "FAIL: vxa-mutation-score"; exit 1; }
 # the index of the case that killed each mutant (one line each: ID INDEX)
 awk -F'"' '$2 == "id" { id = $4 } $2 == "killed_by_index" { sub(/[^0-9]*/, "", $3); print id, $3 + 0 }' "$tmp/ms.json" > "$tmp/kills"
 cat "$tmp/kills"
-[ "$(wc -l < "$tmp/kills")" -eq 8 ] || { cat "$tmp/ms.out"; echo "FAIL: not every mutant killed within 5000 cases"; fail=1; }
+[ "$(wc -l < "$tmp/kills")" -eq 8 ] || { cat "$tmp/ms.out"; echo "FAIL: not every mutant killed within 10000 cases"; fail=1; }
 mkdir "$tmp/cases" "$tmp/fail"
 cp "$src"/tests/oracle/width_top/*.json "$tmp/cases/"
 for i in $(cut -d' ' -f2 "$tmp/kills" | sort -u); do
-    "$vx" diff --backend bochs --bochs-version "$ver" --cpu corei7_skylake_x --generate 5000 --seed 1 \
+    "$vx" diff --backend bochs --bochs-version "$ver" --cpu corei7_skylake_x --generate 10000 --seed 1 \
         --show "$i" > "$tmp/cases/gen-$i.json" 2> "$tmp/show.err"
     rc=$?
     [ $rc -eq 3 ] && unavailable
