@@ -3,7 +3,8 @@
  * areas' address and last-byte rules, the PAE PDPTE rules with and without EPT), and the case it
  * leaves breaks one rule, not several of a class (27.2: one VM-instruction error for all the
  * control checks), which a case made the same way with the other violations left standing
- * does not. */
+ * does not.  The correlated moves that exist to make one rule decisive (a host CET register at
+ * the canonical edge, the link pointer at the current VMCS) leave that rule alone too. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,6 +127,59 @@ static void recipes_reach_their_rules(void **state)
     assert_true(run("bochs-2.7-tigerlake", VXA_SINGLE_RECIPE, "HOST_CR4_CET_WP", 120).alone > 0);
     assert_true(run("bochs-2.7-tigerlake", VXA_SINGLE_RECIPE, "GUEST_INTR_STI_AND_MOVSS", 120).alone > 0);
     assert_true(run("bochs-2.7-tigerlake", VXA_SINGLE_RECIPE, "GUEST_INTR_EXTINT_BLOCKING", 120).alone > 0);
+    /* CS type 3 with DPL 3 under "unrestricted guest" (27.3.1.2); RTM pending debug exceptions
+     * under MOV SS blocking (27.3.1.5): before these rows another rule always failed with them */
+    assert_true(run("bochs-2.7-corei7-skylake-x", VXA_SINGLE_RECIPE, "GUEST_CS_AR_DPL_TYPE3", 160).alone > 0);
+    assert_true(run("bochs-2.7-corei7-skylake-x", VXA_SINGLE_RECIPE, "GUEST_PENDING_DBG_RTM_MOVSS", 160).alone > 0);
+}
+
+/* A gated field's control turned on with the controls it needs that the repair would not add
+ * (vxa_mut_prereqs): the posted-interrupt descriptor's rules alone (27.2.1.1: posted interrupts
+ * need virtual-interrupt delivery, which needs "use TPR shadow"; the repair turned virtual-
+ * interrupt delivery off again, so CTRL_APICV_TPR_SHADOW or CTRL_PI_VID always failed with them) */
+static void gated_field_turns_on_what_the_gate_needs(void **state)
+{
+    (void)state;
+    tally a = run("bochs-3.0-sapphire-rapids", VXA_SINGLE_GATED_FIELD, "CTRL_PI_DESC", 3000);
+    fprintf(stderr, "posted-interrupt descriptor alone: %u of %u cases\n", a.alone, a.cases);
+    assert_true(a.alone > 0);
+}
+
+/* Correlated move `which` from the clean layout, seeds 1..n: the cases whose only violation is
+ * a check whose ID contains `want`. */
+static unsigned corr_alone(const char *profile, vxa_corr which, const char *want, unsigned n)
+{
+    static vxa_mutator m;
+    static vxa_report r;
+    unsigned alone = 0;
+    for (unsigned s = 1; s <= n; s++) {
+        vxa_case c;
+        load(&c, profile);
+        vxa_mut_init(&m, s, VXA_MUT_FIXED_PROFILE | VXA_MUT_ORACLE_SAFE);
+        vxa_mut_case v = { &c.profile, &c.vmcs, &c.entry, NULL, put_mem, vxa_case_memory(&c), &c };
+        if (vxa_op_correlated_one(&m, &v, which)) {
+            vxa_memory mem = vxa_case_memory(&c);
+            vxa_input in = { &c.profile, &c.vmcs, &c.entry, &mem, VXA_MODEL_SDM, NULL };
+            vxa_audit(&in, &r);
+            alone += r.nviolations == 1 && strstr(vxa_check_get((vxa_check)r.violations[0].check)->id, want);
+        }
+        vxa_case_free(&c);
+    }
+    return alone;
+}
+
+static void correlated_moves_make_one_rule_decisive(void **state)
+{
+    (void)state;
+    /* "load CET state" on exit with IA32_S_CET at the canonical edge (27.2.2; tigerlake has
+     * CET_IBT, so 63:12 is the legacy-bitmap base, not reserved) */
+    assert_true(corr_alone("bochs-2.7-tigerlake", VXA_CORR_HOST_CET, "HOST_S_CET_CANONICAL", 64) > 0);
+    assert_true(corr_alone("bochs-2.7-tigerlake", VXA_CORR_HOST_CET, "HOST_ISST_CANONICAL", 64) > 0);
+    /* the link pointer at the current VMCS, its header the profile's revision (27.3.1.5) */
+    unsigned link = corr_alone("bochs-2.7-corei7-skylake-x", VXA_CORR_LINK_CURRENT_VMCS, "GUEST_LINK_PTR_CURRENT_VMCS", 64);
+    assert_true(link > 32);
+    /* and, one time in four, a linked VMCS elsewhere: the case enters */
+    assert_true(corr_alone("bochs-2.7-corei7-skylake-x", VXA_CORR_LINK_CURRENT_VMCS, "GUEST_LINK_PTR", 64) == link);
 }
 
 static void host32_reaches_the_address_space_rules(void **state)
@@ -183,6 +237,8 @@ int main(void)
         cmocka_unit_test(pae_guest_reaches_the_pdpte_rules),
         cmocka_unit_test(control_pair_reaches_prerequisite_rules),
         cmocka_unit_test(recipes_reach_their_rules),
+        cmocka_unit_test(gated_field_turns_on_what_the_gate_needs),
+        cmocka_unit_test(correlated_moves_make_one_rule_decisive),
         cmocka_unit_test(host32_reaches_the_address_space_rules),
         cmocka_unit_test(other_violations_are_fixed),
     };

@@ -8,7 +8,8 @@
  * entry environment, single faults (a rule's setup, repair, one fault, the other violations fixed),
  * and correlated multi-field moves (RFLAGS.VM with CR0.PE = 0, null SS with
  * CS.L 0/1, guest SSP at the 63:N edges, events against HLT / shutdown / NMI blocking, IA-32e
- * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL).  Every address
+ * without paging, reserved bits in loaded MSRs, pending-debug BS, DS..GS DPL < RPL, a host CET
+ * register at the canonical edge, the VMCS link pointer at the current VMCS).  Every address
  * a case makes VM entry or its guest read stays inside the case arena (docs/formats.md;
  * vxa_keep_in_arena), except, on Bochs, all-ones memory beyond its RAM (vxa_mark_unbacked). */
 #ifndef VXA_DIFF_GENERATOR_H
@@ -26,7 +27,10 @@
  * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked), the
  * single-fault operator's host outside IA-32e mode (ops_host32.c: 1 single-fault move in 11),
  * the entry environment's CPL 1..3 and VMX non-root operation (ops_entry.c), VMXON at CPL > 0, in
- * VMX non-root operation and with IA32_FEATURE_CONTROL's lock or VMX bit clear (generator_vmxon.c). */
+ * VMX non-root operation and with IA32_FEATURE_CONTROL's lock or VMX bit clear (generator_vmxon.c),
+ * and the moves toward survivors of the mutation score (a host CET register at the canonical
+ * edge, the link pointer at the current VMCS, recipes for CS type 3 with DPL 3 and RTM pending
+ * debug under MOV SS, a gated field's prerequisite controls on, the 64-byte alignment edges). */
 #define VXA_GENERATOR_VERSION 4
 
 typedef struct vxa_generator {
@@ -43,7 +47,8 @@ void vxa_generate(const vxa_generator *g, uint64_t index, vxa_case *out);
  * profile sets) where no oracle CPU has a feature: case `index` of the seed (a stream of its own,
  * not vxa_generate's) with the profile it is for in *prof, the backend's profile with one or two
  * features it lacks (harness/mutate/ops_profile.c: vxa_op_profile_feature), one control on in the
- * layout and, half the time, one move one of its rules away (generator.c).  Deterministic per
+ * layout and, half the time, one move one of its rules away (harness/mutate/ops_profile_targeted.c,
+ * vxa_op_profile_targeted).  Deterministic per
  * (seed, index); never for an oracle (its CPU has not the features). */
 void vxa_generate_mutated(const vxa_generator *g, uint64_t index, vxa_case *out, vxa_profile *prof);
 

@@ -34,6 +34,9 @@ static const brow table[] = {
     { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 1 }, { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 0x10 },
     { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 8 }, { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 0xfff },
     { K(PHYS_ADDR), B_CUR_ADD, W_ONE, 0, 0x1000 }, { K(PHYS_ADDR), B_CONST, W_ONE, 0, 0xfffff000ull },
+    /* the posted-interrupt descriptor's 64-byte alignment (27.2.1.1: bits 5:0 = 0): 0x20 is
+     * 32-byte aligned only, 0x40 is 64-byte but not 128-byte aligned */
+    { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 0x20 }, { K(PHYS_ADDR), B_PAGE_OR, W_ONE, 0, 0x40 },
     /* the last 16-byte entry under a width: an MSR area of two or more entries there ends beyond
      * it (27.2.1.2, 27.2.1.3: the area's last byte, not only its address) */
     { K(PHYS_ADDR), B_BELOW, W_PHYS, 0, 0x10 }, { K(PHYS_ADDR), B_BELOW, W_PHYS, -1, 0x10 },

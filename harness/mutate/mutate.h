@@ -125,6 +125,21 @@ bool vxa_op_profile_feature(vxa_mutator *m, vxa_mut_case *c, vxa_word *word, uns
  * exist likewise, the CPUID feature and the flexible CR4 bit a CPU with it reports, and
  * IA32_VMX_VMCS_ENUM raised to the fields it brings (A.9). */
 void vxa_profile_allow_feature(vxa_profile *p, vxa_word w, unsigned bit);
+/* The profile-mutation operator (ops_profile_targeted.c) of the generator's engine-only mode
+ * (vxa_generate_mutated): one or two features the profile lacks made allowed
+ * (vxa_op_profile_feature), the focus turned on with the controls it needs (its table of
+ * prerequisites, vxa_mut_activation) and its CR4 bit, the layout repaired; then, half the time,
+ * one move one of the focus's rules away (a field it brings at a boundary or one bit off, one
+ * control it needs cleared, FRED's event / CPL states).  True in that last case (the caller adds
+ * no other operator); false when the profile allows every named control or no move was made. */
+bool vxa_op_profile_targeted(vxa_mutator *m, vxa_mut_case *c);
+/* The controls control need[0] = (word, bit) needs that repair does not turn on (it turns the
+ * feature off instead: virtual NMIs -> NMI exiting, posted interrupts -> virtual-interrupt
+ * delivery and acknowledge interrupt on exit, virtual-interrupt delivery -> use TPR shadow and
+ * external-interrupt exiting, ...; ops_profile_targeted.c's table, SDM 27.2.1.1-27.2.1.2), and
+ * those they need, where profile p allows them: appended to need (at most max entries in all).
+ * Returns the count, need[0] included. */
+unsigned vxa_mut_prereqs(const vxa_profile *p, uint8_t need[][2], unsigned max);
 /* The CR4 bit the state of control w.bit's feature lives under (CR4.FRED 32, CET 23, PKS 24); -1. */
 int vxa_feature_cr4_bit(vxa_word w, unsigned bit);
 bool vxa_op_correlated(vxa_mutator *m, vxa_mut_case *c);
@@ -141,6 +156,8 @@ typedef enum vxa_corr {
     VXA_CORR_MSR_LOAD_RESERVED,  /* a "load" control with reserved bits in its MSR value (27.2.2, 27.3.1.1) */
     VXA_CORR_PENDING_BS,         /* pending debug BS against TF / BTF under blocking or HLT (27.3.1.5) */
     VXA_CORR_DATA_CODE_DPL,      /* DS..GS readable code or data with DPL < RPL (27.3.1.2) */
+    VXA_CORR_HOST_CET,           /* "load CET state" on exit, a host CET register at the canonical edge (27.2.2, 27.2.4) */
+    VXA_CORR_LINK_CURRENT_VMCS,  /* the link pointer at the current VMCS's address, its header in memory (27.3.1.5) */
     VXA_CORR_COUNT
 } vxa_corr;
 bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which);

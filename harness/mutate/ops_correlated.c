@@ -18,7 +18,11 @@
  *   - a "load" control with reserved bits in the MSR value it loads (27.2.2, 27.3.1.1: the
  *     msr_loads table);
  *   - pending debug exceptions' BS against RFLAGS.TF under blocking or HLT (27.3.1.5);
- *   - DS..GS as a readable non-conforming code segment with DPL < RPL (27.3.1.2). */
+ *   - DS..GS as a readable non-conforming code segment with DPL < RPL (27.3.1.2);
+ *   - "load CET state" on VM exit with the host's IA32_S_CET, interrupt SSP table address or
+ *     SSP on either side of the canonical edge (27.2.2, 27.2.4);
+ *   - the VMCS link pointer at the current VMCS's address (27.3.1.5), the current VMCS placed
+ *     on an arena page with its header in memory. */
 #include "mutate.h"
 #include "vmxaudit/vmx_bits.h"
 
@@ -293,6 +297,58 @@ static bool data_code_dpl(vxa_mutator *m, vxa_mut_case *c)
     return true;
 }
 
+/* "load CET state" on VM exit with one host CET register on either side of the canonical edge of
+ * the linear-address width N (27.2.2: IA32_S_CET and IA32_INTERRUPT_SSP_TABLE_ADDR canonical;
+ * 27.2.4: SSP canonical with "host address-space size" 1): bit N-2 alone or bits 63:N-1 set
+ * (canonical, but not at width N-1), bit N-1 alone or bits 63:N set (not canonical, but canonical
+ * at width N+1); N the other width (48 / 57) one time in four.  The low 12 bits stay clear:
+ * IA32_S_CET's 9:6 are reserved, SSP is 4-byte aligned; 63:12 is the legacy-bitmap base, which
+ * a CPU with IBT accepts (without it the reserved-bit rule fails too). */
+static bool host_cet(vxa_mutator *m, vxa_mut_case *c)
+{
+    static const vxa_field targets[] = { VXA_F_HOST_S_CET, VXA_F_HOST_S_CET, VXA_F_HOST_INTR_SSP_TABLE, VXA_F_HOST_SSP };
+    vxa_rng *r = &m->rng;
+    if (!vxa_mut_control_on(c, VXA_WORD_EXIT, VXA_EXIT_LOAD_CET_STATE, true)) return false;
+    unsigned lw = c->profile->linear_address_width == 57 ? 57 : 48;
+    if (vxa_rng_below(r, 4) == 0) lw = lw == 57 ? 48 : 57;
+    uint64_t top = 1ull << (lw - 1);
+    const uint64_t vals[] = { top >> 1, ~(top - 1), top, ~((top << 1) - 1) };
+    vxa_set(c->vmcs, VXA_RNG_PICK(r, targets), VXA_RNG_PICK(r, vals));
+    return true;
+}
+
+/* The page the link-pointer move makes the current VMCS: an arena page no baseline or other move
+ * uses (ops_memory.c's linked VMCS is at 0x38000).  The payload makes its VMCS there (VMCLEAR,
+ * VMPTRLD: oracle/payload/runner.c, the case's current_vmcs_address). */
+#define CURRENT_VMCS_PAGE 0x39000ull
+
+/* The VMCS link pointer at the current VMCS (27.3.1.5: outside SMM, or entering SMM, it must not
+ * be the current VMCS's address): a current, ordinary (not shadow) VMCS at CURRENT_VMCS_PAGE with
+ * the profile's revision in its header (in the case's memory: the link pointer's revision rule
+ * reads it), "VMCS shadowing" off where it may be (else the linked VMCS must be a shadow VMCS),
+ * and the link pointer that page; one time in four the linked VMCS at ops_memory.c's page with the
+ * same header instead (the rule passes). */
+static bool link_current(vxa_mutator *m, vxa_mut_case *c)
+{
+    vxa_entry *e = c->entry;
+    if (!vxa_profile_has(c->profile, VXA_MSR_BASIC)) return false;
+    uint8_t b[4];
+    vxa_mut_le(b, (uint32_t)c->profile->msr[VXA_MSR_BASIC] & 0x7fffffffu, 4);
+    e->current_vmcs = true;
+    e->current_vmcs_shadow = false;
+    e->has_current_vmcs_address = true;
+    e->current_vmcs_address = CURRENT_VMCS_PAGE;
+    c->put_mem(c->ctx, CURRENT_VMCS_PAGE, b, 4);
+    vxa_mut_control_on(c, VXA_WORD_PROC2, VXA_PROC2_VMCS_SHADOWING, false);
+    uint64_t link = CURRENT_VMCS_PAGE;
+    if (vxa_rng_below(&m->rng, 4) == 0) {
+        link = 0x38000;
+        c->put_mem(c->ctx, link, b, 4);
+    }
+    vxa_set(c->vmcs, VXA_F_VMCS_LINK_POINTER, link);
+    return true;
+}
+
 bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which)
 {
     switch (which) {
@@ -306,6 +362,8 @@ bool vxa_op_correlated_one(vxa_mutator *m, vxa_mut_case *c, vxa_corr which)
     case VXA_CORR_MSR_LOAD_RESERVED: return msr_load_move(m, c);
     case VXA_CORR_PENDING_BS: return pending_bs(m, c);
     case VXA_CORR_DATA_CODE_DPL: return data_code_dpl(m, c);
+    case VXA_CORR_HOST_CET: return host_cet(m, c);
+    case VXA_CORR_LINK_CURRENT_VMCS: return link_current(m, c);
     default: return false;
     }
 }

@@ -16,7 +16,8 @@
  *   - a named control turned on (the repair adds what it needs), then one control that may be 0
  *     cleared: a feature without one of its prerequisites (27.2.1.1);
  *   - a table of rules whose fault spans two or three fields (CR4.CET without CR0.WP, STI and
- *     MOV SS blocking together, ...);
+ *     MOV SS blocking together, CS type 3 with DPL 3 under "unrestricted guest", RTM pending
+ *     debug exceptions under MOV SS blocking, ...);
  *   - one move of another operator (control, event, segment, field boundary, correlated) on the
  *     repaired layout;
  *   - a host outside IA-32e mode with a PAE guest (ops_host32.c): one rule of 27.2.4, HOST_SS
@@ -34,26 +35,44 @@ static const struct { vxa_field addr, count; } counted[] = {
 };
 
 /* Rules whose one fault takes two or three fields at once (each alone is valid, or fails another
- * rule first): value = (old & ~clear) | set, after the fields' gating controls are on and the
- * layout repaired.  The rule each row is for, with its SDM section. */
+ * rule first): value = (old & ~clear) | set, after the fields' gating controls and the row's own
+ * controls (up to two, with the controls that make their words exist) are on and the layout
+ * repaired.  The rule each row is for, with its SDM section. */
 #define NOF VXA_FIELD_COUNT
-static const struct recipe { vxa_field f[3]; uint64_t set[3], clear[3]; } recipes[] = {
+#define NOC { { 0, 0 } }, 0
+static const struct recipe {
+    vxa_field f[3];
+    uint64_t set[3], clear[3];
+    struct { uint8_t w, bit; } ctl[2];
+    uint8_t nctl;
+} recipes[] = {
     /* GUEST_CR4_CET_CR0_WP (27.3.1.1): CR4.CET = 1 needs CR0.WP = 1 */
-    { { VXA_F_GUEST_CR4, VXA_F_GUEST_CR0, NOF }, { VXA_CR4_CET, 0, 0 }, { 0, VXA_CR0_WP, 0 } },
+    { { VXA_F_GUEST_CR4, VXA_F_GUEST_CR0, NOF }, { VXA_CR4_CET, 0, 0 }, { 0, VXA_CR0_WP, 0 }, NOC },
     /* HOST_CR4_CET_WP (27.2.2): likewise in the host-state area */
-    { { VXA_F_HOST_CR4, VXA_F_HOST_CR0, NOF }, { VXA_CR4_CET, 0, 0 }, { 0, VXA_CR0_WP, 0 } },
+    { { VXA_F_HOST_CR4, VXA_F_HOST_CR0, NOF }, { VXA_CR4_CET, 0, 0 }, { 0, VXA_CR0_WP, 0 }, NOC },
     /* HOST_S_CET_SUPPRESS_TRACKER (27.2.2): IA32_S_CET bits 10 (SUPPRESS) and 11 (TRACKER) not both */
-    { { VXA_F_HOST_S_CET, NOF, NOF }, { VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, 0, 0 }, { 0, 0, 0 } },
+    { { VXA_F_HOST_S_CET, NOF, NOF }, { VXA_S_CET_SUPPRESS | VXA_S_CET_TRACKER, 0, 0 }, { 0, 0, 0 }, NOC },
     /* GUEST_INTR_STI_AND_MOVSS (27.3.1.5): blocking by STI and by MOV SS not both (IF = 1: STI
      * blocking with IF = 0 is another rule) */
-    { { VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS, NOF }, { 3, VXA_RFLAGS_IF, 0 }, { ~0ull, 0, 0 } },
+    { { VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS, NOF }, { 3, VXA_RFLAGS_IF, 0 }, { ~0ull, 0, 0 }, NOC },
     /* GUEST_INTR_EXTINT_BLOCKING (27.3.1.5): an external interrupt (vector 0x20) injected under
      * blocking by STI, IF = 1 (injecting one needs it) */
     { { VXA_F_VM_ENTRY_INTR_INFO_FIELD, VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS },
-      { VXA_INTR_INFO_VALID | 0x20, 1, VXA_RFLAGS_IF }, { ~0ull, ~0ull, 0 } },
+      { VXA_INTR_INFO_VALID | 0x20, 1, VXA_RFLAGS_IF }, { ~0ull, ~0ull, 0 }, NOC },
     /* GUEST_ACTIVITY_HLT_SS_DPL (27.3.1.5): HLT with SS.DPL (the CPL) 3, SS.RPL agreeing */
     { { VXA_F_GUEST_ACTIVITY_STATE, VXA_F_GUEST_SS_AR_BYTES, VXA_F_GUEST_SS_SELECTOR },
-      { 1, VXA_SEG_AR_DPL, 3 }, { ~0ull, 0, 0 } },
+      { 1, VXA_SEG_AR_DPL, 3 }, { ~0ull, 0, 0 }, NOC },
+    /* GUEST_CS_AR_DPL_TYPE3 (27.3.1.2): CS type 3 (read/write accessed data, allowed with
+     * "unrestricted guest", which needs "enable EPT") with DPL 3; SS.DPL 0 (the CPL: 27.3.1.2 wants
+     * SS.DPL 0 with CS type 3, so only the CS rule fails) */
+    { { VXA_F_GUEST_CS_AR_BYTES, VXA_F_GUEST_SS_AR_BYTES, NOF }, { 3 | VXA_SEG_AR_DPL, 0, 0 },
+      { VXA_SEG_AR_TYPE | VXA_SEG_AR_DPL, VXA_SEG_AR_DPL, 0 },
+      { { VXA_WORD_PROC2, VXA_PROC2_UNRESTRICTED_GUEST }, { VXA_WORD_PROC2, VXA_PROC2_ENABLE_EPT } }, 2 },
+    /* GUEST_PENDING_DBG_RTM_MOVSS (27.3.1.5): pending debug exceptions RTM (bit 16) with bit 12
+     * and nothing else (the RTM rule's own form: met, or undetermined where RTM support is not
+     * known), under blocking by MOV SS alone, RFLAGS.TF 0 (no BS wanted) */
+    { { VXA_F_GUEST_PENDING_DBG_EXCEPTIONS, VXA_F_GUEST_INTERRUPTIBILITY_INFO, VXA_F_GUEST_RFLAGS },
+      { 0x11000, 2, 0 }, { ~0ull, ~0ull, VXA_RFLAGS_TF }, NOC },
 };
 
 /* Can the setup turn gate word w on in this profile?  (BASIC and SEAM gates are not controls.) */
@@ -85,13 +104,19 @@ static void fault_on(vxa_mutator *m, vxa_mut_case *c, vxa_field f)
     vxa_set(c->vmcs, f, v & vxa_field_mask(f));
 }
 
-/* Turns the gate of f on (either of its two gates: the first allowed), true if it did. */
+/* Turns the gate of f on (either of its two gates: the first allowed) with the controls it needs
+ * that the repair would not add (vxa_mut_prereqs: posted interrupts -> virtual-interrupt delivery
+ * -> use TPR shadow, ...), true if it did. */
 static bool gate_on(vxa_mutator *m, vxa_mut_case *c, vxa_field f)
 {
     const vxa_field_info *fi = vxa_field_get(f);
     for (unsigned g = 0; g < 2; g++)
-        if (gate_is_control(fi->gate_word[g]) && vxa_mut_enable(m, c, (vxa_word)fi->gate_word[g], fi->gate_bit[g]))
+        if (gate_is_control(fi->gate_word[g]) && vxa_mut_enable(m, c, (vxa_word)fi->gate_word[g], fi->gate_bit[g])) {
+            uint8_t need[8][2] = { { fi->gate_word[g], fi->gate_bit[g] } };
+            unsigned n = vxa_mut_prereqs(c->profile, need, 8);
+            for (unsigned i = 1; i < n; i++) vxa_mut_enable(m, c, (vxa_word)need[i][0], need[i][1]);
             return true;
+        }
     return false;
 }
 
@@ -232,6 +257,8 @@ bool vxa_op_single_fault_one(vxa_mutator *m, vxa_mut_case *c, vxa_single which)
         for (unsigned i = 0; i < 3 && rc->f[i] != NOF; i++)
             if (vxa_field_get(rc->f[i])->gate_word[0] != VXA_WORD_NONE && vxa_field_exists(c->profile, rc->f[i]) != 1)
                 return false;
+        for (unsigned i = 0; i < rc->nctl; i++)
+            if (!vxa_mut_enable(m, c, (vxa_word)rc->ctl[i].w, rc->ctl[i].bit)) return false;
         for (unsigned i = 0; i < 3 && rc->f[i] != NOF; i++)
             if (gate_is_control(vxa_field_get(rc->f[i])->gate_word[0])) gate_on(m, c, rc->f[i]);
         vxa_mut_repair(m, c, 8);
