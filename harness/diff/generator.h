@@ -26,6 +26,8 @@
  * arena where nothing reads them; 4: on Bochs, addresses at the top of the width that VM entry,
  * the guest or the VM exit reads or writes, with an all-ones image (vxa_mark_unbacked), the
  * single-fault operator's host outside IA-32e mode (ops_host32.c: 1 single-fault move in 11),
+ * the entry environment's CPL 1..3 and VMX non-root operation (ops_entry.c), VMXON at CPL > 0, in
+ * VMX non-root operation and with IA32_FEATURE_CONTROL's lock or VMX bit clear (generator_vmxon.c),
  * and the moves toward survivors of the mutation score (a host CET register at the canonical
  * edge, the link pointer at the current VMCS, recipes for CS type 3 with DPL 3 and RTM pending
  * debug under MOV SS, a gated field's prerequisite controls on, the 64-byte alignment edges). */

@@ -2,10 +2,13 @@
  * outside VMX operation from 64-bit mode at CPL 0 with a region in the case arena that holds the
  * profile's revision identifier, CR0/CR4 from the fixed bits (SDM 24.8) and IA32_FEATURE_CONTROL
  * locked with VMX outside SMX (24.7) — a VMXON that succeeds — then at most one move toward one
- * VMXON rule (SDM Vol. 2 "VMXON", 25.11.5), compatibility mode included.  Only what the oracle's payload sets up
- * (harness/diff/bridge.c unsupported_vmxon): CR0.PE/PG, CR4.PAE and IA32_FEATURE_CONTROL stay;
- * CR0/CR4 bits move only where MOV to CR0/CR4 takes them; a pointer that VMXON would use stays
- * a page of the arena. */
+ * VMXON rule (SDM Vol. 2 "VMXON", 25.11.5), compatibility mode included, one choice in 14 each:
+ * CPL 1..3 (#GP(0)), VMX non-root operation (VM exit 27) and IA32_FEATURE_CONTROL without its
+ * lock or its VMX-outside-SMX bit (#GP(0); each such case costs the Bochs backend a boot of its
+ * own: about 1 case in 450 of the campaign).  Only what the oracle's payload sets up
+ * (harness/diff/bridge.c unsupported_vmxon): CR0.PE/PG and CR4.PAE stay; CR0/CR4 bits move only
+ * where MOV to CR0/CR4 takes them (CR4.SMEP/SMAP only at CPL 0); a pointer that VMXON would use
+ * stays a page of the arena. */
 #include <stdlib.h>
 #include <string.h>
 #include "generator.h"
@@ -62,7 +65,7 @@ void vxa_generate_vmxon(const vxa_profile *p, vxa_rng *r, vxa_case *out)
     unsigned width = p->msr[VXA_MSR_BASIC] >> 48 & 1 ? 32 : p->maxphyaddr;
     e->has_vmxon_address = true;
     e->vmxon_address = page;
-    switch (vxa_rng_below(r, 11)) {
+    switch (vxa_rng_below(r, 14)) {
     case 0: case 1: case 2: break;                              /* VMXON succeeds */
     case 3: {                                                   /* a CR0 bit (FIXED0: NE) */
         uint64_t b = 1ull << VXA_RNG_PICK(r, cr0_bits);
@@ -84,7 +87,20 @@ void vxa_generate_vmxon(const vxa_profile *p, vxa_rng *r, vxa_case *out)
     case 8: case 9:                                             /* the revision identifier */
         rev ^= vxa_rng_below(r, 3) ? 1u << vxa_rng_below(r, 31) : 0x80000000u;
         break;
-    default: e->mode = VXA_MODE_COMPAT;                         /* CS.L = 0: #UD */
+    case 10: e->mode = VXA_MODE_COMPAT; break;                  /* CS.L = 0: #UD */
+    case 11:                                                    /* CPL > 0: #GP(0) */
+        e->cpl = (uint8_t)(1 + vxa_rng_below(r, 3));
+        if (vxa_rng_below(r, 4) == 0) {                         /* in VMX root operation too */
+            e->vmx_operation = true;
+            e->current_vmcs = vxa_rng_below(r, 2);
+        }
+        break;
+    case 12:                                                    /* VMX non-root: VM exit */
+        e->vmx_operation = true;
+        e->vmx_non_root = true;
+        break;
+    default:                                                    /* lock or VMX bit clear */
+        e->feature_control = vxa_rng_below(r, 2) ? 4 : 1;
     }
     /* the region's first 4 bytes where the operand points (an unaligned one too: a rule that
      * forgot the alignment would read them there) */

@@ -4,14 +4,16 @@
  * bits, IA32_FEATURE_CONTROL), the current-VMCS address against the link pointer.  Under
  * VXA_MUT_ORACLE_SAFE only what the oracle's payload can set up (harness/diff/bridge.c says what
  * it cannot): instruction and launch state, no current VMCS, MOV SS, VMLAUNCH/VMRESUME outside
- * VMX operation (VMXOFF first) or in compatibility mode, and a shadow VMCS as the current VMCS (VMPTRLD of a header with
- * bit 31); VMXON cases come from the campaign generator's own path (generator_vmxon.c). */
+ * VMX operation (VMXOFF first) or in compatibility mode, a shadow VMCS as the current VMCS (VMPTRLD of a header with
+ * bit 31), CPL 1..3 in 64-bit mode without MOV-SS blocking (#GP(0): Vol. 2 VMLAUNCH/VMRESUME)
+ * and VMX non-root operation in 64-bit mode (a VM exit, SDM 26.1.2), one choice in 13 each;
+ * VMXON cases come from the campaign generator's own path (generator_vmxon.c). */
 #include "mutate.h"
 
 static bool oracle_entry(vxa_mutator *m, vxa_mut_case *c)
 {
     vxa_entry *e = c->entry;
-    switch (vxa_rng_below(&m->rng, 11)) {
+    switch (vxa_rng_below(&m->rng, 13)) {
     case 0: case 1: e->instruction = VXA_VMRESUME; e->launched = vxa_rng_below(&m->rng, 2); break;
     case 2: case 3: e->launched = !e->launched; break;
     case 4: e->current_vmcs = false; break;
@@ -19,6 +21,19 @@ static bool oracle_entry(vxa_mutator *m, vxa_mut_case *c)
     case 7: e->instruction = VXA_VMLAUNCH; break;
     case 8: e->vmx_operation = false; break;    /* VMXOFF first: #UD (SDM 27.1) */
     case 9: e->mode = VXA_MODE_COMPAT; break;   /* CS.L = 0 in IA-32e mode: #UD (27.1) */
+    case 10:                                    /* the payload's ring.S: 64-bit, no MOV SS */
+        e->cpl = (uint8_t)(1 + vxa_rng_below(&m->rng, 3));
+        e->mode = VXA_MODE_64BIT;
+        e->movss_blocking = false;
+        e->vmx_non_root = false;
+        break;
+    case 11:                                    /* the payload's own guest executes it */
+        e->vmx_non_root = true;
+        e->vmx_operation = true;
+        e->mode = VXA_MODE_64BIT;
+        e->movss_blocking = false;
+        e->cpl = 0;
+        break;
     default: e->current_vmcs = true; e->current_vmcs_shadow = true;
     }
     if (!e->host_ia32e) {   /* a 32-bit host (ops_host32.c): what the payload runs from it */
