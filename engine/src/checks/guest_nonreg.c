@@ -270,10 +270,20 @@ static void link_pointer(vxa_ctx *c)
                            VXA_F_VMCS_LINK_POINTER, link & ~0xfffull);
     if (!in_width) vxa_vfix(link_fail(c, VXA_C_GUEST_LINK_PTR_WIDTH, link, link & ~vxa_pa_mask(c)),
                             VXA_F_VMCS_LINK_POINTER, link & vxa_pa_mask(c));
-    /* The header of the referenced VMCS (read only at a well-formed address). */
+    /* The header of the referenced VMCS (read only at a well-formed address).  At the current
+     * VMCS's address it is that VMCS's own: VMPTRLD accepted its revision, and its bit 31 is the
+     * shadow-VMCS indicator the entry environment gives (25.2, Vol. 2 VMPTRLD), whatever the
+     * case's memory image says. */
     if (aligned && in_width) {
         uint8_t b[4];
-        if (vxa_read(c, link, b, 4)) {
+        bool current = e->current_vmcs && e->has_current_vmcs_address && link == e->current_vmcs_address &&
+                       has_msr(c, VXA_MSR_BASIC);
+        if (current) {
+            uint32_t h = (uint32_t)(msr(c, VXA_MSR_BASIC) & VXA_BASIC_REVISION) |
+                         (e->current_vmcs_shadow ? SHADOW_VMCS_INDICATOR : 0);
+            for (unsigned i = 0; i < 4; i++) b[i] = (uint8_t)(h >> 8 * i);
+        }
+        if (!current && vxa_read(c, link, b, 4)) {
             vxa_undet(c, VXA_C_GUEST_LINK_PTR_REVISION, VXA_UR_MEMORY, link);
             vxa_undet(c, VXA_C_GUEST_LINK_PTR_SHADOW, VXA_UR_MEMORY, link);
         } else {
