@@ -49,9 +49,11 @@ run() {
     # every case the oracle observed and reported carries an in-guest prediction, and each equals
     # the hosted one
     [ "$unequal" -eq 0 ] || { echo "FAIL ($model): $unequal in-guest audits differ"; fail=1; }
-    # (3: CTRL_EXIT_MSR_STORE_END-pass-10, CTRL_EXIT_MSR_STORE_WIDTH-fail-8 and
-    # CTRL_EXIT_MSR_LOAD_WIDTH-fail-14 of tests/checks, whose VM exit Bochs aborts: exit_aborted)
-    [ "$none" -le 3 ] || { echo "FAIL ($model): $none observed cases without an in-guest audit"; fail=1; }
+    # at most the cases whose VM exit Bochs aborts (exit_aborted: the VM-exit MSR-store and
+    # MSR-load area cases of tests/checks) and VMLAUNCH/VMRESUME in VMX non-root operation (the
+    # payload's own guest executes it: no audit of the case's VMCS), by name in this sample
+    lim=$(for d in "$@"; do ls "$d"; done | grep -c '^CTRL_EXIT_MSR_\(STORE\|LOAD\)_\|^VMLAUNCH_NON_ROOT_EXIT-')
+    [ "$none" -le "$lim" ] || { echo "FAIL ($model): $none observed cases without an in-guest audit (at most $lim)"; fail=1; }
     [ $((equal + unequal + none)) -eq $((agree + differ + und)) ] ||
         { echo "FAIL ($model): $((equal + unequal)) of $((agree + differ + und)) observed cases carry an in-guest audit"; fail=1; }
     [ "$equal" -ge "$min" ] || { echo "FAIL ($model): only $equal cases compared"; fail=1; }
