@@ -12,6 +12,7 @@
 # (15 of 15 agree on 3.0 too, 7 Dec 2026).
 set -u
 . "$(dirname "$0")/../skip.sh"
+. "$(dirname "$0")/run_cases.sh"
 vx=$1
 tc=$2
 src=$3
@@ -24,23 +25,7 @@ cp "$src"/tests/oracle/vmxon/*.json "$tmp"/all/VMLAUNCH_UD_NOT_VMX_OPERATION-fai
    "$tmp"/all/VMLAUNCH_SHADOW_VMCS-fail-*.json "$tmp/cases/" || exit 1
 compat=$(grep -l '"mode":[[:space:]]*"compat"' "$tmp"/all/VMLAUNCH_UD_MODE-fail-*.json)
 [ -n "$compat" ] && cp $compat "$tmp/cases/" || { echo "FAIL: no VMLAUNCH_UD_MODE case in compatibility mode"; exit 1; }
-ver=${VXA_BOCHS_VERSION:-2.7}
-"$vx" oracle run --backend bochs --bochs-version "$ver" --model "bochs-$ver" --timeout 1 -v "$tmp/cases" > "$tmp/out" 2>&1
-rc=$?
-[ $rc -eq 3 ] && skip_missing "bochs bochs-term bochsbios vgabios" "Bochs is not available here"
-cat "$tmp/out"
-fail=0
-[ $rc -eq 0 ] || { echo "FAIL: oracle run exit $rc"; fail=1; }
-n=$(ls "$tmp/cases" | wc -l)
-ok=$(grep -c '^ok ' "$tmp/out")
-[ "$ok" -eq "$n" ] || { echo "FAIL: $ok of $n cases ran and agree"; fail=1; }
-grep -q "in-guest audit: $n equal to the hosted one, 0 unequal" "$tmp/out" ||
-    { echo "FAIL: not every case's in-guest audit equals the hosted one"; fail=1; }
-# $1 case name, $2 what Bochs did (the "bochs:" line under it)
-saw() {
-    got=$(awk -v c="$1" '$1 == "ok" && $2 == c { f = 1; next } f && /^     bochs: / { sub(/^     bochs: /, ""); print; exit }' "$tmp/out")
-    [ "$got" = "$2" ] || { echo "FAIL: $1: bochs did '$got', expected '$2'"; fail=1; }
-}
+run_cases "$tmp/cases"
 saw vmxon-ok "VM entry succeeds"
 saw vmxon-cr0-cd "VM entry succeeds"
 saw vmxon-cr0-no-ne "fault: #GP(0)"
