@@ -14,14 +14,7 @@
 set -u
 . "$(dirname "$0")/../skip.sh"
 . "$(dirname "$0")/run_cases.sh"
-vx=$1
-tc=$2
-src=$3
-export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/all" "$tmp/cases"
-"$tc" --export "$tmp/all" >/dev/null || exit 1
+cases_setup "$@"
 for r in HOST_NOT_IA32E_GUEST_64 HOST_NOT_IA32E_HAS HOST_HAS0_GUEST_64 HOST_HAS0_CR4_PCIDE \
          HOST_HAS0_RIP_HIGH HOST_HAS0_S_CET_HIGH HOST_HAS0_SSP_HIGH HOST_HAS0_CR4_FRED \
          HOST_NO_INTEL64_ADDRSZ HOST_SS_SEL_NULL; do

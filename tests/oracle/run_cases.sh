@@ -1,12 +1,22 @@
 # run_cases.sh — sourced by the Bochs oracle tests that run a folder of cases and check what Bochs
 # said (vmxon_env.sh, states.sh, host32.sh, link_current_vmcs.sh); needs $vx (vmxaudit) and $tmp,
 # and ../skip.sh sourced.
+#   cases_setup VMXAUDIT TEST_CHECKS SOURCE_DIR: sets vx, tc, src, the corpus, $tmp (removed on
+#     exit) with the empty folder $tmp/cases, and exports every tests/checks case into $tmp/all.
 #   run_cases DIR [N]: every case of DIR through `oracle run` on Bochs VXA_BOCHS_VERSION (default
 #     2.7) with the bochs-VERSION model; each must agree, and all but N (default 0) carry an
 #     in-guest audit equal to the hosted one.  Exit 77 where that Bochs is not here (a failure
 #     under CI=true for Debian's 2.7).  Sets fail=0 or 1; the output is in $tmp/out.
 #   saw CASE WHAT [LINE]: the first "bochs:" line under CASE is WHAT, and LINE (if given) stands
 #     somewhere under it.
+cases_setup() {
+    vx=$1 tc=$2 src=$3
+    export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    mkdir "$tmp/all" "$tmp/cases"
+    "$tc" --export "$tmp/all" >/dev/null || exit 1
+}
 run_cases() {
     ver=${VXA_BOCHS_VERSION:-2.7}
     "$vx" oracle run --backend bochs --bochs-version "$ver" --model "bochs-$ver" --timeout 1 -v "$1" > "$tmp/out" 2>&1

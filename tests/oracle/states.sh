@@ -16,14 +16,7 @@
 set -u
 . "$(dirname "$0")/../skip.sh"
 . "$(dirname "$0")/run_cases.sh"
-vx=$1
-tc=$2
-src=$3
-export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/all" "$tmp/cases"
-"$tc" --export "$tmp/all" >/dev/null || exit 1
+cases_setup "$@"
 cp "$src"/tests/oracle/states/*.json "$tmp/cases/" || exit 1
 for c in VMLAUNCH_CPL VMXON_CPL VMLAUNCH_NON_ROOT_EXIT VMXON_NON_ROOT_EXIT \
          VMXON_FEATURE_CONTROL_LOCK VMXON_FEATURE_CONTROL_VMX; do

@@ -13,14 +13,7 @@
 set -u
 . "$(dirname "$0")/../skip.sh"
 . "$(dirname "$0")/run_cases.sh"
-vx=$1
-tc=$2
-src=$3
-export VMXAUDIT_CORPUS="$src/corpus" NO_COLOR=1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/all" "$tmp/cases"
-"$tc" --export "$tmp/all" >/dev/null || exit 1
+cases_setup "$@"
 cp "$src"/tests/oracle/vmxon/*.json "$tmp"/all/VMLAUNCH_UD_NOT_VMX_OPERATION-fail-*.json \
    "$tmp"/all/VMLAUNCH_SHADOW_VMCS-fail-*.json "$tmp/cases/" || exit 1
 compat=$(grep -l '"mode":[[:space:]]*"compat"' "$tmp"/all/VMLAUNCH_UD_MODE-fail-*.json)
