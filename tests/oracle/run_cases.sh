@@ -1,6 +1,6 @@
 # run_cases.sh — sourced by the Bochs oracle tests that run a folder of cases and check what Bochs
-# said (vmxon_env.sh, states.sh, host32.sh, link_current_vmcs.sh); needs $vx (vmxaudit) and $tmp,
-# and ../skip.sh sourced.
+# said (vmxon_env.sh, states.sh, host32.sh, link_current_vmcs.sh); needs $vx (vmxaudit) and $tmp
+# (cases_setup sets both), and ../skip.sh sourced.
 #   cases_setup VMXAUDIT TEST_CHECKS SOURCE_DIR: sets vx, tc, src, the corpus, $tmp (removed on
 #     exit) with the empty folder $tmp/cases, and exports every tests/checks case into $tmp/all.
 #   run_cases DIR [N]: every case of DIR through `oracle run` on Bochs VXA_BOCHS_VERSION (default
